@@ -1,0 +1,73 @@
+# Flags for the project's own targets only; third-party headers are included as SYSTEM by their
+# imported targets, so -Werror never fires on code we do not own.
+set(LBD_WARNINGS -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+    -Wunused -Woverloaded-virtual -Wimplicit-fallthrough)
+
+set(LBD_SANITIZER_FLAGS)
+if(LBD_SANITIZE)
+  set(LBD_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+endif()
+
+if(LBD_CLANG_TIDY)
+  find_program(LBD_CLANG_TIDY_EXE NAMES clang-tidy-14 clang-tidy REQUIRED)
+endif()
+
+function(lbd_target_defaults target)
+  target_compile_options(${target} PRIVATE ${LBD_WARNINGS})
+  if(LBD_SANITIZE)
+    target_compile_options(${target} PRIVATE ${LBD_SANITIZER_FLAGS})
+    target_link_options(${target} PRIVATE ${LBD_SANITIZER_FLAGS})
+  endif()
+  if(LBD_CLANG_TIDY)
+    set_target_properties(${target} PROPERTIES CXX_CLANG_TIDY "${LBD_CLANG_TIDY_EXE}")
+  endif()
+endfunction()
+
+# lbd_library(name SOURCES ... DEPS ...): one static library per subsystem, headers under src/.
+function(lbd_library name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${ARG_SOURCES})
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${ARG_DEPS})
+  lbd_target_defaults(${name})
+endfunction()
+
+function(lbd_executable name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  lbd_target_defaults(${name})
+endfunction()
+
+# lbd_unit_test(name SOURCES ... DEPS ...): GoogleTest binary registered under the `unit` label.
+function(lbd_unit_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
+  lbd_target_defaults(${name})
+  include(GoogleTest)
+  gtest_discover_tests(${name} PROPERTIES LABELS unit TIMEOUT 60 DISCOVERY_TIMEOUT 60)
+endfunction()
+
+# lbd_fuzz_target(name SOURCES ... DEPS ... CORPUS dir): libFuzzer binary plus a bounded CTest run
+# over its checked-in corpus (label `fuzz`), so CI exercises every parser.
+function(lbd_fuzz_target name)
+  cmake_parse_arguments(ARG "" "CORPUS;SECONDS" "SOURCES;DEPS" ${ARGN})
+  if(NOT LBD_FUZZ)
+    return()
+  endif()
+  if(NOT ARG_SECONDS)
+    set(ARG_SECONDS 30)
+  endif()
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE ${ARG_DEPS})
+  lbd_target_defaults(${name})
+  target_compile_options(${name} PRIVATE -fsanitize=fuzzer)
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  set(work ${CMAKE_CURRENT_BINARY_DIR}/${name}-corpus)
+  add_test(NAME ${name}
+           COMMAND ${CMAKE_COMMAND} -E env ASAN_OPTIONS=detect_leaks=1
+                   ${PROJECT_SOURCE_DIR}/tests/fuzz/run-fuzzer.sh $<TARGET_FILE:${name}> ${ARG_CORPUS} ${work}
+                   ${ARG_SECONDS})
+  set_tests_properties(${name} PROPERTIES LABELS fuzz TIMEOUT 600)
+endfunction()

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Installs every Debian package lbd needs (build, all test tiers, demo), then configures and builds.
+# Idempotent: run it as often as you like.
+#   scripts/setup.sh                 release build in build/ (gcc)
+#   scripts/setup.sh --sanitize      ASan+UBSan build with clang, clang-tidy and fuzzers in build-asan/
+#   scripts/setup.sh --no-build      packages only
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=release
+build=1
+for arg in "$@"; do
+  case "$arg" in
+    --sanitize) mode=sanitize ;;
+    --no-build) build=0 ;;
+    *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
+  esac
+done
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "setup.sh: run as root (it installs Debian packages, and the tests create network namespaces)" >&2
+  exit 1
+fi
+
+plain=() norec=()
+while read -r line; do
+  case "$line" in
+    ''|'#'*) ;;
+    norec:*) norec+=("${line#norec:}") ;;
+    *) plain+=("$line") ;;
+  esac
+done < scripts/packages.txt
+
+export DEBIAN_FRONTEND=noninteractive
+echo "== installing Debian packages (${#plain[@]} + ${#norec[@]})"
+apt-get update -q
+apt-get install -y -q "${plain[@]}"
+apt-get install -y -q --no-install-recommends "${norec[@]}"
+
+[ "$build" -eq 1 ] || exit 0
+
+jobs=$(nproc)
+if [ "$mode" = sanitize ]; then
+  dir=build-asan
+  echo "== configuring $dir (clang, ASan+UBSan, clang-tidy, fuzzers)"
+  CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DLBD_SANITIZE=ON -DLBD_FUZZ=ON -DLBD_CLANG_TIDY=ON
+else
+  dir=build
+  echo "== configuring $dir (release)"
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
+echo "== building $dir"
+cmake --build "$dir" -j "$jobs"
