@@ -12,7 +12,7 @@
 namespace lbd::daemon {
 namespace {
 
-constexpr std::size_t max_request_bytes = 64 * 1024;
+constexpr std::size_t max_request_bytes = std::size_t{64} * 1024;
 constexpr auto client_deadline = std::chrono::seconds(5);
 
 // One connection: read a line (bounded in size and time), answer it, close.
