@@ -62,4 +62,8 @@ else
   cd /
 fi
 echo "KTEST-RESULT ${KT_TOKEN:-none} rc=$rc uptime=$(uptime_s)"
+if [ -n "${KT_SHELL:-}" ]; then
+  echo "ktest: interactive shell (the guest powers off when it exits); helpers: . /usr/lib/ktest/lib.sh"
+  setsid cttyhack /bin/sh -l
+fi
 poweroff_now

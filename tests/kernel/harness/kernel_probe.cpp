@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 namespace {
 
@@ -57,9 +58,18 @@ int fail(const char* what, int err) {
   return 1;
 }
 
+// Leaks one allocation on purpose and returns 0: in the sanitizer build, LeakSanitizer must turn
+// that into a failure inside the guest, which shows that sanitizer reports there are not lost.
+int leak_on_purpose() {
+  const auto* leaked = new std::array<char, 64>{};
+  std::printf("leaked 64 bytes at %p on purpose\n", static_cast<const void*>(leaked));
+  return 0;
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  if (argc == 2 && std::string_view{argv[1]} == "--leak-on-purpose") return leak_on_purpose();
   const socket_ptr sock{nl_socket_alloc()};
   if (!sock) {
     std::fprintf(stderr, "kernel_probe: nl_socket_alloc failed\n");

@@ -12,6 +12,17 @@ kt_expect_eq "kernel_probe exit status with ip_vs loaded" 0 "$rc"
 kt_expect_eq "IPVS version over generic netlink matches ipvsadm" \
   "$(ipvsadm -Ln | head -n 1)" "$(echo "$out" | grep '^IP Virtual Server version')"
 
+# In the sanitizer build the sanitizer runtime must really work in the guest: ASan initialises
+# (it needs /proc) and LeakSanitizer reports a leak and fails the process.
+if [ -n "${KT_SANITIZED:-}" ]; then
+  ASAN_OPTIONS=help=1 $probe 2>&1 | grep -q 'Available flags for AddressSanitizer' &&
+    kt_pass "AddressSanitizer runtime starts in the guest" || kt_fail "no AddressSanitizer runtime in $probe"
+  out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=1" $probe --leak-on-purpose 2>&1)
+  rc=$?
+  echo "$out" | grep -q 'ERROR: LeakSanitizer: detected memory leaks' && [ "$rc" -ne 0 ] &&
+    kt_pass "LeakSanitizer reports a deliberate leak (exit $rc)" || kt_fail "deliberate leak not reported (exit $rc)"
+fi
+
 # Unload ip_vs and everything that uses it. Resolving the family would make the kernel load ip_vs
 # again through /sbin/modprobe (it carries a genl family alias), so turn that off first: the probe
 # must then report a missing family.

@@ -3,6 +3,7 @@
 #
 #   run-kernel-test.sh --name NAME --cache DIR --work DIR --script FILE
 #                      [--bin FILE]... [--file FILE]... [--timeout SECONDS] [--memory MB] [--smp N]
+#                      [--sanitized]   (the BINS are ASan/UBSan builds: sets KT_SANITIZED=1 in the guest)
 #
 # 1. fetch-kernel.sh and build-base.sh make sure the cached kernel and base initramfs of this build
 #    tree exist (both are cheap no-ops once built).
@@ -14,14 +15,15 @@
 #    this script's stdout. The exit status is the guest script's, taken from the result line that
 #    carries the token; no result line (guest hung, crashed, timed out) is a failure.
 # Environment overrides for debugging: LBD_KTEST_TIMEOUT, LBD_KTEST_MEMORY, LBD_KTEST_SMP,
-# LBD_KTEST_APPEND (extra kernel command line), ASAN_OPTIONS and UBSAN_OPTIONS (passed to the guest).
+# LBD_KTEST_APPEND (extra kernel command line), ASAN_OPTIONS and UBSAN_OPTIONS (passed to the guest),
+# LBD_KTEST_SHELL=1 (from a terminal: a shell on the guest console after the script; no timeout).
 set -Eeuo pipefail
 export LC_ALL=C
 
 die() { echo "ktest: FAIL: $*" >&2; exit 1; }
 seconds_since() { awk -v a="$1" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.1f", b-a}'; }
 
-name='' cache='' work='' script='' timeout=300 memory=1024 smp=1
+name='' cache='' work='' script='' timeout=300 memory=1024 smp=1 sanitized=0
 bins=() files=()
 while (($#)); do
   case $1 in
@@ -34,6 +36,11 @@ while (($#)); do
     --timeout) timeout=$2 ;;
     --memory) memory=$2 ;;
     --smp) smp=$2 ;;
+    --sanitized)
+      sanitized=1
+      shift
+      continue
+      ;;
     *) die "unknown argument '$1'" ;;
   esac
   shift 2 || die "missing value after '$1'"
@@ -94,9 +101,12 @@ token=$(od -An -N8 -tx8 /dev/urandom | tr -d ' \n')
   printf 'export KT_NAME=%q\n' "$name"
   printf 'export KT_TOKEN=%q\n' "$token"
   printf 'export KT_DIR=/ktest\n'
+  [[ -z ${LBD_KTEST_SHELL:-} ]] || printf 'export KT_SHELL=1\n'
   # Sanitized test binaries (the CI build) report through these; the host's choice wins.
-  printf 'export ASAN_OPTIONS=%q\n' "${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
-  printf 'export UBSAN_OPTIONS=%q\n' "${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+  # The guest has no symbolizer (symbolize.sh resolves frames on the host afterwards).
+  printf 'export ASAN_OPTIONS=%q\n' "${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}:symbolize=0"
+  printf 'export UBSAN_OPTIONS=%q\n' "${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}:symbolize=0"
+  ((sanitized == 0)) || printf 'export KT_SANITIZED=1\n'
 } >"$stage/etc/ktest/env"
 cp "$cache/base.img" "$work/initrd.img"
 ktest_cpio_dir "$stage" >>"$work/initrd.img"
@@ -115,13 +125,20 @@ trap 'exit 130' INT
 echo "ktest: $name: kernel $KV, initrd $(du -k "$work/initrd.img" | cut -f1) KiB (per-test part built in" \
   "${overlay_s} s), qemu TCG ${smp} cpu(s) ${memory} MiB, timeout ${timeout} s"
 echo "ktest: serial log: $work/serial.log"
+# No NIC at all: guest traffic stays inside the guest's own namespaces. no_timer_check: on a busy
+# host the kernel's early IO-APIC timer test can miss its window under TCG and panic the boot
+# ("IO-APIC + timer doesn't work!").
+qemu=(qemu-system-x86_64 -accel tcg -cpu max -smp "$smp" -m "$memory"
+  -nodefaults -no-user-config -display none -nic none -serial stdio -no-reboot
+  -kernel "$VMLINUZ" -initrd "$work/initrd.img"
+  -append "console=ttyS0 quiet panic=-1 no_timer_check ${LBD_KTEST_APPEND:-}")
+if [[ -n ${LBD_KTEST_SHELL:-} ]]; then
+  "${qemu[@]}" | tee "$work/serial.log"
+  exit "${PIPESTATUS[0]}"
+fi
 t_boot=$EPOCHREALTIME
 qemu_rc=0
-timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -smp "$smp" -m "$memory" \
-  -nodefaults -no-user-config -display none -nic none -serial stdio -no-reboot \
-  -kernel "$VMLINUZ" -initrd "$work/initrd.img" \
-  -append "console=ttyS0 quiet panic=-1 ${LBD_KTEST_APPEND:-}" \
-  </dev/null >"$work/serial.raw" 2>&1 &
+timeout -k 5 "$timeout" "${qemu[@]}" </dev/null >"$work/serial.raw" 2>&1 &
 qemu_pid=$!
 # Live copy of the console, without the CRs and escape sequences firmware and kernel emit.
 tail -n +1 -s 0.2 --pid="$qemu_pid" -f "$work/serial.raw" |
@@ -133,6 +150,9 @@ qemu_pid=''
 wait "$tail_pid" || true
 tail_pid=''
 boot_s=$(seconds_since "$t_boot")
+if grep -aqE 'Sanitizer|runtime error:' "$work/serial.log"; then
+  "$here/symbolize.sh" "$work/serial.log" "${bins[@]}"
+fi
 
 result=$(grep -a "^KTEST-RESULT $token " "$work/serial.log" | tail -n 1 || true)
 guest_up=$(sed -n 's/^ktest: guest up at \([0-9.]*\) s.*/\1/p' "$work/serial.log" | head -n 1)
