@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # cpio-lib.sh: shared by the harness scripts that assemble initramfs archives (sourced by bash).
 
 # ktest_copy_with_libs STAGE HOST_FILE GUEST_PATH [LIST]: copies HOST_FILE to STAGE/GUEST_PATH and

@@ -55,7 +55,7 @@ if [ ! -f /ktest/test.sh ]; then
 elif [ ! -e /proc/net/ip_vs ]; then
   echo "ktest: FAIL: ip_vs is not loaded (no /proc/net/ip_vs)"
 else
-  cd /ktest
+  cd /ktest || exit 1
   echo "ktest: running ${KT_NAME:-test.sh}"
   /bin/sh /ktest/test.sh
   rc=$?

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # kernel_probe: our own netlink client binary in the guest. Its GET_INFO answer must match what
 # ipvsadm reports, and it must fail once ip_vs is gone from the kernel.
 . /usr/lib/ktest/lib.sh
@@ -15,12 +16,17 @@ kt_expect_eq "IPVS version over generic netlink matches ipvsadm" \
 # In the sanitizer build the sanitizer runtime must really work in the guest: ASan initialises
 # (it needs /proc) and LeakSanitizer reports a leak and fails the process.
 if [ -n "${KT_SANITIZED:-}" ]; then
-  ASAN_OPTIONS=help=1 $probe 2>&1 | grep -q 'Available flags for AddressSanitizer' &&
-    kt_pass "AddressSanitizer runtime starts in the guest" || kt_fail "no AddressSanitizer runtime in $probe"
+  out=$(ASAN_OPTIONS=help=1 $probe 2>&1)
+  kt_check "AddressSanitizer runtime starts in the guest" grep -q 'Available flags for AddressSanitizer' <<EOT
+$out
+EOT
   out=$(ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=1" $probe --leak-on-purpose 2>&1)
   rc=$?
-  echo "$out" | grep -q 'ERROR: LeakSanitizer: detected memory leaks' && [ "$rc" -ne 0 ] &&
-    kt_pass "LeakSanitizer reports a deliberate leak (exit $rc)" || kt_fail "deliberate leak not reported (exit $rc)"
+  if [ "$rc" -ne 0 ] && echo "$out" | grep -q 'ERROR: LeakSanitizer: detected memory leaks'; then
+    kt_pass "LeakSanitizer reports a deliberate leak (exit $rc)"
+  else
+    kt_fail "deliberate leak not reported (exit $rc)"
+  fi
 fi
 
 # Unload ip_vs and everything that uses it. Resolving the family would make the kernel load ip_vs
@@ -36,7 +42,7 @@ echo /bin/false >/proc/sys/kernel/modprobe
 out=$($probe 2>&1)
 rc=$?
 echo "$out"
-[ "$rc" -ne 0 ] && kt_pass "kernel_probe fails without ip_vs (exit $rc)" || kt_fail "kernel_probe succeeded without ip_vs"
+kt_check "kernel_probe fails without ip_vs (exit $rc)" [ "$rc" -ne 0 ]
 
 # With module loading back on, resolving the family loads ip_vs on demand, as on a real director.
 echo "$modprobe_path" >/proc/sys/kernel/modprobe
@@ -44,6 +50,6 @@ out=$($probe 2>&1)
 rc=$?
 echo "$out"
 kt_expect_eq "kernel_probe exit status after ip_vs was loaded on demand" 0 "$rc"
-[ -e /proc/net/ip_vs ] && kt_pass "ip_vs loaded on demand" || kt_fail "ip_vs was not loaded on demand"
+kt_check "ip_vs loaded on demand" [ -e /proc/net/ip_vs ]
 
 kt_finish

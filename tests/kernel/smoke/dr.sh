@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # kernel_smoke_dr: IPVS direct routing with round robin, programmed by ipvsadm.
 #
 # One L2 segment, a bridge in the guest's root namespace (the director):
@@ -47,7 +48,7 @@ ipvsadm -a -t $SVC -r 10.30.0.12:80 -g || kt_die "ipvsadm -a rs2"
 ipvsadm -Ln
 
 answers=''
-for i in 1 2 3 4; do answers="$answers $(kt_fetch client http://$VIP/)"; done
+for _ in 1 2 3 4; do answers="$answers $(kt_fetch client http://$VIP/)"; done
 kt_log "answers through the VIP:$answers"
 case "$answers" in
   " RS1 RS2 RS1 RS2" | " RS2 RS1 RS2 RS1") kt_pass "round robin alternates between rs1 and rs2" ;;
@@ -62,7 +63,7 @@ fi
 ipvsadm -Ln --stats --exact
 kt_expect_eq "rs1 connections" 2 "$(kt_ipvs_stat conns TCP $SVC 10.30.0.11:80)"
 kt_expect_eq "rs2 connections" 2 "$(kt_ipvs_stat conns TCP $SVC 10.30.0.12:80)"
-[ "$(kt_ipvs_stat inpkts TCP $SVC)" -gt 0 ] && kt_pass "inbound packets counted" || kt_fail "no inbound packets"
+kt_check "inbound packets counted" [ "$(kt_ipvs_stat inpkts TCP $SVC)" -gt 0 ]
 kt_expect_eq "outbound packets through the director (DR replies bypass it)" 0 "$(kt_ipvs_stat outpkts TCP $SVC)"
 
 # Only the director may answer ARP for the VIP on the segment.

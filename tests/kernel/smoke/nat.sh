@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # kernel_smoke: IPVS NAT with round robin, programmed by ipvsadm, traffic through real namespaces.
 #
 #   client 10.10.0.2 --veth-- [guest root ns = director] --veth-- rs1 10.20.1.2 (httpd "RS1")
@@ -31,7 +32,7 @@ ipvsadm -a -t $SVC -r 10.20.2.2:80 -m || kt_die "ipvsadm -a rs2"
 ipvsadm -Ln
 
 answers=''
-for i in 1 2 3 4; do answers="$answers $(kt_fetch client http://$VIP/)"; done
+for _ in 1 2 3 4; do answers="$answers $(kt_fetch client http://$VIP/)"; done
 kt_log "answers through the VIP:$answers"
 case "$answers" in
   " RS1 RS2 RS1 RS2" | " RS2 RS1 RS2 RS1") kt_pass "round robin alternates between rs1 and rs2" ;;
@@ -48,12 +49,12 @@ ipvsadm -Ln --stats --exact
 kt_expect_eq "rs1 connections" 2 "$(kt_ipvs_stat conns TCP $SVC 10.20.1.2:80)"
 kt_expect_eq "rs2 connections" 2 "$(kt_ipvs_stat conns TCP $SVC 10.20.2.2:80)"
 # NAT carries both directions through the director.
-[ "$(kt_ipvs_stat inpkts TCP $SVC)" -gt 0 ] && kt_pass "inbound packets counted" || kt_fail "no inbound packets"
-[ "$(kt_ipvs_stat outpkts TCP $SVC)" -gt 0 ] && kt_pass "outbound packets counted" || kt_fail "no outbound packets"
+kt_check "inbound packets counted" [ "$(kt_ipvs_stat inpkts TCP $SVC)" -gt 0 ]
+kt_check "outbound packets counted" [ "$(kt_ipvs_stat outpkts TCP $SVC)" -gt 0 ]
 
 ipvsadm -d -t $SVC -r 10.20.2.2:80 || kt_fail "ipvsadm -d rs2"
 answers=''
-for i in 1 2 3 4; do answers="$answers $(kt_fetch client http://$VIP/)"; done
+for _ in 1 2 3 4; do answers="$answers $(kt_fetch client http://$VIP/)"; done
 kt_expect_eq "answers after removing rs2" " RS1 RS1 RS1 RS1" "$answers"
 
 kt_finish
