@@ -42,6 +42,7 @@ done
 kt_httpd rs1 0.0.0.0 80 RS1 || kt_die "httpd in rs1 does not listen"
 kt_httpd rs2 0.0.0.0 80 RS2 || kt_die "httpd in rs2 does not listen"
 
+kt_log "namespaces and real servers ready"
 ipvsadm -A -t $SVC -s rr || kt_die "ipvsadm -A"
 ipvsadm -a -t $SVC -r 10.30.0.11:80 -g || kt_die "ipvsadm -a rs1"
 ipvsadm -a -t $SVC -r 10.30.0.12:80 -g || kt_die "ipvsadm -a rs2"
@@ -68,7 +69,7 @@ kt_expect_eq "outbound packets through the director (DR replies bypass it)" 0 "$
 
 # Only the director may answer ARP for the VIP on the segment.
 director_mac=$(cat /sys/class/net/br0/address)
-arp_macs=$(kt_in client arping -c 3 -w 3 -I eth0 $VIP 2>/dev/null |
+arp_macs=$(kt_in client arping -c 2 -w 2 -I eth0 $VIP 2>/dev/null |
   sed -n 's/.*reply from [0-9.]* \[\([0-9a-fA-F:]*\)\].*/\1/p' | tr 'A-F' 'a-f' | sort -u | tr '\n' ' ')
 kt_expect_eq "MACs answering ARP for the VIP" "$director_mac " "$arp_macs"
 

@@ -26,6 +26,7 @@ echo 1 >/proc/sys/net/ipv4/ip_forward
 kt_httpd rs1 10.20.1.2 80 RS1 || kt_die "httpd in rs1 does not listen"
 kt_httpd rs2 10.20.2.2 80 RS2 || kt_die "httpd in rs2 does not listen"
 
+kt_log "namespaces and real servers ready"
 ipvsadm -A -t $SVC -s rr || kt_die "ipvsadm -A"
 ipvsadm -a -t $SVC -r 10.20.1.2:80 -m || kt_die "ipvsadm -a rs1"
 ipvsadm -a -t $SVC -r 10.20.2.2:80 -m || kt_die "ipvsadm -a rs2"
