@@ -71,6 +71,8 @@ if [[ ! -f $kroot/.complete ]]; then
   basename "$deb" >"$download/root/.complete"
   mv "$download/root" "$kroot"
   rm -rf "$download"
+  # A kernel that Debian has replaced is of no further use; keep one tree per build directory.
+  find "$cache/kernel" -mindepth 1 -maxdepth 1 -type d -name 'root-*' ! -path "$kroot" -exec rm -rf {} +
   t2=$EPOCHREALTIME
   note "$(basename "$deb"): ${deb_mb} MB downloaded in" \
     "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.1f", b-a}') s, unpacked and indexed in" \
