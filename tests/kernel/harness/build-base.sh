@@ -17,8 +17,10 @@ die() { echo "build-base: FAIL: $*" >&2; exit 1; }
 (($# == 1)) || die "usage: build-base.sh CACHE_DIR"
 cache=$(realpath -m "$1")
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=cpio-lib.sh
-. "$here/cpio-lib.sh"
+# shellcheck source=harness-lib.sh
+. "$here/harness-lib.sh"
+ktest_require build-base busybox:busybox-static cpio:cpio gzip:gzip depmod:kmod modprobe:kmod ldd:libc-bin \
+  ip:iproute2 ss:iproute2 ipvsadm:ipvsadm flock:util-linux
 # shellcheck source=/dev/null
 . "$cache/kernel.env" || die "no $cache/kernel.env: run fetch-kernel.sh first"
 
@@ -40,7 +42,7 @@ host_ipvsadm=$(readlink -f "$(command -v ipvsadm || true)")
 inputs() {
   echo "kernel $KV $KROOT"
   echo "modules ${required_modules[*]} ${optional_modules[*]}"
-  cat "$here/build-base.sh" "$here/cpio-lib.sh" "$here/guest-init.sh" "$here/guest-lib.sh"
+  cat "$here/build-base.sh" "$here/harness-lib.sh" "$here/guest-init.sh" "$here/guest-lib.sh"
   local f
   for f in "$busybox" "$host_ip" "$host_ss" "$host_ipvsadm"; do
     stat -L -c '%n %s %Y' "$f"
@@ -59,7 +61,7 @@ fi
 t0=$EPOCHREALTIME
 rm -rf "$cache/base.stage."*
 stage=$(mktemp -d "$cache/base.stage.XXXXXX")
-trap 'rm -rf "$stage" "$stage.img"' EXIT
+trap 'rm -rf "$stage" "$stage.img" "$stage.files"' EXIT
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,usr/local/bin,usr/lib/ktest,etc/ktest,proc,sys,dev,run,tmp,root}
 mkdir -p "$stage"/{lib64,ktest,"lib/modules/$KV"}
 

@@ -17,9 +17,9 @@ note() { echo "fetch-kernel: $*" >&2; }
 
 (($# == 1)) || die "usage: fetch-kernel.sh CACHE_DIR"
 cache=$(realpath -m "$1")
-for tool in apt-cache apt-get dpkg depmod flock; do
-  command -v "$tool" >/dev/null || die "required tool '$tool' is missing (Debian package: apt, dpkg or kmod)"
-done
+# shellcheck source=harness-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/harness-lib.sh"
+ktest_require fetch-kernel apt-cache:apt apt-get:apt dpkg:dpkg depmod:kmod flock:util-linux
 
 mkdir -p "$cache/kernel"
 exec 9>"$cache/kernel/.lock"

@@ -50,22 +50,16 @@ timeout=${LBD_KTEST_TIMEOUT:-$timeout}
 memory=${LBD_KTEST_MEMORY:-$memory}
 smp=${LBD_KTEST_SMP:-$smp}
 
-# A missing tool is a failure with a clear message, never a skip.
-missing=()
-for tool in qemu-system-x86_64:qemu-system-x86 busybox:busybox-static cpio:cpio depmod:kmod modprobe:kmod \
-  ipvsadm:ipvsadm ip:iproute2 ss:iproute2 ldd:libc-bin gzip:gzip flock:util-linux timeout:coreutils \
-  objcopy:binutils apt-get:apt dpkg:dpkg; do
-  command -v "${tool%%:*}" >/dev/null || missing+=("${tool%%:*} (Debian package ${tool#*:})")
-done
-((${#missing[@]} == 0)) || die "missing tools: ${missing[*]}"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=harness-lib.sh
+. "$here/harness-lib.sh"
+ktest_require ktest qemu-system-x86_64:qemu-system-x86 busybox:busybox-static cpio:cpio depmod:kmod \
+  modprobe:kmod ipvsadm:ipvsadm ip:iproute2 ss:iproute2 ldd:libc-bin gzip:gzip flock:util-linux \
+  timeout:coreutils objcopy:binutils apt-get:apt dpkg:dpkg
 [[ -f $script ]] || die "guest script $script does not exist"
 for f in "${bins[@]}" "${files[@]}"; do
   [[ -f $f ]] || die "$f does not exist (not built?)"
 done
-
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=cpio-lib.sh
-. "$here/cpio-lib.sh"
 
 cache=$(realpath -m "$cache")
 mkdir -p "$cache" "$work"

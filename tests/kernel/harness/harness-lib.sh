@@ -1,5 +1,18 @@
 # shellcheck shell=bash
-# cpio-lib.sh: shared by the harness scripts that assemble initramfs archives (sourced by bash).
+# harness-lib.sh: shared by the host-side harness scripts (sourced by bash).
+
+# ktest_require WHO TOOL:PACKAGE...: fails with one clear message naming every missing tool and
+# the Debian package that provides it. A kernel test never skips for want of a tool.
+ktest_require() {
+  local who=$1 missing=() t
+  shift
+  for t in "$@"; do
+    command -v "${t%%:*}" >/dev/null || missing+=("${t%%:*} (Debian package ${t#*:})")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  echo "$who: FAIL: missing tools: ${missing[*]}" >&2
+  exit 1
+}
 
 # ktest_copy_with_libs STAGE HOST_FILE GUEST_PATH [LIST]: copies HOST_FILE to STAGE/GUEST_PATH and
 # every shared library ldd reports for it (the dynamic loader included) to the same path in STAGE.
