@@ -148,7 +148,8 @@ if grep -aqE 'Sanitizer|runtime error:' "$work/serial.log"; then
   "$here/symbolize.sh" "$work/serial.log" "${bins[@]}"
 fi
 
-result=$(grep -a "^KTEST-RESULT $token " "$work/serial.log" | tail -n 1 || true)
+# Not anchored: a kernel message can land on the same console line.
+result=$(grep -aoE "KTEST-RESULT $token rc=[0-9]+ uptime=[0-9.]+" "$work/serial.log" | tail -n 1 || true)
 guest_up=$(sed -n 's/^ktest: guest up at \([0-9.]*\) s.*/\1/p' "$work/serial.log" | head -n 1)
 guest_end=$(sed -n 's/.* uptime=\([0-9.]*\)$/\1/p' <<<"$result")
 echo "ktest: $name: qemu start to exit ${boot_s} s wall (guest /init at ${guest_up:-?} s," \
