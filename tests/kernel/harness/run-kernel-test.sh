@@ -130,20 +130,23 @@ if [[ -n ${LBD_KTEST_SHELL:-} ]]; then
   "${qemu[@]}" | tee "$work/serial.log"
   exit "${PIPESTATUS[0]}"
 fi
+# The console without the CRs and escape sequences firmware and kernel emit.
+clean_console() { sed -u -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' -e 's/\r//g'; }
+# The file exists before tail looks at it: QEMU's redirection is only opened in the background job.
+: >"$work/serial.raw"
 t_boot=$EPOCHREALTIME
 qemu_rc=0
 timeout -k 5 "$timeout" "${qemu[@]}" </dev/null >"$work/serial.raw" 2>&1 &
 qemu_pid=$!
-# Live copy of the console, without the CRs and escape sequences firmware and kernel emit.
-tail -n +1 -s 0.2 --pid="$qemu_pid" -f "$work/serial.raw" |
-  sed -u -e 's/\x1b\[[0-9;?]*[a-zA-Z]//g' -e 's/\x1bc//g' -e 's/\r//g' |
-  tee "$work/serial.log" | sed -u 's/^/| /' &
+# Live copy for the test output; the log that is checked is written from the raw file afterwards.
+tail -n +1 -s 0.2 --pid="$qemu_pid" -f "$work/serial.raw" | clean_console | sed -u 's/^/| /' &
 tail_pid=$!
 wait "$qemu_pid" || qemu_rc=$?
 qemu_pid=''
 wait "$tail_pid" || true
 tail_pid=''
 boot_s=$(seconds_since "$t_boot")
+clean_console <"$work/serial.raw" >"$work/serial.log"
 if grep -aqE 'Sanitizer|runtime error:' "$work/serial.log"; then
   "$here/symbolize.sh" "$work/serial.log" "${bins[@]}"
 fi
