@@ -65,9 +65,9 @@ class http_probe : public std::enable_shared_from_this<http_probe> {
           curl_slist_append(connect_to_, fmt::format("{}:{}:{}:{}", name, target_.port, addr, target_.port).c_str());
       curl_easy_setopt(easy_, CURLOPT_CONNECT_TO, connect_to_);
     }
-    if (!params_.host.empty() && params_.host != name) {
-      headers_ = curl_slist_append(headers_, ("Host: " + params_.host).c_str());
-    }
+    // Exactly the service's Host: curl would append the real server's port, which clients of
+    // the virtual service never send.
+    if (!params_.host.empty()) headers_ = curl_slist_append(headers_, ("Host: " + params_.host).c_str());
     for (const auto& h : params_.headers) headers_ = curl_slist_append(headers_, h.c_str());
     if (headers_ != nullptr) curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, headers_);
     if (params_.method == "HEAD") {
