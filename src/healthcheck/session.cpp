@@ -66,6 +66,7 @@ void check_session::on_timer() {
     rearm();  // woke up early (timer granularity): wait for the due time
     return;
   }
+  state_.start_lateness = started->lateness;
   metrics_
       .get_histogram("lbd_check_lateness_seconds", "Delay of probe starts against their schedule",
                      metrics::latency_buckets())

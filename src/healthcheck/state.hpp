@@ -24,6 +24,7 @@ struct server_state {
   std::uint64_t probes = 0;
   std::optional<time_point> last_change;
   std::optional<unsigned> weight;  // last dynamic weight reported
+  duration start_lateness{0};      // how late the last probe started against its schedule
 };
 
 }  // namespace lbd::healthcheck
