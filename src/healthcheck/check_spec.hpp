@@ -32,7 +32,7 @@ struct http_params {
   std::vector<status_range> expect_status{status_range{}};
   std::string body_regex;   // ECMAScript, searched in the body
   std::string body_sha256;  // lower-case hex digest of the whole body
-  std::size_t max_body = 64 * 1024;
+  std::size_t max_body = 65536;
   // TLS
   bool verify = true;
   std::string ca_file;

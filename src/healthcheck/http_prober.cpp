@@ -224,7 +224,7 @@ std::string sha256_hex(std::string_view data) {
   unsigned int len = 0;
   if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1) return {};
   std::string hex;
-  hex.reserve(len * 2);
+  hex.reserve(static_cast<std::size_t>(len) * 2);
   for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
   return hex;
 }

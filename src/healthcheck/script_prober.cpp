@@ -85,7 +85,7 @@ void script_prober::async_probe(const endpoint& target, const check_params& para
   opts.kill_group_on_exit = true;
   process::async_run(ex_, std::move(opts),
                      [params = *p, timeout_text = format_duration(timeout),
-                      h = std::move(handler)](process::outcome o) { h(judge_script(params, o, timeout_text)); });
+                      h = std::move(handler)](const process::outcome& o) { h(judge_script(params, o, timeout_text)); });
 }
 
 }  // namespace lbd::healthcheck

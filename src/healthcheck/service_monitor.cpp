@@ -5,7 +5,8 @@
 namespace lbd::healthcheck {
 
 service_monitor::service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m,
-                                 service_config cfg, check_spec check, change_handler on_change, duration hook_timeout)
+                                 service_config cfg, const check_spec& check, change_handler on_change,
+                                 duration hook_timeout)
     : ex_(std::move(ex)),
       metrics_(m),
       policy_(std::move(cfg), check.thresholds.initial),
@@ -73,7 +74,7 @@ void service_monitor::act(const std::vector<policy_event>& events) {
     opts.argv = e.hook_argv;
     opts.timeout = hook_timeout_;
     process::async_run(ex_, std::move(opts),
-                       [logger = log_, what = std::string(to_string(e.what))](process::outcome o) {
+                       [logger = log_, what = std::string(to_string(e.what))](const process::outcome& o) {
                          if (!o.started || o.timed_out || o.exit_code != 0) {
                            logger.warning("{} hook: {}", what, process::describe(o));
                          }

@@ -22,7 +22,7 @@ class service_monitor {
   // `check` is the template for every real server: its target address is replaced by the server's,
   // and its port too unless the template sets one (a check on another port than the service's).
   service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m, service_config cfg,
-                  check_spec check, change_handler on_change, duration hook_timeout = std::chrono::seconds(10));
+                  const check_spec& check, change_handler on_change, duration hook_timeout = std::chrono::seconds(10));
   service_monitor(const service_monitor&) = delete;
   service_monitor& operator=(const service_monitor&) = delete;
   ~service_monitor();

@@ -18,8 +18,8 @@ std::string_view to_string(status s) {
   return "?";
 }
 
-check_session::check_session(boost::asio::any_io_executor ex, prober& p, metrics::registry& m, check_spec spec)
-    : timer_(std::move(ex)),
+check_session::check_session(const boost::asio::any_io_executor& ex, prober& p, metrics::registry& m, check_spec spec)
+    : timer_(ex),
       prober_(p),
       metrics_(m),
       spec_(std::move(spec)),

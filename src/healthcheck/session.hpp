@@ -31,7 +31,7 @@ class check_session : public std::enable_shared_from_this<check_session> {
  public:
   using listener = std::function<void(const check_event&)>;
 
-  check_session(boost::asio::any_io_executor ex, prober& p, metrics::registry& m, check_spec spec);
+  check_session(const boost::asio::any_io_executor& ex, prober& p, metrics::registry& m, check_spec spec);
   check_session(const check_session&) = delete;
   check_session& operator=(const check_session&) = delete;
 

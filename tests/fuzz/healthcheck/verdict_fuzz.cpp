@@ -7,6 +7,7 @@
 #include "healthcheck/dns_prober.hpp"
 #include "healthcheck/script_prober.hpp"
 
+// NOLINTNEXTLINE(readability-identifier-naming): libFuzzer's entry point
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace lbd::healthcheck;
   if (size < 1) return 0;

@@ -123,7 +123,7 @@ TEST_F(http_test, GarbageIsAMalformedAnswerDroppedAndCounted) {
 TEST_F(http_test, BodyLargerThanTheLimitIsAborted) {
   local_server srv({"http-huge", "50000000"});
   http_params p;
-  p.max_body = 64 * 1024;
+  p.max_body = 65536;
   const auto r = probe(srv.target(), p, seconds(5));
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.kind, "body");
@@ -156,7 +156,7 @@ TEST_F(http_test, ManyConcurrentProbesShareTheMultiHandle) {
   int oks = 0;
   for (int i = 0; i < 40; ++i) {
     const auto& srv = i % 2 == 0 ? ok : bad;
-    prober.async_probe(srv.target(), http_params{}, seconds(5), [&](probe_result r) {
+    prober.async_probe(srv.target(), http_params{}, seconds(5), [&](const probe_result& r) {
       ++done;
       if (r.ok) ++oks;
     });

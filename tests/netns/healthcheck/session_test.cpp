@@ -66,6 +66,16 @@ TEST_F(chain_test, FlappingSlowerThanRiseFallIsFollowed) {
   EXPECT_EQ(sub.state().last->reason.rfind("HTTP 200 from", 0), 0U);
 }
 
+TEST_F(chain_test, MalformedAnswersAreDroppedAndCounted) {
+  local_server srv({"tcp-garbage"});
+  int results = 0;
+  auto sub = checks.subscribe(http_check(srv.target(), 1, 1), [&](const check_event&) { ++results; });
+  ASSERT_TRUE(run_until([&] { return results >= 3; }));
+  EXPECT_EQ(sub.state().current, status::down);
+  EXPECT_EQ(sub.state().last->kind, "malformed");
+  EXPECT_GE(m.value("lbd_check_results_total", {{"type", "http"}, {"result", "malformed"}}), 3.0);
+}
+
 TEST_F(chain_test, ServiceMonitorDedupsChecksRunsHooksAndLosesQuorum) {
   test::temp_dir dir;
   const std::string log = (dir.path() / "hooks.log").string();
