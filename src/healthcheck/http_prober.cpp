@@ -159,6 +159,11 @@ class http_probe : public std::enable_shared_from_this<http_probe> {
           finish(probe_fail("reset", "connection reset by " + t, took));
           return;
         }
+        // TLS 1.3 alerts (e.g. "certificate required") arrive after the handshake, on a read.
+        if (params_.tls && detail(code).find("SSL") != std::string::npos) {
+          finish(probe_fail("tls", fmt::format("TLS failure with {}: {}", t, detail(code)), took));
+          return;
+        }
         break;
       case CURLE_WEIRD_SERVER_REPLY:
       case CURLE_UNSUPPORTED_PROTOCOL:  // e.g. an HTTP/0.9-looking answer, which curl refuses

@@ -94,6 +94,14 @@ TEST_F(http_test, SlowServerTimesOut) {
   EXPECT_LT(r.latency, seconds(2));
 }
 
+TEST_F(http_test, ConnectTimeoutIsNamedAsSuch) {
+  local_server srv({"tcp-full"});  // accept queue full: SYNs are dropped
+  const auto r = probe(srv.target(), http_params{}, milliseconds(300));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.kind, "timeout");
+  EXPECT_EQ(r.reason, "connect timeout after 300ms to " + to_string(srv.target()));
+}
+
 TEST_F(http_test, AcceptThenHangTimesOut) {
   local_server srv({"tcp-hang"});
   const auto r = probe(srv.target(), http_params{}, milliseconds(400));
@@ -215,6 +223,22 @@ TEST_F(https_test, VerificationCanBeTurnedOff) {
   p.tls = true;
   p.verify = false;
   EXPECT_TRUE(probe(srv.target(), p).ok);
+}
+
+TEST_F(https_test, ClientCertificateWhenTheServerRequiresOne) {
+  local_server srv({"https", certs.cert, certs.key, certs.ca});
+  http_params p;
+  p.tls = true;
+  p.host = "www.example.test";
+  p.ca_file = certs.ca;
+  auto r = probe(srv.target(), p);
+  EXPECT_FALSE(r.ok) << r.reason;
+  EXPECT_EQ(r.kind, "tls") << r.reason;
+  EXPECT_NE(r.reason.find("certificate required"), std::string::npos) << r.reason;
+  p.client_cert = certs.client_cert;
+  p.client_key = certs.client_key;
+  r = probe(srv.target(), p);
+  EXPECT_TRUE(r.ok) << r.reason;
 }
 
 TEST_F(https_test, PlainHttpToATlsPortIsNotUp) {

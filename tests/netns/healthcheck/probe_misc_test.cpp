@@ -35,6 +35,15 @@ TEST_F(probe_test, TcpConnectsOrIsRefused) {
   EXPECT_EQ(r.reason, "connection refused by " + to_string(closed));
 }
 
+TEST_F(probe_test, TcpConnectTimeout) {
+  tcp_prober p(io.get_executor());
+  local_server srv({"tcp-full"});  // accept queue full: SYNs are dropped
+  const auto r = test::run_probe(io, p, srv.target(), tcp_params{}, milliseconds(300));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.kind, "timeout");
+  EXPECT_EQ(r.reason, "connect timeout after 300ms to " + to_string(srv.target()));
+}
+
 TEST_F(probe_test, TcpSendExpect) {
   tcp_prober p(io.get_executor());
   local_server srv({"tcp-banner", "+PONG\r\n"});

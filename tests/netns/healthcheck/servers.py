@@ -3,7 +3,7 @@
 
 usage: servers.py MODE [ARGS...]; prints the chosen port on stdout once listening, then serves
 until killed. Modes: http-ok, http-500, http-slow SECONDS, http-huge BYTES, http-flap K,
-tcp-hang, tcp-reset, tcp-garbage, tcp-banner TEXT, https CERT KEY, udp-echo, udp-silent,
+tcp-hang, tcp-reset, tcp-garbage, tcp-banner TEXT, tcp-full, https CERT KEY [CLIENT_CA], udp-echo, udp-silent,
 dns-answer, dns-refuse.
 """
 import http.server
@@ -78,6 +78,9 @@ def serve_http(tls=False):
     if tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(ARGS[0], ARGS[1])
+        if len(ARGS) > 2:  # a CA: client certificates signed by it are required
+            ctx.verify_mode = ssl.CERT_REQUIRED
+            ctx.load_verify_locations(ARGS[2])
         srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     ready(srv.server_address[1])
     srv.serve_forever()
@@ -129,6 +132,27 @@ def banner(c, held):
     c.close()
 
 
+def serve_full():
+    # A listener whose accept queue is full: the kernel drops further SYNs, so connecting times out.
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(0)
+    port = ls.getsockname()[1]
+    fillers = []
+    for _ in range(8):
+        c = socket.socket()
+        c.setblocking(False)
+        try:
+            c.connect(("127.0.0.1", port))
+        except BlockingIOError:
+            pass
+        fillers.append(c)
+    time.sleep(0.2)
+    ready(port)
+    while True:
+        time.sleep(3600)
+
+
 def serve_udp(answer):
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     s.bind(("127.0.0.1", 0))
@@ -168,6 +192,8 @@ elif MODE == "tcp-garbage":
     serve_tcp(garbage)
 elif MODE == "tcp-banner":
     serve_tcp(banner)
+elif MODE == "tcp-full":
+    serve_full()
 elif MODE == "udp-echo":
     serve_udp(lambda d: d)
 elif MODE == "udp-silent":

@@ -103,6 +103,9 @@ certs make_certs(const temp_dir& dir, const std::string& name) {
       o + " req" + ec + " -keyout " + d + "/srv.key -out " + d + "/srv.csr -subj '/CN=" + name + "'",
       o + " x509 -req -in " + d + "/srv.csr -CA " + d + "/ca.crt -CAkey " + d + "/ca.key -CAcreateserial -out " + d +
           "/srv.crt -days 2 -extfile " + d + "/ext",
+      o + " req" + ec + " -keyout " + d + "/client.key -out " + d + "/client.csr -subj '/CN=lbd-client'",
+      o + " x509 -req -in " + d + "/client.csr -CA " + d + "/ca.crt -CAkey " + d + "/ca.key -CAcreateserial -out " + d +
+          "/client.crt -days 2",
   };
   for (const auto& c : cmds) {
     if (std::system((c + " >/dev/null 2>&1").c_str()) != 0) {
@@ -110,7 +113,7 @@ certs make_certs(const temp_dir& dir, const std::string& name) {
       return {};
     }
   }
-  return certs{d + "/ca.crt", d + "/srv.crt", d + "/srv.key"};
+  return certs{d + "/ca.crt", d + "/srv.crt", d + "/srv.key", d + "/client.crt", d + "/client.key"};
 }
 
 healthcheck::probe_result run_probe(boost::asio::io_context& io, healthcheck::prober& p, const endpoint& target,

@@ -47,6 +47,8 @@ struct certs {
   std::string ca;    // CA certificate
   std::string cert;  // server certificate for `name`, signed by the CA
   std::string key;
+  std::string client_cert;  // a client certificate (CN lbd-client), signed by the CA
+  std::string client_key;
 };
 // Makes a CA and a server certificate for `name` with the openssl CLI; empty paths on failure.
 certs make_certs(const temp_dir& dir, const std::string& name);
