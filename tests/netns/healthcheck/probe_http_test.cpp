@@ -233,8 +233,13 @@ TEST_F(https_test, ClientCertificateWhenTheServerRequiresOne) {
   p.ca_file = certs.ca;
   auto r = probe(srv.target(), p);
   EXPECT_FALSE(r.ok) << r.reason;
-  EXPECT_EQ(r.kind, "tls") << r.reason;
-  EXPECT_NE(r.reason.find("certificate required"), std::string::npos) << r.reason;
+  // The server's "certificate required" alert races with its RST (it closes with our request
+  // unread): either is a correct account of what the wire carried.
+  if (r.kind == "tls") {
+    EXPECT_NE(r.reason.find("certificate required"), std::string::npos) << r.reason;
+  } else {
+    EXPECT_EQ(r.kind, "reset") << r.reason;
+  }
   p.client_cert = certs.client_cert;
   p.client_key = certs.client_key;
   r = probe(srv.target(), p);
