@@ -148,8 +148,10 @@ int main(int argc, char** argv) {
     io.run_for(interval);  // first runs are spread over one interval
     measuring = true;
     const double cpu0 = cpu_seconds();
+    const auto wall0 = std::chrono::steady_clock::now();
     io.run_for(std::chrono::seconds(seconds));
     const double cpu = cpu_seconds() - cpu0;
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
     measuring = false;
     ::kill(child, SIGKILL);
     int st = 0;
@@ -160,9 +162,10 @@ int main(int argc, char** argv) {
     const double p99 = percentile(lateness_ms, 0.99);
     const double worst = lateness_ms.empty() ? 0 : lateness_ms.back();
     const std::string line = fmt::format(
-        "type={} targets={} interval={}s seconds={} checks={} failures={} cpu_s={:.3f} cpu_s_per_1000_checks={:.4f} "
+        "type={} targets={} interval={}s seconds={} wall_s={:.2f} checks={} failures={} cpu_s={:.3f} "
+        "cpu_s_per_1000_checks={:.4f} "
         "lateness_ms_p50={:.2f} lateness_ms_p99={:.2f} lateness_ms_max={:.2f}",
-        type, targets, interval_s, seconds, results, failures, cpu, per_1000, p50, p99, worst);
+        type, targets, interval_s, seconds, wall, results, failures, cpu, per_1000, p50, p99, worst);
     std::printf("%s\n", line.c_str());
     if (!first_failure.empty()) std::printf("first failure: %s\n", first_failure.c_str());
     const std::filesystem::path out = LBD_BENCH_RESULTS;

@@ -30,6 +30,9 @@ curl_multi::curl_multi(const asio::any_io_executor& ex)
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &curl_multi::on_timer);
   curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  // Checks never reuse connections (FORBID_REUSE): keep the idle-connection cache tiny, so no
+  // lookup in it grows with the number of transfers in flight.
+  curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, 16L);
 }
 
 curl_multi::~curl_multi() {
