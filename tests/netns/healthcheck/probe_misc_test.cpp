@@ -148,10 +148,11 @@ TEST_F(script_test, HangPastTheTimeoutKillsTheWholeGroup) {
   script_params s;
   s.argv = {dir.write_script("hang.sh", "#!/bin/sh\nsleep 300 &\necho $! > " + pids + ".tmp\necho $$ >> " + pids +
                                             ".tmp\nmv " + pids + ".tmp " + pids + "\nsleep 300\n")};
-  const auto r = test::run_probe(io, p, target, s, milliseconds(500));
+  // Long enough for a loaded machine to start the shell and write the pids before the kill.
+  const auto r = test::run_probe(io, p, target, s, seconds(2));
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.kind, "timeout");
-  EXPECT_EQ(r.reason, s.argv[0] + " timed out after 500ms, process group killed");
+  EXPECT_EQ(r.reason, s.argv[0] + " timed out after 2s, process group killed");
   std::ifstream in(pids);
   pid_t child = 0;
   pid_t script = 0;

@@ -20,7 +20,7 @@ using std::chrono::seconds;
 outcome run(boost::asio::io_context& io, options o) {
   std::optional<outcome> got;
   io.restart();  // a previous run may have run out of work, which stops the context
-  async_run(io.get_executor(), std::move(o), [&](outcome r) { got = std::move(r); });
+  async_run(io.get_executor(), std::move(o), [&](const outcome& r) { got = std::move(r); });
   const auto deadline = std::chrono::steady_clock::now() + seconds(30);
   while (!got && std::chrono::steady_clock::now() < deadline) io.run_one_for(milliseconds(50));
   if (!got) {
@@ -85,7 +85,7 @@ TEST(Process, TimeoutKillsTheGroupAndReaps) {
   const std::string pidfile = (dir.path() / "pid").string();
   options o;
   o.argv = {"/bin/sh", "-c", "sleep 300 & echo $! > " + pidfile + "; wait"};
-  o.timeout = milliseconds(300);
+  o.timeout = seconds(2);  // long enough to write the pid file on a loaded machine
   const auto r = run(io, o);
   EXPECT_TRUE(r.timed_out);
   EXPECT_EQ(r.signal, SIGKILL);
@@ -117,7 +117,7 @@ TEST(Process, DestroyingTheContextKillsAndReapsRunningChildren) {
     boost::asio::io_context io;
     options o;
     o.argv = {"/bin/sleep", "300"};
-    async_run(io.get_executor(), o, [](outcome) { ADD_FAILURE() << "must not complete"; });
+    async_run(io.get_executor(), o, [](const outcome&) { ADD_FAILURE() << "must not complete"; });
     io.poll();  // runs the start: the program is spawned and still running
   }
   EXPECT_TRUE(no_children_left());
@@ -130,7 +130,7 @@ TEST(Process, ManyInParallel) {
   for (int i = 0; i < 50; ++i) {
     options o;
     o.argv = {"/bin/sh", "-c", "exit " + std::to_string(i % 2)};
-    async_run(io.get_executor(), o, [&](outcome r) {
+    async_run(io.get_executor(), o, [&](const outcome& r) {
       ++done;
       if (r.exit_code == 0) ++ok;
     });

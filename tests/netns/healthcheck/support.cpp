@@ -26,6 +26,7 @@ local_server::local_server(std::vector<std::string> args) {
   std::vector<std::string> argv{LBD_TEST_PYTHON3, "-u", LBD_TEST_SERVERS};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargv;
+  cargv.reserve(argv.size() + 1);
   for (auto& a : argv) cargv.push_back(a.data());
   cargv.push_back(nullptr);
   std::array<int, 2> fds{};
