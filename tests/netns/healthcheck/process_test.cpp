@@ -20,7 +20,7 @@ using std::chrono::seconds;
 outcome run(boost::asio::io_context& io, options o) {
   std::optional<outcome> got;
   io.restart();  // a previous run may have run out of work, which stops the context
-  async_run(io.get_executor(), std::move(o), [&](const outcome& r) { got = std::move(r); });
+  async_run(io.get_executor(), std::move(o), [&](outcome r) { got = std::move(r); });
   const auto deadline = std::chrono::steady_clock::now() + seconds(30);
   while (!got && std::chrono::steady_clock::now() < deadline) io.run_one_for(milliseconds(50));
   if (!got) {
