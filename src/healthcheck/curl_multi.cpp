@@ -130,12 +130,16 @@ void curl_multi::action(curl_socket_t s, int ev_bitmask) {
 }
 
 void curl_multi::collect_done() {
-  std::vector<std::pair<completion, CURLcode>> finished;
+  // Drain the message queue before removing any handle: curl_multi_remove_handle scans the queue
+  // for the handle's messages, so removing while thousands of messages wait is quadratic.
+  std::vector<std::pair<CURL*, CURLcode>> ended;
   int queued = 0;
   while (CURLMsg* m = curl_multi_info_read(multi_, &queued)) {
-    if (m->msg != CURLMSG_DONE) continue;
-    CURL* easy = m->easy_handle;
-    const CURLcode code = m->data.result;
+    if (m->msg == CURLMSG_DONE) ended.emplace_back(m->easy_handle, m->data.result);
+  }
+  std::vector<std::pair<completion, CURLcode>> finished;
+  finished.reserve(ended.size());
+  for (auto [easy, code] : ended) {
     curl_multi_remove_handle(multi_, easy);
     auto it = transfers_.find(easy);
     if (it == transfers_.end()) continue;
