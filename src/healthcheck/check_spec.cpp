@@ -1,0 +1,83 @@
+#include "healthcheck/check_spec.hpp"
+
+#include <fmt/format.h>
+
+#include "common/duration.hpp"
+
+namespace lbd::healthcheck {
+namespace {
+
+// Length-prefixed so that no field value can imitate a field separator.
+void add(std::string& key, std::string_view name, std::string_view value) {
+  key += fmt::format(" {}={}:{}", name, value.size(), value);
+}
+
+void add_params(std::string& key, const tcp_params& p) {
+  add(key, "send", p.send);
+  add(key, "expect", p.expect);
+}
+
+void add_params(std::string& key, const http_params& p) {
+  add(key, "method", p.method);
+  add(key, "path", p.path);
+  add(key, "host", p.host);
+  for (const auto& h : p.headers) add(key, "header", h);
+  for (const auto& r : p.expect_status) add(key, "status", fmt::format("{}-{}", r.lo, r.hi));
+  add(key, "body_regex", p.body_regex);
+  add(key, "body_sha256", p.body_sha256);
+  add(key, "max_body", std::to_string(p.max_body));
+  if (p.tls) {
+    add(key, "verify", p.verify ? "1" : "0");
+    add(key, "ca_file", p.ca_file);
+    add(key, "sni", p.sni);
+    add(key, "client_cert", p.client_cert);
+    add(key, "client_key", p.client_key);
+  }
+}
+
+void add_params(std::string& key, const script_params& p) {
+  for (const auto& a : p.argv) add(key, "arg", a);
+  add(key, "dynamic_weight", std::to_string(static_cast<int>(p.dynamic_weight)));
+  add(key, "weight_range", fmt::format("{}-{}", p.min_weight, p.max_weight));
+}
+
+void add_params(std::string& key, const udp_params& p) {
+  add(key, "payload", p.payload);
+  add(key, "expect_prefix", p.expect_prefix);
+  add(key, "expect_regex", p.expect_regex);
+}
+
+void add_params(std::string& key, const dns_params& p) {
+  add(key, "name", p.name);
+  add(key, "qtype", p.type);
+  add(key, "rcode", p.expect_rcode ? std::to_string(*p.expect_rcode) : "answer");
+}
+
+}  // namespace
+
+std::string type_name(const check_params& p) {
+  switch (p.index()) {
+    case 0: return "tcp";
+    case 1: return std::get<http_params>(p).tls ? "https" : "http";
+    case 2: return "script";
+    case 3: return "udp";
+    case 4: return "dns";
+    default: return "?";
+  }
+}
+
+std::string display_name(const check_spec& s) { return type_name(s.params) + " " + to_string(s.target); }
+
+std::string canonical_key(const check_spec& s) {
+  std::string key = display_name(s);
+  add(key, "interval", format_duration(s.timing.interval));
+  add(key, "timeout", format_duration(s.timing.timeout));
+  add(key, "retry_delay", format_duration(s.timing.retry_delay));
+  add(key, "rise", std::to_string(s.thresholds.rise));
+  add(key, "fall", std::to_string(s.thresholds.fall));
+  add(key, "initial", to_string(s.thresholds.initial));
+  std::visit([&](const auto& p) { add_params(key, p); }, s.params);
+  return key;
+}
+
+}  // namespace lbd::healthcheck

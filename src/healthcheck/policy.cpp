@@ -1,0 +1,97 @@
+#include "healthcheck/policy.hpp"
+
+#include <algorithm>
+
+namespace lbd::healthcheck {
+
+std::string_view to_string(policy_event::kind k) {
+  switch (k) {
+    case policy_event::kind::server_up: return "server_up";
+    case policy_event::kind::server_down: return "server_down";
+    case policy_event::kind::quorum_up: return "quorum_up";
+    case policy_event::kind::quorum_down: return "quorum_down";
+  }
+  return "?";
+}
+
+service_policy::service_policy(service_config cfg, health initial) : cfg_(std::move(cfg)) {
+  servers_.assign(cfg_.servers.size(), server{initial, std::nullopt});
+  // The first decision has no history to be hysteretic about.
+  quorum_ = live_weight() >= cfg_.quorum;
+}
+
+unsigned service_policy::effective_weight(std::size_t i) const {
+  return servers_[i].dynamic_weight.value_or(cfg_.servers[i].weight);
+}
+
+unsigned service_policy::live_weight() const {
+  unsigned sum = 0;
+  for (std::size_t i = 0; i < servers_.size(); ++i) {
+    if (servers_[i].h == health::up) sum += effective_weight(i);
+  }
+  return sum;
+}
+
+std::vector<policy_event> service_policy::on_server(const endpoint& address, health h,
+                                                    std::optional<unsigned> dynamic_weight, std::string_view reason) {
+  std::vector<policy_event> out;
+  auto it = std::find_if(cfg_.servers.begin(), cfg_.servers.end(),
+                         [&](const real_server_config& s) { return s.address == address; });
+  if (it == cfg_.servers.end()) return out;
+  auto& s = servers_[static_cast<std::size_t>(it - cfg_.servers.begin())];
+  // A dynamic weight replaces the previous one, it never adds to it.
+  if (dynamic_weight) s.dynamic_weight = dynamic_weight;
+  if (s.h != h) {
+    s.h = h;
+    const bool up = h == health::up;
+    policy_event e{
+        up ? policy_event::kind::server_up : policy_event::kind::server_down, address, std::string(reason), {}};
+    const auto& hook = up ? cfg_.notify_up : cfg_.notify_down;
+    if (!hook.empty()) {
+      e.hook_argv = hook;
+      e.hook_argv.insert(e.hook_argv.end(), {cfg_.name, to_string(address), up ? "up" : "down", std::string(reason)});
+    }
+    out.push_back(std::move(e));
+  }
+  update_quorum(out);
+  return out;
+}
+
+void service_policy::update_quorum(std::vector<policy_event>& out) {
+  const unsigned live = live_weight();
+  const unsigned lose_below = cfg_.quorum > cfg_.hysteresis ? cfg_.quorum - cfg_.hysteresis : 0;
+  const unsigned regain_at = cfg_.quorum + cfg_.hysteresis;
+  bool next = quorum_;
+  if (quorum_ && live < lose_below) next = false;
+  if (!quorum_ && live >= regain_at) next = true;
+  if (next == quorum_) return;
+  quorum_ = next;
+  policy_event e{
+      next ? policy_event::kind::quorum_up : policy_event::kind::quorum_down,
+      std::nullopt,
+      "live weight " + std::to_string(live) + (next ? " >= " : " < ") + std::to_string(next ? regain_at : lose_below),
+      {}};
+  const auto& hook = next ? cfg_.quorum_up : cfg_.quorum_down;
+  if (!hook.empty()) {
+    e.hook_argv = hook;
+    e.hook_argv.insert(e.hook_argv.end(), {cfg_.name, std::to_string(live), std::to_string(cfg_.quorum)});
+  }
+  out.push_back(std::move(e));
+}
+
+desired_service service_policy::desired() const {
+  desired_service d;
+  for (std::size_t i = 0; i < servers_.size(); ++i) {
+    if (servers_[i].h == health::up) {
+      d.servers.push_back(desired_server{cfg_.servers[i].address, effective_weight(i), false});
+    } else if (cfg_.on_failure == failure_action::drain) {
+      d.servers.push_back(desired_server{cfg_.servers[i].address, 0, true});
+    }
+  }
+  d.live_weight = live_weight();
+  d.quorum = quorum_;
+  d.sorry_active = !quorum_ && cfg_.sorry_server.has_value();
+  return d;
+}
+
+}  // namespace lbd::healthcheck

@@ -1,0 +1,97 @@
+#include "healthcheck/registry.hpp"
+
+#include <cstdlib>
+#include <vector>
+
+namespace lbd::healthcheck {
+
+registry::subscription& registry::subscription::operator=(subscription&& o) noexcept {
+  if (this != &o) {
+    reset();
+    registry_ = std::exchange(o.registry_, nullptr);
+    key_ = std::move(o.key_);
+    id_ = std::exchange(o.id_, 0);
+  }
+  return *this;
+}
+
+void registry::subscription::reset() {
+  if (registry_ != nullptr) std::exchange(registry_, nullptr)->unsubscribe(key_, id_);
+}
+
+const server_state& registry::subscription::state() const {
+  const server_state* s = registry_ != nullptr ? registry_->find(key_) : nullptr;
+  if (s == nullptr) std::abort();  // use of an empty subscription
+  return *s;
+}
+
+registry::registry(boost::asio::any_io_executor ex, prober& p, metrics::registry& m)
+    : ex_(std::move(ex)), prober_(p), metrics_(m) {}
+
+registry::~registry() {
+  for (auto& [key, e] : checks_) e.session->stop();
+}
+
+registry::subscription registry::subscribe(const check_spec& spec, subscriber s) {
+  std::string key = canonical_key(spec);
+  auto it = checks_.find(key);
+  if (it == checks_.end()) {
+    auto session = std::make_shared<check_session>(ex_, prober_, metrics_, spec);
+    session->set_listener([this, key](const check_event& e) { dispatch(key, e); });
+    it = checks_.emplace(key, entry{session, {}}).first;
+    session->start();
+    update_gauge();
+  }
+  const std::uint64_t id = next_id_++;
+  it->second.subscribers.emplace(id, std::move(s));
+  return subscription(this, std::move(key), id);
+}
+
+void registry::unsubscribe(const std::string& key, std::uint64_t id) {
+  auto it = checks_.find(key);
+  if (it == checks_.end()) return;
+  it->second.subscribers.erase(id);
+  if (it->second.subscribers.empty()) {
+    it->second.session->stop();
+    checks_.erase(it);
+    update_gauge();
+  }
+}
+
+void registry::dispatch(const std::string& key, const check_event& e) {
+  auto it = checks_.find(key);
+  if (it == checks_.end()) return;
+  // A subscriber may unsubscribe itself or others while being called: walk a copy of the ids.
+  std::vector<std::uint64_t> ids;
+  ids.reserve(it->second.subscribers.size());
+  for (const auto& [id, s] : it->second.subscribers) ids.push_back(id);
+  for (auto id : ids) {
+    it = checks_.find(key);
+    if (it == checks_.end()) return;
+    auto sub = it->second.subscribers.find(id);
+    if (sub == it->second.subscribers.end()) continue;
+    subscriber s = sub->second;  // the call may erase the map entry
+    s(e);
+  }
+}
+
+std::size_t registry::subscribers(const std::string& key) const {
+  auto it = checks_.find(key);
+  return it == checks_.end() ? 0 : it->second.subscribers.size();
+}
+
+const server_state* registry::find(const std::string& key) const {
+  auto it = checks_.find(key);
+  return it == checks_.end() ? nullptr : &it->second.session->state();
+}
+
+void registry::for_each(const std::function<void(const check_spec&, const server_state&)>& f) const {
+  for (const auto& [key, e] : checks_) f(e.session->spec(), e.session->state());
+}
+
+void registry::update_gauge() {
+  metrics_.get_gauge("lbd_checks_running", "Distinct health checks running (after dedup)")
+      .set(static_cast<double>(checks_.size()));
+}
+
+}  // namespace lbd::healthcheck

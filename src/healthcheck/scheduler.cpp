@@ -1,0 +1,69 @@
+#include "healthcheck/scheduler.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+
+namespace lbd::healthcheck {
+
+std::uint64_t stable_hash(std::string_view text) {
+  std::uint64_t h = 14695981039346656037ULL;
+  for (char c : text) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+duration first_run_offset(std::uint64_t key_hash, duration interval) {
+  if (interval <= duration::zero()) return duration::zero();
+  // Mix the bits once more: FNV's low bits are weak for keys differing only in their last bytes.
+  std::uint64_t x = key_hash;
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  return duration(static_cast<duration::rep>(x % static_cast<std::uint64_t>(interval.count())));
+}
+
+schedule::schedule(schedule_config cfg, time_point now, std::uint64_t key_hash)
+    : cfg_(cfg), next_due_(now + first_run_offset(key_hash, cfg.interval)) {
+  if (cfg_.interval <= duration::zero() || cfg_.timeout <= duration::zero()) std::abort();
+}
+
+std::optional<schedule::started> schedule::start(time_point now) {
+  if (in_flight_ || now < next_due_) return std::nullopt;
+  in_flight_ = true;
+  started_at_ = now;
+  ++probe_id_;
+  return started{probe_id_, now + cfg_.timeout + cfg_.timeout_grace, now - next_due_};
+}
+
+bool schedule::finish(std::uint64_t probe_id, time_point now, bool ok) {
+  if (!in_flight_ || probe_id != probe_id_) return false;
+  plan_next(now, ok);
+  return true;
+}
+
+bool schedule::expire(time_point now) {
+  const auto d = deadline();
+  if (!d || now < *d) return false;
+  plan_next(now, false);
+  return true;
+}
+
+std::optional<time_point> schedule::deadline() const {
+  if (!in_flight_) return std::nullopt;
+  return started_at_ + cfg_.timeout + cfg_.timeout_grace;
+}
+
+void schedule::plan_next(time_point now, bool ok) {
+  in_flight_ = false;
+  if (!ok && cfg_.retry_delay > duration::zero()) {
+    next_due_ = now + cfg_.retry_delay;
+    return;
+  }
+  // Keep the cadence of the original schedule (no drift by probe latency), but never schedule in
+  // the past: a probe slower than the interval is followed at once by the next one.
+  next_due_ = std::max(next_due_ + cfg_.interval, now);
+}
+
+}  // namespace lbd::healthcheck

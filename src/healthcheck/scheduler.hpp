@@ -1,0 +1,69 @@
+#pragma once
+// When each check runs: a pure per-check schedule (time is passed in), so tests drive it on a fake
+// clock. First runs are spread over the interval by a stable hash of the check's key, so 10k checks
+// configured at once do not fire in the same millisecond, and a restart spreads them the same way.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace lbd::healthcheck {
+
+using clock = std::chrono::steady_clock;
+using time_point = clock::time_point;
+using duration = std::chrono::nanoseconds;
+
+struct schedule_config {
+  duration interval = std::chrono::seconds(2);
+  duration timeout = std::chrono::seconds(1);
+  // Delay before the next probe after a failed one; zero means "the normal interval".
+  duration retry_delay = duration::zero();
+  // Extra time the scheduler grants the prober past `timeout` before it gives up on its own, so the
+  // prober's precise reason ("connect timeout after 1s") normally wins.
+  duration timeout_grace = std::chrono::milliseconds(250);
+  friend bool operator==(const schedule_config&, const schedule_config&) = default;
+};
+
+// FNV-1a, 64 bit: stable across runs and platforms (std::hash is not).
+std::uint64_t stable_hash(std::string_view text);
+
+// Offset of the first run in [0, interval).
+duration first_run_offset(std::uint64_t key_hash, duration interval);
+
+class schedule {
+ public:
+  schedule(schedule_config cfg, time_point now, std::uint64_t key_hash);
+
+  struct started {
+    std::uint64_t probe_id;
+    time_point deadline;  // when the scheduler gives up on this probe
+    duration lateness;    // how late the probe starts against its schedule
+  };
+
+  // The timer for next_due() fired. Returns nothing while a probe is in flight: never two at once.
+  std::optional<started> start(time_point now);
+
+  // The probe `probe_id` finished. Returns false (and changes nothing) for a stale id, e.g. a
+  // result arriving after the scheduler already expired that probe.
+  bool finish(std::uint64_t probe_id, time_point now, bool ok);
+
+  // The deadline of the in-flight probe passed without a result: counts as a failure. Returns false
+  // when nothing is in flight or the deadline is not reached yet.
+  bool expire(time_point now);
+
+  [[nodiscard]] time_point next_due() const { return next_due_; }
+  [[nodiscard]] bool in_flight() const { return in_flight_; }
+  [[nodiscard]] std::optional<time_point> deadline() const;
+  [[nodiscard]] const schedule_config& config() const { return cfg_; }
+
+ private:
+  void plan_next(time_point now, bool ok);
+
+  schedule_config cfg_;
+  time_point next_due_;
+  time_point started_at_{};
+  bool in_flight_ = false;
+  std::uint64_t probe_id_ = 0;
+};
+
+}  // namespace lbd::healthcheck

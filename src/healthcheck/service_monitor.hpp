@@ -1,0 +1,48 @@
+#pragma once
+// The shell around one virtual server's policy: subscribes a check per real server in the shared
+// registry (identical checks across services run once), feeds results to the pure
+// service_policy, logs its events, runs their hooks through the process runner, keeps
+// lbd_realserver_up{service,server}, and tells its owner when the desired set changed.
+#include <boost/asio/any_io_executor.hpp>
+
+#include <functional>
+#include <vector>
+
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+#include "healthcheck/policy.hpp"
+#include "healthcheck/registry.hpp"
+
+namespace lbd::healthcheck {
+
+class service_monitor {
+ public:
+  using change_handler = std::function<void(const desired_service&, const std::vector<policy_event>&)>;
+
+  // `check` is the template for every real server: its target address is replaced by the server's,
+  // and its port too unless the template sets one (a check on another port than the service's).
+  service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m, service_config cfg,
+                  const check_spec& check, change_handler on_change, duration hook_timeout = std::chrono::seconds(10));
+  service_monitor(const service_monitor&) = delete;
+  service_monitor& operator=(const service_monitor&) = delete;
+  ~service_monitor();
+
+  [[nodiscard]] desired_service desired() const { return policy_.desired(); }
+  // Check state of real server `i` (config order).
+  [[nodiscard]] const server_state& server(std::size_t i) const { return subscriptions_.at(i).state(); }
+
+ private:
+  void on_check(std::size_t i, const check_event& e);
+  void act(const std::vector<policy_event>& events);
+  void set_gauge(std::size_t i, health h);
+
+  boost::asio::any_io_executor ex_;
+  metrics::registry& metrics_;
+  service_policy policy_;
+  log::logger log_;
+  change_handler on_change_;
+  duration hook_timeout_;
+  std::vector<registry::subscription> subscriptions_;
+};
+
+}  // namespace lbd::healthcheck

@@ -1,0 +1,122 @@
+#include "healthcheck/session.hpp"
+
+#include "common/duration.hpp"
+
+namespace lbd::healthcheck {
+namespace {
+
+double seconds(duration d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace
+
+std::string_view to_string(status s) {
+  switch (s) {
+    case status::up: return "up";
+    case status::down: return "down";
+    case status::pending: return "pending";
+  }
+  return "?";
+}
+
+check_session::check_session(const boost::asio::any_io_executor& ex, prober& p, metrics::registry& m, check_spec spec)
+    : timer_(ex),
+      prober_(p),
+      metrics_(m),
+      spec_(std::move(spec)),
+      type_(type_name(spec_.params)),
+      log_("check[" + display_name(spec_) + "]"),
+      schedule_(spec_.timing, clock::now(), stable_hash(canonical_key(spec_))),
+      thresholds_(spec_.thresholds) {
+  state_.assumed = spec_.thresholds.initial;
+}
+
+void check_session::start() {
+  stopped_ = false;
+  rearm();
+}
+
+void check_session::stop() {
+  stopped_ = true;
+  timer_.cancel();
+}
+
+void check_session::rearm() {
+  if (stopped_) return;
+  const auto deadline = schedule_.deadline();
+  timer_.expires_at(deadline ? *deadline : schedule_.next_due());
+  timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (auto self = weak.lock()) self->on_timer();
+  });
+}
+
+void check_session::on_timer() {
+  if (stopped_) return;
+  const auto now = clock::now();
+  if (schedule_.in_flight()) {
+    if (schedule_.expire(now)) {
+      apply(probe_fail("timeout", "no result within " + format_duration(spec_.timing.timeout), spec_.timing.timeout),
+            now);
+    }
+    rearm();
+    return;
+  }
+  const auto started = schedule_.start(now);
+  if (!started) {
+    rearm();  // woke up early (timer granularity): wait for the due time
+    return;
+  }
+  state_.start_lateness = started->lateness;
+  metrics_
+      .get_histogram("lbd_check_lateness_seconds", "Delay of probe starts against their schedule",
+                     metrics::latency_buckets())
+      .observe(seconds(started->lateness));
+  prober_.async_probe(spec_.target, spec_.params, spec_.timing.timeout,
+                      [weak = weak_from_this(), id = started->probe_id](probe_result r) {
+                        if (auto self = weak.lock()) self->on_result(id, std::move(r));
+                      });
+  rearm();
+}
+
+void check_session::on_result(std::uint64_t probe_id, probe_result r) {
+  if (stopped_) return;
+  const auto now = clock::now();
+  if (!schedule_.finish(probe_id, now, r.ok)) return;  // the scheduler already gave up on it
+  apply(std::move(r), now);
+  rearm();
+}
+
+void check_session::apply(probe_result r, time_point now) {
+  auto self = shared_from_this();  // a listener may drop the last subscription
+  const transition change = thresholds_.on_result(r.ok);
+  const status before = state_.current;
+  const status after = thresholds_.state() == health::up ? status::up : status::down;
+  metrics_.get_counter("lbd_check_results_total", "Health check results", {{"type", type_}, {"result", r.kind}}).inc();
+  metrics_
+      .get_histogram("lbd_check_latency_seconds", "Health check probe latency", metrics::latency_buckets(),
+                     {{"type", type_}})
+      .observe(seconds(r.latency));
+  state_.current = after;
+  state_.assumed = thresholds_.state();
+  state_.consecutive_ok = thresholds_.consecutive_ok();
+  state_.consecutive_fail = thresholds_.consecutive_fail();
+  ++state_.probes;
+  if (r.weight) state_.weight = r.weight;
+  const bool status_changed = before != after;
+  if (status_changed) {
+    state_.last_change = now;
+    log_.notice("{} -> {} ({})", to_string(before), to_string(after), r.reason);
+    metrics_
+        .get_counter("lbd_check_transitions_total", "Health check status transitions",
+                     {{"type", type_}, {"to", std::string(to_string(after))}})
+        .inc();
+  } else if (change == transition::pending) {
+    log_.debug("{} {}/{} towards {} ({})", r.ok ? "success" : "failure",
+               r.ok ? state_.consecutive_ok : state_.consecutive_fail,
+               r.ok ? spec_.thresholds.rise : spec_.thresholds.fall, r.ok ? "up" : "down", r.reason);
+  }
+  state_.last = std::move(r);
+  if (listener_) listener_(check_event{spec_, state_, change, status_changed});
+}
+
+}  // namespace lbd::healthcheck
