@@ -89,14 +89,16 @@ status<ipvs_error> fake_backend::set_timeouts(const timeouts& t) {
 
 status<ipvs_error> fake_backend::start_daemon(const sync_daemon& d) {
   const bool running = std::any_of(daemons_.begin(), daemons_.end(), [&](const auto& x) { return x.state == d.state; });
-  if (running) return unexpected(ipvs_error{EEXIST, "the " + std::string(to_string(d.state)) + " sync daemon is already running"});
+  if (running)
+    return unexpected(ipvs_error{EEXIST, "the " + std::string(to_string(d.state)) + " sync daemon is already running"});
   daemons_.push_back(d);
   return ok;
 }
 
 status<ipvs_error> fake_backend::stop_daemon(daemon_state s) {
   const auto it = std::find_if(daemons_.begin(), daemons_.end(), [&](const auto& x) { return x.state == s; });
-  if (it == daemons_.end()) return unexpected(ipvs_error{ESRCH, "no " + std::string(to_string(s)) + " sync daemon is running"});
+  if (it == daemons_.end())
+    return unexpected(ipvs_error{ESRCH, "no " + std::string(to_string(s)) + " sync daemon is running"});
   daemons_.erase(it);
   return ok;
 }

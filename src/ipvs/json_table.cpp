@@ -82,8 +82,8 @@ dest_attrs read_dest_attrs(const json& d, const std::string& where) {
 std::pair<service_key, service> read_service(const json& s, std::size_t index) {
   std::string where = fmt::format("services[{}]", index);
   only_keys(s,
-            {"protocol", "address", "fwmark", "family", "scheduler", "flags", "timeout", "netmask", "pe", "destinations",
-             "stats"},
+            {"protocol", "address", "fwmark", "family", "scheduler", "flags", "timeout", "netmask", "pe",
+             "destinations", "stats"},
             where);
   service_key key;
   if (s.contains("fwmark")) {
@@ -155,9 +155,9 @@ std::pair<service_key, service> read_service(const json& s, std::size_t index) {
 }
 
 json stats_json(const stats& s) {
-  return json{{"conns", s.conns}, {"inpkts", s.inpkts}, {"outpkts", s.outpkts}, {"inbytes", s.inbytes},
-              {"outbytes", s.outbytes}, {"cps", s.cps}, {"inpps", s.inpps}, {"outpps", s.outpps},
-              {"inbps", s.inbps}, {"outbps", s.outbps}};
+  return json{{"conns", s.conns},       {"inpkts", s.inpkts}, {"outpkts", s.outpkts}, {"inbytes", s.inbytes},
+              {"outbytes", s.outbytes}, {"cps", s.cps},       {"inpps", s.inpps},     {"outpps", s.outpps},
+              {"inbps", s.inbps},       {"outbps", s.outbps}};
 }
 
 json flags_json(const service_attrs& a) {
@@ -220,8 +220,11 @@ std::string table_to_json(const table& t, bool with_counters) {
     if (with_counters) j["stats"] = stats_json(s.stats);
     json dests = json::array();
     for (const auto& [dk, d] : s.dests) {
-      json dj{{"address", to_string(dk)}, {"forwarding", std::string(to_string(d.attrs.fwd))},
-              {"weight", d.attrs.weight}, {"u_threshold", d.attrs.u_threshold}, {"l_threshold", d.attrs.l_threshold}};
+      json dj{{"address", to_string(dk)},
+              {"forwarding", std::string(to_string(d.attrs.fwd))},
+              {"weight", d.attrs.weight},
+              {"u_threshold", d.attrs.u_threshold},
+              {"l_threshold", d.attrs.l_threshold}};
       if (d.attrs.fwd == forwarding::tunnel) {
         dj["tun_type"] = std::string(to_string(d.attrs.tun_type));
         dj["tun_port"] = d.attrs.tun_port;

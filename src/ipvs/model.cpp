@@ -19,7 +19,8 @@ service_key service_key::mark(address_family f, std::uint32_t fwmark) {
   service_key k;
   k.family = f;
   k.fwmark = fwmark;
-  k.address = f == address_family::ipv4 ? ip_address(boost::asio::ip::address_v4()) : ip_address(boost::asio::ip::address_v6());
+  k.address =
+      f == address_family::ipv4 ? ip_address(boost::asio::ip::address_v4()) : ip_address(boost::asio::ip::address_v6());
   return k;
 }
 

@@ -125,18 +125,18 @@ struct sync_daemon {
   daemon_state state = daemon_state::master;
   std::string mcast_ifname;
   std::uint32_t sync_id = 0;
-  std::uint16_t sync_maxlen = 0;            // 0: kernel default
-  std::optional<ip_address> mcast_group;    // v4 or v6; nullopt: kernel default 224.0.0.81
-  std::uint16_t mcast_port = 0;             // 0: kernel default 8848
-  std::uint8_t mcast_ttl = 0;               // 0: kernel default 1
+  std::uint16_t sync_maxlen = 0;          // 0: kernel default
+  std::optional<ip_address> mcast_group;  // v4 or v6; nullopt: kernel default 224.0.0.81
+  std::uint16_t mcast_port = 0;           // 0: kernel default 8848
+  std::uint8_t mcast_ttl = 0;             // 0: kernel default 1
   friend bool operator==(const sync_daemon&, const sync_daemon&) = default;
 };
 
 address_family family_of(const ip_address& a);
-std::string_view to_string(protocol p);   // "tcp", "udp", "sctp"
-std::string_view to_string(forwarding f);  // "masq", "local", "tunnel", "droute"
-std::string_view to_string(tunnel_type t);  // "ipip", "gue", "gre"
-std::string_view to_string(daemon_state s);  // "master", "backup"
+std::string_view to_string(protocol p);       // "tcp", "udp", "sctp"
+std::string_view to_string(forwarding f);     // "masq", "local", "tunnel", "droute"
+std::string_view to_string(tunnel_type t);    // "ipip", "gue", "gre"
+std::string_view to_string(daemon_state s);   // "master", "backup"
 std::string to_string(const service_key& k);  // "tcp 192.0.2.10:80", "fwmark 5", "fwmark 5 ipv6"
 std::string to_string(const dest_key& k);     // "10.0.1.11:8080", "[2001:db8::11]:80"
 std::optional<protocol> parse_protocol(std::string_view s);

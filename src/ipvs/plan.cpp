@@ -43,7 +43,8 @@ std::string describe(const op& o) {
     case op_kind::add_dest:
       return fmt::format("add destination {} to {} ({})", to_string(o.dest), to_string(o.service), dest_summary(o.dst));
     case op_kind::edit_dest:
-      return fmt::format("edit destination {} of {} ({})", to_string(o.dest), to_string(o.service), dest_summary(o.dst));
+      return fmt::format("edit destination {} of {} ({})", to_string(o.dest), to_string(o.service),
+                         dest_summary(o.dst));
     case op_kind::del_dest: return fmt::format("delete destination {} of {}", to_string(o.dest), to_string(o.service));
   }
   return "unknown operation";

@@ -9,8 +9,9 @@ result<reconciler::outcome, ipvs_error> reconciler::reconcile(const table& desir
   auto snap = backend_.snapshot();
   if (!snap) {
     log_.err("reading the kernel table failed: {}", snap.error().message);
-    metrics_.get_counter("lbd_ipvs_errors_total", "IPVS operations the kernel refused, by operation and error",
-                         {{"op", "snapshot"}, {"error", errno_name(snap.error().code)}})
+    metrics_
+        .get_counter("lbd_ipvs_errors_total", "IPVS operations the kernel refused, by operation and error",
+                     {{"op", "snapshot"}, {"error", errno_name(snap.error().code)}})
         .inc();
     return unexpected(snap.error());
   }
@@ -28,7 +29,8 @@ reconciler::outcome reconciler::apply(std::vector<op> ops) {
   for (std::size_t i = 0; i < out.ops.size(); ++i) {
     const op& o = out.ops[i];
     const std::string kind(to_string(o.kind));
-    metrics_.get_counter("lbd_ipvs_operations_total", "IPVS operations sent to the kernel, by operation", {{"op", kind}})
+    metrics_
+        .get_counter("lbd_ipvs_operations_total", "IPVS operations sent to the kernel, by operation", {{"op", kind}})
         .inc();
     const op_result& r = i < out.results.size() ? out.results[i] : op_result{EIO, "no result from the backend"};
     if (r.ok()) {
@@ -36,8 +38,9 @@ reconciler::outcome reconciler::apply(std::vector<op> ops) {
     } else {
       ++out.errors;
       log_.err("{} failed: {}", describe(o), r.message);
-      metrics_.get_counter("lbd_ipvs_errors_total", "IPVS operations the kernel refused, by operation and error",
-                           {{"op", kind}, {"error", errno_name(r.code)}})
+      metrics_
+          .get_counter("lbd_ipvs_errors_total", "IPVS operations the kernel refused, by operation and error",
+                       {{"op", kind}, {"error", errno_name(r.code)}})
           .inc();
     }
   }

@@ -108,7 +108,8 @@ status<ipvs_error> client::receive(clock::time_point deadline, const on_message&
     if (pr < 0 && errno == EINTR) continue;
     if (pr < 0) return unexpected(sys_error(errno, "waiting for the kernel"));
     if (pr == 0) {
-      return unexpected(ipvs_error{ETIMEDOUT, fmt::format("no answer from the kernel within {} ms", opts_.timeout.count())});
+      return unexpected(
+          ipvs_error{ETIMEDOUT, fmt::format("no answer from the kernel within {} ms", opts_.timeout.count())});
     }
     for (std::size_t i = 0; i < rx_.size(); ++i) {
       iov[i] = iovec{rx_[i].data(), rx_[i].size()};
@@ -178,7 +179,8 @@ std::vector<op_result> client::apply(const std::vector<op>& ops) {
   return out;
 }
 
-void client::apply_chunk(const std::vector<op>& ops, std::size_t first, std::size_t count, std::vector<op_result>& out) {
+void client::apply_chunk(const std::vector<op>& ops, std::size_t first, std::size_t count,
+                         std::vector<op_result>& out) {
   const std::uint32_t base = seq_;
   seq_ += static_cast<std::uint32_t>(count);
   bytes buf;
@@ -219,7 +221,8 @@ void client::apply_chunk(const std::vector<op>& ops, std::size_t first, std::siz
       auto again = receive(clock::now(), on_ack);
       if (!again && again.error().code != ENOBUFS) break;
     }
-    fail_unanswered(ENOBUFS, "the acknowledgement was lost (receive buffer overrun); the next pass re-reads the kernel");
+    fail_unanswered(ENOBUFS,
+                    "the acknowledgement was lost (receive buffer overrun); the next pass re-reads the kernel");
     return;
   }
   if (!r) fail_unanswered(r.error().code, r.error().message);
@@ -259,12 +262,13 @@ result<table, ipvs_error> client::snapshot() {
 result<ipvs::info, ipvs_error> client::get_info() {
   const std::uint32_t seq = next_seq();
   std::optional<ipvs::info> got;
-  auto st = transact(get_info_request(family_, seq), seq, "reading IPVS info", [&got](nlmsghdr* h) -> status<ipvs_error> {
-    auto i = decode_info(h);
-    if (!i) return unexpected(ipvs_error{EPROTO, i.error()});
-    got = *i;
-    return ok;
-  });
+  auto st =
+      transact(get_info_request(family_, seq), seq, "reading IPVS info", [&got](nlmsghdr* h) -> status<ipvs_error> {
+        auto i = decode_info(h);
+        if (!i) return unexpected(ipvs_error{EPROTO, i.error()});
+        got = *i;
+        return ok;
+      });
   if (!st) return unexpected(st.error());
   if (!got) return unexpected(ipvs_error{EPROTO, "the kernel sent no IPVS info"});
   return *got;

@@ -24,7 +24,8 @@ using msg_ptr = std::unique_ptr<nl_msg, msg_deleter>;
 // A request under construction; `finish` copies its bytes out.
 class builder {
  public:
-  builder(std::uint16_t family, std::uint32_t seq, int flags, std::uint8_t cmd, std::uint8_t version = IPVS_GENL_VERSION)
+  builder(std::uint16_t family, std::uint32_t seq, int flags, std::uint8_t cmd,
+          std::uint8_t version = IPVS_GENL_VERSION)
       : m_(nlmsg_alloc()) {
     if (!m_ || genlmsg_put(m_.get(), 0, seq, family, 0, NLM_F_REQUEST | flags, cmd, version) == nullptr) overflow();
   }
@@ -385,7 +386,8 @@ result<std::pair<service_key, service>, std::string> decode_service_attrs(nlattr
   if (tb[IPVS_SVC_ATTR_FWMARK] != nullptr && nla_get_u32(tb[IPVS_SVC_ATTR_FWMARK]) != 0) {
     k = service_key::mark(*fam, nla_get_u32(tb[IPVS_SVC_ATTR_FWMARK]));
   } else {
-    if (tb[IPVS_SVC_ATTR_PROTOCOL] == nullptr || tb[IPVS_SVC_ATTR_ADDR] == nullptr || tb[IPVS_SVC_ATTR_PORT] == nullptr) {
+    if (tb[IPVS_SVC_ATTR_PROTOCOL] == nullptr || tb[IPVS_SVC_ATTR_ADDR] == nullptr ||
+        tb[IPVS_SVC_ATTR_PORT] == nullptr) {
       return unexpected(std::string("service without protocol, address or port"));
     }
     auto addr = addr_from(tb[IPVS_SVC_ATTR_ADDR], *fam);

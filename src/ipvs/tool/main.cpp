@@ -1,8 +1,8 @@
 // lbd-ipvs: the IPVS part of lbd on the command line. Lists the kernel table like ipvsadm, applies a
 // desired table from a JSON file through the same planner and netlink client lbd uses, and drives
 // timeouts and the sync daemon. The kernel-tier tests run it inside a guest with real IPVS.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include <fstream>
 #include <iostream>
