@@ -17,7 +17,7 @@ namespace lbd::ipvs::netlink {
 namespace {
 
 constexpr std::size_t rx_buffers = 16;
-constexpr std::size_t rx_buffer_size = 64 * 1024;  // the kernel caps dump messages at 32 KiB
+constexpr std::size_t rx_buffer_size = std::size_t{64} * 1024;  // the kernel caps dump messages at 32 KiB
 
 // NLMSG_LENGTH without the old-style cast inside NLMSG_HDRLEN.
 constexpr std::uint32_t msg_length(std::size_t payload) {
@@ -240,7 +240,9 @@ result<table, ipvs_error> client::snapshot() {
                      });
   if (!st) return unexpected(st.error());
   table t;
-  for (auto& [key, svc] : services) {
+  for (auto& entry : services) {
+    const service_key& key = entry.first;
+    service& svc = entry.second;
     seq = next_seq();
     const address_family fam = key.family;
     auto ds = transact(get_dests_request(key, family_, seq), seq,

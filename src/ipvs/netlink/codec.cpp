@@ -299,7 +299,8 @@ void append_op(bytes& out, const op& o, std::uint16_t family, std::uint32_t seq)
 }
 
 bytes get_family_request(const std::string& name, std::uint32_t seq) {
-  builder b(GENL_ID_CTRL, seq, 0, CTRL_CMD_GETFAMILY, 1);
+  // NLM_F_ACK: the reply is followed by an acknowledgement, which ends the transaction.
+  builder b(GENL_ID_CTRL, seq, NLM_F_ACK, CTRL_CMD_GETFAMILY, 1);
   b.check(nla_put_string(b.get(), CTRL_ATTR_FAMILY_NAME, name.c_str()));
   return b.finish();
 }

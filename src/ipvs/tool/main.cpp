@@ -75,6 +75,7 @@ std::string daemon_line(const sync_daemon& d) {
 int main(int argc, char** argv) {
   CLI::App app{"lbd-ipvs: read and program the kernel IPVS table the way lbd does"};
   app.require_subcommand(1);
+  app.fallthrough();  // global options may follow the subcommand: `apply --batch 7 FILE`
   unsigned timeout_ms = 5000;
   std::size_t batch = 512;
   app.add_option("--timeout-ms", timeout_ms, "deadline for each netlink call")->check(CLI::Range(1U, 600000U));

@@ -224,8 +224,12 @@ TEST(codec, dump_and_get_requests) {
   EXPECT_EQ(dests->hdr->nlmsg_flags & NLM_F_DUMP, NLM_F_DUMP);
   EXPECT_EQ(nla_get_u16(dests->svc[IPVS_SVC_ATTR_PORT]), htons(80));
   EXPECT_EQ(dests->svc[IPVS_SVC_ATTR_SCHED_NAME], nullptr);
-  EXPECT_EQ(parse(get_info_request(fam, 7))->genl->cmd, IPVS_CMD_GET_INFO);
-  EXPECT_EQ(parse(get_config_request(fam, 8))->genl->cmd, IPVS_CMD_GET_CONFIG);
+  auto inf = parse(get_info_request(fam, 7));
+  EXPECT_EQ(inf->genl->cmd, IPVS_CMD_GET_INFO);
+  EXPECT_EQ(inf->hdr->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+  auto cfg = parse(get_config_request(fam, 8));
+  EXPECT_EQ(cfg->genl->cmd, IPVS_CMD_GET_CONFIG);
+  EXPECT_EQ(cfg->hdr->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
   auto daemons = parse(get_daemons_request(fam, 9));
   EXPECT_EQ(daemons->genl->cmd, IPVS_CMD_GET_DAEMON);
   EXPECT_EQ(daemons->hdr->nlmsg_flags & NLM_F_DUMP, NLM_F_DUMP);
@@ -235,6 +239,7 @@ TEST(codec, family_request_goes_to_the_controller) {
   bytes b = get_family_request("IPVS", 3);
   auto* h = reinterpret_cast<nlmsghdr*>(b.data());
   EXPECT_EQ(h->nlmsg_type, GENL_ID_CTRL);
+  EXPECT_EQ(h->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);  // the acknowledgement ends the wait
   EXPECT_EQ(static_cast<genlmsghdr*>(nlmsg_data(h))->cmd, CTRL_CMD_GETFAMILY);
   std::array<nlattr*, CTRL_ATTR_MAX + 1> tb{};
   ASSERT_EQ(genlmsg_parse(h, 0, tb.data(), CTRL_ATTR_MAX, nullptr), 0);
