@@ -51,14 +51,18 @@ int run_reconcile(backend& b, const table& desired, const ownership& owned, bool
   }
   lbd::metrics::registry m;
   reconciler r(b, m);
-  auto out = r.reconcile(desired, owned);
-  if (!out) return fail(out.error().message);
-  for (std::size_t i = 0; i < out->ops.size(); ++i) {
-    const auto& res = out->results[i];
-    std::cout << describe(out->ops[i]) << ": " << (res.ok() ? "ok" : "FAILED: " + res.message) << "\n";
+  auto snap = b.snapshot();
+  if (!snap) return fail(snap.error().message);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto out = r.apply(plan(*snap, desired, owned));
+  const auto took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0);
+  for (std::size_t i = 0; i < out.ops.size(); ++i) {
+    const auto& res = out.results[i];
+    std::cout << describe(out.ops[i]) << ": " << (res.ok() ? "ok" : "FAILED: " + res.message) << "\n";
   }
-  std::cout << fmt::format("write ops: {} errors: {}\n", out->ops.size(), out->errors);
-  return out->errors == 0 ? 0 : 2;
+  std::cout << fmt::format("write ops: {} errors: {}\n", out.ops.size(), out.errors);
+  std::cout << fmt::format("apply time: {:.1f} ms\n", took.count());
+  return out.errors == 0 ? 0 : 2;
 }
 
 std::string daemon_line(const sync_daemon& d) {
@@ -80,6 +84,9 @@ int main(int argc, char** argv) {
   std::size_t batch = 512;
   app.add_option("--timeout-ms", timeout_ms, "deadline for each netlink call")->check(CLI::Range(1U, 600000U));
   app.add_option("--batch", batch, "requests per sendmsg")->check(CLI::Range(std::size_t{1}, std::size_t{65536}));
+  int rcvbuf = 8 << 20;
+  app.add_option("--rcvbuf", rcvbuf, "socket receive buffer in bytes (tests use a tiny one to force ENOBUFS)")
+      ->check(CLI::Range(1024, 1 << 30));
 
   auto* list = app.add_subcommand("list", "print the kernel table like ipvsadm -Ln");
   bool stats = false;
@@ -154,6 +161,7 @@ int main(int argc, char** argv) {
   netlink::client_options opts;
   opts.timeout = std::chrono::milliseconds(timeout_ms);
   opts.batch = batch;
+  opts.rcvbuf = rcvbuf;
   auto opened = netlink::client::open(opts);
   if (!opened) return fail(opened.error().message);
   netlink::client& c = **opened;

@@ -284,6 +284,34 @@ n=$($IPVSADM -Ln | grep -c '^  -> 10.1.')
 [ "$n" = 1000 ] && pass batch_of_7_present || fail batch_of_7_present "ipvsadm shows $n destinations"
 $IPVSADM -C
 
+# ---- a receive buffer too small for the acknowledgements: bounded, reported, repaired next pass ----
+t0=$(cut -d' ' -f1 /proc/uptime)
+$LBD --rcvbuf 4096 --timeout-ms 3000 apply "$W/big.json" >"$W/enobufs.out" 2>&1
+rc=$?
+t1=$(cut -d' ' -f1 /proc/uptime)
+echo "INFO enobufs run: rc=$rc in $(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.2f", b-a}')s; $(grep -c 'acknowledgement was lost' "$W/enobufs.out") ops with lost acknowledgements"
+if [ $rc -ne 0 ] && ! grep -q 'acknowledgement was lost' "$W/enobufs.out"; then
+  fail enobufs_reported "failed without naming lost acknowledgements: $(tail -3 "$W/enobufs.out" | tr '\n' '|')"
+else
+  pass enobufs_reported
+fi
+apply enobufs_repair "$W/big.json" && pass enobufs_repair
+idempotent enobufs_zero_ops "$W/big.json"
+$IPVSADM -C
+
+# ---- figures (information only): 1200 write ops batched, one per sendmsg (wait for every ack), ipvsadm -R ----
+apply_ms() { sed -n 's/^apply time: \([0-9.]*\) ms$/\1/p' "$W/apply.out"; }
+apply timing_batched "$W/big.json" && batched=$(apply_ms)
+$IPVSADM -C
+apply timing_single --batch 1 "$W/big.json" && single=$(apply_ms)
+$IPVSADM -S -n >"$W/rules"
+$IPVSADM -C
+t0=$(cut -d' ' -f1 /proc/uptime)
+$IPVSADM -R <"$W/rules"
+restore=$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN{printf "%.0f", (b-a)*1000}')
+echo "INFO 1200 write ops in the TCG guest: lbd-ipvs batched ${batched} ms, lbd-ipvs one request per sendmsg ${single} ms, ipvsadm -R ${restore} ms (whole process)"
+$IPVSADM -C
+
 # ---- timeouts ----
 if $LBD config set --tcp 901 --tcp-fin 121 --udp 301 >"$W/cfg.out" 2>&1; then
   $IPVSADM -L --timeout >"$W/want"
