@@ -16,6 +16,9 @@ SCHEDULERS="rr wrr lc wlc lblc lblcr dh sh sed nq fo ovf mh"
 W=/tmp/lbd-ipvs-test.$$
 SYNC_A=lbdsa$$
 SYNC_B=lbdsb$$
+NS_C=lbdc$$
+NS_R=lbdr$$
+HTTPD_PID=
 FAILS=0
 OPS=
 
@@ -26,6 +29,9 @@ fail() {
 }
 
 cleanup() {
+  [ -n "$HTTPD_PID" ] && kill "$HTTPD_PID" >/dev/null 2>&1
+  $IP netns del "$NS_C" >/dev/null 2>&1
+  $IP netns del "$NS_R" >/dev/null 2>&1
   $IPVSADM --stop-daemon master >/dev/null 2>&1
   $IPVSADM --stop-daemon backup >/dev/null 2>&1
   $IPVSADM -C >/dev/null 2>&1
@@ -311,6 +317,62 @@ $IPVSADM -R <"$W/rules"
 restore=$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN{printf "%.0f", (b-a)*1000}')
 echo "INFO 1200 write ops in the TCG guest: lbd-ipvs batched ${batched} ms, lbd-ipvs one request per sendmsg ${single} ms, ipvsadm -R ${restore} ms (whole process)"
 $IPVSADM -C
+
+# ---- traffic through a service lbd-ipvs programmed; counters read back like ipvsadm's ----
+traffic() {
+  $IP netns add "$NS_C" && $IP netns add "$NS_R" || return 1
+  $IP link add lbdc$$ type veth peer name eth0 netns "$NS_C" || return 1
+  $IP link add lbdr$$ type veth peer name eth0 netns "$NS_R" || return 1
+  $IP addr add 10.77.1.1/24 dev lbdc$$ && $IP addr add 10.77.1.100/32 dev lbdc$$ && $IP addr add 10.77.2.1/24 dev lbdr$$
+  $IP link set lbdc$$ up && $IP link set lbdr$$ up
+  $IP -n "$NS_C" addr add 10.77.1.2/24 dev eth0 && $IP -n "$NS_C" link set eth0 up && $IP -n "$NS_C" link set lo up
+  $IP -n "$NS_R" addr add 10.77.2.2/24 dev eth0 && $IP -n "$NS_R" link set eth0 up && $IP -n "$NS_R" link set lo up
+  $IP -n "$NS_C" route add default via 10.77.1.1 && $IP -n "$NS_R" route add default via 10.77.2.1 || return 1
+  echo 1 >/proc/sys/net/ipv4/ip_forward
+  mkdir -p "$W/www" && echo LBDRS >"$W/www/index.html"
+  $IP netns exec "$NS_R" /bin/busybox httpd -f -p 10.77.2.2:80 -h "$W/www" &
+  HTTPD_PID=$!
+  return 0
+}
+cat >"$W/traffic.json" <<'JSON'
+{"services": [{"protocol": "tcp", "address": "10.77.1.100:80", "scheduler": "rr",
+  "destinations": [{"address": "10.77.2.2:80", "forwarding": "masq"}]}]}
+JSON
+if ! traffic; then
+  fail traffic_setup "could not build the client and real-server namespaces"
+elif apply traffic_apply "$W/traffic.json"; then
+  got=
+  i=0
+  while [ $i -lt 50 ]; do  # the server may need a moment to listen: retry for up to 10 s
+    got=$($IP netns exec "$NS_C" timeout 5 /bin/busybox wget -q -O - http://10.77.1.100/ 2>/dev/null)
+    [ "$got" = LBDRS ] && break
+    sleep 0.2
+    i=$((i + 1))
+  done
+  if [ "$got" = LBDRS ]; then pass traffic_through_ipvs; else fail traffic_through_ipvs "no answer through the VIP"; fi
+  $IP netns exec "$NS_C" timeout 5 /bin/busybox wget -q -O - http://10.77.1.100/ >/dev/null 2>&1
+  $IP netns exec "$NS_C" timeout 5 /bin/busybox wget -q -O - http://10.77.1.100/ >/dev/null 2>&1
+  # The kernel folds per-CPU counters into what netlink reports every 2 s: poll, bounded.
+  i=0
+  while [ $i -lt 50 ]; do
+    $IPVSADM -Ln --stats | grep -q '^TCP  10.77.1.100:80  *[1-9]' && break
+    sleep 0.2
+    i=$((i + 1))
+  done
+  same_listing traffic_listing
+  same_listing traffic_listing_stats --stats
+  $LBD dump-json >"$W/dump.json" 2>&1
+  if grep -q '"conns": [1-9]' "$W/dump.json" && grep -q '"inactive": [1-9]' "$W/dump.json"; then
+    pass traffic_counters_read
+  else
+    fail traffic_counters_read "no connection counters in: $(tr '\n' ' ' <"$W/dump.json")"
+  fi
+  $LBD flush-owned "$W/traffic.json" >/dev/null 2>&1
+fi
+[ -n "$HTTPD_PID" ] && kill "$HTTPD_PID" >/dev/null 2>&1
+HTTPD_PID=
+$IP netns del "$NS_C" >/dev/null 2>&1
+$IP netns del "$NS_R" >/dev/null 2>&1
 
 # ---- timeouts ----
 if $LBD config set --tcp 901 --tcp-fin 121 --udp 301 >"$W/cfg.out" 2>&1; then
