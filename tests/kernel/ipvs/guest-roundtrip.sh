@@ -215,6 +215,17 @@ contains mixed_family_readback "$W/dump.json" '"address": "[2001:db8::40]:80"'
 idempotent mixed_family_zero_ops "$W/mixed.json"
 $IPVSADM -C
 
+# ---- a destination on a local address, and explicit local forwarding, read back as written ----
+cat >"$W/local.json" <<'JSON'
+{"services": [{"protocol": "tcp", "address": "192.0.2.60:80", "scheduler": "rr",
+  "destinations": [{"address": "127.0.0.1:8080", "forwarding": "masq"}, {"address": "10.0.6.11:80", "forwarding": "local"}]}]}
+JSON
+apply local_dest "$W/local.json" && expect_ops local_dest 3
+$IPVSADM -Ln >"$W/plain"
+echo "INFO local destinations as ipvsadm shows them: $(grep -- '->' "$W/plain" | grep -v RemoteAddress | tr '\n' '|')"
+idempotent local_dest_zero_ops "$W/local.json"
+$IPVSADM -C
+
 # ---- reconcile next to a foreign service, drift repair, reload, flush-owned ----
 $IPVSADM -A -t 192.0.2.200:80 -s rr
 $IPVSADM -a -t 192.0.2.200:80 -r 10.0.9.9:80 -m -w 4
@@ -307,15 +318,20 @@ $IPVSADM -C
 
 # ---- figures (information only): 1200 write ops batched, one per sendmsg (wait for every ack), ipvsadm -R ----
 apply_ms() { sed -n 's/^apply time: \([0-9.]*\) ms$/\1/p' "$W/apply.out"; }
-apply timing_batched "$W/big.json" && batched=$(apply_ms)
-$IPVSADM -C
-apply timing_single --batch 1 "$W/big.json" && single=$(apply_ms)
+batched=
+single=
+for round in 1 2 3; do
+  apply timing_batched "$W/big.json" && batched="$batched $(apply_ms)"
+  $IPVSADM -C
+  apply timing_single --batch 1 "$W/big.json" && single="$single $(apply_ms)"
+  [ $round -lt 3 ] && $IPVSADM -C
+done
 $IPVSADM -S -n >"$W/rules"
 $IPVSADM -C
 t0=$(cut -d' ' -f1 /proc/uptime)
 $IPVSADM -R <"$W/rules"
 restore=$(awk -v a="$t0" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN{printf "%.0f", (b-a)*1000}')
-echo "INFO 1200 write ops in the TCG guest: lbd-ipvs batched ${batched} ms, lbd-ipvs one request per sendmsg ${single} ms, ipvsadm -R ${restore} ms (whole process)"
+echo "INFO 1200 write ops in the TCG guest: lbd-ipvs batched${batched} ms, lbd-ipvs one request per sendmsg${single} ms, ipvsadm -R ${restore} ms (whole process)"
 $IPVSADM -C
 
 # ---- traffic through a service lbd-ipvs programmed; counters read back like ipvsadm's ----

@@ -186,6 +186,9 @@ std::vector<plan_case> cases() {
   return c;
 }
 
+// Readable test names in ctest instead of a byte dump of the parameter.
+void PrintTo(const plan_case& c, std::ostream* os) { *os << c.name; }
+
 class plan_table : public ::testing::TestWithParam<plan_case> {};
 
 TEST_P(plan_table, produces_expected_ops) {
