@@ -21,6 +21,28 @@ result<reconciler::outcome, ipvs_error> reconciler::reconcile(const table& desir
   return out;
 }
 
+result<reconciler::outcome, ipvs_error> reconciler::reconcile(const table& desired, const ownership& owned,
+                                                              drain_tracker& tracker, const ownership& drained,
+                                                              drain_tracker::clock::time_point now) {
+  auto snap = backend_.snapshot();
+  if (!snap) {
+    log_.err("reading the kernel table failed: {}", snap.error().message);
+    return unexpected(snap.error());
+  }
+  auto adjusted = tracker.update(*snap, desired, drained, now);
+  for (const auto& e : adjusted.events) {
+    log_.notice("drain of destination {} of {}: {}", to_string(e.dest), to_string(e.service), to_string(e.kind));
+    const char* name = e.kind == drain_event_kind::started            ? "started"
+                       : e.kind == drain_event_kind::finished_idle    ? "finished_idle"
+                       : e.kind == drain_event_kind::finished_timeout ? "finished_timeout"
+                                                                      : "recovered";
+    metrics_.get_counter("lbd_ipvs_drain_events_total", "Real-server drain transitions", {{"event", name}}).inc();
+  }
+  outcome out = apply(plan(*snap, adjusted.desired, owned));
+  out.kernel = std::move(snap).value();
+  return out;
+}
+
 reconciler::outcome reconciler::apply(std::vector<op> ops) {
   outcome out;
   out.ops = std::move(ops);

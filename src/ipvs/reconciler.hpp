@@ -6,6 +6,7 @@
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "ipvs/backend.hpp"
+#include "ipvs/drain.hpp"
 
 namespace lbd::ipvs {
 
@@ -23,6 +24,11 @@ class reconciler {
   // Brings the owned part of the kernel table to `desired`. An error here means the snapshot could
   // not be read (nothing was changed); per-operation failures are in the outcome.
   result<outcome, ipvs_error> reconcile(const table& desired, const ownership& owned);
+  // The same, with destinations leaving services in `drained` kept at weight 0 by `tracker` until
+  // they are idle or their drain timeout passes. Drain transitions are logged and counted
+  // (lbd_ipvs_drain_events_total{event}).
+  result<outcome, ipvs_error> reconcile(const table& desired, const ownership& owned, drain_tracker& tracker,
+                                        const ownership& drained, drain_tracker::clock::time_point now);
   // Applies a precomputed plan (e.g. after the drain tracker adjusted the desired table).
   outcome apply(std::vector<op> ops);
 

@@ -96,6 +96,28 @@ TEST_F(reconcile_fixture, kernel_errors_are_counted_logged_and_named) {
   EXPECT_EQ(lines[0].lvl, log::level::err);
 }
 
+TEST_F(reconcile_fixture, drain_lifecycle_end_to_end) {
+  using namespace std::chrono_literals;
+  drain_tracker tracker(60s);
+  const drain_tracker::clock::time_point t0{};
+  ASSERT_TRUE(r.reconcile(desired, {web}, tracker, {web}, t0));
+  fake.kernel()[web].dests[dk("10.0.1.11:8080")].counters.active = 4;
+  table failed = desired;
+  failed[web].dests.erase(dk("10.0.1.11:8080"));
+
+  auto out = r.reconcile(failed, {web}, tracker, {web}, t0 + 1s);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(fake.kernel().at(web).dests.at(dk("10.0.1.11:8080")).attrs.weight, 0U);
+  EXPECT_EQ(m.value("lbd_ipvs_drain_events_total", {{"event", "started"}}), 1);
+  EXPECT_TRUE(r.reconcile(failed, {web}, tracker, {web}, t0 + 2s)->ops.empty());  // still draining: nothing to do
+
+  fake.kernel()[web].dests[dk("10.0.1.11:8080")].counters.active = 0;
+  ASSERT_TRUE(r.reconcile(failed, {web}, tracker, {web}, t0 + 3s));
+  EXPECT_EQ(fake.kernel().at(web).dests.count(dk("10.0.1.11:8080")), 0U);
+  EXPECT_EQ(m.value("lbd_ipvs_drain_events_total", {{"event", "finished_idle"}}), 1);
+  EXPECT_EQ(ops("del_dest"), 1);
+}
+
 TEST(fake_backend, answers_like_the_kernel) {
   fake_backend f;
   const op add{op_kind::add_service, web, sched("wlc"), {}, {}};
