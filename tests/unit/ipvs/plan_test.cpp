@@ -186,7 +186,8 @@ std::vector<plan_case> cases() {
   return c;
 }
 
-// Readable test names in ctest instead of a byte dump of the parameter.
+// Readable test names in ctest instead of a byte dump of the parameter (GoogleTest looks up PrintTo).
+// NOLINTNEXTLINE(readability-identifier-naming)
 void PrintTo(const plan_case& c, std::ostream* os) { *os << c.name; }
 
 class plan_table : public ::testing::TestWithParam<plan_case> {};
