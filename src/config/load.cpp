@@ -72,6 +72,10 @@ load_result load_table(const toml::table& root, diagnostic_sink& sink, const loa
   load_result result;
   if (!sink.has_errors()) result.cfg = assemble(std::move(pc));
   result.diagnostics = sink.take();
+  // Cross-table checks run last; report in file order, which is how people fix files.
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const diagnostic& a, const diagnostic& b) {
+    return a.line != b.line ? a.line < b.line : a.column < b.column;
+  });
   return result;
 }
 
