@@ -59,6 +59,7 @@ void check_vrrp(diagnostic_sink& sink, const parsed_config& pc) {
   }
   if (pc.ipvs.sync_daemon && !pc.ipvs.sync_daemon->follow.empty() && names.count(pc.ipvs.sync_daemon->follow) == 0) {
     std::vector<std::string_view> candidates;
+    candidates.reserve(names.size());
     for (const auto& [n, _] : names) candidates.push_back(n);
     const auto& follow = pc.ipvs.sync_daemon->follow;
     values.error(pos_in(pc.sync_daemon_source, "follow"), "ipvs.sync_daemon.follow",

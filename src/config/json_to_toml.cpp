@@ -17,8 +17,10 @@ bool convert(const json& j, const std::string& where, std::string& why, Put&& pu
 bool fill_table(const json& j, const std::string& where, std::string& why, toml::table& t) {
   for (const auto& [k, v] : j.items()) {
     const std::string& key = k;
-    if (!convert(v, where.empty() ? key : where + "." + key, why,
-                 [&](auto&& value) { t.insert(key, std::forward<decltype(value)>(value)); })) {
+    std::string path = where;
+    if (!path.empty()) path += '.';
+    path += key;
+    if (!convert(v, path, why, [&](auto&& value) { t.insert(key, std::forward<decltype(value)>(value)); })) {
       return false;
     }
   }

@@ -111,7 +111,50 @@ std::optional<std::vector<status_range>> read_statuses(const table_reader& r) {
   return out;
 }
 
+// glibc's regcomp expands bounded repetitions, so nested bounds ("((a{1,100}){1,100}){1,100}")
+// take seconds and gigabytes to compile. The product of all bounds in a pattern is capped instead.
+constexpr std::uint64_t max_repetition_product = 1000;
+
+std::uint64_t repetition_product(std::string_view p) {
+  std::uint64_t product = 1;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '\\') {
+      ++i;
+    } else if (p[i] == '[') {
+      std::size_t j = i + 1;
+      if (j < p.size() && p[j] == '^') ++j;
+      if (j < p.size() && p[j] == ']') ++j;
+      while (j < p.size() && p[j] != ']') ++j;
+      i = j;
+    } else if (p[i] == '{') {
+      std::uint64_t low = 0;
+      std::uint64_t high = 0;
+      bool comma = false;
+      bool open = false;
+      std::size_t j = i + 1;
+      for (; j < p.size() && p[j] != '}'; ++j) {
+        if (p[j] == ',') {
+          comma = true;
+          open = true;
+        } else if (p[j] >= '0' && p[j] <= '9') {
+          std::uint64_t& n = comma ? high : low;
+          n = std::min<std::uint64_t>(n * 10 + static_cast<std::uint64_t>(p[j] - '0'), 1'000'000);
+          if (comma) open = false;
+        }
+      }
+      std::uint64_t bound = comma ? (open ? low + 1 : std::max(low, high)) : low;
+      product = std::min<std::uint64_t>(product * std::max<std::uint64_t>(bound, 1), 1'000'000'000);
+      i = j;
+    }
+  }
+  return product;
+}
+
 bool valid_regex(const std::string& pattern, std::string& why) {
+  if (repetition_product(pattern) > max_repetition_product) {
+    why = fmt::format("its repetition bounds {{m,n}} multiply to more than {}", max_repetition_product);
+    return false;
+  }
   regex_t re;
   int rc = regcomp(&re, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
   if (rc != 0) {
@@ -191,7 +234,8 @@ void read_http(const table_reader& r, http_check_params& h, bool https) {
                      [](char c) { return (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c; });
     }
   }
-  if (auto v = r.integer("max_body_bytes", 1, 16 * 1024 * 1024)) h.max_body_bytes = static_cast<std::uint32_t>(*v);
+  if (auto v = r.integer("max_body_bytes", 1, std::int64_t{16} * 1024 * 1024))
+    h.max_body_bytes = static_cast<std::uint32_t>(*v);
   if (https) {
     if (const auto* t = r.subtable("tls")) read_tls(table_reader(r.values().sink(), *t, r.where("tls")), h.tls);
   }

@@ -59,6 +59,7 @@ class value_reader {
     if (!s) return std::nullopt;
     if (auto v = value_of(names, *s)) return v;
     std::vector<std::string_view> candidates;
+    candidates.reserve(N);
     for (const auto& x : names) candidates.push_back(x.name);
     error(n, where, "'" + *s + "' is not valid" + suggestion(*s, candidates));
     return std::nullopt;

@@ -11,6 +11,7 @@
 #include "config/load.hpp"
 #include "config/to_json.hpp"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);  // NOLINT: bytes in, text out
   const lbd::config::load_options options{"fuzz"};

@@ -52,6 +52,10 @@ INSTANTIATE_TEST_SUITE_P(
                   "virtual_server[http].check.body_sha256: must be 64 hexadecimal digits"},
         rule_case{"body_regex_valid", VS "check = { type = \"http\", body_regex = \"(ok\" }\n" RS, "4:39",
                   "virtual_server[http].check.body_regex: '(ok' is not a valid POSIX extended regular expression"},
+        rule_case{"body_regex_repetition_bounds",
+                  VS "check = { type = \"http\", body_regex = \"((a{1,100}){1,100})\" }\n" RS, "4:39",
+                  "virtual_server[http].check.body_regex: '((a{1,100}){1,100})' is not a valid POSIX extended regular "
+                  "expression: its repetition bounds {m,n} multiply to more than 1000"},
         rule_case{"max_body_bytes_range", VS "check = { type = \"http\", max_body_bytes = 0 }\n" RS, "4:43",
                   "virtual_server[http].check.max_body_bytes: 0 is out of range 1-16777216"},
         rule_case{"tls_client_cert_and_key",
