@@ -12,6 +12,7 @@
 
 #include "config/json_to_toml.hpp"
 #include "config/sections.hpp"
+#include "config/toml_guard.hpp"
 
 namespace lbd::config {
 namespace detail {
@@ -101,6 +102,9 @@ load_result failure(const std::string& name, unsigned line, unsigned column, std
 load_result load_string(std::string_view text, const std::string& name, const load_options& options) {
   // Exceptions stop here: a bad file must yield diagnostics, never take the daemon down.
   try {
+    if (auto unsafe = detail::find_unsafe_input(text)) {
+      return failure(name, unsafe->line, unsafe->column, std::move(unsafe->message));
+    }
     toml::table root;
     try {
       root = toml::parse(text, std::string_view(name));

@@ -86,7 +86,7 @@ std::optional<persistence_settings> read_persistence(const table_reader& r, addr
   }
   if (const auto* n = r.get("netmask")) {
     if (family == address_family::inet) {
-      // IPv4: a dotted mask, as ipvsadm and keepalived write it.
+      // IPv4: a dotted mask, as ipvsadm writes it.
       auto a = r.values().address(*n, r.where("netmask"));
       if (a && !a->is_v4()) {
         r.error("netmask", "an IPv4 service needs an IPv4 netmask such as \"255.255.255.0\"");
