@@ -34,6 +34,14 @@ class scanner {
     }
   }
 
+  // The parser reads a bare value ("00)1\"x") up to whitespace, ']', '}', ',' or '#', quotes
+  // included; a quote opens a string only where a key or a value can begin.
+  [[nodiscard]] bool string_may_start() const {
+    if (i_ == 0) return true;
+    const char p = text_[i_ - 1];
+    return p == ' ' || p == '\t' || p == '\n' || p == '\r' || p == '=' || p == '[' || p == '{' || p == ',' || p == '.';
+  }
+
   // The closing delimiter may follow up to two quotes that belong to the string.
   void close_multi(char quote) {
     advance(3);
@@ -58,8 +66,8 @@ class scanner {
           return finding("non-ASCII character outside a string or comment (keys and values are ASCII; quote text)");
         }
         if (c == '#') state_ = state::comment;
-        if (c == '"') state_ = at("\"\"\"") ? state::multi_basic : state::basic;
-        if (c == '\'') state_ = at("'''") ? state::multi_literal : state::literal;
+        if (c == '"' && string_may_start()) state_ = at("\"\"\"") ? state::multi_basic : state::basic;
+        if (c == '\'' && string_may_start()) state_ = at("'''") ? state::multi_literal : state::literal;
         advance(state_ == state::multi_basic || state_ == state::multi_literal ? 3 : 1);
         return std::nullopt;
       case state::comment:

@@ -24,6 +24,7 @@ TEST(config_toml_guard, rejects_non_ascii_outside_strings_and_comments) {
   EXPECT_EQ(where("a = \"x\"" CYR), "1:8");
   EXPECT_EQ(where("# " CYR "\nb = " CYR), "2:5");
   EXPECT_EQ(where("a = \"\"\"x\"\"\"\"" CYR "\""), "1:13");  // four quotes: the string ends after the first
+  EXPECT_EQ(where("a = 00)1\"0[" CYR "\""), "1:12");         // a quote inside a bare value opens nothing
 }
 
 TEST(config_toml_guard, rejects_non_ascii_after_a_line_ending_backslash_or_as_an_escape) {
