@@ -1,5 +1,7 @@
 #include "config/toml_guard.hpp"
 
+#include <string>
+
 namespace lbd::config::detail {
 namespace {
 
@@ -34,12 +36,42 @@ class scanner {
     }
   }
 
-  // The parser reads a bare value ("00)1\"x") up to whitespace, ']', '}', ',' or '#', quotes
-  // included; a quote opens a string only where a key or a value can begin.
-  [[nodiscard]] bool string_may_start() const {
-    if (i_ == 0) return true;
-    const char p = text_[i_ - 1];
-    return p == ' ' || p == '\t' || p == '\n' || p == '\r' || p == '=' || p == '[' || p == '{' || p == ',' || p == '.';
+  // The parser reads a bare value (number, boolean, date) up to whitespace, ',', ']', '}' or '#',
+  // quotes and brackets included, so a quote in there opens no string. Bare values occur where a
+  // value is expected: after '=', and inside arrays.
+  void track_structure(char c) {
+    const bool terminator =
+        c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == ',' || c == ']' || c == '}' || c == '#';
+    if (bare_) {
+      if (!terminator) return;
+      bare_ = false;
+    }
+    const char top = nesting_.empty() ? '\0' : nesting_.back();
+    switch (c) {
+      case '=': value_ = true; break;
+      case '[': nesting_.push_back(value_ ? 'a' : 'h'); break;  // an array, or a table header
+      case '{':
+        nesting_.push_back('t');
+        value_ = false;
+        break;
+      case ']':
+      case '}':
+        if (!nesting_.empty()) nesting_.pop_back();
+        value_ = !nesting_.empty() && nesting_.back() != 'h';
+        break;
+      case ',': value_ = top == 'a'; break;
+      case '\n':
+        if (top == '\0') value_ = false;
+        break;
+      case ' ':
+      case '\t':
+      case '\r':
+      case '#':
+      case '"':
+      case '\'':
+      case '.': break;
+      default: bare_ = value_;
+    }
   }
 
   // The closing delimiter may follow up to two quotes that belong to the string.
@@ -65,9 +97,10 @@ class scanner {
         if (is_non_ascii(c)) {
           return finding("non-ASCII character outside a string or comment (keys and values are ASCII; quote text)");
         }
-        if (c == '#') state_ = state::comment;
-        if (c == '"' && string_may_start()) state_ = at("\"\"\"") ? state::multi_basic : state::basic;
-        if (c == '\'' && string_may_start()) state_ = at("'''") ? state::multi_literal : state::literal;
+        track_structure(c);
+        if (!bare_ && c == '#') state_ = state::comment;
+        if (!bare_ && c == '"') state_ = at("\"\"\"") ? state::multi_basic : state::basic;
+        if (!bare_ && c == '\'') state_ = at("'''") ? state::multi_literal : state::literal;
         advance(state_ == state::multi_basic || state_ == state::multi_literal ? 3 : 1);
         return std::nullopt;
       case state::comment:
@@ -131,6 +164,9 @@ class scanner {
   unsigned line_ = 1;
   unsigned column_ = 1;
   state state_ = state::normal;
+  bool value_ = false;   // a value, not a key, is expected or being read
+  bool bare_ = false;    // inside a bare value
+  std::string nesting_;  // open arrays 'a', inline tables 't', table headers 'h'
 };
 
 }  // namespace

@@ -24,7 +24,11 @@ TEST(config_toml_guard, rejects_non_ascii_outside_strings_and_comments) {
   EXPECT_EQ(where("a = \"x\"" CYR), "1:8");
   EXPECT_EQ(where("# " CYR "\nb = " CYR), "2:5");
   EXPECT_EQ(where("a = \"\"\"x\"\"\"\"" CYR "\""), "1:13");  // four quotes: the string ends after the first
-  EXPECT_EQ(where("a = 00)1\"0[" CYR "\""), "1:12");         // a quote inside a bare value opens nothing
+  // A quote inside a bare value opens nothing: the parser reads up to the next terminator.
+  EXPECT_EQ(where("a = 00)1\"0[" CYR "\""), "1:12");
+  EXPECT_EQ(where("a=0[\"2001" CYR "\"]"), "1:10");
+  EXPECT_EQ(where("a = 1979-05-27 07:32:00\"" CYR "\""), "1:25");
+  EXPECT_EQ(where("a = [1, 2.\"" CYR "\"]"), "1:12");
 }
 
 TEST(config_toml_guard, rejects_non_ascii_after_a_line_ending_backslash_or_as_an_escape) {
@@ -41,6 +45,8 @@ TEST(config_toml_guard, lets_non_ascii_text_in_strings_and_comments_through) {
   EXPECT_EQ(where("a = '''\\\n" CYR "'''"), "safe");  // no escapes in literal strings
   EXPECT_EQ(where("[\"" CYR "\"]\n\"" CYR "\" = 1"), "safe");
   EXPECT_EQ(where("a = \"x\\\"" CYR "\""), "safe");  // escaped quote: still inside the string
+  EXPECT_EQ(where("a = [\"x\",\"" CYR "\"]\nb = { c = [1, {d.\"" CYR "\" = 2}], e = '" CYR "' }"), "safe");
+  EXPECT_EQ(where("[a.\"" CYR "\"]\n[[ b . '" CYR "' ]]\nx = [\n 1,\n \"" CYR "\"\n]"), "safe");
 
   auto r = load_string("[[vrrp]] # r" CYR
                        "seau\nname = \"web\"\ninterface = \"eth0\"\nvrid = 1\n"
