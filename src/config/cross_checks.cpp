@@ -1,0 +1,137 @@
+// Rules that span several tables: unique names and keys, references by name, VIP coverage.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "config/sections.hpp"
+
+namespace lbd::config::detail {
+namespace {
+
+position pos_in(const toml::table* t, std::string_view key) {
+  if (t == nullptr) return {};
+  if (const auto* n = t->get(key)) return position_of(*n);
+  return position_of(*t);
+}
+
+void check_vrrp(diagnostic_sink& sink, const parsed_config& pc) {
+  value_reader values(sink);
+  std::map<std::string, const parsed_vrrp*> names;
+  std::map<std::tuple<std::string, int, int>, const parsed_vrrp*> keys;
+  std::map<ip_address, const parsed_vrrp*> vips;
+  std::map<std::string, std::vector<const parsed_vrrp*>> groups;
+  for (const auto& v : pc.vrrp) {
+    const auto& m = v.model;
+    if (v.name_ok) {
+      auto [it, fresh] = names.emplace(m.name, &v);
+      if (!fresh) {
+        values.error(pos_in(v.source, "name"), fmt::format("vrrp[{}].name", m.name),
+                     fmt::format("'{}' is already used by the instance at line {}", m.name,
+                                 pos_in(it->second->source, "name").line));
+      }
+    }
+    if (v.key_ok) {
+      auto [it, fresh] = keys.emplace(std::tuple{m.interface, m.vrid, static_cast<int>(m.family)}, &v);
+      if (!fresh) {
+        values.error(pos_in(v.source, "vrid"), fmt::format("vrrp[{}].vrid", m.name),
+                     fmt::format("vrid {} on {} ({}) is already used by vrrp[{}]", m.vrid, m.interface,
+                                 to_string(m.family), it->second->model.name));
+      }
+    }
+    for (const auto& vip : m.virtual_ips) {
+      auto [it, fresh] = vips.emplace(vip.address.address, &v);
+      if (!fresh && it->second != &v) {
+        values.error(pos_in(v.source, "virtual_ips"), fmt::format("vrrp[{}].virtual_ips", m.name),
+                     fmt::format("{} is already a virtual IP of vrrp[{}]", vip.address.address.to_string(),
+                                 it->second->model.name));
+      }
+    }
+    if (m.sync_group) groups[*m.sync_group].push_back(&v);
+  }
+  for (const auto& [group, members] : groups) {
+    if (members.size() == 1) {
+      const auto& v = *members.front();
+      values.warning(pos_in(v.source, "sync_group"), fmt::format("vrrp[{}].sync_group", v.model.name),
+                     fmt::format("'{}' has no other member; a sync group moves several instances together", group));
+    }
+  }
+  if (pc.ipvs.sync_daemon && !pc.ipvs.sync_daemon->follow.empty() && names.count(pc.ipvs.sync_daemon->follow) == 0) {
+    std::vector<std::string_view> candidates;
+    candidates.reserve(names.size());
+    for (const auto& [n, _] : names) candidates.push_back(n);
+    const auto& follow = pc.ipvs.sync_daemon->follow;
+    values.error(pos_in(pc.sync_daemon_source, "follow"), "ipvs.sync_daemon.follow",
+                 fmt::format("no vrrp instance is named '{}'{}", follow, suggestion(follow, candidates)));
+  }
+}
+
+std::string service_key(const virtual_server& vs) {
+  if (vs.address) return fmt::format("{} {}", to_string(vs.proto), to_string(*vs.address));
+  return fmt::format("fwmark {} {}", *vs.fwmark, to_string(vs.family));
+}
+
+void check_virtual_servers(diagnostic_sink& sink, const parsed_config& pc) {
+  value_reader values(sink);
+  std::map<std::string, const parsed_virtual_server*> names;
+  std::map<std::string, const parsed_virtual_server*> keys;
+  std::vector<std::string_view> vrrp_names;
+  for (const auto& v : pc.vrrp) {
+    if (v.name_ok) vrrp_names.push_back(v.model.name);
+  }
+  for (const auto& p : pc.virtual_servers) {
+    const auto& vs = p.model;
+    const std::string path = fmt::format("virtual_server[{}]", p.name_ok ? vs.name : "?");
+    if (p.name_ok) {
+      auto [it, fresh] = names.emplace(vs.name, &p);
+      if (!fresh) {
+        values.error(pos_in(p.source, "name"), path + ".name",
+                     fmt::format("'{}' is already used by the service at line {}", vs.name,
+                                 pos_in(it->second->source, "name").line));
+      }
+    }
+    if (p.key_ok) {
+      auto key = service_key(vs);
+      auto [it, fresh] = keys.emplace(key, &p);
+      if (!fresh) {
+        values.error(pos_in(p.source, vs.address ? "address" : "fwmark"), path,
+                     fmt::format("{} is already the service virtual_server[{}]", key, it->second->model.name));
+      }
+    }
+    const vrrp_instance* bound = nullptr;
+    if (vs.vrrp) {
+      for (const auto& v : pc.vrrp) {
+        if (v.name_ok && v.model.name == *vs.vrrp) bound = &v.model;
+      }
+      if (bound == nullptr) {
+        values.error(pos_in(p.source, "vrrp"), path + ".vrrp",
+                     fmt::format("no vrrp instance is named '{}'{}", *vs.vrrp, suggestion(*vs.vrrp, vrrp_names)));
+        continue;
+      }
+    }
+    if (!vs.address || !p.key_ok) continue;
+    // The address is served only while some instance holds it as a VIP.
+    auto holds = [&](const vrrp_instance& v) {
+      return std::any_of(v.virtual_ips.begin(), v.virtual_ips.end(),
+                         [&](const virtual_ip& x) { return x.address.address == vs.address->address; });
+    };
+    if (bound != nullptr && !holds(*bound)) {
+      values.warning(pos_in(p.source, "address"), path + ".address",
+                     fmt::format("{} is not a virtual IP of vrrp[{}]", vs.address->address.to_string(), bound->name));
+    } else if (bound == nullptr &&
+               std::none_of(pc.vrrp.begin(), pc.vrrp.end(), [&](const parsed_vrrp& v) { return holds(v.model); })) {
+      values.warning(pos_in(p.source, "address"), path + ".address",
+                     fmt::format("{} is not a virtual IP of any vrrp instance", vs.address->address.to_string()));
+    }
+  }
+}
+
+}  // namespace
+
+void cross_check(diagnostic_sink& sink, const parsed_config& parsed) {
+  check_vrrp(sink, parsed);
+  check_virtual_servers(sink, parsed);
+}
+
+}  // namespace lbd::config::detail

@@ -1,0 +1,37 @@
+#pragma once
+// What the loader reports: errors make the configuration unusable, warnings do not.
+#include <string>
+#include <vector>
+
+namespace lbd::config {
+
+enum class severity { warning, error };
+
+struct diagnostic {
+  severity level = severity::error;
+  std::string file;
+  unsigned line = 0;  // 1-based; 0 = no position (e.g. an unreadable file)
+  unsigned column = 0;
+  std::string message;  // "vrrp[web].priority: 300 is out of range 1-255"
+};
+
+// "lbd.conf:12:12: error: vrrp[web].priority: 300 is out of range 1-255"
+std::string format(const diagnostic& d);
+
+// Collects the diagnostics of one load, in the order found.
+class diagnostic_sink {
+ public:
+  explicit diagnostic_sink(std::string file) : file_(std::move(file)) {}
+  void error(unsigned line, unsigned column, std::string message);
+  void warning(unsigned line, unsigned column, std::string message);
+  [[nodiscard]] bool has_errors() const { return errors_ > 0; }
+  [[nodiscard]] const std::string& file() const { return file_; }
+  std::vector<diagnostic> take() { return std::move(list_); }
+
+ private:
+  std::string file_;
+  std::vector<diagnostic> list_;
+  unsigned errors_ = 0;
+};
+
+}  // namespace lbd::config

@@ -1,0 +1,109 @@
+// Entities are compared through their JSON form, so a field is "changed" exactly when --print
+// would show a different value, and a new key can never be forgotten here.
+#include "config/diff.hpp"
+
+#include <algorithm>
+
+#include "config/to_json.hpp"
+
+namespace lbd::config {
+namespace {
+
+// Top-level keys whose values differ, in the order of `next` then keys only in `old`.
+std::vector<std::string> changed_fields(const json& old_j, const json& next_j, std::string_view skip = {}) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : next_j.items()) {
+    if (k == skip) continue;
+    if (!old_j.contains(k) || old_j[k] != v) out.push_back(k);
+  }
+  for (const auto& [k, v] : old_j.items()) {
+    if (k != skip && !next_j.contains(k)) out.push_back(k);
+  }
+  return out;
+}
+
+template <typename T, typename Key>
+const T* find_by(const std::vector<T>& list, const Key& key, auto key_of) {
+  auto it = std::find_if(list.begin(), list.end(), [&](const T& x) { return key_of(x) == key; });
+  return it == list.end() ? nullptr : &*it;
+}
+
+// Added/changed in `next` order, then removed in `old` order.
+template <typename T, typename KeyOf, typename Emit>
+void compare_lists(const std::vector<T>& old_list, const std::vector<T>& next_list, KeyOf key_of, Emit emit) {
+  for (const auto& n : next_list) {
+    const T* o = find_by(old_list, key_of(n), key_of);
+    emit(o, &n);
+  }
+  for (const auto& o : old_list) {
+    if (find_by(next_list, key_of(o), key_of) == nullptr) emit(&o, static_cast<const T*>(nullptr));
+  }
+}
+
+void diff_real_servers(const virtual_server& o, const virtual_server& n, config_diff& out) {
+  auto key_of = [](const real_server& rs) { return rs.address; };
+  compare_lists(o.real_servers, n.real_servers, key_of, [&](const real_server* a, const real_server* b) {
+    if (a == nullptr) {
+      out.real_servers.push_back({change_kind::added, n.name, b->address, {}});
+    } else if (b == nullptr) {
+      out.real_servers.push_back({change_kind::removed, n.name, a->address, {}});
+    } else if (auto f = changed_fields(to_json(*a), to_json(*b)); !f.empty()) {
+      out.real_servers.push_back({change_kind::changed, n.name, b->address, std::move(f)});
+    }
+  });
+}
+
+}  // namespace
+
+config_diff diff(const config& old_config, const config& new_config) {
+  config_diff out;
+  out.global = changed_fields(to_json(old_config.global), to_json(new_config.global));
+  out.ipvs = changed_fields(to_json(old_config.ipvs), to_json(new_config.ipvs));
+
+  auto vrrp_key = [](const vrrp_instance& v) { return v.name; };
+  compare_lists(old_config.vrrp, new_config.vrrp, vrrp_key, [&](const vrrp_instance* a, const vrrp_instance* b) {
+    if (a == nullptr) {
+      out.vrrp.push_back({change_kind::added, b->name, {}});
+    } else if (b == nullptr) {
+      out.vrrp.push_back({change_kind::removed, a->name, {}});
+    } else if (auto f = changed_fields(to_json(*a), to_json(*b)); !f.empty()) {
+      out.vrrp.push_back({change_kind::changed, b->name, std::move(f)});
+    }
+  });
+
+  auto vs_key = [](const virtual_server& v) { return v.name; };
+  compare_lists(old_config.virtual_servers, new_config.virtual_servers, vs_key,
+                [&](const virtual_server* a, const virtual_server* b) {
+                  if (a == nullptr) {
+                    out.virtual_servers.push_back({change_kind::added, b->name, {}});
+                    return;
+                  }
+                  if (b == nullptr) {
+                    out.virtual_servers.push_back({change_kind::removed, a->name, {}});
+                    return;
+                  }
+                  if (auto f = changed_fields(to_json(*a), to_json(*b), "real_server"); !f.empty()) {
+                    out.virtual_servers.push_back({change_kind::changed, b->name, std::move(f)});
+                  }
+                  diff_real_servers(*a, *b, out);
+                });
+  return out;
+}
+
+bool changes_service_key(const change& c) {
+  if (c.kind != change_kind::changed) return true;
+  return std::any_of(c.fields.begin(), c.fields.end(), [](const std::string& f) {
+    return f == "address" || f == "fwmark" || f == "family" || f == "protocol";
+  });
+}
+
+std::string_view to_string(change_kind k) {
+  switch (k) {
+    case change_kind::added: return "added";
+    case change_kind::removed: return "removed";
+    case change_kind::changed: return "changed";
+  }
+  return "?";
+}
+
+}  // namespace lbd::config

@@ -1,0 +1,151 @@
+#include "config/load.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "config/json_to_toml.hpp"
+#include "config/sections.hpp"
+#include "config/toml_guard.hpp"
+
+namespace lbd::config {
+namespace detail {
+namespace {
+
+std::string hostname() {
+  std::array<char, 256> buf{};
+  if (gethostname(buf.data(), buf.size() - 1) != 0) return "localhost";
+  std::string name(buf.data());
+  // Only the host part, so the name stays a valid lbd name.
+  if (auto dot = name.find('.'); dot != std::string::npos) name.resize(dot);
+  return valid_name(name) ? name : "localhost";
+}
+
+// [[vrrp]] and [[virtual_server]]: arrays of tables.
+template <typename F>
+void for_each_table(diagnostic_sink& sink, const toml::table& root, std::string_view key, F&& read) {
+  const auto* n = root.get(key);
+  if (n == nullptr) return;
+  value_reader values(sink);
+  const auto* a = n->as_array();
+  if (a == nullptr) {
+    values.error(*n, key, fmt::format("expected an array of tables ([[{}]]), got {}", key, type_phrase(n->type())));
+    return;
+  }
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto* t = values.table(*a->get(i), fmt::format("{}[#{}]", key, i + 1));
+    if (t != nullptr) read(*t, i);
+  }
+}
+
+config assemble(parsed_config&& pc) {
+  config c;
+  c.global = std::move(pc.global);
+  c.ipvs = std::move(pc.ipvs);
+  for (auto& v : pc.vrrp) c.vrrp.push_back(std::move(v.model));
+  for (auto& p : pc.virtual_servers) {
+    for (auto& rs : p.reals) p.model.real_servers.push_back(std::move(rs.model));
+    c.virtual_servers.push_back(std::move(p.model));
+  }
+  return c;
+}
+
+}  // namespace
+
+load_result load_table(const toml::table& root, diagnostic_sink& sink, const load_options& options) {
+  parsed_config pc;
+  std::string node_name = options.default_node_name.empty() ? hostname() : options.default_node_name;
+  pc.global = read_global(sink, root.get("global"), node_name);
+  pc.ipvs = read_ipvs(sink, root.get("ipvs"), &pc.sync_daemon_source);
+  for_each_table(sink, root, "vrrp",
+                 [&](const toml::table& t, std::size_t i) { pc.vrrp.push_back(read_vrrp(sink, t, i)); });
+  for_each_table(sink, root, "virtual_server", [&](const toml::table& t, std::size_t i) {
+    pc.virtual_servers.push_back(read_virtual_server(sink, t, i));
+  });
+  table_reader(sink, root, "").finish({"global", "ipvs", "vrrp", "virtual_server"});
+  cross_check(sink, pc);
+  load_result result;
+  if (!sink.has_errors()) result.cfg = assemble(std::move(pc));
+  result.diagnostics = sink.take();
+  // Cross-table checks run last; report in file order, which is how people fix files.
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const diagnostic& a, const diagnostic& b) {
+    return a.line != b.line ? a.line < b.line : a.column < b.column;
+  });
+  return result;
+}
+
+}  // namespace detail
+
+std::size_t load_result::error_count() const {
+  return static_cast<std::size_t>(std::count_if(diagnostics.begin(), diagnostics.end(),
+                                                [](const diagnostic& d) { return d.level == severity::error; }));
+}
+
+std::size_t load_result::warning_count() const { return diagnostics.size() - error_count(); }
+
+namespace {
+
+load_result failure(const std::string& name, unsigned line, unsigned column, std::string message) {
+  load_result r;
+  r.diagnostics.push_back(diagnostic{severity::error, name, line, column, std::move(message)});
+  return r;
+}
+
+}  // namespace
+
+load_result load_string(std::string_view text, const std::string& name, const load_options& options) {
+  // Exceptions stop here: a bad file must yield diagnostics, never take the daemon down.
+  try {
+    if (auto unsafe = detail::find_unsafe_input(text)) {
+      return failure(name, unsafe->line, unsafe->column, std::move(unsafe->message));
+    }
+    toml::table root;
+    try {
+      root = toml::parse(text, std::string_view(name));
+    } catch (const toml::parse_error& e) {
+      const auto& where = e.source().begin;
+      return failure(name, where.line, where.column, std::string(e.description()));
+    }
+    diagnostic_sink sink(name);
+    return detail::load_table(root, sink, options);
+  } catch (const std::exception& e) {
+    return failure(name, 0, 0, fmt::format("internal error while loading: {}", e.what()));
+  } catch (...) {
+    return failure(name, 0, 0, "internal error while loading");
+  }
+}
+
+load_result load_file(const std::string& path, const load_options& options) {
+  try {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return failure(path, 0, 0, fmt::format("cannot open: {}", std::strerror(errno)));
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) return failure(path, 0, 0, "read error");
+    return load_string(text.str(), path, options);
+  } catch (const std::exception& e) {
+    return failure(path, 0, 0, fmt::format("cannot read: {}", e.what()));
+  }
+}
+
+load_result load_json(std::string_view text, const std::string& name, const load_options& options) {
+  try {
+    std::string why;
+    auto root = detail::json_to_toml(text, why);
+    if (!root) return failure(name, 0, 0, why);
+    diagnostic_sink sink(name);
+    return detail::load_table(*root, sink, options);
+  } catch (const std::exception& e) {
+    return failure(name, 0, 0, fmt::format("internal error while loading: {}", e.what()));
+  } catch (...) {
+    return failure(name, 0, 0, "internal error while loading");
+  }
+}
+
+}  // namespace lbd::config

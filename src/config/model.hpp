@@ -1,0 +1,273 @@
+#pragma once
+// The typed, immutable model of lbd.conf. Every default is resolved by the loader, so consumers
+// (VRRP, health checks, IPVS planner, daemon) read plain values and never look at TOML.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "common/address.hpp"
+#include "common/duration.hpp"
+#include "common/log.hpp"
+
+namespace lbd::config {
+
+// A command run without a shell: argv[0] is an absolute path. Empty = no command.
+using argv = std::vector<std::string>;
+
+enum class address_family { inet, inet6 };
+
+// ---------------------------------------------------------------------------------------- [global]
+enum class exit_policy { keep, remove };  // what happens to lbd's IPVS services when lbd stops
+
+struct global_settings {
+  std::string node_name;
+  std::string control_socket = "/run/lbd/lbd.sock";
+  std::optional<endpoint> metrics_listen;  // none: no metrics endpoint
+  log::level log_level = log::level::info;
+  duration reconcile_interval = std::chrono::seconds(30);
+  exit_policy on_exit = exit_policy::keep;
+  duration drain_timeout = std::chrono::minutes(5);
+};
+
+// ------------------------------------------------------------------------------------------ [ipvs]
+struct ipvs_timeouts {  // none: leave the kernel's value as it is
+  std::optional<duration> tcp;
+  std::optional<duration> tcp_fin;
+  std::optional<duration> udp;
+};
+
+struct sync_daemon_settings {
+  std::string interface;
+  std::uint8_t sync_id = 0;
+  std::string follow;  // vrrp instance whose MASTER/BACKUP role the sync daemon takes
+  std::optional<std::uint16_t> maxlen;
+  std::optional<ip_address> mcast_group;
+  std::optional<std::uint16_t> mcast_port;
+  std::optional<std::uint8_t> mcast_ttl;
+};
+
+struct ipvs_settings {
+  ipvs_timeouts timeouts;
+  std::optional<sync_daemon_settings> sync_daemon;
+};
+
+// ---------------------------------------------------------------------------------------- [[vrrp]]
+struct virtual_ip {
+  prefix address;
+  std::string label;  // IPv4 only; empty = none
+};
+
+struct garp_settings {
+  unsigned repeat = 5;                  // gratuitous ARPs / unsolicited NAs sent on becoming MASTER
+  duration delay = duration::zero();    // between two of them
+  duration refresh = duration::zero();  // re-announce period while MASTER; zero = off
+};
+
+// weight 0: FAULT while the interface is down / the script fails. Otherwise a positive weight is
+// added to the priority while it is up / succeeds, a negative one while it is down / fails.
+struct tracked_interface {
+  std::string name;
+  int weight = 0;
+};
+
+struct track_script {
+  std::string name;
+  argv command;
+  duration interval = std::chrono::seconds(2);
+  duration timeout = std::chrono::seconds(1);
+  unsigned rise = 1;
+  unsigned fall = 1;
+  int weight = 0;
+};
+
+struct vrrp_notify {
+  argv master;
+  argv backup;
+  argv fault;
+  argv stop;
+  argv any;  // run on every transition with the new state as the last argument
+};
+
+struct vrrp_instance {
+  std::string name;
+  std::string interface;
+  std::uint8_t vrid = 0;
+  std::uint8_t priority = 100;  // 255 = address owner
+  int version = 3;
+  address_family family = address_family::inet;  // inferred from virtual_ips
+  duration advert_interval = std::chrono::seconds(1);
+  bool preempt = true;
+  duration preempt_delay = duration::zero();
+  bool accept_mode = false;
+  std::vector<virtual_ip> virtual_ips;
+  std::vector<ip_address> unicast_peers;  // empty = multicast
+  std::optional<ip_address> unicast_source;
+  std::optional<ip_address> mcast_source;
+  garp_settings garp;
+  std::vector<tracked_interface> track_interfaces;
+  std::vector<track_script> track_scripts;
+  std::optional<std::string> sync_group;
+  vrrp_notify notify;
+  std::optional<std::string> auth_password;  // VRRPv2 simple password authentication
+
+  [[nodiscard]] bool unicast() const { return !unicast_peers.empty(); }
+};
+
+// ----------------------------------------------------------------------------------------- checks
+enum class check_type { none, tcp, http, https, script, udp, dns };
+
+struct tcp_check_params {
+  std::string send;    // empty: connect only
+  std::string expect;  // empty: do not read
+};
+
+struct status_range {
+  unsigned first = 200;
+  unsigned last = 200;
+  friend bool operator==(const status_range&, const status_range&) = default;
+};
+
+struct tls_settings {
+  bool verify = true;
+  std::string ca_file;  // empty: system store
+  std::string sni;      // empty: the host
+  std::string client_cert;
+  std::string client_key;
+};
+
+struct http_check_params {  // http and https
+  std::string method = "GET";
+  std::string path = "/";
+  std::string host;  // empty: the address checked
+  std::map<std::string, std::string> headers;
+  std::vector<status_range> expect_status{status_range{}};
+  std::string body_regex;   // POSIX extended; empty: body not matched
+  std::string body_sha256;  // lowercase hex; empty: not compared
+  std::uint32_t max_body_bytes = 65536;
+  tls_settings tls;  // https only
+};
+
+struct dynamic_weight {
+  std::uint32_t min = 0;
+  std::uint32_t max = 0;
+};
+
+struct script_check_params {
+  argv command;
+  std::optional<dynamic_weight> weight;
+};
+
+struct udp_check_params {
+  std::string send;
+  std::string expect;  // empty: any reply
+};
+
+struct dns_check_params {
+  std::string name;
+  std::string query_type = "A";
+  std::string expect_rcode = "NOERROR";
+};
+
+using check_params = std::variant<std::monostate, tcp_check_params, http_check_params, script_check_params,
+                                  udp_check_params, dns_check_params>;
+
+struct check_spec {
+  check_type type = check_type::none;  // none: the real server is always up
+  duration interval = std::chrono::seconds(2);
+  duration timeout = std::chrono::seconds(1);
+  unsigned rise = 2;
+  unsigned fall = 3;
+  bool initially_up = false;
+  duration retry_delay = std::chrono::seconds(2);
+  // Where the probe goes. On a real server's resolved check it is set whenever the type probes the
+  // network (all but none and script); on the service's default check it is optional.
+  std::optional<endpoint> connect_to;
+  check_params params;
+};
+
+// --------------------------------------------------------------------------------- virtual servers
+enum class protocol { tcp, udp, sctp };
+enum class scheduler { rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos };
+enum class forwarding { nat, dr, tun };
+enum class tunnel_type { ipip, gue, gre };
+enum class tunnel_checksum { nocsum, csum, remcsum };
+enum class failure_action { drain, remove };
+
+// IPVS scheduler flags. fallback and port are the kernel's SCHED1/SCHED2 bits, named
+// sh-fallback/sh-port or mh-fallback/mh-port in lbd.conf depending on the scheduler.
+struct scheduler_flags {
+  bool fallback = false;
+  bool port = false;
+  bool one_packet = false;
+  friend bool operator==(const scheduler_flags&, const scheduler_flags&) = default;
+};
+
+struct tunnel_settings {
+  tunnel_type type = tunnel_type::ipip;
+  std::uint16_t port = 0;  // gue only
+  tunnel_checksum checksum = tunnel_checksum::nocsum;
+};
+
+struct persistence_settings {
+  duration timeout = std::chrono::seconds(300);
+  unsigned netmask_length = 32;  // /32 (v4) or /128 (v6) = per client address
+  std::string pe;                // persistence engine, "sip" or empty
+};
+
+struct quorum_settings {
+  std::uint32_t min_weight = 1;
+  std::uint32_t hysteresis = 0;
+  argv up;
+  argv down;
+};
+
+struct real_server_notify {
+  argv up;
+  argv down;
+};
+
+struct real_server {
+  endpoint address;  // port 0: fwmark service, same port as the packet
+  std::uint32_t weight = 1;
+  std::uint32_t upper_threshold = 0;  // 0 = none
+  std::uint32_t lower_threshold = 0;
+  forwarding method = forwarding::nat;  // resolved: the service's unless overridden
+  check_spec check;                     // resolved: service default merged with the override
+  real_server_notify notify;
+};
+
+struct virtual_server {
+  std::string name;
+  std::optional<endpoint> address;  // exactly one of address and fwmark
+  std::optional<std::uint32_t> fwmark;
+  address_family family = address_family::inet;
+  protocol proto = protocol::tcp;
+  scheduler sched = scheduler::wlc;
+  scheduler_flags flags;
+  forwarding method = forwarding::nat;
+  std::optional<tunnel_settings> tunnel;  // set when the service or a real server uses tun
+  std::optional<persistence_settings> persistence;
+  failure_action on_failure = failure_action::drain;
+  std::optional<quorum_settings> quorum;
+  std::optional<endpoint> sorry_server;
+  check_spec check;  // the default for the real servers
+  std::optional<std::string> vrrp;
+  std::vector<real_server> real_servers;
+};
+
+// -------------------------------------------------------------------------------------- the whole
+struct config {
+  global_settings global;
+  ipvs_settings ipvs;
+  std::vector<vrrp_instance> vrrp;
+  std::vector<virtual_server> virtual_servers;
+
+  [[nodiscard]] const vrrp_instance* find_vrrp(std::string_view name) const;
+  [[nodiscard]] const virtual_server* find_virtual_server(std::string_view name) const;
+};
+
+}  // namespace lbd::config

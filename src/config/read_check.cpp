@@ -1,0 +1,426 @@
+// A health-check table: common keys, then the keys of its type.
+#include <fmt/format.h>
+#include <regex.h>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+
+#include "config/sections.hpp"
+
+namespace lbd::config::detail {
+namespace {
+
+struct type_keys {
+  std::string_view key;
+  std::string_view types;  // for the message: "http and https checks"
+  std::array<check_type, 2> valid;
+};
+
+// Every type-specific key and the types that accept it.
+constexpr std::array<type_keys, 16> specific_keys{{
+    {"send", "tcp and udp checks", {check_type::tcp, check_type::udp}},
+    {"expect", "tcp and udp checks", {check_type::tcp, check_type::udp}},
+    {"method", "http and https checks", {check_type::http, check_type::https}},
+    {"path", "http and https checks", {check_type::http, check_type::https}},
+    {"host", "http and https checks", {check_type::http, check_type::https}},
+    {"headers", "http and https checks", {check_type::http, check_type::https}},
+    {"expect_status", "http and https checks", {check_type::http, check_type::https}},
+    {"body_regex", "http and https checks", {check_type::http, check_type::https}},
+    {"body_sha256", "http and https checks", {check_type::http, check_type::https}},
+    {"max_body_bytes", "http and https checks", {check_type::http, check_type::https}},
+    {"tls", "https checks", {check_type::https, check_type::https}},
+    {"command", "script checks", {check_type::script, check_type::script}},
+    {"dynamic_weight", "script checks", {check_type::script, check_type::script}},
+    {"name", "dns checks", {check_type::dns, check_type::dns}},
+    {"query_type", "dns checks", {check_type::dns, check_type::dns}},
+    {"expect_rcode", "dns checks", {check_type::dns, check_type::dns}},
+}};
+
+constexpr std::array<std::string_view, 11> dns_query_types{"A",   "AAAA", "CNAME", "MX",  "NS", "PTR",
+                                                           "SOA", "SRV",  "TXT",   "CAA", "ANY"};
+constexpr std::array<std::string_view, 6> dns_rcodes{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
+
+bool is_token(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+           c == '.' || c == '!' || c == '#' || c == '$' || c == '%' || c == '&' || c == '\'' || c == '*' || c == '+' ||
+           c == '^' || c == '`' || c == '|' || c == '~';
+  });
+}
+
+bool is_header_value(std::string_view s) {
+  return std::none_of(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
+}
+
+template <std::size_t N>
+std::optional<std::string> read_one_of(const table_reader& r, std::string_view key,
+                                       const std::array<std::string_view, N>& allowed) {
+  auto s = r.string(key);
+  if (!s) return std::nullopt;
+  if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return s;
+  r.error(key, fmt::format("'{}' is not valid{}", *s, suggestion(*s, allowed)));
+  return std::nullopt;
+}
+
+// [200, "200-299", 301]
+std::optional<std::vector<status_range>> read_statuses(const table_reader& r) {
+  const auto* a = r.array("expect_status");
+  if (a == nullptr) return std::nullopt;
+  if (a->empty()) {
+    r.error("expect_status", "must list at least one status");
+    return std::nullopt;
+  }
+  std::vector<status_range> out;
+  bool ok = true;
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const auto& n = *a->get(i);
+    std::string where = fmt::format("{}[{}]", r.where("expect_status"), i);
+    if (n.is_integer()) {
+      auto v = r.values().integer(n, where, 100, 599);
+      if (v) out.push_back({static_cast<unsigned>(*v), static_cast<unsigned>(*v)});
+      ok = ok && v.has_value();
+      continue;
+    }
+    const auto* s = n.as_string();
+    if (s == nullptr) {
+      r.values().error(n, where,
+                       fmt::format("expected a status or a \"200-299\" range, got {}", type_phrase(n.type())));
+      ok = false;
+      continue;
+    }
+    std::string_view text = s->get();
+    auto dash = text.find('-');
+    unsigned lo = 0;
+    unsigned hi = 0;
+    bool parsed = dash != std::string_view::npos;
+    if (parsed) {
+      auto a1 = std::from_chars(text.data(), text.data() + dash, lo);
+      auto a2 = std::from_chars(text.data() + dash + 1, text.data() + text.size(), hi);
+      parsed = a1.ec == std::errc{} && a1.ptr == text.data() + dash && a2.ec == std::errc{} &&
+               a2.ptr == text.data() + text.size();
+    }
+    if (!parsed || lo < 100 || hi > 599 || lo > hi) {
+      r.values().error(n, where, fmt::format("'{}' is not a range of statuses like \"200-299\" within 100-599", text));
+      ok = false;
+      continue;
+    }
+    out.push_back({lo, hi});
+  }
+  if (!ok) return std::nullopt;
+  return out;
+}
+
+// glibc's regcomp expands bounded repetitions, so nested bounds ("((a{1,100}){1,100}){1,100}")
+// take seconds and gigabytes to compile. The product of all bounds in a pattern is capped instead.
+constexpr std::uint64_t max_repetition_product = 1000;
+
+std::uint64_t repetition_product(std::string_view p) {
+  std::uint64_t product = 1;
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    if (p[i] == '\\') {
+      ++i;
+    } else if (p[i] == '[') {
+      std::size_t j = i + 1;
+      if (j < p.size() && p[j] == '^') ++j;
+      if (j < p.size() && p[j] == ']') ++j;
+      while (j < p.size() && p[j] != ']') ++j;
+      i = j;
+    } else if (p[i] == '{') {
+      std::uint64_t low = 0;
+      std::uint64_t high = 0;
+      bool comma = false;
+      bool open = false;
+      std::size_t j = i + 1;
+      for (; j < p.size() && p[j] != '}'; ++j) {
+        if (p[j] == ',') {
+          comma = true;
+          open = true;
+        } else if (p[j] >= '0' && p[j] <= '9') {
+          std::uint64_t& n = comma ? high : low;
+          n = std::min<std::uint64_t>(n * 10 + static_cast<std::uint64_t>(p[j] - '0'), 1'000'000);
+          if (comma) open = false;
+        }
+      }
+      std::uint64_t bound = comma ? (open ? low + 1 : std::max(low, high)) : low;
+      product = std::min<std::uint64_t>(product * std::max<std::uint64_t>(bound, 1), 1'000'000'000);
+      i = j;
+    }
+  }
+  return product;
+}
+
+bool valid_regex(const std::string& pattern, std::string& why) {
+  if (repetition_product(pattern) > max_repetition_product) {
+    why = fmt::format("its repetition bounds {{m,n}} multiply to more than {}", max_repetition_product);
+    return false;
+  }
+  regex_t re;
+  int rc = regcomp(&re, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
+  if (rc != 0) {
+    std::array<char, 256> buf{};
+    regerror(rc, &re, buf.data(), buf.size());
+    why = buf.data();
+    return false;
+  }
+  regfree(&re);
+  return true;
+}
+
+void read_tls(const table_reader& r, tls_settings& tls) {
+  if (auto v = r.boolean("verify")) tls.verify = *v;
+  if (auto v = r.word("ca_file")) tls.ca_file = *v;
+  if (auto v = r.word("sni")) tls.sni = *v;
+  if (auto v = r.word("client_cert")) tls.client_cert = *v;
+  if (auto v = r.word("client_key")) tls.client_key = *v;
+  if (tls.client_cert.empty() != tls.client_key.empty()) {
+    r.error(tls.client_cert.empty() ? "client_key" : "client_cert", "client_cert and client_key go together");
+  }
+  r.finish({"verify", "ca_file", "sni", "client_cert", "client_key"});
+}
+
+void read_http(const table_reader& r, http_check_params& h, bool https) {
+  if (auto v = r.string("method")) {
+    if (is_token(*v) && v->size() <= 16) {
+      h.method = *v;
+    } else {
+      r.error("method", fmt::format("'{}' is not an HTTP method", *v));
+    }
+  }
+  if (auto v = r.string("path")) {
+    if (v->empty() || v->front() != '/' || !is_header_value(*v) || v->find(' ') != std::string::npos) {
+      r.error("path", fmt::format("'{}' must start with '/' and contain no spaces or line breaks", *v));
+    } else {
+      h.path = *v;
+    }
+  }
+  if (auto v = r.word("host")) h.host = *v;
+  if (const auto* t = r.subtable("headers")) {
+    h.headers.clear();
+    for (auto&& [k, node] : *t) {
+      std::string where = fmt::format("{}.{}", r.where("headers"), k.str());
+      if (!is_token(k.str())) {
+        r.values().error(position_of(k.source()), where, "is not a valid header name");
+        continue;
+      }
+      auto value = r.values().string(node, where);
+      if (value && !is_header_value(*value)) {
+        r.values().error(node, where, "header values must not contain line breaks");
+      } else if (value) {
+        h.headers[std::string(k.str())] = *value;
+      }
+    }
+  }
+  if (auto v = read_statuses(r)) h.expect_status = std::move(*v);
+  if (auto v = r.string("body_regex")) {
+    std::string why;
+    if (v->size() > 1024) {
+      r.error("body_regex", "is longer than 1024 bytes");
+    } else if (!valid_regex(*v, why)) {
+      r.error("body_regex", fmt::format("'{}' is not a valid POSIX extended regular expression: {}", *v, why));
+    } else {
+      h.body_regex = *v;
+    }
+  }
+  if (auto v = r.string("body_sha256")) {
+    bool hex = v->size() == 64 && std::all_of(v->begin(), v->end(), [](char c) {
+                 return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+               });
+    if (!hex) {
+      r.error("body_sha256", "must be 64 hexadecimal digits");
+    } else {
+      h.body_sha256 = *v;
+      std::transform(h.body_sha256.begin(), h.body_sha256.end(), h.body_sha256.begin(),
+                     [](char c) { return (c >= 'A' && c <= 'F') ? static_cast<char>(c - 'A' + 'a') : c; });
+    }
+  }
+  if (auto v = r.integer("max_body_bytes", 1, std::int64_t{16} * 1024 * 1024))
+    h.max_body_bytes = static_cast<std::uint32_t>(*v);
+  if (https) {
+    if (const auto* t = r.subtable("tls")) read_tls(table_reader(r.values().sink(), *t, r.where("tls")), h.tls);
+  }
+}
+
+void read_script(const table_reader& r, script_check_params& s, bool fresh) {
+  if (auto v = r.command("command")) s.command = std::move(*v);
+  if (fresh && !r.has("command")) r.missing("command");
+  if (const auto* t = r.subtable("dynamic_weight")) {
+    table_reader wr(r.values().sink(), *t, r.where("dynamic_weight"));
+    auto lo = wr.integer("min", 0, 65535);
+    auto hi = wr.integer("max", 0, 65535);
+    if (!wr.has("min")) wr.missing("min");
+    if (!wr.has("max")) wr.missing("max");
+    if (lo && hi && *lo > *hi) {
+      wr.error("min", fmt::format("min {} is above max {}", *lo, *hi));
+    } else if (lo && hi) {
+      s.weight = dynamic_weight{static_cast<std::uint32_t>(*lo), static_cast<std::uint32_t>(*hi)};
+    }
+    wr.finish({"min", "max"});
+  }
+}
+
+// `fresh`: the parameters start from defaults (not inherited), so required ones must be here.
+void read_params(const table_reader& r, check_spec& c, bool fresh) {
+  switch (c.type) {
+    case check_type::none: c.params = std::monostate{}; break;
+    case check_type::tcp: {
+      auto p = std::get_if<tcp_check_params>(&c.params) != nullptr ? std::get<tcp_check_params>(c.params)
+                                                                   : tcp_check_params{};
+      if (auto v = r.string("send")) p.send = *v;
+      if (auto v = r.string("expect")) p.expect = *v;
+      c.params = std::move(p);
+      break;
+    }
+    case check_type::udp: {
+      auto p = std::get_if<udp_check_params>(&c.params) != nullptr ? std::get<udp_check_params>(c.params)
+                                                                   : udp_check_params{};
+      if (auto v = r.string("send")) p.send = *v;
+      if (auto v = r.string("expect")) p.expect = *v;
+      if (p.send.empty() && (fresh || r.has("send"))) {
+        r.error(r.has("send") ? "send" : "type", "a udp check needs a non-empty 'send' payload");
+      }
+      c.params = std::move(p);
+      break;
+    }
+    case check_type::http:
+    case check_type::https: {
+      auto p = std::get_if<http_check_params>(&c.params) != nullptr ? std::get<http_check_params>(c.params)
+                                                                    : http_check_params{};
+      read_http(r, p, c.type == check_type::https);
+      c.params = std::move(p);
+      break;
+    }
+    case check_type::script: {
+      auto p = std::get_if<script_check_params>(&c.params) != nullptr ? std::get<script_check_params>(c.params)
+                                                                      : script_check_params{};
+      read_script(r, p, fresh);
+      c.params = std::move(p);
+      break;
+    }
+    case check_type::dns: {
+      auto p = std::get_if<dns_check_params>(&c.params) != nullptr ? std::get<dns_check_params>(c.params)
+                                                                   : dns_check_params{};
+      if (auto v = r.word("name")) {
+        if (v->size() > 253 || v->find(' ') != std::string::npos) {
+          r.error("name", fmt::format("'{}' is not a DNS name", *v));
+        } else {
+          p.name = *v;
+        }
+      }
+      if (fresh && !r.has("name")) r.missing("name");
+      if (auto v = read_one_of(r, "query_type", dns_query_types)) p.query_type = *v;
+      if (auto v = read_one_of(r, "expect_rcode", dns_rcodes)) p.expect_rcode = *v;
+      c.params = std::move(p);
+      break;
+    }
+  }
+}
+
+bool accepts(const type_keys& k, check_type t) { return k.valid[0] == t || k.valid[1] == t; }
+
+}  // namespace
+
+bool check_needs_port(check_type t) { return t != check_type::none && t != check_type::script; }
+
+check_spec read_check(const value_reader& values, const toml::table& t, const std::string& path,
+                      const check_spec* base) {
+  table_reader r(values.sink(), t, path);
+  check_spec c = base != nullptr ? *base : check_spec{};
+  bool type_known = true;
+  bool fresh = base == nullptr;
+  if (auto v = r.choice("type", check_type_names)) {
+    if (base == nullptr || *v != base->type) {
+      fresh = true;
+      // A different type inherits only the common keys.
+      c.params = std::monostate{};
+      c.connect_to.reset();
+    }
+    c.type = *v;
+  } else if (!r.has("type")) {
+    if (base == nullptr) r.missing("type");
+    type_known = base != nullptr;
+  } else {
+    type_known = false;
+  }
+  bool retry_given = false;
+  if (auto v = r.positive_duration("interval")) {
+    if (base == nullptr || c.retry_delay == base->interval) c.retry_delay = *v;  // follows interval by default
+    c.interval = *v;
+  }
+  if (auto v = r.positive_duration("timeout")) c.timeout = *v;
+  if (auto v = r.positive_duration("retry_delay")) {
+    c.retry_delay = *v;
+    retry_given = true;
+  }
+  if (base == nullptr && !retry_given) c.retry_delay = c.interval;
+  // An inherited pair was judged on the service's check already.
+  if (c.timeout >= c.interval && (base == nullptr || r.has("timeout") || r.has("interval"))) {
+    r.error(r.has("timeout") ? "timeout" : "interval",
+            fmt::format("timeout {} must be shorter than interval {}", format_duration(c.timeout),
+                        format_duration(c.interval)));
+  }
+  if (auto v = r.integer("rise", 1, 65535)) c.rise = static_cast<unsigned>(*v);
+  if (auto v = r.integer("fall", 1, 65535)) c.fall = static_cast<unsigned>(*v);
+  if (const auto* n = r.get("initial_state")) {
+    auto s = values.string(*n, r.where("initial_state"));
+    if (s && (*s == "up" || *s == "down")) {
+      c.initially_up = *s == "up";
+    } else if (s) {
+      values.error(*n, r.where("initial_state"), fmt::format("'{}' is not valid; expected up or down", *s));
+    }
+  }
+  if (auto v = r.endpoint_value("connect_to", true)) c.connect_to = *v;
+  if (type_known) read_params(r, c, fresh);
+  auto elsewhere = [&](std::string_view key) -> std::string {
+    for (const auto& k : specific_keys) {
+      if (k.key == key) {
+        if (!type_known || accepts(k, c.type)) return {};  // unknown type: not worth a second error
+        return fmt::format("is only valid for {}, not for a {} check", k.types, to_string(c.type));
+      }
+    }
+    return {};
+  };
+  if (!type_known) {
+    // Without a type the specific keys cannot be judged; accept them silently rather than pile up errors.
+    r.finish({"type",        "interval",   "timeout",        "rise",       "fall",        "initial_state",
+              "retry_delay", "connect_to", "send",           "expect",     "method",      "path",
+              "host",        "headers",    "expect_status",  "body_regex", "body_sha256", "max_body_bytes",
+              "tls",         "command",    "dynamic_weight", "name",       "query_type",  "expect_rcode"});
+    return c;
+  }
+  switch (c.type) {
+    case check_type::none:
+      r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to"},
+               elsewhere);
+      break;
+    case check_type::tcp:
+    case check_type::udp:
+      r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "send",
+                "expect"},
+               elsewhere);
+      break;
+    case check_type::http:
+      r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "method",
+                "path", "host", "headers", "expect_status", "body_regex", "body_sha256", "max_body_bytes"},
+               elsewhere);
+      break;
+    case check_type::https:
+      r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "method",
+                "path", "host", "headers", "expect_status", "body_regex", "body_sha256", "max_body_bytes", "tls"},
+               elsewhere);
+      break;
+    case check_type::script:
+      r.finish(
+          {"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "command", "dynamic_weight"},
+          elsewhere);
+      break;
+    case check_type::dns:
+      r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "name",
+                "query_type", "expect_rcode"},
+               elsewhere);
+      break;
+  }
+  return c;
+}
+
+}  // namespace lbd::config::detail

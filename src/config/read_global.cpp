@@ -1,0 +1,125 @@
+// [global] and [ipvs].
+#include <fmt/format.h>
+
+#include "config/sections.hpp"
+
+namespace lbd::config::detail {
+
+bool valid_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  for (char c : name) {
+    bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool valid_interface_name(std::string_view name) {
+  if (name.empty() || name.size() > 15 || name == "." || name == "..") return false;
+  for (char c : name) {
+    if (c == '/' || c == ':' || static_cast<unsigned char>(c) <= ' ' || c == 0x7f) return false;
+  }
+  return true;
+}
+
+global_settings read_global(diagnostic_sink& sink, const toml::node* node, const std::string& default_node_name) {
+  global_settings g;
+  g.node_name = default_node_name;
+  if (node == nullptr) return g;
+  value_reader values(sink);
+  const auto* t = values.table(*node, "global");
+  if (t == nullptr) return g;
+  table_reader r(sink, *t, "global");
+
+  if (auto v = r.word("node_name")) {
+    if (valid_name(*v)) {
+      g.node_name = *v;
+    } else {
+      r.error("node_name", fmt::format("'{}' may only contain letters, digits, '-', '_' and '.' (1-64)", *v));
+    }
+  }
+  if (auto v = r.word("control_socket")) {
+    if (v->front() != '/') {
+      r.error("control_socket", fmt::format("'{}' must be an absolute path", *v));
+    } else {
+      g.control_socket = *v;
+    }
+  }
+  if (auto v = r.endpoint_value("metrics_listen", true)) g.metrics_listen = *v;
+  if (auto v = r.choice("log_level", log_level_names)) g.log_level = *v;
+  if (auto v = r.positive_duration("reconcile_interval")) g.reconcile_interval = *v;
+  if (auto v = r.choice("exit_policy", exit_policy_names)) g.on_exit = *v;
+  if (auto v = r.duration_value("drain_timeout")) g.drain_timeout = *v;
+  r.finish({"node_name", "control_socket", "metrics_listen", "log_level", "reconcile_interval", "exit_policy",
+            "drain_timeout"});
+  return g;
+}
+
+namespace {
+
+// IPVS keeps its timeouts in whole seconds.
+std::optional<duration> read_ipvs_timeout(const table_reader& r, std::string_view key) {
+  auto d = r.positive_duration(key);
+  if (d && d->count() % 1'000'000'000 != 0) {
+    r.error(key,
+            fmt::format("{} is not a whole number of seconds (IPVS counts timeouts in seconds)", format_duration(*d)));
+    return std::nullopt;
+  }
+  return d;
+}
+
+sync_daemon_settings read_sync_daemon(const table_reader& r) {
+  sync_daemon_settings s;
+  if (auto v = r.word("interface")) {
+    if (valid_interface_name(*v)) {
+      s.interface = *v;
+    } else {
+      r.error("interface", fmt::format("'{}' is not a valid interface name", *v));
+    }
+  } else if (!r.has("interface")) {
+    r.missing("interface");
+  }
+  if (auto v = r.integer("sync_id", 0, 255)) s.sync_id = static_cast<std::uint8_t>(*v);
+  if (!r.has("sync_id")) r.missing("sync_id");
+  if (auto v = r.word("follow")) s.follow = *v;
+  if (!r.has("follow")) r.missing("follow");
+  if (auto v = r.integer("maxlen", 1, 65507)) s.maxlen = static_cast<std::uint16_t>(*v);
+  if (auto v = r.address("mcast_group")) {
+    if (v->is_multicast()) {
+      s.mcast_group = *v;
+    } else {
+      r.error("mcast_group", fmt::format("{} is not a multicast address", v->to_string()));
+    }
+  }
+  if (auto v = r.integer("mcast_port", 1, 65535)) s.mcast_port = static_cast<std::uint16_t>(*v);
+  if (auto v = r.integer("mcast_ttl", 1, 255)) s.mcast_ttl = static_cast<std::uint8_t>(*v);
+  r.finish({"interface", "sync_id", "follow", "maxlen", "mcast_group", "mcast_port", "mcast_ttl"});
+  return s;
+}
+
+}  // namespace
+
+ipvs_settings read_ipvs(diagnostic_sink& sink, const toml::node* node, const toml::table** sync_daemon_source) {
+  ipvs_settings s;
+  if (node == nullptr) return s;
+  value_reader values(sink);
+  const auto* t = values.table(*node, "ipvs");
+  if (t == nullptr) return s;
+  table_reader r(sink, *t, "ipvs");
+  if (const auto* tt = r.subtable("timeouts")) {
+    table_reader tr(sink, *tt, "ipvs.timeouts");
+    s.timeouts.tcp = read_ipvs_timeout(tr, "tcp");
+    s.timeouts.tcp_fin = read_ipvs_timeout(tr, "tcp_fin");
+    s.timeouts.udp = read_ipvs_timeout(tr, "udp");
+    tr.finish({"tcp", "tcp_fin", "udp"});
+  }
+  if (const auto* st = r.subtable("sync_daemon")) {
+    s.sync_daemon = read_sync_daemon(table_reader(sink, *st, "ipvs.sync_daemon"));
+    *sync_daemon_source = st;
+  }
+  r.finish({"timeouts", "sync_daemon"});
+  return s;
+}
+
+}  // namespace lbd::config::detail

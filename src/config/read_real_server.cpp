@@ -1,0 +1,99 @@
+// One [[virtual_server.real_server]], resolved against its service.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "config/read_virtual_server_parts.hpp"
+
+namespace lbd::config::detail {
+namespace {
+
+void read_address(table_reader& r, parsed_real_server& p, const virtual_server& service) {
+  auto& rs = p.model;
+  auto s = r.string("address");
+  if (!s) {
+    if (!r.has("address")) r.missing("address");
+    return;
+  }
+  const auto& at = *r.get("address");
+  auto e = parse_endpoint(*s, false);
+  if (!e) {
+    r.error("address", e.error());
+    return;
+  }
+  if (e->address.is_unspecified() || e->address.is_multicast()) {
+    r.error("address", fmt::format("{} cannot be a real server", e->address.to_string()));
+    return;
+  }
+  if (family_of(e->address) != service.family && rs.method != forwarding::tun) {
+    r.error("address",
+            fmt::format("{} is {} but the service is {}; only tun forwarding may mix families", e->address.to_string(),
+                        to_string(family_of(e->address)), to_string(service.family)));
+    return;
+  }
+  bool port_given = s->find(']') != std::string::npos ? s->find("]:") != std::string::npos
+                                                      : std::count(s->begin(), s->end(), ':') == 1;
+  if (service.address && service.address->port != 0) {
+    const auto service_port = service.address->port;
+    if (!port_given) {
+      if (rs.method == forwarding::nat) {
+        r.error("address", fmt::format("'{}' needs a port with nat forwarding", *s));
+        return;
+      }
+      e->port = service_port;  // dr and tun keep the destination port
+    } else if (e->port == 0) {
+      r.error("address", fmt::format("'{}': port 0 is not allowed here", *s));
+      return;
+    } else if (rs.method != forwarding::nat && e->port != service_port) {
+      r.values().warning(position_of(at), r.where("address"),
+                         fmt::format("port {} is ignored: {} forwarding keeps the service's port {}", e->port,
+                                     to_string(rs.method), service_port));
+      e->port = service_port;
+    }
+  }
+  rs.address = *e;
+  p.address_ok = true;
+  r.rename(fmt::format("{}[{}]", r.path().substr(0, r.path().rfind('[')), to_string(rs.address)));
+}
+
+}  // namespace
+
+parsed_real_server read_real_server(const value_reader& values, const toml::table& t, const std::string& where,
+                                    const virtual_server& service) {
+  parsed_real_server p;
+  p.source = &t;
+  auto& rs = p.model;
+  table_reader r(values.sink(), t, where);
+  rs.method = service.method;
+  if (auto v = r.choice("forwarding", forwarding_names)) rs.method = *v;
+  read_address(r, p, service);
+  if (auto v = r.integer("weight", 0, 65535)) rs.weight = static_cast<std::uint32_t>(*v);
+  if (auto v = r.integer("upper_threshold", 0, 4294967295)) rs.upper_threshold = static_cast<std::uint32_t>(*v);
+  if (auto v = r.integer("lower_threshold", 0, 4294967295)) rs.lower_threshold = static_cast<std::uint32_t>(*v);
+  if (rs.lower_threshold != 0 && (rs.upper_threshold == 0 || rs.lower_threshold > rs.upper_threshold)) {
+    r.error("lower_threshold", fmt::format("{} needs an upper_threshold at or above it", rs.lower_threshold));
+  }
+  if (const auto* c = r.subtable("check")) {
+    rs.check = read_check(values, *c, r.where("check"), &service.check);
+  } else {
+    rs.check = service.check;
+  }
+  if (!check_needs_port(rs.check.type)) {
+    rs.check.connect_to.reset();  // nothing to connect to
+  } else if (!rs.check.connect_to && p.address_ok) {
+    rs.check.connect_to = rs.address;
+    if (rs.address.port == 0) {
+      r.error("address", fmt::format("has no port for its {} check; set check.connect_to", to_string(rs.check.type)));
+    }
+  }
+  if (const auto* n = r.subtable("notify")) {
+    table_reader nr(values.sink(), *n, r.where("notify"));
+    if (auto v = nr.command("up")) rs.notify.up = std::move(*v);
+    if (auto v = nr.command("down")) rs.notify.down = std::move(*v);
+    nr.finish({"up", "down"});
+  }
+  r.finish({"address", "weight", "upper_threshold", "lower_threshold", "forwarding", "check", "notify"});
+  return p;
+}
+
+}  // namespace lbd::config::detail

@@ -1,0 +1,14 @@
+#pragma once
+// The optional sub-tables of a [[vrrp]] instance: garp, tracking, notify, auth.
+#include "config/sections.hpp"
+
+namespace lbd::config::detail {
+
+garp_settings read_garp(const table_reader& r);
+std::vector<tracked_interface> read_track_interfaces(const table_reader& parent);
+std::vector<track_script> read_track_scripts(const table_reader& parent);
+vrrp_notify read_vrrp_notify(const table_reader& r);
+// auth = { type = "pass", password = "..." }: returns the password.
+std::optional<std::string> read_auth(const table_reader& r);
+
+}  // namespace lbd::config::detail

@@ -1,0 +1,64 @@
+#pragma once
+// The readers of each part of lbd.conf and the checks that span several parts. Internal to the
+// loader: each returns the model plus where it came from, so later checks can point at the source.
+#include <toml++/toml.h>
+
+#include <string>
+#include <vector>
+
+#include "config/diagnostic.hpp"
+#include "config/model.hpp"
+#include "config/reader.hpp"
+
+namespace lbd::config::detail {
+
+struct parsed_vrrp {
+  vrrp_instance model;
+  const toml::table* source = nullptr;
+  bool name_ok = false;
+  bool key_ok = false;  // interface, vrid and family were read: the duplicate check may use them
+};
+
+struct parsed_real_server {
+  real_server model;
+  const toml::table* source = nullptr;
+  bool address_ok = false;
+};
+
+struct parsed_virtual_server {
+  virtual_server model;  // real_servers is filled from `reals` at the end of the load
+  const toml::table* source = nullptr;
+  bool name_ok = false;
+  bool key_ok = false;  // address or fwmark (and family) were read
+  std::vector<parsed_real_server> reals;
+};
+
+struct parsed_config {
+  global_settings global;
+  ipvs_settings ipvs;
+  const toml::table* sync_daemon_source = nullptr;
+  std::vector<parsed_vrrp> vrrp;
+  std::vector<parsed_virtual_server> virtual_servers;
+};
+
+// Names of vrrp instances, services and track scripts: they appear in logs, metrics and lbctl.
+bool valid_name(std::string_view name);
+// Linux interface names: 1-15 bytes, no '/', ':' or whitespace.
+bool valid_interface_name(std::string_view name);
+
+global_settings read_global(diagnostic_sink& sink, const toml::node* node, const std::string& default_node_name);
+ipvs_settings read_ipvs(diagnostic_sink& sink, const toml::node* node, const toml::table** sync_daemon_source);
+parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t index);
+parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::table& t, std::size_t index);
+
+// A check table. `base` (the service's default check) supplies every key the table leaves out;
+// type-specific keys are inherited only when the type stays the same.
+check_spec read_check(const value_reader& values, const toml::table& t, const std::string& path,
+                      const check_spec* base);
+// Whether a check of this type needs a port to probe.
+bool check_needs_port(check_type t);
+
+// Duplicates, references between tables, and coverage of services by VIPs.
+void cross_check(diagnostic_sink& sink, const parsed_config& parsed);
+
+}  // namespace lbd::config::detail

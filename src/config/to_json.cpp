@@ -1,0 +1,233 @@
+#include "config/to_json.hpp"
+
+#include <fmt/format.h>
+
+#include "config/names.hpp"
+
+namespace lbd::config {
+namespace {
+
+std::string text(const ip_address& a) { return a.to_string(); }
+std::string text(const endpoint& e) { return to_string(e); }
+std::string text(duration d) { return format_duration(d); }
+
+void put_command(json& j, const char* key, const argv& command) {
+  if (!command.empty()) j[key] = command;
+}
+
+json to_json(const virtual_ip& vip) {
+  if (vip.label.empty()) return to_string(vip.address);
+  return json{{"address", to_string(vip.address)}, {"label", vip.label}};
+}
+
+json to_json(const track_script& s) {
+  return json{{"name", s.name},
+              {"command", s.command},
+              {"interval", text(s.interval)},
+              {"timeout", text(s.timeout)},
+              {"rise", s.rise},
+              {"fall", s.fall},
+              {"weight", s.weight}};
+}
+
+json to_json(const vrrp_notify& n) {
+  json j = json::object();
+  put_command(j, "master", n.master);
+  put_command(j, "backup", n.backup);
+  put_command(j, "fault", n.fault);
+  put_command(j, "stop", n.stop);
+  put_command(j, "any", n.any);
+  return j;
+}
+
+json statuses(const std::vector<status_range>& list) {
+  json j = json::array();
+  for (const auto& s : list) {
+    if (s.first == s.last) {
+      j.push_back(s.first);
+    } else {
+      j.push_back(fmt::format("{}-{}", s.first, s.last));
+    }
+  }
+  return j;
+}
+
+void put_params(json& j, const http_check_params& h, bool https) {
+  j["method"] = h.method;
+  j["path"] = h.path;
+  if (!h.host.empty()) j["host"] = h.host;
+  j["headers"] = json::object();
+  for (const auto& [k, v] : h.headers) j["headers"][k] = v;
+  j["expect_status"] = statuses(h.expect_status);
+  if (!h.body_regex.empty()) j["body_regex"] = h.body_regex;
+  if (!h.body_sha256.empty()) j["body_sha256"] = h.body_sha256;
+  j["max_body_bytes"] = h.max_body_bytes;
+  if (!https) return;
+  json tls{{"verify", h.tls.verify}};
+  if (!h.tls.ca_file.empty()) tls["ca_file"] = h.tls.ca_file;
+  if (!h.tls.sni.empty()) tls["sni"] = h.tls.sni;
+  if (!h.tls.client_cert.empty()) tls["client_cert"] = h.tls.client_cert;
+  if (!h.tls.client_key.empty()) tls["client_key"] = h.tls.client_key;
+  j["tls"] = std::move(tls);
+}
+
+std::string netmask_text(unsigned length) {
+  std::uint32_t m = length == 0 ? 0 : ~std::uint32_t{0} << (32 - length);
+  return boost::asio::ip::address_v4(m).to_string();
+}
+
+}  // namespace
+
+json to_json(const global_settings& g) {
+  json j{{"node_name", g.node_name}, {"control_socket", g.control_socket}};
+  if (g.metrics_listen) j["metrics_listen"] = text(*g.metrics_listen);
+  j["log_level"] = name_of(log_level_names, g.log_level);
+  j["reconcile_interval"] = text(g.reconcile_interval);
+  j["exit_policy"] = to_string(g.on_exit);
+  j["drain_timeout"] = text(g.drain_timeout);
+  return j;
+}
+
+json to_json(const ipvs_settings& s) {
+  json timeouts = json::object();
+  if (s.timeouts.tcp) timeouts["tcp"] = text(*s.timeouts.tcp);
+  if (s.timeouts.tcp_fin) timeouts["tcp_fin"] = text(*s.timeouts.tcp_fin);
+  if (s.timeouts.udp) timeouts["udp"] = text(*s.timeouts.udp);
+  json j{{"timeouts", std::move(timeouts)}};
+  if (const auto& d = s.sync_daemon) {
+    json sd{{"interface", d->interface}, {"sync_id", d->sync_id}, {"follow", d->follow}};
+    if (d->maxlen) sd["maxlen"] = *d->maxlen;
+    if (d->mcast_group) sd["mcast_group"] = text(*d->mcast_group);
+    if (d->mcast_port) sd["mcast_port"] = *d->mcast_port;
+    if (d->mcast_ttl) sd["mcast_ttl"] = *d->mcast_ttl;
+    j["sync_daemon"] = std::move(sd);
+  }
+  return j;
+}
+
+json to_json(const vrrp_instance& v) {
+  json j{{"name", v.name},
+         {"interface", v.interface},
+         {"vrid", v.vrid},
+         {"priority", v.priority},
+         {"version", v.version},
+         {"advert_interval", text(v.advert_interval)},
+         {"preempt", v.preempt},
+         {"preempt_delay", text(v.preempt_delay)},
+         {"accept_mode", v.accept_mode}};
+  j["virtual_ips"] = json::array();
+  for (const auto& vip : v.virtual_ips) j["virtual_ips"].push_back(to_json(vip));
+  if (!v.unicast_peers.empty()) {
+    j["unicast_peers"] = json::array();
+    for (const auto& p : v.unicast_peers) j["unicast_peers"].push_back(text(p));
+  }
+  if (v.unicast_source) j["unicast_source"] = text(*v.unicast_source);
+  if (v.mcast_source) j["mcast_source"] = text(*v.mcast_source);
+  j["garp"] = json{{"repeat", v.garp.repeat}, {"delay", text(v.garp.delay)}, {"refresh", text(v.garp.refresh)}};
+  j["track_interfaces"] = json::array();
+  for (const auto& t : v.track_interfaces)
+    j["track_interfaces"].push_back(json{{"name", t.name}, {"weight", t.weight}});
+  j["track_scripts"] = json::array();
+  for (const auto& s : v.track_scripts) j["track_scripts"].push_back(to_json(s));
+  if (v.sync_group) j["sync_group"] = *v.sync_group;
+  j["notify"] = to_json(v.notify);
+  if (v.auth_password) j["auth"] = json{{"type", "pass"}, {"password", *v.auth_password}};
+  return j;
+}
+
+json to_json(const check_spec& c) {
+  json j{{"type", to_string(c.type)},
+         {"interval", text(c.interval)},
+         {"timeout", text(c.timeout)},
+         {"rise", c.rise},
+         {"fall", c.fall},
+         {"initial_state", c.initially_up ? "up" : "down"},
+         {"retry_delay", text(c.retry_delay)}};
+  if (c.connect_to) j["connect_to"] = text(*c.connect_to);
+  if (const auto* p = std::get_if<tcp_check_params>(&c.params)) {
+    j["send"] = p->send;
+    j["expect"] = p->expect;
+  } else if (const auto* u = std::get_if<udp_check_params>(&c.params)) {
+    j["send"] = u->send;
+    j["expect"] = u->expect;
+  } else if (const auto* h = std::get_if<http_check_params>(&c.params)) {
+    put_params(j, *h, c.type == check_type::https);
+  } else if (const auto* s = std::get_if<script_check_params>(&c.params)) {
+    j["command"] = s->command;
+    if (s->weight) j["dynamic_weight"] = json{{"min", s->weight->min}, {"max", s->weight->max}};
+  } else if (const auto* d = std::get_if<dns_check_params>(&c.params)) {
+    j["name"] = d->name;
+    j["query_type"] = d->query_type;
+    j["expect_rcode"] = d->expect_rcode;
+  }
+  return j;
+}
+
+json to_json(const real_server& rs) {
+  json j{{"address", text(rs.address)},           {"weight", rs.weight},
+         {"upper_threshold", rs.upper_threshold}, {"lower_threshold", rs.lower_threshold},
+         {"forwarding", to_string(rs.method)},    {"check", to_json(rs.check)}};
+  json notify = json::object();
+  put_command(notify, "up", rs.notify.up);
+  put_command(notify, "down", rs.notify.down);
+  j["notify"] = std::move(notify);
+  return j;
+}
+
+json to_json(const virtual_server& vs) {
+  json j{{"name", vs.name}};
+  if (vs.address) j["address"] = text(*vs.address);
+  if (vs.fwmark) {
+    j["fwmark"] = *vs.fwmark;
+    j["family"] = to_string(vs.family);
+  }
+  j["protocol"] = to_string(vs.proto);
+  j["scheduler"] = to_string(vs.sched);
+  json flags = json::array();
+  const std::string_view prefix = vs.sched == scheduler::mh ? "mh" : "sh";
+  if (vs.flags.fallback) flags.push_back(fmt::format("{}-fallback", prefix));
+  if (vs.flags.port) flags.push_back(fmt::format("{}-port", prefix));
+  if (vs.flags.one_packet) flags.push_back("one-packet");
+  j["scheduler_flags"] = std::move(flags);
+  j["forwarding"] = to_string(vs.method);
+  if (const auto& t = vs.tunnel) {
+    json tj{{"type", to_string(t->type)}};
+    if (t->type == tunnel_type::gue) tj["port"] = t->port;
+    tj["checksum"] = to_string(t->checksum);
+    j["tunnel"] = std::move(tj);
+  }
+  if (const auto& p = vs.persistence) {
+    json pj{{"timeout", text(p->timeout)}};
+    if (vs.family == address_family::inet) {
+      pj["netmask"] = netmask_text(p->netmask_length);
+    } else {
+      pj["netmask"] = p->netmask_length;
+    }
+    if (!p->pe.empty()) pj["pe"] = p->pe;
+    j["persistence"] = std::move(pj);
+  }
+  j["on_failure"] = to_string(vs.on_failure);
+  if (const auto& q = vs.quorum) {
+    json qj{{"min_weight", q->min_weight}, {"hysteresis", q->hysteresis}};
+    put_command(qj, "up", q->up);
+    put_command(qj, "down", q->down);
+    j["quorum"] = std::move(qj);
+  }
+  if (vs.sorry_server) j["sorry_server"] = text(*vs.sorry_server);
+  j["check"] = to_json(vs.check);
+  if (vs.vrrp) j["vrrp"] = *vs.vrrp;
+  j["real_server"] = json::array();
+  for (const auto& rs : vs.real_servers) j["real_server"].push_back(to_json(rs));
+  return j;
+}
+
+json to_json(const config& c) {
+  json j{{"global", to_json(c.global)}, {"ipvs", to_json(c.ipvs)}};
+  j["vrrp"] = json::array();
+  for (const auto& v : c.vrrp) j["vrrp"].push_back(to_json(v));
+  j["virtual_server"] = json::array();
+  for (const auto& vs : c.virtual_servers) j["virtual_server"].push_back(to_json(vs));
+  return j;
+}
+
+}  // namespace lbd::config

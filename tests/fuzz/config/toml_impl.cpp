@@ -1,0 +1,3 @@
+// toml++'s implementation, compiled into the fuzz target so it is instrumented.
+#define TOML_IMPLEMENTATION
+#include <toml++/toml.h>
