@@ -6,6 +6,7 @@
 
 #include "config/load.hpp"
 #include "config/to_json.hpp"
+#include "import/import.hpp"
 
 namespace {
 
@@ -22,6 +23,30 @@ int check_config(const std::string& file, bool print) {
   return 0;
 }
 
+// `lbd import keepalived|ipvsadm FILE [-o OUT]`: the lbd.conf text on stdout (or OUT), what was not
+// converted on stderr, and the result checked by the same loader as `lbd --check`.
+int import_config(const std::string& kind, const std::string& file, const std::string& out) {
+  auto r = kind == "keepalived" ? lbd::import::import_keepalived_file(file) : lbd::import::import_ipvsadm_file(file);
+  for (const auto& e : r.errors) fmt::print(stderr, "error: {}\n", e);
+  if (!r.errors.empty()) return 1;
+  for (const auto& n : r.not_converted) fmt::print(stderr, "not converted: {}\n", n);
+  std::string name = out.empty() ? "(imported lbd.conf)" : out;
+  auto checked = lbd::config::load_string(r.toml, name);
+  for (const auto& d : checked.diagnostics) fmt::print(stderr, "{}\n", lbd::config::format(d));
+  if (out.empty()) {
+    fmt::print("{}", r.toml);
+  } else {
+    std::FILE* f = std::fopen(out.c_str(), "w");
+    if (f == nullptr || std::fputs(r.toml.c_str(), f) < 0 || std::fclose(f) != 0) {
+      fmt::print(stderr, "error: cannot write {}\n", out);
+      return 1;
+    }
+  }
+  fmt::print(stderr, "{} item(s) not converted; the result {}\n", r.not_converted.size(),
+             checked.ok() ? "passes lbd --check" : "does NOT pass lbd --check: fix the errors above");
+  return checked.ok() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -35,7 +60,17 @@ int main(int argc, char** argv) {
   auto* file_opt = app.add_option("-f,--file", file, "configuration file (default /etc/lbd/lbd.conf)");
   app.add_option("config", positional, "configuration file, as an alternative to -f")->excludes(file_opt);
   app.set_version_flag("--version", "lbd 0.1.0");
+  auto* imp = app.add_subcommand("import", "convert a keepalived.conf or `ipvsadm -Sn` rules into lbd.conf");
+  std::string import_kind;
+  std::string import_file;
+  std::string import_out;
+  imp->add_option("kind", import_kind, "keepalived or ipvsadm")
+      ->required()
+      ->check(CLI::IsMember({"keepalived", "ipvsadm"}));
+  imp->add_option("file", import_file, "the file to convert")->required();
+  imp->add_option("-o,--output", import_out, "write lbd.conf here instead of standard output");
   CLI11_PARSE(app, argc, argv);
+  if (imp->parsed()) return import_config(import_kind, import_file, import_out);
   if (!positional.empty()) file = positional;
   if (check) return check_config(file, print);
   fmt::print(stderr, "lbd: not implemented yet\n");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/duration.hpp"
 #include "import/keepalived_convert.hpp"
 #include "import/toml_writer.hpp"
 
@@ -110,7 +111,7 @@ std::string convert_checker(kad_context& ctx, const kad_node& c, const std::stri
       extra.emplace_back("command", toml_string_array(split_command(joined(k))));
     } else if (kw == "misc_dynamic") {
       // keepalived: exit 0 up, 1 down, 2..255 up with weight = code - 2.
-      extra.emplace_back("weight", toml_inline_table({{"min", "0"}, {"max", "253"}}));
+      extra.emplace_back("dynamic_weight", toml_inline_table({{"min", "0"}, {"max", "253"}}));
     } else if (kw == "name" && c.keyword == "DNS_CHECK") {
       extra.emplace_back("name", toml_string(ctx.arg(k)));
     } else if (kw == "type" && c.keyword == "DNS_CHECK") {
@@ -118,6 +119,16 @@ std::string convert_checker(kad_context& ctx, const kad_node& c, const std::stri
     } else {
       ctx.skip(k, "no lbd equivalent in checks");
     }
+  }
+  // keepalived waits delay_loop after a check ends, so a timeout as long as delay_loop is fine there;
+  // lbd's interval runs from start to start and must exceed the timeout.
+  auto t = parse_duration(timeout);
+  auto i = parse_duration(own_interval);
+  if (t && i && *t >= *i) {
+    std::string longer = format_duration(*t + std::chrono::seconds(1));
+    ctx.not_converted.push_back(fmt::format("{}: {}: interval raised from {} to {} so it exceeds the timeout {}",
+                                            c.where(), c.keyword, own_interval, longer, timeout));
+    own_interval = longer;
   }
   f.emplace_back("interval", toml_string(own_interval));
   f.emplace_back("timeout", toml_string(timeout));

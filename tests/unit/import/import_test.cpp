@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "config/load.hpp"
+
 namespace lbd::import {
 namespace {
 
@@ -70,8 +72,8 @@ TEST(ImportKeepalived, ConvertsVirtualServersAndChecks) {
   EXPECT_TRUE(has(t, "type = \"https\", interval = \"3s\", timeout = \"2s\""));
   EXPECT_TRUE(has(t, "tls = { verify = false }, path = \"/ready\", expect_status = [\"200-299\"]"));
   EXPECT_TRUE(has(t,
-                  "type = \"script\", interval = \"3s\", timeout = \"3s\", rise = 1, fall = 1, retry_delay = \"1s\", "
-                  "command = [\"/usr/local/bin/check-app\", \"--host\", \"10.0.1.22\"], weight = { min = 0, max = "
+                  "type = \"script\", interval = \"4s\", timeout = \"3s\", rise = 1, fall = 1, retry_delay = \"1s\", "
+                  "command = [\"/usr/local/bin/check-app\", \"--host\", \"10.0.1.22\"], dynamic_weight = { min = 0, max = "
                   "253 }"))
       << t;
 }
@@ -87,7 +89,21 @@ TEST(ImportKeepalived, ListsWhatItCouldNotConvertWithLines) {
   EXPECT_TRUE(mentions(n, "keepalived.conf:86: digest: MD5"));
   EXPECT_TRUE(mentions(n, "SSL_GET: certificate verification left off"));
   EXPECT_TRUE(mentions(n, "virtual_server_group"));
+  EXPECT_TRUE(mentions(n, "keepalived.conf:126: MISC_CHECK: interval raised from 3s to 4s"));
   EXPECT_TRUE(has(r.toml, "# Not converted:\n#   "));
+}
+
+// What the importers write is meant to be used as it is: the same loader as `lbd --check` accepts it.
+TEST(Import, OutputsPassTheConfigCheck) {
+  for (const auto& r :
+       {import_keepalived_file(data_dir + "/keepalived.conf"), import_ipvsadm_file(data_dir + "/ipvsadm-rules.txt")}) {
+    ASSERT_TRUE(r.errors.empty());
+    auto loaded = config::load_string(r.toml, "imported.conf");
+    std::string diagnostics;
+    for (const auto& d : loaded.diagnostics) diagnostics += config::format(d) + "\n";
+    EXPECT_TRUE(loaded.ok()) << diagnostics << r.toml;
+    EXPECT_EQ(loaded.error_count(), 0U) << diagnostics;
+  }
 }
 
 TEST(ImportKeepalived, ReportsUnbalancedBraces) {
