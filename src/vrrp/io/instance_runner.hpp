@@ -1,0 +1,72 @@
+#pragma once
+// Drives one vrrp::instance on Asio: the raw socket and the three timers become events, and the
+// instance's actions are performed in order (send adverts, add/remove VIPs over rtnetlink,
+// gratuitous ARP / NA). Everything that can go wrong on the way is counted and logged, never thrown.
+//
+// Metrics (label instance=<name>): lbd_vrrp_rx_dropped_total{reason} for packets that never reached
+// the state machine (parse errors, bad IP header, unicast sender not a peer),
+// lbd_vrrp_adverts_sent_total, lbd_vrrp_send_errors_total, lbd_vrrp_vip_errors_total,
+// lbd_vrrp_garp_sent_total; the state machine's own are listed in instance.hpp.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/metrics.hpp"
+#include "common/result.hpp"
+#include "vrrp/instance.hpp"
+#include "vrrp/io/address_manager.hpp"
+#include "vrrp/io/announcer.hpp"
+#include "vrrp/io/vrrp_socket.hpp"
+
+namespace lbd::vrrp::io {
+
+struct runner_hooks {
+  std::function<void(const act::state_changed&)> on_state_changed;  // e.g. sync groups, IPVS sync daemon
+  std::function<void(state)> on_notify;                             // notify scripts
+};
+
+class instance_runner {
+ public:
+  static result<std::unique_ptr<instance_runner>, std::string> open(boost::asio::io_context& io,
+                                                                    const instance_config& config,
+                                                                    metrics::registry& metrics, runner_hooks hooks);
+  ~instance_runner();
+  instance_runner(const instance_runner&) = delete;
+  instance_runner& operator=(const instance_runner&) = delete;
+
+  // Removes VIPs a crashed predecessor may have left, starts receiving, and enters the protocol.
+  void start();
+  // Feeds an event from outside (tracking, sync group) now.
+  void post(const event& e);
+  // Graceful stop: priority-0 advert and VIP removal if master, then sockets and timers closed.
+  void stop();
+
+  [[nodiscard]] const instance& fsm() const { return fsm_; }
+
+ private:
+  instance_runner(boost::asio::io_context& io, const instance_config& config, metrics::registry& metrics,
+                  runner_hooks hooks);
+  void feed(const event& e);
+  void perform(const action& a);
+  void on_packet(const received& r);
+  void count_rx_drop(std::string_view reason);
+  void send(const advert& a);
+  void arm(const act::arm_timer& t);
+
+  instance fsm_;
+  metrics::registry& metrics_;
+  runner_hooks hooks_;
+  std::unique_ptr<vrrp_socket> socket_;
+  std::unique_ptr<address_manager> addresses_;
+  std::unique_ptr<announcer> announcer_;
+  std::array<boost::asio::steady_timer, timer_kind_count> timers_;
+  rx_expect expect_;
+  bool send_failing_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace lbd::vrrp::io
