@@ -33,7 +33,10 @@ struct instance_config {
   ip_address primary_address;                // our source address; breaks priority ties
   std::vector<prefix> virtual_ips;           // all of the primary address's family
   std::vector<ip_address> unicast_peers;     // empty: multicast
-  v2_auth auth;                              // v2 only
+  // Unicast only: also require TTL / hop limit 255 on received adverts (as multicast always does).
+  // Off by default like keepalived: peers may be routed, and only listed peers are accepted.
+  bool unicast_ttl_check = false;
+  v2_auth auth;  // v2 only
   garp_config garp;
 };
 

@@ -59,7 +59,7 @@ std::size_t message_size(version v, family f, std::size_t count) {
 result<advert, parse_error> parse(std::span<const std::byte> payload, const rx_meta& meta) {
   if (payload.size() < header_size) return unexpected(parse_error::truncated);
   // RFC 5798 7.1 order: TTL, version, checksum, VRID; then the checks that need local configuration.
-  if (meta.ttl != required_ttl) return unexpected(parse_error::ttl_not_255);
+  if (meta.expect.require_ttl_255 && meta.ttl != required_ttl) return unexpected(parse_error::ttl_not_255);
 
   const std::uint8_t version_type = u8(payload, 0);
   const unsigned ver = version_type >> 4U;

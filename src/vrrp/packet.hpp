@@ -78,6 +78,10 @@ struct rx_expect {
   vrrp::family family = family::ipv4;
   std::bitset<256> vrids;  // VRIDs configured on this interface
   v2_auth auth;            // v2 only
+  // RFC 5798 7.1: TTL / hop limit 255 proves the sender is on our link. Unicast peers may sit
+  // behind routers, and keepalived sends IPv6 unicast adverts with the default hop limit, so unicast
+  // sockets may turn this off; their peer list is then the only sender check.
+  bool require_ttl_255 = true;
 };
 
 // Facts about one received packet that are not in the VRRP payload.

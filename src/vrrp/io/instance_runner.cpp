@@ -16,6 +16,7 @@ instance_runner::instance_runner(boost::asio::io_context& io, const instance_con
   expect_.family = family_of(config.primary_address);
   expect_.vrids.set(config.vrid);
   expect_.auth = config.auth;
+  expect_.require_ttl_255 = config.unicast_peers.empty() || config.unicast_ttl_check;
 }
 
 instance_runner::~instance_runner() {

@@ -143,6 +143,7 @@ struct mode {
   version v;
   bool unicast;
   bool password;
+  bool v6 = false;
 };
 
 class keepalived_interop : public ::testing::TestWithParam<mode> {
@@ -156,7 +157,12 @@ class keepalived_interop : public ::testing::TestWithParam<mode> {
     for (const std::string& cmd : std::vector<std::string>{
              "ip link set lo up", "ip link add " + lbd_if_ + " type veth peer name " + ka_if_,
              "ip addr add 10.98.0.1/24 dev " + lbd_if_, "ip addr add 10.98.0.2/24 dev " + ka_if_,
-             "sysctl -qw net.ipv4.conf.all.accept_local=1", "sysctl -qw net.ipv4.conf." + lbd_if_ + ".accept_local=1",
+             // Only our fixed link-local addresses: an autoconfigured one is tentative (DAD) for a
+             // second, and sending from it fails with EINVAL.
+             "ip link set " + lbd_if_ + " addrgenmode none", "ip link set " + ka_if_ + " addrgenmode none",
+             "ip addr add fe80::98:1/64 dev " + lbd_if_ + " nodad",
+             "ip addr add fe80::98:2/64 dev " + ka_if_ + " nodad", "sysctl -qw net.ipv4.conf.all.accept_local=1",
+             "sysctl -qw net.ipv4.conf." + lbd_if_ + ".accept_local=1",
              "sysctl -qw net.ipv4.conf." + ka_if_ + ".accept_local=1", "sysctl -qw net.ipv4.conf.all.rp_filter=0",
              "ip link set " + lbd_if_ + " up", "ip link set " + ka_if_ + " up"}) {
       ASSERT_EQ(sh(cmd, &out), 0) << cmd << ": " << out;
@@ -181,8 +187,8 @@ class keepalived_interop : public ::testing::TestWithParam<mode> {
 
   bool has_vip(const std::string& dev) {
     std::string out;
-    sh("ip -o addr show dev " + dev, &out);
-    return out.find("10.98.0.100/24") != std::string::npos;
+    if (sh("ip -o addr show dev " + dev, &out) != 0) ADD_FAILURE() << "ip -o addr show dev " << dev << ": " << out;
+    return out.find(GetParam().v6 ? "2001:db8:98::100/64" : "10.98.0.100/24") != std::string::npos;
   }
 
   std::string keepalived_config(std::uint8_t priority) const {
@@ -190,9 +196,10 @@ class keepalived_interop : public ::testing::TestWithParam<mode> {
     std::string c = "global_defs {\n  router_id ka\n  vrrp_version " + std::string(m.v == version::v3 ? "3" : "2") +
                     "\n}\nvrrp_instance VI_1 {\n  state BACKUP\n  interface " + ka_if_ +
                     "\n  virtual_router_id 61\n  priority " + std::to_string(priority) + "\n  advert_int " +
-                    (m.v == version::v3 ? "0.1" : "1") + "\n  virtual_ipaddress {\n    10.98.0.100/24 dev " + ka_if_ +
-                    "\n  }\n";
-    if (m.unicast) c += "  unicast_src_ip 10.98.0.2\n  unicast_peer {\n    10.98.0.1\n  }\n";
+                    (m.v == version::v3 ? "0.1" : "1") + "\n  virtual_ipaddress {\n    " +
+                    (m.v6 ? "2001:db8:98::100/64" : "10.98.0.100/24") + " dev " + ka_if_ + "\n  }\n";
+    if (m.unicast && !m.v6) c += "  unicast_src_ip 10.98.0.2\n  unicast_peer {\n    10.98.0.1\n  }\n";
+    if (m.unicast && m.v6) c += "  unicast_src_ip fe80::98:2\n  unicast_peer {\n    fe80::98:1\n  }\n";
     if (m.password) c += "  authentication {\n    auth_type PASS\n    auth_pass s3cret\n  }\n";
     return c + "}\n";
   }
@@ -206,9 +213,10 @@ class keepalived_interop : public ::testing::TestWithParam<mode> {
     c.version = m.v;
     c.priority = priority;
     c.advert_interval = m.v == version::v3 ? centiseconds(10) : centiseconds(100);
-    c.primary_address = ip::make_address("10.98.0.1");
-    c.virtual_ips = {prefix{ip::make_address("10.98.0.100"), 24}};
-    if (m.unicast) c.unicast_peers = {ip::make_address("10.98.0.2")};
+    c.primary_address = ip::make_address(m.v6 ? "fe80::98:1" : "10.98.0.1");
+    c.virtual_ips = {m.v6 ? prefix{ip::make_address("2001:db8:98::100"), 64}
+                          : prefix{ip::make_address("10.98.0.100"), 24}};
+    if (m.unicast) c.unicast_peers = {ip::make_address(m.v6 ? "fe80::98:2" : "10.98.0.2")};
     if (m.password) c.auth = v2_auth::simple_password("s3cret");
     auto r = instance_runner::open(io_, c, metrics_, {});
     ASSERT_TRUE(r) << r.error();
@@ -239,7 +247,7 @@ class keepalived_interop : public ::testing::TestWithParam<mode> {
 TEST_P(keepalived_interop, LbdMasterKeepalivedBackup) {
   ASSERT_EQ(ka_->start(keepalived_config(100)), "");
   ASSERT_NO_FATAL_FAILURE(start_lbd(150));
-  ASSERT_TRUE(run_until([&] { return runner_->fsm().current_state() == state::master; }, 8s)) << ka_->log();
+  ASSERT_TRUE(run_until([&] { return runner_->fsm().current_state() == state::master; }, 15s)) << ka_->log();
   // Longer than keepalived's Master_Down_Interval: if it ignored our adverts it would be master now.
   run_until([] { return false; }, 5 * advert());
   EXPECT_TRUE(has_vip(lbd_if_));
@@ -264,13 +272,13 @@ TEST_P(keepalived_interop, LbdMasterKeepalivedBackup) {
 // stay backup, then take over after keepalived's priority-0 advert.
 TEST_P(keepalived_interop, KeepalivedMasterLbdBackup) {
   ASSERT_EQ(ka_->start(keepalived_config(200)), "");
-  ASSERT_TRUE(run_until([&] { return has_vip(ka_if_); }, 3 * advert() + 3s)) << ka_->log();
+  ASSERT_TRUE(run_until([&] { return has_vip(ka_if_); }, 3 * advert() + 10s)) << ka_->log();
   ASSERT_NO_FATAL_FAILURE(start_lbd(100));
   run_until([] { return false; }, 6 * advert());
   EXPECT_EQ(runner_->fsm().current_state(), state::backup);
   EXPECT_FALSE(has_vip(lbd_if_));
   EXPECT_GE(metrics_.value("lbd_vrrp_adverts_received_total", {{"instance", "interop"}}), 4);
-  EXPECT_EQ(dropped(), 0);
+  EXPECT_EQ(dropped(), 0) << metrics_.render();
   if (GetParam().v == version::v3) {
     EXPECT_EQ(runner_->fsm().timers().master_adver_interval, 100ms);
   }
@@ -288,12 +296,12 @@ TEST_P(keepalived_interop, KeepalivedMasterLbdBackup) {
 // keepalived restarts with a higher priority while lbd is master: lbd yields (preemption).
 TEST_P(keepalived_interop, KeepalivedPreemptsLbd) {
   ASSERT_NO_FATAL_FAILURE(start_lbd(100));
-  ASSERT_TRUE(run_until([&] { return runner_->fsm().current_state() == state::master; }, 3 * advert() + 2s));
+  ASSERT_TRUE(run_until([&] { return runner_->fsm().current_state() == state::master; }, 3 * advert() + 10s));
   ASSERT_EQ(ka_->start(keepalived_config(200)), "");
-  ASSERT_TRUE(run_until([&] { return runner_->fsm().current_state() == state::backup; }, 4 * advert() + 3s))
+  ASSERT_TRUE(run_until([&] { return runner_->fsm().current_state() == state::backup; }, 4 * advert() + 10s))
       << ka_->log();
   EXPECT_FALSE(has_vip(lbd_if_));
-  EXPECT_TRUE(run_until([&] { return has_vip(ka_if_); }, 2s));
+  EXPECT_TRUE(run_until([&] { return has_vip(ka_if_); }, 5s));
   EXPECT_EQ(dropped(), 0);
   EXPECT_EQ(complaints(ka_->log()), "");
 }
@@ -302,7 +310,9 @@ INSTANTIATE_TEST_SUITE_P(modes, keepalived_interop,
                          ::testing::Values(mode{"v3_multicast", version::v3, false, false},
                                            mode{"v3_unicast", version::v3, true, false},
                                            mode{"v2_multicast", version::v2, false, false},
-                                           mode{"v2_password", version::v2, false, true}),
+                                           mode{"v2_password", version::v2, false, true},
+                                           mode{"v3_ipv6_multicast", version::v3, false, false, true},
+                                           mode{"v3_ipv6_unicast", version::v3, true, false, true}),
                          [](const ::testing::TestParamInfo<mode>& i) { return std::string(i.param.name); });
 
 }  // namespace

@@ -231,6 +231,15 @@ TEST(VrrpPacket, RejectsEachFaultWithItsOwnReason) {
   }
 }
 
+TEST(VrrpPacket, TtlCheckCanBeTurnedOffForUnicast) {
+  auto wire = build(keepalived_advert(version::v3), src4, src4);
+  auto m = meta_for(version::v3, src4, src4, 77);
+  m.ttl = 64;
+  EXPECT_EQ(parse(wire, m).error(), parse_error::ttl_not_255);
+  m.expect.require_ttl_255 = false;
+  EXPECT_TRUE(parse(wire, m));
+}
+
 TEST(VrrpPacket, ZeroAddressesIsWellFormed) {
   auto a = keepalived_advert(version::v3);
   a.addresses.clear();
