@@ -289,6 +289,53 @@ TEST_F(vrrp_io_netns, TwoRunnersElectOneMasterAndFailOver) {
   EXPECT_EQ(addresses(b_).find("10.99.0.100"), std::string::npos);
 }
 
+TEST_F(vrrp_io_netns, SplitBrainHealsToOneMasterWithinOneAdvertInterval) {
+  metrics::registry reg_a;
+  metrics::registry reg_b;
+  auto ra = instance_runner::open(io_, runner_config(a_, "10.99.0.1", 150), reg_a, {});
+  ASSERT_TRUE(ra) << ra.error();
+  auto rb = instance_runner::open(io_, runner_config(b_, "10.99.0.2", 100), reg_b, {});
+  ASSERT_TRUE(rb) << rb.error();
+  (*ra)->start();
+  (*rb)->start();
+  auto a_state = [&] { return (*ra)->fsm().current_state(); };
+  auto b_state = [&] { return (*rb)->fsm().current_state(); };
+  ASSERT_TRUE(run_until([&] { return a_state() == state::master && b_state() == state::backup; }, 5s));
+
+  // Partition: b's end goes down, so neither side hears the other (this kernel has neither netem
+  // nor tc drop actions). The runner itself does not watch links, so b simply stops hearing a.
+  ASSERT_NO_FATAL_FAILURE(must("ip link set " + b_ + " down"));
+  ASSERT_TRUE(run_until([&] { return b_state() == state::master; }, 3s)) << "no split brain";
+  EXPECT_EQ(a_state(), state::master);
+  EXPECT_NE(addresses(b_).find("10.99.0.100/24"), std::string::npos);
+  const double garps_before = reg_a.value("lbd_vrrp_garp_sent_total", {{"instance", "web"}});
+
+  ASSERT_NO_FATAL_FAILURE(must("ip link set " + b_ + " up"));
+  // The link is back once both ends have carrier again; measure from there.
+  ASSERT_TRUE(run_until([this] { return link_is_up(a_) == true && link_is_up(b_) == true; }));
+  const auto heal = std::chrono::steady_clock::now();
+  ASSERT_TRUE(run_until([&] { return b_state() == state::backup; }, 2s));
+  const auto took = std::chrono::steady_clock::now() - heal;
+  // One advert interval (100 ms) plus scheduling slack on a loaded machine.
+  EXPECT_LT(took, 250ms) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
+  EXPECT_EQ(a_state(), state::master);
+  EXPECT_EQ(addresses(b_).find("10.99.0.100"), std::string::npos);
+  // The survivor repeats its gratuitous ARPs once the conflict is over (2 frames per burst).
+  EXPECT_TRUE(run_until(
+      [&] {
+        return reg_a.value("lbd_vrrp_garp_sent_total", {{"instance", "web"}}) >= garps_before + 2;
+      },
+      2s));
+  EXPECT_GE(reg_a.value("lbd_vrrp_master_conflicts_total", {{"instance", "web"}}), 1);
+  run_until([] { return false; }, 500ms);
+  EXPECT_EQ(a_state(), state::master);
+  EXPECT_EQ(b_state(), state::backup);
+  ::testing::Test::RecordProperty(
+      "heal_ms", static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+  (*ra)->stop();
+  (*rb)->stop();
+}
+
 TEST_F(vrrp_io_netns, UnicastRunnerDropsAdvertsFromStrangers) {
   metrics::registry reg_a;
   metrics::registry reg_b;
