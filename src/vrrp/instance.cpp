@@ -204,10 +204,13 @@ bool instance::accept_common(const ev::advert_received& e) {
   // RFC 3768 7.1: a v2 router MUST drop adverts whose interval differs from its own.
   if (config_.version == version::v2 && e.advert.max_advert_interval != config_.advert_interval) {
     count_drop("interval_mismatch");
-    log_.warning("advert from {} with interval {}s, ours is {}s: dropped", e.source.to_string(),
+    if (interval_mismatch_logged_) return false;
+    interval_mismatch_logged_ = true;
+    log_.warning("advert from {} with interval {}s, ours is {}s: dropped (logged once)", e.source.to_string(),
                  e.advert.max_advert_interval.count() / 100, config_.advert_interval.count() / 100);
     return false;
   }
+  interval_mismatch_logged_ = false;
   // RFC 5798 7.1: the address list MAY be checked; a mismatch is a misconfiguration to report, not a
   // reason to drop (the peer is still the master).
   std::vector<ip_address> ours = make_advert(0).addresses;

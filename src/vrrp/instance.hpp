@@ -86,6 +86,7 @@ class instance {
   bool conflict_pending_ = false;
   time_point last_conflict_{};
   bool address_mismatch_logged_ = false;
+  bool interval_mismatch_logged_ = false;
 };
 
 }  // namespace lbd::vrrp

@@ -42,8 +42,11 @@ result<std::unique_ptr<instance_runner>, std::string> instance_runner::open(boos
     const auto& name = self->fsm_.config().name;
     if (ec) {
       self->metrics_.get_counter("lbd_vrrp_garp_errors_total", "GARP/NA send failures", {{"instance", name}}).inc();
-      self->fsm_.logger().warning("gratuitous ARP/NA for {}: {}", to_string(vip), ec.message());
+      if (!self->garp_failing_)
+        self->fsm_.logger().warning("gratuitous ARP/NA for {}: {}", to_string(vip), ec.message());
+      self->garp_failing_ = true;
     } else {
+      self->garp_failing_ = false;
       self->metrics_.get_counter("lbd_vrrp_garp_sent_total", "GARP/NA frames sent", {{"instance", name}}).inc();
     }
   });

@@ -65,7 +65,8 @@ class instance_runner {
   std::unique_ptr<announcer> announcer_;
   std::array<boost::asio::steady_timer, timer_kind_count> timers_;
   rx_expect expect_;
-  bool send_failing_ = false;
+  bool send_failing_ = false;  // log the first of a run of failures only
+  bool garp_failing_ = false;
   bool stopped_ = false;
 };
 

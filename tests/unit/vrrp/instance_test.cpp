@@ -174,7 +174,11 @@ TEST_F(vrrp_instance, V2DropsAdvertWithOtherInterval) {
   on(ev::startup{});
   auto a = on(advert_from("10.0.0.1", 200, cfg_, centiseconds(200)));
   EXPECT_TRUE(a.empty());
-  EXPECT_EQ(reg_.value("lbd_vrrp_events_ignored_total", {{"instance", "web"}, {"reason", "interval_mismatch"}}), 1);
+  EXPECT_TRUE(on(advert_from("10.0.0.1", 200, cfg_, centiseconds(200))).empty());
+  EXPECT_EQ(reg_.value("lbd_vrrp_events_ignored_total", {{"instance", "web"}, {"reason", "interval_mismatch"}}), 2);
+  std::size_t warnings = 0;
+  for (const auto& r : lines_) warnings += r.lvl == log::level::warning ? 1 : 0;
+  EXPECT_EQ(warnings, 1U);  // counted every time, logged once
 }
 
 TEST_F(vrrp_instance, PriorityZeroMakesBackupTakeOverAfterSkewTime) {
