@@ -9,6 +9,7 @@
 #include "common/address.hpp"
 #include "common/result.hpp"
 #include "vrrp/packet.hpp"
+#include "vrrp/tracking.hpp"
 #include "vrrp/types.hpp"
 
 namespace lbd::vrrp {
@@ -37,6 +38,9 @@ struct instance_config {
   // Off by default like keepalived: peers may be routed, and only listed peers are accepted.
   bool unicast_ttl_check = false;
   v2_auth auth;  // v2 only
+  // The instance's own interface is always tracked (down => FAULT); these come on top.
+  std::vector<tracked_interface> track_interfaces;
+  std::vector<tracked_script> track_scripts;  // results come from outside (the daemon runs them)
   garp_config garp;
 };
 

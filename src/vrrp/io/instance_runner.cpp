@@ -11,6 +11,8 @@ instance_runner::instance_runner(boost::asio::io_context& io, const instance_con
     : fsm_(config, metrics),
       metrics_(metrics),
       hooks_(std::move(hooks)),
+      tracker_(config.priority, config.interface, config.track_interfaces, config.track_scripts),
+      tracked_{false, {}, config.priority},
       timers_{boost::asio::steady_timer(io), boost::asio::steady_timer(io), boost::asio::steady_timer(io)} {
   expect_.version = config.version;
   expect_.family = family_of(config.primary_address);
@@ -52,6 +54,10 @@ result<std::unique_ptr<instance_runner>, std::string> instance_runner::open(boos
   });
   if (!ann) return unexpected(ann.error());
   r->announcer_ = std::move(*ann);
+  auto links = link_monitor::open(
+      io, [self](const link_event& e) { self->on_link(e); }, [self] { self->reread_links(); });
+  if (!links) return unexpected(links.error());
+  r->links_ = std::move(*links);
   return r;
 }
 
@@ -68,7 +74,36 @@ void instance_runner::start() {
                                     {{"instance", fsm_.config().name}})
                        .inc();
                  });
+  // Current link states first, so an instance whose interface is down starts in FAULT.
+  reread_links();
   feed(ev::startup{});
+}
+
+void instance_runner::script_result(std::string_view script, bool success) {
+  if (tracker_.script_result(script, success) == threshold_change::changed) apply_tracking();
+}
+
+void instance_runner::on_link(const link_event& e) {
+  if (tracker_.set_interface(e.name, e.up)) apply_tracking();
+}
+
+void instance_runner::reread_links() {
+  const auto& c = fsm_.config();
+  tracker_.set_interface(c.interface, link_is_up(c.interface).value_or(false));
+  for (const auto& t : c.track_interfaces) tracker_.set_interface(t.name, link_is_up(t.name).value_or(false));
+  apply_tracking();
+}
+
+void instance_runner::apply_tracking() {
+  const tracking_state now = tracker_.evaluate();
+  if (now == tracked_) return;
+  const tracking_state before = tracked_;
+  tracked_ = now;
+  if (hooks_.on_tracking) {
+    hooks_.on_tracking(before, now);
+    return;
+  }
+  for (const auto& e : tracking_events(before, now)) post(e);
 }
 
 void instance_runner::post(const event& e) {
@@ -81,6 +116,7 @@ void instance_runner::stop() {
   stopped_ = true;
   for (auto& t : timers_) t.cancel();
   announcer_->stop();
+  links_->close();
   socket_->close();
 }
 

@@ -20,13 +20,18 @@
 #include "vrrp/instance.hpp"
 #include "vrrp/io/address_manager.hpp"
 #include "vrrp/io/announcer.hpp"
+#include "vrrp/io/link_monitor.hpp"
 #include "vrrp/io/vrrp_socket.hpp"
+#include "vrrp/tracking.hpp"
 
 namespace lbd::vrrp::io {
 
 struct runner_hooks {
   std::function<void(const act::state_changed&)> on_state_changed;  // e.g. sync groups, IPVS sync daemon
   std::function<void(state)> on_notify;                             // notify scripts
+  // When set, tracking changes (fault, effective priority) go here instead of straight to the
+  // instance, so a sync group can combine its members' faults and post the result back.
+  std::function<void(const tracking_state& before, const tracking_state& after)> on_tracking;
 };
 
 class instance_runner {
@@ -40,8 +45,10 @@ class instance_runner {
 
   // Removes VIPs a crashed predecessor may have left, starts receiving, and enters the protocol.
   void start();
-  // Feeds an event from outside (tracking, sync group) now.
+  // Feeds an event from outside (sync group) now.
   void post(const event& e);
+  // A track script finished (the daemon runs the scripts); thresholds and weights apply here.
+  void script_result(std::string_view script, bool success);
   // Graceful stop: priority-0 advert and VIP removal if master, then sockets and timers closed.
   void stop();
 
@@ -56,6 +63,9 @@ class instance_runner {
   void count_rx_drop(std::string_view reason);
   void send(const advert& a);
   void arm(const act::arm_timer& t);
+  void on_link(const link_event& e);
+  void reread_links();
+  void apply_tracking();
 
   instance fsm_;
   metrics::registry& metrics_;
@@ -63,6 +73,9 @@ class instance_runner {
   std::unique_ptr<vrrp_socket> socket_;
   std::unique_ptr<address_manager> addresses_;
   std::unique_ptr<announcer> announcer_;
+  std::unique_ptr<link_monitor> links_;
+  tracker tracker_;
+  tracking_state tracked_;
   std::array<boost::asio::steady_timer, timer_kind_count> timers_;
   rx_expect expect_;
   bool send_failing_ = false;  // log the first of a run of failures only

@@ -302,17 +302,17 @@ TEST_F(vrrp_io_netns, SplitBrainHealsToOneMasterWithinOneAdvertInterval) {
   auto b_state = [&] { return (*rb)->fsm().current_state(); };
   ASSERT_TRUE(run_until([&] { return a_state() == state::master && b_state() == state::backup; }, 5s));
 
-  // Partition: b's end goes down, so neither side hears the other (this kernel has neither netem
-  // nor tc drop actions). The runner itself does not watch links, so b simply stops hearing a.
-  ASSERT_NO_FATAL_FAILURE(must("ip link set " + b_ + " down"));
+  // Partition without touching link state (which tracking would turn into FAULT): a FIFO of
+  // length 0 on each end's egress drops every frame (this kernel has no netem or tc drop action).
+  ASSERT_NO_FATAL_FAILURE(must("tc qdisc add dev " + a_ + " root pfifo limit 0"));
+  ASSERT_NO_FATAL_FAILURE(must("tc qdisc add dev " + b_ + " root pfifo limit 0"));
   ASSERT_TRUE(run_until([&] { return b_state() == state::master; }, 3s)) << "no split brain";
   EXPECT_EQ(a_state(), state::master);
   EXPECT_NE(addresses(b_).find("10.99.0.100/24"), std::string::npos);
   const double garps_before = reg_a.value("lbd_vrrp_garp_sent_total", {{"instance", "web"}});
 
-  ASSERT_NO_FATAL_FAILURE(must("ip link set " + b_ + " up"));
-  // The link is back once both ends have carrier again; measure from there.
-  ASSERT_TRUE(run_until([this] { return link_is_up(a_) == true && link_is_up(b_) == true; }));
+  ASSERT_NO_FATAL_FAILURE(must("tc qdisc del dev " + a_ + " root"));
+  ASSERT_NO_FATAL_FAILURE(must("tc qdisc del dev " + b_ + " root"));
   const auto heal = std::chrono::steady_clock::now();
   ASSERT_TRUE(run_until([&] { return b_state() == state::backup; }, 2s));
   const auto took = std::chrono::steady_clock::now() - heal;
@@ -334,6 +334,32 @@ TEST_F(vrrp_io_netns, SplitBrainHealsToOneMasterWithinOneAdvertInterval) {
       "heal_ms", static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
   (*ra)->stop();
   (*rb)->stop();
+}
+
+TEST_F(vrrp_io_netns, CarrierLossPutsRunnerInFaultAndBack) {
+  metrics::registry reg;
+  auto c = runner_config(a_, "10.99.0.1", 150);
+  c.track_scripts = {{"chk", -100, 1, 2, true}};
+  auto r = instance_runner::open(io_, c, reg, {});
+  ASSERT_TRUE(r) << r.error();
+  (*r)->start();
+  auto st = [&] { return (*r)->fsm().current_state(); };
+  ASSERT_TRUE(run_until([&] { return st() == state::master; }, 3s));
+  ASSERT_TRUE(run_until([&] { return addresses(a_).find("10.99.0.100/24") != std::string::npos; }, 1s));
+
+  ASSERT_NO_FATAL_FAILURE(must("ip link set " + b_ + " down"));  // a_ loses carrier
+  ASSERT_TRUE(run_until([&] { return st() == state::fault; }, 3s));
+  EXPECT_EQ(addresses(a_).find("10.99.0.100"), std::string::npos);
+  ASSERT_NO_FATAL_FAILURE(must("ip link set " + b_ + " up"));
+  ASSERT_TRUE(run_until([&] { return st() == state::master; }, 5s));
+  EXPECT_EQ(reg.value("lbd_vrrp_transitions_total", {{"instance", "web"}, {"from", "fault"}, {"to", "backup"}}), 1);
+
+  // A track script with fall 2 and weight -100: the priority drops after the second failure.
+  (*r)->script_result("chk", false);
+  EXPECT_EQ((*r)->fsm().priority(), 150);
+  (*r)->script_result("chk", false);
+  EXPECT_EQ((*r)->fsm().priority(), 50);
+  (*r)->stop();
 }
 
 TEST_F(vrrp_io_netns, UnicastRunnerDropsAdvertsFromStrangers) {
