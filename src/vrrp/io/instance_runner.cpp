@@ -30,7 +30,11 @@ result<std::unique_ptr<instance_runner>, std::string> instance_runner::open(boos
                                                                             const instance_config& config,
                                                                             metrics::registry& metrics,
                                                                             runner_hooks hooks) {
-  if (auto v = validate(config); !v) return unexpected(v.error().front());
+  if (auto v = validate(config); !v) {
+    std::string all;
+    for (const auto& e : v.error()) all += (all.empty() ? "" : "; ") + e;
+    return unexpected(all);
+  }
   std::unique_ptr<instance_runner> r(new instance_runner(io, config, metrics, std::move(hooks)));
   auto sock =
       vrrp_socket::open(io, socket_config{config.interface, config.primary_address, config.unicast_peers.empty()});
