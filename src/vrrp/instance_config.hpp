@@ -1,0 +1,50 @@
+#pragma once
+// Plain description of one VRRP instance, filled by the daemon from lbd.conf. Defaults follow
+// keepalived where keepalived users would expect them.
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "common/address.hpp"
+#include "common/result.hpp"
+#include "vrrp/packet.hpp"
+#include "vrrp/tracking.hpp"
+#include "vrrp/types.hpp"
+
+namespace lbd::vrrp {
+
+struct garp_config {
+  unsigned repeat = 5;                  // gratuitous ARPs / unsolicited NAs sent on becoming master
+  std::chrono::nanoseconds interval{};  // between two of them (0: back to back)
+  std::chrono::nanoseconds refresh{};   // while master, repeat the burst this often (0: never)
+  friend bool operator==(const garp_config&, const garp_config&) = default;
+};
+
+struct instance_config {
+  std::string name;
+  std::string interface;
+  std::uint8_t vrid = 0;  // 1..255
+  vrrp::version version = version::v3;
+  std::uint8_t priority = 100;  // 1..255; 255 = address owner
+  centiseconds advert_interval{100};
+  bool preempt = true;
+  std::chrono::nanoseconds preempt_delay{};  // how long a lower-priority master is tolerated first
+  bool accept_mode = false;                  // v3: accept packets to VIPs when not owner (reported only)
+  ip_address primary_address;                // our source address; breaks priority ties
+  std::vector<prefix> virtual_ips;           // all of the primary address's family
+  std::vector<ip_address> unicast_peers;     // empty: multicast
+  // Unicast only: also require TTL / hop limit 255 on received adverts (as multicast always does).
+  // Off by default like keepalived: peers may be routed, and only listed peers are accepted.
+  bool unicast_ttl_check = false;
+  v2_auth auth;  // v2 only
+  // The instance's own interface is always tracked (down => FAULT); these come on top.
+  std::vector<tracked_interface> track_interfaces;
+  std::vector<tracked_script> track_scripts;  // results come from outside (the daemon runs them)
+  garp_config garp;
+};
+
+// Checks what the state machine and the codec rely on. One message per problem.
+status<std::vector<std::string>> validate(const instance_config& c);
+
+}  // namespace lbd::vrrp

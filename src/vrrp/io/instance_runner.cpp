@@ -1,0 +1,232 @@
+#include "vrrp/io/instance_runner.hpp"
+
+#include <algorithm>
+
+namespace lbd::vrrp::io {
+
+using boost::system::error_code;
+
+instance_runner::instance_runner(boost::asio::io_context& io, const instance_config& config, metrics::registry& metrics,
+                                 runner_hooks hooks)
+    : fsm_(config, metrics),
+      metrics_(metrics),
+      hooks_(std::move(hooks)),
+      tracker_(config.priority, config.interface, config.track_interfaces, config.track_scripts),
+      tracked_{false, {}, config.priority},
+      timers_{boost::asio::steady_timer(io), boost::asio::steady_timer(io), boost::asio::steady_timer(io)} {
+  expect_.version = config.version;
+  expect_.family = family_of(config.primary_address);
+  expect_.vrids.set(config.vrid);
+  expect_.auth = config.auth;
+  expect_.require_ttl_255 = config.unicast_peers.empty() || config.unicast_ttl_check;
+}
+
+instance_runner::~instance_runner() {
+  for (auto& t : timers_) t.cancel();
+  if (socket_) socket_->close();
+}
+
+result<std::unique_ptr<instance_runner>, std::string> instance_runner::open(boost::asio::io_context& io,
+                                                                            const instance_config& config,
+                                                                            metrics::registry& metrics,
+                                                                            runner_hooks hooks) {
+  if (auto v = validate(config); !v) {
+    std::string all;
+    for (const auto& e : v.error()) all += (all.empty() ? "" : "; ") + e;
+    return unexpected(all);
+  }
+  std::unique_ptr<instance_runner> r(new instance_runner(io, config, metrics, std::move(hooks)));
+  auto sock =
+      vrrp_socket::open(io, socket_config{config.interface, config.primary_address, config.unicast_peers.empty()});
+  if (!sock) return unexpected(sock.error());
+  r->socket_ = std::move(*sock);
+  auto addrs = address_manager::open();
+  if (!addrs) return unexpected(addrs.error());
+  r->addresses_ = std::move(*addrs);
+  auto* self = r.get();
+  auto ann = announcer::open(io, config.interface, [self](const prefix& vip, error_code ec) {
+    const auto& name = self->fsm_.config().name;
+    if (ec) {
+      self->metrics_.get_counter("lbd_vrrp_garp_errors_total", "GARP/NA send failures", {{"instance", name}}).inc();
+      if (!self->garp_failing_)
+        self->fsm_.logger().warning("gratuitous ARP/NA for {}: {}", to_string(vip), ec.message());
+      self->garp_failing_ = true;
+    } else {
+      self->garp_failing_ = false;
+      self->metrics_.get_counter("lbd_vrrp_garp_sent_total", "GARP/NA frames sent", {{"instance", name}}).inc();
+    }
+  });
+  if (!ann) return unexpected(ann.error());
+  r->announcer_ = std::move(*ann);
+  auto links = link_monitor::open(
+      io, [self](const link_event& e) { self->on_link(e); }, [self] { self->reread_links(); });
+  if (!links) return unexpected(links.error());
+  r->links_ = std::move(*links);
+  return r;
+}
+
+void instance_runner::start() {
+  const auto& c = fsm_.config();
+  for (const auto& vip : c.virtual_ips) {
+    if (auto s = addresses_->remove(socket_->ifindex(), vip); !s) fsm_.logger().warning("{}", s.error());
+  }
+  socket_->start([this](const received& r) { on_packet(r); }, [this](rx_drop d) { count_rx_drop(to_string(d)); },
+                 [this](error_code ec) {
+                   fsm_.logger().err("receive failed, no more adverts will be heard: {}", ec.message());
+                   metrics_
+                       .get_counter("lbd_vrrp_receive_errors_total", "Fatal receive errors",
+                                    {{"instance", fsm_.config().name}})
+                       .inc();
+                 });
+  // Current link states first, so an instance whose interface is down starts in FAULT.
+  reread_links();
+  feed(ev::startup{});
+}
+
+void instance_runner::script_result(std::string_view script, bool success) {
+  if (tracker_.script_result(script, success) == threshold_change::changed) apply_tracking();
+}
+
+void instance_runner::on_link(const link_event& e) {
+  if (tracker_.set_interface(e.name, e.up)) apply_tracking();
+}
+
+void instance_runner::reread_links() {
+  const auto& c = fsm_.config();
+  tracker_.set_interface(c.interface, link_is_up(c.interface).value_or(false));
+  for (const auto& t : c.track_interfaces) tracker_.set_interface(t.name, link_is_up(t.name).value_or(false));
+  apply_tracking();
+}
+
+void instance_runner::apply_tracking() {
+  const tracking_state now = tracker_.evaluate();
+  if (now == tracked_) return;
+  const tracking_state before = tracked_;
+  tracked_ = now;
+  if (hooks_.on_tracking) {
+    hooks_.on_tracking(before, now);
+    return;
+  }
+  for (const auto& e : tracking_events(before, now)) post(e);
+}
+
+void instance_runner::post(const event& e) {
+  if (!stopped_) feed(e);
+}
+
+void instance_runner::stop() {
+  if (stopped_) return;
+  feed(ev::shutdown{});
+  stopped_ = true;
+  for (auto& t : timers_) t.cancel();
+  announcer_->stop();
+  links_->close();
+  socket_->close();
+}
+
+void instance_runner::feed(const event& e) {
+  for (const auto& a : fsm_.on_event(e, clock::now())) perform(a);
+}
+
+void instance_runner::on_packet(const received& r) {
+  const auto& c = fsm_.config();
+  if (!c.unicast_peers.empty() &&
+      std::find(c.unicast_peers.begin(), c.unicast_peers.end(), r.source) == c.unicast_peers.end()) {
+    count_rx_drop("not_a_peer");
+    return;
+  }
+  rx_meta meta;
+  meta.ttl = r.ttl;
+  meta.source = r.source;
+  meta.destination = r.destination;
+  meta.ifindex = socket_->ifindex();
+  meta.ifname = c.interface;
+  meta.expect = expect_;
+  auto parsed = parse(r.payload, meta);
+  if (!parsed) {
+    count_rx_drop(to_string(parsed.error()));
+    return;
+  }
+  feed(ev::advert_received{std::move(*parsed), r.source});
+}
+
+void instance_runner::count_rx_drop(std::string_view reason) {
+  metrics_
+      .get_counter("lbd_vrrp_rx_dropped_total", "Received VRRP packets dropped before the state machine",
+                   {{"instance", fsm_.config().name}, {"reason", std::string(reason)}})
+      .inc();
+}
+
+void instance_runner::send(const advert& a) {
+  const auto& c = fsm_.config();
+  auto emit = [&](const ip_address& dst) {
+    auto ec = socket_->send(build(a, c.primary_address, dst), dst);
+    if (ec) {
+      metrics_.get_counter("lbd_vrrp_send_errors_total", "VRRP advert send failures", {{"instance", c.name}}).inc();
+      if (!send_failing_) fsm_.logger().warning("sending advert to {}: {}", dst.to_string(), ec.message());
+      send_failing_ = true;
+    } else {
+      metrics_.get_counter("lbd_vrrp_adverts_sent_total", "VRRP adverts sent", {{"instance", c.name}}).inc();
+      send_failing_ = false;
+    }
+  };
+  if (c.unicast_peers.empty()) {
+    emit(socket_->group());
+  } else {
+    for (const auto& p : c.unicast_peers) emit(p);
+  }
+}
+
+void instance_runner::arm(const act::arm_timer& t) {
+  auto& timer = timers_[static_cast<std::size_t>(t.kind)];
+  timer.expires_at(t.at);
+  timer.async_wait([this, kind = t.kind](error_code ec) {
+    if (ec || stopped_) return;
+    switch (kind) {
+      case timer_kind::master_down: feed(ev::master_down_timer_expired{}); break;
+      case timer_kind::advert: feed(ev::advert_timer_fired{}); break;
+      case timer_kind::preempt_delay: feed(ev::preempt_delay_expired{}); break;
+    }
+  });
+}
+
+void instance_runner::perform(const action& a) {
+  const auto& c = fsm_.config();
+  std::visit(
+      [&](const auto& x) {
+        using T = std::decay_t<decltype(x)>;
+        if constexpr (std::is_same_v<T, act::send_advert>) {
+          send(x.advert);
+        } else if constexpr (std::is_same_v<T, act::arm_timer>) {
+          arm(x);
+        } else if constexpr (std::is_same_v<T, act::cancel_timer>) {
+          timers_[static_cast<std::size_t>(x.kind)].cancel();
+        } else if constexpr (std::is_same_v<T, act::add_vips>) {
+          for (const auto& vip : x.vips) {
+            if (auto s = addresses_->add(socket_->ifindex(), vip); !s) {
+              metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"instance", c.name}})
+                  .inc();
+              fsm_.logger().err("{}", s.error());
+            }
+          }
+        } else if constexpr (std::is_same_v<T, act::remove_vips>) {
+          announcer_->stop();
+          for (const auto& vip : x.vips) {
+            if (auto s = addresses_->remove(socket_->ifindex(), vip); !s) {
+              metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"instance", c.name}})
+                  .inc();
+              fsm_.logger().err("{}", s.error());
+            }
+          }
+        } else if constexpr (std::is_same_v<T, act::send_garp>) {
+          announcer_->announce(x.vips, x.repeat, x.interval, x.refresh);
+        } else if constexpr (std::is_same_v<T, act::run_notify>) {
+          if (hooks_.on_notify) hooks_.on_notify(x.state);
+        } else if constexpr (std::is_same_v<T, act::state_changed>) {
+          if (hooks_.on_state_changed) hooks_.on_state_changed(x);
+        }
+      },
+      a);
+}
+
+}  // namespace lbd::vrrp::io

@@ -1,0 +1,86 @@
+#pragma once
+// Drives one vrrp::instance on Asio: the raw socket and the three timers become events, and the
+// instance's actions are performed in order (send adverts, add/remove VIPs over rtnetlink,
+// gratuitous ARP / NA). Everything that can go wrong on the way is counted and logged, never thrown.
+//
+// Metrics (label instance=<name>): lbd_vrrp_rx_dropped_total{reason} for packets that never reached
+// the state machine (parse errors, bad IP header, unicast sender not a peer),
+// lbd_vrrp_adverts_sent_total, lbd_vrrp_send_errors_total, lbd_vrrp_vip_errors_total,
+// lbd_vrrp_garp_sent_total; the state machine's own are listed in instance.hpp.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <array>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/metrics.hpp"
+#include "common/result.hpp"
+#include "vrrp/instance.hpp"
+#include "vrrp/io/address_manager.hpp"
+#include "vrrp/io/announcer.hpp"
+#include "vrrp/io/link_monitor.hpp"
+#include "vrrp/io/vrrp_socket.hpp"
+#include "vrrp/tracking.hpp"
+
+namespace lbd::vrrp::io {
+
+struct runner_hooks {
+  std::function<void(const act::state_changed&)> on_state_changed;  // e.g. sync groups, IPVS sync daemon
+  std::function<void(state)> on_notify;                             // notify scripts
+  // When set, tracking changes (fault, effective priority) go here instead of straight to the
+  // instance, so a sync group can combine its members' faults and post the result back.
+  std::function<void(const tracking_state& before, const tracking_state& after)> on_tracking;
+};
+
+class instance_runner {
+ public:
+  static result<std::unique_ptr<instance_runner>, std::string> open(boost::asio::io_context& io,
+                                                                    const instance_config& config,
+                                                                    metrics::registry& metrics, runner_hooks hooks);
+  ~instance_runner();
+  instance_runner(const instance_runner&) = delete;
+  instance_runner& operator=(const instance_runner&) = delete;
+
+  // Removes VIPs a crashed predecessor may have left, starts receiving, and enters the protocol.
+  void start();
+  // Feeds an event from outside (sync group) now.
+  void post(const event& e);
+  // A track script finished (the daemon runs the scripts); thresholds and weights apply here.
+  void script_result(std::string_view script, bool success);
+  // Graceful stop: priority-0 advert and VIP removal if master, then sockets and timers closed.
+  void stop();
+
+  [[nodiscard]] const instance& fsm() const { return fsm_; }
+
+ private:
+  instance_runner(boost::asio::io_context& io, const instance_config& config, metrics::registry& metrics,
+                  runner_hooks hooks);
+  void feed(const event& e);
+  void perform(const action& a);
+  void on_packet(const received& r);
+  void count_rx_drop(std::string_view reason);
+  void send(const advert& a);
+  void arm(const act::arm_timer& t);
+  void on_link(const link_event& e);
+  void reread_links();
+  void apply_tracking();
+
+  instance fsm_;
+  metrics::registry& metrics_;
+  runner_hooks hooks_;
+  std::unique_ptr<vrrp_socket> socket_;
+  std::unique_ptr<address_manager> addresses_;
+  std::unique_ptr<announcer> announcer_;
+  std::unique_ptr<link_monitor> links_;
+  tracker tracker_;
+  tracking_state tracked_;
+  std::array<boost::asio::steady_timer, timer_kind_count> timers_;
+  rx_expect expect_;
+  bool send_failing_ = false;  // log the first of a run of failures only
+  bool garp_failing_ = false;
+  bool stopped_ = false;
+};
+
+}  // namespace lbd::vrrp::io
