@@ -1,11 +1,18 @@
 #pragma once
 // Addresses on a network interface through rtnetlink (libnl-route-3): list, add with prefix and
 // label, delete. Synchronous: one request, one acknowledgement, a few hundred microseconds.
+// Both changes are idempotent (an address already there, or already gone, is success), so a restart
+// after a crash and a repeated action converge on the same state. IPv6 addresses are added without
+// duplicate address detection (IFA_F_NODAD): a VIP must answer at once after a failover, and VRRP
+// itself ensures only one router holds it.
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/address.hpp"
 #include "common/result.hpp"
+
+struct nl_sock;
 
 namespace lbd::netif {
 
@@ -14,12 +21,28 @@ struct interface_address {
   std::string label;
 };
 
-// Interface index, or an error naming the interface.
-result<int, std::string> index_of(const std::string& ifname);
+// One rtnetlink socket kept open for many changes (the VRRP adapter's VIPs).
+class address_session {
+ public:
+  static result<std::unique_ptr<address_session>, std::string> open();
+  ~address_session();
+  address_session(const address_session&) = delete;
+  address_session& operator=(const address_session&) = delete;
+
+  // `label` (IPv4 only, e.g. "eth0:vrrp") must start with the interface name; empty for none.
+  status<std::string> add(unsigned ifindex, const prefix& p, const std::string& label = {});
+  status<std::string> remove(unsigned ifindex, const prefix& p);
+  result<std::vector<interface_address>, std::string> list(unsigned ifindex);
+
+ private:
+  explicit address_session(nl_sock* sock) : sock_(sock) {}
+  nl_sock* sock_;
+};
+
+// One-shot forms by interface name, each on a socket of its own (lbctl).
+result<unsigned, std::string> index_of(const std::string& ifname);
 result<std::vector<interface_address>, std::string> list_addresses(const std::string& ifname);
-// Adding an address already present (same prefix length) succeeds without a change.
 status<std::string> add_address(const std::string& ifname, const prefix& p, const std::string& label = {});
-// Deleting an absent address succeeds without a change.
 status<std::string> delete_address(const std::string& ifname, const prefix& p);
 status<std::string> set_link_up(const std::string& ifname);
 
