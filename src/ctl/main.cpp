@@ -1,13 +1,14 @@
-// lbctl: inspect and steer a running lbd through its control socket.
-#include <fmt/format.h>
+// lbctl: inspect and steer lbd, and prepare real servers.
 #include <CLI/CLI.hpp>
 
-#include <cstdio>
+#include "ctl/realserver_command.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"lbctl - inspect and steer lbd"};
+  CLI::App app{"lbctl - inspect and steer lbd, prepare real servers"};
   app.set_version_flag("--version", "lbctl 0.1.0");
+  app.require_subcommand(1);
+  int exit_code = 0;
+  lbd::ctl::add_realserver_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
-  fmt::print(stderr, "lbctl: no commands yet: the control socket arrives with the daemon\n");
-  return 2;
+  return exit_code;
 }

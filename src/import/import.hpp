@@ -1,0 +1,22 @@
+#pragma once
+// Importers into lbd.conf: `lbd import keepalived FILE` and `lbd import ipvsadm FILE`.
+// Each returns the lbd.conf text and what it could not carry over, named by source line, so the
+// operator knows exactly what to review. The text is meant to pass `lbd --check` as it is.
+#include <string>
+#include <vector>
+
+namespace lbd::import {
+
+struct import_result {
+  std::string toml;
+  std::vector<std::string> not_converted;  // "keepalived.conf:12: digest (MD5 of the body): ..."
+  std::vector<std::string> errors;         // the input could not be read or parsed
+};
+
+import_result import_keepalived_file(const std::string& path);
+import_result import_keepalived_text(const std::string& text, const std::string& name);
+// `ipvsadm -Sn` (or -S) output.
+import_result import_ipvsadm_text(const std::string& text, const std::string& name);
+import_result import_ipvsadm_file(const std::string& path);
+
+}  // namespace lbd::import

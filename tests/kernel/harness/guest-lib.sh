@@ -1,0 +1,149 @@
+# shellcheck shell=sh
+# guest-lib.sh: helpers for kernel-test guest scripts (busybox sh). Source it first:
+#   . /usr/lib/ktest/lib.sh
+#
+# Debian's busybox sh runs its own applets before searching PATH, whatever PATH says, so `ip` would
+# be busybox's cut-down ip (no netns, no veth). The function below pins iproute2; call any other
+# non-busybox program by its full path (/usr/sbin/ipvsadm, /usr/local/bin/<test binary>).
+ip() { /usr/sbin/ip "$@"; }
+ipvsadm() { /usr/sbin/ipvsadm "$@"; }
+
+KT_FAILS=0
+
+kt_log() { echo "[$(cut -d' ' -f1 /proc/uptime)] $*"; }
+
+# kt_fail MESSAGE: records a failed check and carries on; kt_finish turns it into the exit status.
+kt_fail() {
+  echo "FAIL: $*"
+  KT_FAILS=$((KT_FAILS + 1))
+}
+
+kt_pass() { echo "PASS: $*"; }
+
+# kt_die MESSAGE: a failure after which the rest of the script makes no sense.
+kt_die() {
+  echo "FAIL: $*"
+  exit 1
+}
+
+# kt_check DESCRIPTION COMMAND...: runs COMMAND, reports PASS or FAIL.
+kt_check() {
+  _kt_what=$1
+  shift
+  if "$@"; then kt_pass "$_kt_what"; else kt_fail "$_kt_what (exit $?)"; fi
+}
+
+# kt_expect_eq DESCRIPTION EXPECTED ACTUAL
+kt_expect_eq() {
+  if [ "$2" = "$3" ]; then
+    kt_pass "$1: '$3'"
+  else
+    kt_fail "$1: expected '$2', got '$3'"
+  fi
+}
+
+kt_finish() {
+  if [ "$KT_FAILS" -eq 0 ]; then
+    kt_log "all checks passed"
+    exit 0
+  fi
+  kt_log "$KT_FAILS check(s) failed"
+  exit 1
+}
+
+# Monotonic time in centiseconds since boot.
+kt_now_cs() {
+  _kt_up=$(cut -d' ' -f1 /proc/uptime)
+  echo $((${_kt_up%.*} * 100 + 1${_kt_up#*.} - 100))
+}
+
+# kt_wait_for SECONDS COMMAND...: polls COMMAND every 100 ms until it succeeds (returns 0) or the
+# deadline passes (returns 1). The way to wait for anything: a state, a counter, a listener.
+kt_wait_for() {
+  _kt_deadline=$(($(kt_now_cs) + $1 * 100))
+  shift
+  while ! "$@"; do
+    [ "$(kt_now_cs)" -lt "$_kt_deadline" ] || return 1
+    sleep 0.1
+  done
+  return 0
+}
+
+# kt_netns NAME: a namespace with its loopback up.
+kt_netns() {
+  ip netns add "$1" && ip -n "$1" link set lo up
+}
+
+# kt_veth NS_A IF_A NS_B IF_B: a veth pair between two namespaces ("-" is the guest's root
+# namespace), both ends up. Each end is created directly in its namespace: moving a device
+# between namespaces afterwards costs about a second under TCG (RCU grace periods).
+kt_veth() {
+  _kt_peer_ns=$3
+  [ "$_kt_peer_ns" != "-" ] || _kt_peer_ns=1 # "netns 1": the namespace of PID 1, the root one
+  kt_ip_in "$1" link add "$2" type veth peer name "$4" netns "$_kt_peer_ns" &&
+    kt_ip_in "$1" link set "$2" up && kt_ip_in "$3" link set "$4" up
+}
+
+# kt_ip_in NS ARGS...: iproute2 in namespace NS ("-" is the root namespace).
+kt_ip_in() {
+  _kt_ns=$1
+  shift
+  if [ "$_kt_ns" = "-" ]; then ip "$@"; else ip -n "$_kt_ns" "$@"; fi
+}
+
+# kt_in NS COMMAND...: runs COMMAND in namespace NS ("-" is the root namespace).
+kt_in() {
+  _kt_ns=$1
+  shift
+  if [ "$_kt_ns" = "-" ]; then "$@"; else ip netns exec "$_kt_ns" "$@"; fi
+}
+
+# kt_httpd NS ADDRESS PORT BODY: busybox httpd in NS serving BODY at /, listening on ADDRESS:PORT.
+# Returns once the listener accepts connections.
+kt_httpd() {
+  _kt_root=/tmp/httpd-$1-$3
+  mkdir -p "$_kt_root"
+  echo "$4" >"$_kt_root/index.html"
+  kt_in "$1" httpd -p "$2:$3" -h "$_kt_root" || return 1
+  kt_wait_for 5 kt_listening "$1" "$3"
+}
+
+# kt_listening NS PORT: true when a TCP socket listens on PORT in NS (IPv4 or IPv6).
+kt_listening() {
+  _kt_hex=$(printf ':%04X' "$2")
+  kt_in "$1" cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+    awk -v p="$_kt_hex" '$4 == "0A" && substr($2, length($2) - 4) == p {found = 1} END {exit !found}'
+}
+
+# kt_fetch NS URL: prints the body (CR/LF removed) or NONE; never hangs more than 5 s.
+# busybox wget -T segfaults (built without FEATURE_WGET_TIMEOUT), hence timeout(1).
+kt_fetch() {
+  _kt_body=$(kt_in "$1" timeout 5 wget -q -O - "$2" 2>/dev/null | tr -d '\r\n')
+  echo "${_kt_body:-NONE}"
+}
+
+# kt_ipvs_stat FIELD PROTO VIP:PORT [RIP:PORT]: one counter of a service (or of one of its real
+# servers) from ipvsadm -Ln --stats; FIELD is conns, inpkts, outpkts, inbytes or outbytes.
+# The kernel folds its per-CPU counters into these totals only every 2 s (estimator timer), so a
+# test polls with kt_wait_for rather than reading once right after the traffic.
+kt_ipvs_stat() {
+  case $1 in
+    conns) _kt_col=3 ;;
+    inpkts) _kt_col=4 ;;
+    outpkts) _kt_col=5 ;;
+    inbytes) _kt_col=6 ;;
+    outbytes) _kt_col=7 ;;
+    *) echo "kt_ipvs_stat: unknown field $1" >&2; return 1 ;;
+  esac
+  ipvsadm -Ln --stats --exact | awk -v c="$_kt_col" -v p="$2" -v s="$3" -v d="${4:-}" '
+    $1 == p { in_svc = ($2 == s); if (in_svc && d == "") { print $c; exit } next }
+    in_svc && $1 == "->" && $2 == d { print $c; exit }'
+}
+
+# kt_ipvs_stat_is VALUE FIELD PROTO VIP:PORT [RIP:PORT]: true when that counter equals VALUE;
+# made for kt_wait_for.
+kt_ipvs_stat_is() {
+  _kt_want=$1
+  shift
+  [ "$(kt_ipvs_stat "$@")" = "$_kt_want" ]
+}
