@@ -8,6 +8,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "ipvs/json_table.hpp"
@@ -101,6 +103,10 @@ int main(int argc, char** argv) {
   apply->add_option("file", file, "desired table (JSON)")->required();
   apply->add_option("--previous", previous, "the table applied before: its services are owned too (reload)");
   apply->add_flag("--dry-run", dry_run, "print the plan only");
+  bool hold = false;
+  apply->add_flag("--hold", hold,
+                  "after applying, keep the process (and the desired table) alive until a signal ends it, so that "
+                  "benchmarks can read its memory use");
 
   auto* flush = app.add_subcommand("flush-owned", "delete the services FILE lists, and only those");
   flush->add_option("file", file, "table (JSON)")->required();
@@ -186,7 +192,12 @@ int main(int argc, char** argv) {
     std::cout << table_to_json(*snap, true);
     return 0;
   }
-  if (*apply) return run_reconcile(c, file_table, owned, dry_run);
+  if (*apply) {
+    const int rc = run_reconcile(c, file_table, owned, dry_run);
+    if (!hold || rc != 0) return rc;
+    std::cout << fmt::format("holding {} services, pid {}", file_table.size(), getpid()) << std::endl;
+    for (;;) pause();  // SIGTERM's default action ends the process
+  }
   if (*flush) return run_reconcile(c, table{}, owned, false);
   if (*config_get) {
     auto got = c.get_timeouts();
