@@ -6,6 +6,7 @@
 
 #include "ipvs/json_table.hpp"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   auto t = lbd::ipvs::table_from_json(text);

@@ -19,6 +19,7 @@ void put_u32(std::vector<std::uint8_t>& b, std::size_t at, std::uint32_t v) { st
 
 }  // namespace
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   if (size < 1 || size > 60000) return 0;
   const std::uint8_t which = data[0] % 6;
