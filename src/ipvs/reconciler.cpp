@@ -1,5 +1,7 @@
 #include "ipvs/reconciler.hpp"
 
+#include <array>
+
 namespace lbd::ipvs {
 
 reconciler::reconciler(backend& b, metrics::registry& m, log::logger l)
@@ -48,21 +50,28 @@ reconciler::outcome reconciler::apply(std::vector<op> ops) {
   out.ops = std::move(ops);
   if (out.ops.empty()) return out;
   out.results = backend_.apply(out.ops);
+  // A table of 100k entries is 100k operations: look each counter up once, and describe an
+  // operation only when the line is logged.
+  std::array<metrics::counter*, 6> sent{};
+  const bool log_each = log::threshold() >= log::level::notice;
   for (std::size_t i = 0; i < out.ops.size(); ++i) {
     const op& o = out.ops[i];
-    const std::string kind(to_string(o.kind));
-    metrics_
-        .get_counter("lbd_ipvs_operations_total", "IPVS operations sent to the kernel, by operation", {{"op", kind}})
-        .inc();
+    const std::string_view kind = to_string(o.kind);
+    auto*& c = sent.at(static_cast<std::size_t>(o.kind));
+    if (c == nullptr) {
+      c = &metrics_.get_counter("lbd_ipvs_operations_total", "IPVS operations sent to the kernel, by operation",
+                                {{"op", std::string(kind)}});
+    }
+    c->inc();
     const op_result& r = i < out.results.size() ? out.results[i] : op_result{EIO, "no result from the backend"};
     if (r.ok()) {
-      log_.notice("{}", describe(o));
+      if (log_each) log_.notice("{}", describe(o));
     } else {
       ++out.errors;
       log_.err("{} failed: {}", describe(o), r.message);
       metrics_
           .get_counter("lbd_ipvs_errors_total", "IPVS operations the kernel refused, by operation and error",
-                       {{"op", kind}, {"error", errno_name(r.code)}})
+                       {{"op", std::string(kind)}, {"error", errno_name(r.code)}})
           .inc();
     }
   }

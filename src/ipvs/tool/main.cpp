@@ -8,6 +8,9 @@
 #include <iostream>
 #include <sstream>
 
+#include <malloc.h>
+#include <unistd.h>
+
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "ipvs/json_table.hpp"
@@ -40,7 +43,7 @@ ownership keys_of(const table& t) {
   return o;
 }
 
-int run_reconcile(backend& b, const table& desired, const ownership& owned, bool dry_run) {
+int run_reconcile(backend& b, const table& desired, const ownership& owned, bool dry_run, bool quiet) {
   if (dry_run) {
     auto snap = b.snapshot();
     if (!snap) return fail(snap.error().message);
@@ -53,15 +56,21 @@ int run_reconcile(backend& b, const table& desired, const ownership& owned, bool
   reconciler r(b, m);
   auto snap = b.snapshot();
   if (!snap) return fail(snap.error().message);
+  using ms = std::chrono::duration<double, std::milli>;
   const auto t0 = std::chrono::steady_clock::now();
-  const auto out = r.apply(plan(*snap, desired, owned));
-  const auto took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0);
+  auto ops = plan(*snap, desired, owned);
+  const auto t1 = std::chrono::steady_clock::now();
+  const auto out = r.apply(std::move(ops));
+  const auto t2 = std::chrono::steady_clock::now();
   for (std::size_t i = 0; i < out.ops.size(); ++i) {
     const auto& res = out.results[i];
+    if (quiet && res.ok()) continue;
     std::cout << describe(out.ops[i]) << ": " << (res.ok() ? "ok" : "FAILED: " + res.message) << "\n";
   }
   std::cout << fmt::format("write ops: {} errors: {}\n", out.ops.size(), out.errors);
-  std::cout << fmt::format("apply time: {:.1f} ms\n", took.count());
+  // Planning compares the whole kernel table with the desired one; applying sends the writes.
+  std::cout << fmt::format("plan time: {:.1f} ms\n", ms(t1 - t0).count());
+  std::cout << fmt::format("apply time: {:.1f} ms\n", ms(t2 - t1).count());
   return out.errors == 0 ? 0 : 2;
 }
 
@@ -101,11 +110,19 @@ int main(int argc, char** argv) {
   apply->add_option("file", file, "desired table (JSON)")->required();
   apply->add_option("--previous", previous, "the table applied before: its services are owned too (reload)");
   apply->add_flag("--dry-run", dry_run, "print the plan only");
+  bool quiet = false;
+  apply->add_flag("--quiet", quiet, "print only failed operations and the summary, not one line per operation");
+  bool hold = false;
+  apply->add_flag("--hold", hold,
+                  "after applying, keep the process (and the desired table) alive until a signal ends it, so that "
+                  "benchmarks can read its memory use");
 
   auto* flush = app.add_subcommand("flush-owned", "delete the services FILE lists, and only those");
   flush->add_option("file", file, "table (JSON)")->required();
 
   auto* dump = app.add_subcommand("dump-json", "print the kernel table as JSON, counters included");
+  auto* snapshot_cmd =
+      app.add_subcommand("snapshot", "read the kernel table the way the reconciler does; print its size and the time");
   auto* info_cmd = app.add_subcommand("info", "IPVS version and connection table size");
 
   auto* config = app.add_subcommand("config", "connection timeouts");
@@ -180,14 +197,32 @@ int main(int argc, char** argv) {
     std::cout << format_listing(*snap, *i, f);
     return 0;
   }
+  if (*snapshot_cmd) {
+    const auto t0 = std::chrono::steady_clock::now();
+    auto snap = c.snapshot();
+    const auto took = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0);
+    if (!snap) return fail(snap.error().message);
+    std::size_t dests = 0;
+    for (const auto& [k, s] : *snap) dests += s.dests.size();
+    std::cout << fmt::format("services: {} destinations: {} read time: {:.1f} ms\n", snap->size(), dests, took.count());
+    return 0;
+  }
   if (*dump) {
     auto snap = c.snapshot();
     if (!snap) return fail(snap.error().message);
     std::cout << table_to_json(*snap, true);
     return 0;
   }
-  if (*apply) return run_reconcile(c, file_table, owned, dry_run);
-  if (*flush) return run_reconcile(c, table{}, owned, false);
+  if (*apply) {
+    const int rc = run_reconcile(c, file_table, owned, dry_run, quiet);
+    if (!hold || rc != 0) return rc;
+    // What parsing, planning and applying allocated is free now; give it back to the kernel so that
+    // the resident size is what holding the desired table costs.
+    malloc_trim(0);
+    std::cout << fmt::format("holding {} services, pid {}", file_table.size(), getpid()) << std::endl;
+    for (;;) pause();  // SIGTERM's default action ends the process
+  }
+  if (*flush) return run_reconcile(c, table{}, owned, false, false);
   if (*config_get) {
     auto got = c.get_timeouts();
     if (!got) return fail(got.error().message);
