@@ -1,6 +1,7 @@
 // lbctl: inspect and steer lbd, and prepare real servers.
 #include <CLI/CLI.hpp>
 
+#include "ctl/ipvs_command.hpp"
 #include "ctl/realserver_command.hpp"
 
 int main(int argc, char** argv) {
@@ -8,6 +9,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", "lbctl 0.1.0");
   app.require_subcommand(1);
   int exit_code = 0;
+  lbd::ctl::add_ipvs_command(app, exit_code);
   lbd::ctl::add_realserver_command(app, exit_code);
   CLI11_PARSE(app, argc, argv);
   return exit_code;

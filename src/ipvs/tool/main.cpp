@@ -16,6 +16,7 @@
 #include "ipvs/json_table.hpp"
 #include "ipvs/listing.hpp"
 #include "ipvs/netlink/client.hpp"
+#include "ipvs/netlink/kernel_listing.hpp"
 #include "ipvs/reconciler.hpp"
 
 namespace {
@@ -191,10 +192,10 @@ int main(int argc, char** argv) {
                                (i->version >> 8) & 0xff, i->version & 0xff, i->conn_tab_size);
       return 0;
     }
-    auto snap = c.snapshot();
-    if (!snap) return fail(snap.error().message);
     const auto f = stats ? listing_format::stats : rate ? listing_format::rate : listing_format::plain;
-    std::cout << format_listing(*snap, *i, f);
+    auto text = netlink::kernel_listing(c, f);
+    if (!text) return fail(text.error());
+    std::cout << *text;
     return 0;
   }
   if (*snapshot_cmd) {

@@ -1,0 +1,122 @@
+# shellcheck shell=sh
+# kernel_ipvs_traffic: HTTP through services lbd's IPVS client programmed, NAT and DR, two real
+# servers each under round robin, counters moving; a second apply of the same table writes nothing.
+#
+# NAT: client 10.10.0.2 --veth-- [director] --veth-- rs1 10.20.1.2 / rs2 10.20.2.2 (default route via
+#      the director), VIP 10.10.0.100:80.
+# DR:  one bridge br0 in the director: director 10.30.0.1, client 10.30.0.2, rs3/rs4 10.30.0.13/.14
+#      holding the VIP 10.30.0.100 on lo with arp_ignore=1, arp_announce=2; VIP2 10.30.0.100:80.
+. /usr/lib/ktest/lib.sh
+
+LBD=/usr/local/bin/lbd-ipvs
+W=/tmp/traffic
+mkdir -p $W
+NAT_VIP=10.10.0.100
+DR_VIP=10.30.0.100
+
+# ---- NAT topology
+kt_netns client && kt_netns rs1 && kt_netns rs2 || kt_die "creating NAT namespaces"
+kt_veth - d-client client eth0 && kt_veth - d-rs1 rs1 eth0 && kt_veth - d-rs2 rs2 eth0 || kt_die "NAT veths"
+ip addr add 10.10.0.1/24 dev d-client
+ip addr add $NAT_VIP/32 dev d-client
+ip addr add 10.20.1.1/24 dev d-rs1
+ip addr add 10.20.2.1/24 dev d-rs2
+ip -n client addr add 10.10.0.2/24 dev eth0
+ip -n rs1 addr add 10.20.1.2/24 dev eth0
+ip -n rs2 addr add 10.20.2.2/24 dev eth0
+ip -n client route add default via 10.10.0.1
+ip -n rs1 route add default via 10.20.1.1
+ip -n rs2 route add default via 10.20.2.1
+echo 1 >/proc/sys/net/ipv4/ip_forward
+kt_httpd rs1 10.20.1.2 80 RS1 || kt_die "httpd rs1"
+kt_httpd rs2 10.20.2.2 80 RS2 || kt_die "httpd rs2"
+
+# ---- DR topology (its own client namespace on the bridge)
+ip link add br0 type bridge forward_delay 0 || kt_die "bridge"
+ip link set br0 up
+ip addr add 10.30.0.1/24 dev br0
+ip addr add $DR_VIP/32 dev br0
+kt_netns drclient && kt_netns rs3 && kt_netns rs4 || kt_die "creating DR namespaces"
+for ns in drclient rs3 rs4; do
+  kt_veth - "p-$ns" "$ns" eth0 || kt_die "veth for $ns"
+  ip link set "p-$ns" master br0 || kt_die "enslaving p-$ns"
+done
+ip -n drclient addr add 10.30.0.2/24 dev eth0
+ip -n drclient route add $DR_VIP/32 via 10.30.0.1
+n=13
+for ns in rs3 rs4; do
+  ip -n $ns addr add 10.30.0.$n/24 dev eth0
+  ip -n $ns addr add $DR_VIP/32 dev lo
+  for conf in all eth0; do
+    kt_in $ns sysctl -q -w net.ipv4.conf.$conf.arp_ignore=1 net.ipv4.conf.$conf.arp_announce=2 || kt_die "arp sysctls"
+  done
+  n=$((n + 1))
+done
+kt_httpd rs3 0.0.0.0 80 RS3 || kt_die "httpd rs3"
+kt_httpd rs4 0.0.0.0 80 RS4 || kt_die "httpd rs4"
+kt_log "topologies ready"
+
+cat >$W/table.json <<JSON
+{"services": [
+ {"protocol": "tcp", "address": "$NAT_VIP:80", "scheduler": "rr",
+  "destinations": [{"address": "10.20.1.2:80", "forwarding": "masq", "weight": 1},
+                   {"address": "10.20.2.2:80", "forwarding": "masq", "weight": 1}]},
+ {"protocol": "tcp", "address": "$DR_VIP:80", "scheduler": "rr",
+  "destinations": [{"address": "10.30.0.13:80", "forwarding": "droute", "weight": 1},
+                   {"address": "10.30.0.14:80", "forwarding": "droute", "weight": 1}]}]}
+JSON
+
+write_ops() { sed -n 's/^write ops: \([0-9]*\) errors: 0$/\1/p' "$1"; }
+
+$LBD apply $W/table.json >$W/apply1.out 2>&1 || kt_die "lbd-ipvs apply: $(cat $W/apply1.out)"
+kt_expect_eq "write ops to program 2 services x 2 destinations" 6 "$(write_ops $W/apply1.out)"
+ipvsadm -Ln
+
+alternates() {  # NAME CLIENT_NS URL A B
+  answers=''
+  for _ in 1 2 3 4; do answers="$answers $(kt_fetch "$2" "$3")"; done
+  kt_log "$1 answers:$answers"
+  case "$answers" in
+    " $4 $5 $4 $5" | " $5 $4 $5 $4") kt_pass "$1: round robin alternates between both real servers" ;;
+    *) kt_fail "$1: expected $4/$5 alternating, got:$answers" ;;
+  esac
+}
+alternates NAT client http://$NAT_VIP/ RS1 RS2
+alternates DR drclient http://$DR_VIP/ RS3 RS4
+
+# Counters reach netlink through the 2 s estimator: poll, and read them through lbd's own client.
+lbd_conns() {  # SERVICE -> connections as `lbd-ipvs list --stats` (ipvsadm's layout) reports them
+  $LBD list --stats 2>/dev/null | awk -v svc="$1" '$1 == "TCP" && $2 == svc { print $3 }'
+}
+conns_are() { [ "$(lbd_conns "$1")" = "$2" ]; }
+for svc in $NAT_VIP:80 $DR_VIP:80; do
+  if kt_wait_for 10 conns_are $svc 4; then
+    kt_pass "$svc: 4 connections counted, read back by lbd-ipvs"
+  else
+    kt_fail "$svc: connections '$(lbd_conns $svc)' after 10 s, expected 4 ($($LBD list --stats | tr '\n' '|'))"
+  fi
+done
+kt_expect_eq "NAT rs1 connections" 2 "$(kt_ipvs_stat conns TCP $NAT_VIP:80 10.20.1.2:80)"
+kt_expect_eq "DR rs3 connections" 2 "$(kt_ipvs_stat conns TCP $DR_VIP:80 10.30.0.13:80)"
+kt_check "NAT replies pass back through the director" [ "$(kt_ipvs_stat outpkts TCP $NAT_VIP:80)" -gt 0 ]
+kt_expect_eq "DR replies bypass the director" 0 "$(kt_ipvs_stat outpkts TCP $DR_VIP:80)"
+
+# An operator's listing: lbctl prints what ipvsadm prints (the counters are settled by now).
+for opts in "" "--stats"; do
+  # shellcheck disable=SC2086
+  /usr/local/bin/lbctl ipvs $opts >$W/lbctl.txt 2>&1
+  # shellcheck disable=SC2086
+  ipvsadm -Ln $opts >$W/ipvsadm.txt 2>&1
+  if cmp -s $W/lbctl.txt $W/ipvsadm.txt; then
+    kt_pass "lbctl ipvs $opts matches ipvsadm -Ln $opts"
+  else
+    kt_fail "lbctl ipvs $opts differs from ipvsadm: $(diff $W/ipvsadm.txt $W/lbctl.txt | tr '\n' '|')"
+  fi
+done
+
+# Restart without flush: the kernel already matches, so nothing is written.
+$LBD apply $W/table.json >$W/apply2.out 2>&1 || kt_die "second apply: $(cat $W/apply2.out)"
+kt_expect_eq "write ops when the kernel already matches" 0 "$(write_ops $W/apply2.out)"
+alternates "NAT after the second apply" client http://$NAT_VIP/ RS1 RS2
+
+kt_finish
