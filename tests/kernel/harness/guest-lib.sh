@@ -147,3 +147,57 @@ kt_ipvs_stat_is() {
   shift
   [ "$(kt_ipvs_stat "$@")" = "$_kt_want" ]
 }
+
+# kt_nat_topology VIP: the NAT lab. The guest's root namespace is the director and routes between
+#   client 10.10.0.2 --veth d-client (10.10.0.1, VIP/32)
+#   rs1 10.20.1.2 --veth d-rs1 (10.20.1.1), rs2 10.20.2.2 --veth d-rs2 (10.20.2.1)
+# The real servers' default route points at the director, so replies pass back through IPVS;
+# httpd in rs1/rs2 answers "RS1"/"RS2" on port 80.
+kt_nat_topology() {
+  kt_netns client && kt_netns rs1 && kt_netns rs2 || kt_die "creating NAT namespaces"
+  kt_veth - d-client client eth0 && kt_veth - d-rs1 rs1 eth0 && kt_veth - d-rs2 rs2 eth0 || kt_die "NAT veths"
+  ip addr add 10.10.0.1/24 dev d-client
+  ip addr add "$1/32" dev d-client
+  ip -n client addr add 10.10.0.2/24 dev eth0
+  ip -n client route add default via 10.10.0.1
+  for n in 1 2; do
+    ip addr add "10.20.$n.1/24" dev "d-rs$n"
+    ip -n "rs$n" addr add "10.20.$n.2/24" dev eth0
+    ip -n "rs$n" route add default via "10.20.$n.1"
+  done
+  echo 1 >/proc/sys/net/ipv4/ip_forward
+  kt_httpd rs1 10.20.1.2 80 RS1 || kt_die "httpd in rs1 does not listen"
+  kt_httpd rs2 10.20.2.2 80 RS2 || kt_die "httpd in rs2 does not listen"
+}
+
+# kt_dr_topology VIP CLIENT_NS FIRST_HOST RS_NS...: the direct-routing lab on one L2 segment, a
+# bridge br0 in the guest's root namespace (the director, 10.30.0.1 with VIP/32). CLIENT_NS gets
+# 10.30.0.2 and a host route to the VIP via the director; the real servers get 10.30.0.FIRST_HOST,
+# +1, ..., hold the VIP on lo with arp_ignore=1 and arp_announce=2, and serve their namespace name in
+# upper case on port 80 (httpd on the wildcard address: they must accept connections to the VIP).
+kt_dr_topology() {
+  _kt_vip=$1 _kt_client=$2 _kt_host=$3
+  shift 3
+  if ! ip link show br0 >/dev/null 2>&1; then
+    ip link add br0 type bridge forward_delay 0 || kt_die "creating the bridge"
+    ip link set br0 up
+    ip addr add 10.30.0.1/24 dev br0
+  fi
+  ip addr add "$_kt_vip/32" dev br0
+  kt_netns "$_kt_client" || kt_die "creating $_kt_client"
+  kt_veth - "p-$_kt_client" "$_kt_client" eth0 && ip link set "p-$_kt_client" master br0 || kt_die "veth for $_kt_client"
+  ip -n "$_kt_client" addr add 10.30.0.2/24 dev eth0
+  ip -n "$_kt_client" route add "$_kt_vip/32" via 10.30.0.1
+  for _kt_rs in "$@"; do
+    kt_netns "$_kt_rs" && kt_veth - "p-$_kt_rs" "$_kt_rs" eth0 && ip link set "p-$_kt_rs" master br0 ||
+      kt_die "veth for $_kt_rs"
+    ip -n "$_kt_rs" addr add "10.30.0.$_kt_host/24" dev eth0
+    ip -n "$_kt_rs" addr add "$_kt_vip/32" dev lo
+    for _kt_conf in all eth0; do
+      kt_in "$_kt_rs" sysctl -q -w "net.ipv4.conf.$_kt_conf.arp_ignore=1" "net.ipv4.conf.$_kt_conf.arp_announce=2" ||
+        kt_die "arp sysctls in $_kt_rs"
+    done
+    kt_httpd "$_kt_rs" 0.0.0.0 80 "$(echo "$_kt_rs" | tr 'a-z' 'A-Z')" || kt_die "httpd in $_kt_rs does not listen"
+    _kt_host=$((_kt_host + 1))
+  done
+}

@@ -14,46 +14,8 @@ mkdir -p $W
 NAT_VIP=10.10.0.100
 DR_VIP=10.30.0.100
 
-# ---- NAT topology
-kt_netns client && kt_netns rs1 && kt_netns rs2 || kt_die "creating NAT namespaces"
-kt_veth - d-client client eth0 && kt_veth - d-rs1 rs1 eth0 && kt_veth - d-rs2 rs2 eth0 || kt_die "NAT veths"
-ip addr add 10.10.0.1/24 dev d-client
-ip addr add $NAT_VIP/32 dev d-client
-ip addr add 10.20.1.1/24 dev d-rs1
-ip addr add 10.20.2.1/24 dev d-rs2
-ip -n client addr add 10.10.0.2/24 dev eth0
-ip -n rs1 addr add 10.20.1.2/24 dev eth0
-ip -n rs2 addr add 10.20.2.2/24 dev eth0
-ip -n client route add default via 10.10.0.1
-ip -n rs1 route add default via 10.20.1.1
-ip -n rs2 route add default via 10.20.2.1
-echo 1 >/proc/sys/net/ipv4/ip_forward
-kt_httpd rs1 10.20.1.2 80 RS1 || kt_die "httpd rs1"
-kt_httpd rs2 10.20.2.2 80 RS2 || kt_die "httpd rs2"
-
-# ---- DR topology (its own client namespace on the bridge)
-ip link add br0 type bridge forward_delay 0 || kt_die "bridge"
-ip link set br0 up
-ip addr add 10.30.0.1/24 dev br0
-ip addr add $DR_VIP/32 dev br0
-kt_netns drclient && kt_netns rs3 && kt_netns rs4 || kt_die "creating DR namespaces"
-for ns in drclient rs3 rs4; do
-  kt_veth - "p-$ns" "$ns" eth0 || kt_die "veth for $ns"
-  ip link set "p-$ns" master br0 || kt_die "enslaving p-$ns"
-done
-ip -n drclient addr add 10.30.0.2/24 dev eth0
-ip -n drclient route add $DR_VIP/32 via 10.30.0.1
-n=13
-for ns in rs3 rs4; do
-  ip -n $ns addr add 10.30.0.$n/24 dev eth0
-  ip -n $ns addr add $DR_VIP/32 dev lo
-  for conf in all eth0; do
-    kt_in $ns sysctl -q -w net.ipv4.conf.$conf.arp_ignore=1 net.ipv4.conf.$conf.arp_announce=2 || kt_die "arp sysctls"
-  done
-  n=$((n + 1))
-done
-kt_httpd rs3 0.0.0.0 80 RS3 || kt_die "httpd rs3"
-kt_httpd rs4 0.0.0.0 80 RS4 || kt_die "httpd rs4"
+kt_nat_topology $NAT_VIP
+kt_dr_topology $DR_VIP drclient 13 rs3 rs4
 kt_log "topologies ready"
 
 cat >$W/table.json <<JSON

@@ -13,34 +13,9 @@
 VIP=10.30.0.100
 SVC=$VIP:80
 
-ip link add br0 type bridge forward_delay 0 || kt_die "creating the bridge"
-ip link set br0 up
-ip addr add 10.30.0.1/24 dev br0
-ip addr add $VIP/32 dev br0
+kt_dr_topology $VIP client 11 rs1 rs2
+# Forwarding stays off: no reply may be routed through the director.
 echo 0 >/proc/sys/net/ipv4/ip_forward
-
-kt_netns client && kt_netns rs1 && kt_netns rs2 || kt_die "creating namespaces"
-for ns in client rs1 rs2; do
-  kt_veth - "p-$ns" "$ns" eth0 || kt_die "veth for $ns"
-  ip link set "p-$ns" master br0 || kt_die "enslaving p-$ns"
-done
-ip -n client addr add 10.30.0.2/24 dev eth0
-ip -n client route add $VIP/32 via 10.30.0.1
-n=11
-for ns in rs1 rs2; do
-  ip -n $ns addr add 10.30.0.$n/24 dev eth0
-  ip -n $ns addr add $VIP/32 dev lo
-  # Never answer ARP for the VIP (it sits on lo) and never use it as an ARP source.
-  for conf in all eth0; do
-    kt_in $ns sysctl -q -w net.ipv4.conf.$conf.arp_ignore=1 net.ipv4.conf.$conf.arp_announce=2 ||
-      kt_die "arp sysctls in $ns"
-  done
-  n=$((n + 1))
-done
-
-# httpd binds the wildcard address: the real servers must accept connections to the VIP.
-kt_httpd rs1 0.0.0.0 80 RS1 || kt_die "httpd in rs1 does not listen"
-kt_httpd rs2 0.0.0.0 80 RS2 || kt_die "httpd in rs2 does not listen"
 
 kt_log "namespaces and real servers ready"
 ipvsadm -A -t $SVC -s rr || kt_die "ipvsadm -A"

@@ -8,23 +8,7 @@
 VIP=10.10.0.100
 SVC=$VIP:80
 
-kt_netns client && kt_netns rs1 && kt_netns rs2 || kt_die "creating namespaces"
-kt_veth - d-client client eth0 && kt_veth - d-rs1 rs1 eth0 && kt_veth - d-rs2 rs2 eth0 || kt_die "creating veths"
-ip addr add 10.10.0.1/24 dev d-client
-ip addr add $VIP/32 dev d-client
-ip addr add 10.20.1.1/24 dev d-rs1
-ip addr add 10.20.2.1/24 dev d-rs2
-ip -n client addr add 10.10.0.2/24 dev eth0
-ip -n rs1 addr add 10.20.1.2/24 dev eth0
-ip -n rs2 addr add 10.20.2.2/24 dev eth0
-ip -n client route add default via 10.10.0.1
-ip -n rs1 route add default via 10.20.1.1
-ip -n rs2 route add default via 10.20.2.1
-# NAT replies come back through the director's forwarding path, where IPVS rewrites them.
-echo 1 >/proc/sys/net/ipv4/ip_forward
-
-kt_httpd rs1 10.20.1.2 80 RS1 || kt_die "httpd in rs1 does not listen"
-kt_httpd rs2 10.20.2.2 80 RS2 || kt_die "httpd in rs2 does not listen"
+kt_nat_topology $VIP
 
 kt_log "namespaces and real servers ready"
 ipvsadm -A -t $SVC -s rr || kt_die "ipvsadm -A"
