@@ -20,7 +20,8 @@ kt_veth - d-rs rs eth0 || kt_die "veth"
 ip addr add 10.0.0.1/24 dev d-rs
 kt_ip_in rs addr add 10.0.0.2/24 dev eth0
 ulimit -n 65536
-kt_in rs "$LIS" 10.0.0.2 $PORT "$N" >/tmp/listener.log 2>&1 &
+# A plain command (not a shell function) so that $! is the listener itself: ip netns exec execs it.
+/usr/sbin/ip netns exec rs "$LIS" 10.0.0.2 $PORT "$N" >/tmp/listener.log 2>&1 &
 LPID=$!
 kt_wait_for 60 grep -q listening= /tmp/listener.log || kt_die "listener did not start: $(cat /tmp/listener.log)"
 
@@ -31,6 +32,7 @@ accepts() {
   kt_wait_for 10 sh -c "[ \$(grep -c accepts= /tmp/listener.log) -gt $_n ]" || kt_die "listener does not answer"
   grep accepts= /tmp/listener.log | tail -n 1 | cut -d= -f2
 }
+is_number() { case "$1" in '' | *[!0-9]*) return 1 ;; *) return 0 ;; esac }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 now() { cut -d' ' -f1 /proc/uptime; }
 ipvs_reals() { /usr/sbin/ipvsadm -Ln | grep -c '10\.0\.0\.2:'; }
@@ -76,13 +78,14 @@ keepalived_run() {
   _a1=$(accepts)
   _c1=$(ticks "$_chk")
   _t1=$(now)
+  is_number "$_a0" && is_number "$_a1" || kt_die "listener counts unreadable: '$_a0' '$_a1'"
   kill -TERM "$_main"
   kt_wait_for 60 sh -c "! kill -0 $_main 2>/dev/null" || kt_fail "keepalived did not stop"
   wait "$_main" 2>/dev/null
   /usr/sbin/ipvsadm -C
   KA_CHECKS=$((_a1 - _a0))
   # USER_HZ is 100 on x86.
-  KA_PER_1000=$(awk -v c=$((_c1 - _c0)) -v n="$KA_CHECKS" 'BEGIN { printf "%.4f", n > 0 ? c / 100 / n * 1000 : 0 }')
+  KA_PER_1000=$(awk -v c=$((_c1 - _c0)) -v n="$KA_CHECKS" 'BEGIN { printf "%.4f", (n > 0 ? c / 100 / n * 1000 : 0) }')
   KA_WALL=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.2f", b - a }')
   [ "$KA_CHECKS" -gt 0 ] || kt_fail "keepalived $1: no checks counted"
 }
@@ -105,7 +108,7 @@ for type in tcp http; do
   keepalived_run $type
   kt_log "lbd $type: $N targets, interval 1 s, $S s"
   lbd_run $type
-  ratio=$(awk -v l="$LBD_PER_1000" -v k="$KA_PER_1000" 'BEGIN { printf "%.3f", k > 0 ? l / k : 0 }')
+  ratio=$(awk -v l="$LBD_PER_1000" -v k="$KA_PER_1000" 'BEGIN { printf "%.3f", (k > 0 ? l / k : 0) }')
   echo "HCBENCH bench=guest-vs-keepalived type=$type targets=$N interval=1s seconds=$S" \
     "keepalived_checks=$KA_CHECKS keepalived_wall_s=$KA_WALL keepalived_cpu_s_per_1000_checks=$KA_PER_1000" \
     "lbd_checks=$LBD_CHECKS lbd_failures=$LBD_FAILURES lbd_cpu_s_per_1000_checks=$LBD_PER_1000" \
