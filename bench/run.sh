@@ -26,6 +26,7 @@ done
 "$hc/healthcheck_detect" --targets 100 --kills 20 --interval 1 --timeout 1 --fall 3 || rc=1
 # Health checks against keepalived in the QEMU guest (minutes).
 if [[ $guest -eq 1 ]]; then
+  cmake -DLBD_BENCH_TESTS=ON "$build" >/dev/null || exit 1
   ctest --test-dir "$build" -R '^bench_healthcheck_vs_keepalived$' --output-on-failure || rc=1
 fi
 echo "results: $build/bench-results/"
