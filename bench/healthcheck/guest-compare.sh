@@ -21,6 +21,7 @@ kt_netns rs || kt_die "namespace"
 kt_veth - d-rs rs eth0 || kt_die "veth"
 ip addr add 10.0.0.1/24 dev d-rs
 kt_ip_in rs addr add 10.0.0.2/24 dev eth0
+# shellcheck disable=SC3045 # busybox sh has ulimit -n
 ulimit -n 65536
 # A plain command (not a shell function) so that $! is the listener itself: ip netns exec execs it.
 /usr/sbin/ip netns exec rs "$LIS" 10.0.0.2 $PORT "$N" >/tmp/listener.log 2>&1 &
@@ -58,17 +59,17 @@ write_conf() {
       i=$((i + 1))
     done
     echo "}"
-  } >/tmp/keepalived-$1.conf
+  } >"/tmp/keepalived-$1.conf"
 }
 
 # keepalived TYPE: sets KA_CHECKS and KA_PER_1000 (CPU-s of the checker process per 1,000 checks).
 keepalived_run() {
   write_conf "$1"
   rm -f /run/keepalived.pid /run/checkers.pid
-  "$KA" -n -l -D -C -f /tmp/keepalived-$1.conf -p /run/keepalived.pid -c /run/checkers.pid \
-    >/tmp/keepalived-$1.log 2>&1 &
+  "$KA" -n -l -D -C -f "/tmp/keepalived-$1.conf" -p /run/keepalived.pid -c /run/checkers.pid \
+    >"/tmp/keepalived-$1.log" 2>&1 &
   _main=$!
-  kt_wait_for 60 test -s /run/checkers.pid || kt_die "keepalived checker did not start: $(tail -n 20 /tmp/keepalived-$1.log)"
+  kt_wait_for 60 test -s /run/checkers.pid || kt_die "keepalived checker did not start: $(tail -n 20 "/tmp/keepalived-$1.log")"
   _chk=$(cat /run/checkers.pid)
   # Warm-up: every real server in IPVS, then one more round of checks.
   kt_wait_for 120 ipvs_reals_are "$N" || kt_die "keepalived put $(ipvs_reals) of $N real servers in IPVS"
@@ -80,7 +81,7 @@ keepalived_run() {
   _a1=$(accepts)
   _c1=$(ticks "$_chk")
   _t1=$(now)
-  is_number "$_a0" && is_number "$_a1" || kt_die "listener counts unreadable: '$_a0' '$_a1'"
+  if ! is_number "$_a0" || ! is_number "$_a1"; then kt_die "listener counts unreadable: '$_a0' '$_a1'"; fi
   kill -TERM "$_main"
   kt_wait_for 60 sh -c "! kill -0 $_main 2>/dev/null" || kt_fail "keepalived did not stop"
   wait "$_main" 2>/dev/null
@@ -95,14 +96,14 @@ keepalived_run() {
 # lbd TYPE: sets LBD_CHECKS, LBD_FAILURES and LBD_PER_1000.
 lbd_run() {
   "$HCB" --connect 10.0.0.2:$PORT --targets "$N" --seconds "$S" --type "$1" --results - --label guest \
-    >/tmp/lbd-$1.log 2>&1 || kt_fail "lbd $1: healthcheck_bench failed: $(tail -n 5 /tmp/lbd-$1.log)"
-  _line=$(grep bench=cost /tmp/lbd-$1.log)
+    >"/tmp/lbd-$1.log" 2>&1 || kt_fail "lbd $1: healthcheck_bench failed: $(tail -n 5 "/tmp/lbd-$1.log")"
+  _line=$(grep bench=cost "/tmp/lbd-$1.log")
   LBD_CHECKS=$(echo "$_line" | sed -n 's/.* checks=\([0-9]*\).*/\1/p')
   LBD_FAILURES=$(echo "$_line" | sed -n 's/.* failures=\([0-9]*\).*/\1/p')
   LBD_PER_1000=$(echo "$_line" | sed -n 's/.* cpu_s_per_1000_checks=\([0-9.]*\).*/\1/p')
   LBD_P99=$(echo "$_line" | sed -n 's/.* lateness_ms_p99=\([0-9.]*\).*/\1/p')
-  [ -n "$LBD_CHECKS" ] && [ "$LBD_CHECKS" -gt 0 ] || kt_fail "lbd $1: no checks"
-  [ "$LBD_FAILURES" = 0 ] || kt_fail "lbd $1: $LBD_FAILURES checks failed ($(grep 'first failure' /tmp/lbd-$1.log))"
+  if [ -z "$LBD_CHECKS" ] || [ "$LBD_CHECKS" -eq 0 ]; then kt_fail "lbd $1: no checks"; fi
+  [ "$LBD_FAILURES" = 0 ] || kt_fail "lbd $1: $LBD_FAILURES checks failed ($(grep 'first failure' "/tmp/lbd-$1.log"))"
 }
 
 for type in tcp http; do
