@@ -2,6 +2,7 @@
 # run.sh: runs one benchmark on a release build and shows where its figures went.
 #
 #   bench/run.sh ipvs [BUILD_DIR]     (default BUILD_DIR: build)
+#   bench/run.sh healthcheck [BUILD_DIR] [--seconds N] [--no-guest]   (bench/healthcheck/run.sh)
 #
 # Configures BUILD_DIR if it has no build files yet, builds what the benchmark needs, and runs it
 # through CTest (label bench) with its output live. See bench/README.md.
@@ -9,10 +10,14 @@ set -Eeuo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 src=$(dirname "$here")
 which=${1:-}
+if [[ $which == healthcheck ]]; then
+  shift
+  exec "$here/healthcheck/run.sh" "$@"
+fi
 build=${2:-$src/build}
 case $which in
   ipvs) test=bench_ipvs targets=(lbd-ipvs) results=ipvs.txt ;;
-  *) echo "usage: bench/run.sh ipvs [BUILD_DIR]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh ipvs|healthcheck [BUILD_DIR] [options]" >&2; exit 2 ;;
 esac
 [[ -f $build/CTestTestfile.cmake ]] || cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 if grep -q 'LBD_SANITIZE:BOOL=ON' "$build/CMakeCache.txt"; then

@@ -1,0 +1,126 @@
+# shellcheck shell=sh
+# Guest side of the keepalived comparison (tests/kernel harness, busybox sh). The real servers are
+# HC_TARGETS ports of healthcheck_listener in namespace "rs" behind a veth pair; from the root
+# namespace keepalived's checker (TCP_CHECK, then HTTP_GET) and then lbd's checker
+# (healthcheck_bench) check all of them every second for HC_SECONDS. CPU is utime+stime of the
+# checking process only; keepalived's checks are counted by the listener (connections accepted),
+# lbd's by lbd itself. Prints one "HCBENCH ..." line per type; the host wrapper stores them.
+# HC_MAX_RATIO set: fail when lbd/keepalived CPU per check is above it.
+. /usr/lib/ktest/lib.sh
+
+N=${HC_TARGETS:-1000}
+S=${HC_SECONDS:-10}
+PORT=20000
+KA=/usr/local/bin/keepalived
+LIS=/usr/local/bin/healthcheck_listener
+HCB=/usr/local/bin/healthcheck_bench
+
+# Under TCG a clocksource other than tsc makes every clock read an emulated device access.
+kt_log "clocksource $(cat /sys/devices/system/clocksource/clocksource0/current_clocksource), $(nproc) cpu(s)"
+kt_netns rs || kt_die "namespace"
+kt_veth - d-rs rs eth0 || kt_die "veth"
+ip addr add 10.0.0.1/24 dev d-rs
+kt_ip_in rs addr add 10.0.0.2/24 dev eth0
+# shellcheck disable=SC3045 # busybox sh has ulimit -n
+ulimit -n 65536
+# A plain command (not a shell function) so that $! is the listener itself: ip netns exec execs it.
+/usr/sbin/ip netns exec rs "$LIS" 10.0.0.2 $PORT "$N" >/tmp/listener.log 2>&1 &
+LPID=$!
+kt_wait_for 60 grep -q listening= /tmp/listener.log || kt_die "listener did not start: $(cat /tmp/listener.log)"
+
+# accepts: connections the listener has accepted so far (asks it with SIGUSR1).
+accepts() {
+  _n=$(grep -c accepts= /tmp/listener.log)
+  kill -USR1 "$LPID"
+  kt_wait_for 10 sh -c "[ \$(grep -c accepts= /tmp/listener.log) -gt $_n ]" || kt_die "listener does not answer"
+  grep accepts= /tmp/listener.log | tail -n 1 | cut -d= -f2
+}
+is_number() { case "$1" in '' | *[!0-9]*) return 1 ;; *) return 0 ;; esac }
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+now() { cut -d' ' -f1 /proc/uptime; }
+ipvs_reals() { /usr/sbin/ipvsadm -Ln | grep -c '10\.0\.0\.2:'; }
+ipvs_reals_are() { [ "$(ipvs_reals)" -eq "$1" ]; }
+
+write_conf() {
+  {
+    echo "global_defs { router_id hcbench }"
+    echo "virtual_server 10.0.0.100 80 {"
+    echo "  delay_loop 1"
+    echo "  lb_algo rr"
+    echo "  lb_kind NAT"
+    echo "  protocol TCP"
+    i=0
+    while [ $i -lt "$N" ]; do
+      if [ "$1" = tcp ]; then
+        echo "  real_server 10.0.0.2 $((PORT + i)) { TCP_CHECK { connect_timeout 1 } }"
+      else
+        echo "  real_server 10.0.0.2 $((PORT + i)) { HTTP_GET { url { path / status_code 200 } connect_timeout 1 } }"
+      fi
+      i=$((i + 1))
+    done
+    echo "}"
+  } >"/tmp/keepalived-$1.conf"
+}
+
+# keepalived TYPE: sets KA_CHECKS and KA_PER_1000 (CPU-s of the checker process per 1,000 checks).
+keepalived_run() {
+  write_conf "$1"
+  rm -f /run/keepalived.pid /run/checkers.pid
+  "$KA" -n -l -D -C -f "/tmp/keepalived-$1.conf" -p /run/keepalived.pid -c /run/checkers.pid \
+    >"/tmp/keepalived-$1.log" 2>&1 &
+  _main=$!
+  kt_wait_for 60 test -s /run/checkers.pid || kt_die "keepalived checker did not start: $(tail -n 20 "/tmp/keepalived-$1.log")"
+  _chk=$(cat /run/checkers.pid)
+  # Warm-up: every real server in IPVS, then one more round of checks.
+  kt_wait_for 120 ipvs_reals_are "$N" || kt_die "keepalived put $(ipvs_reals) of $N real servers in IPVS"
+  sleep 2
+  _a0=$(accepts)
+  _c0=$(ticks "$_chk")
+  _t0=$(now)
+  sleep "$S"
+  _a1=$(accepts)
+  _c1=$(ticks "$_chk")
+  _t1=$(now)
+  if ! is_number "$_a0" || ! is_number "$_a1"; then kt_die "listener counts unreadable: '$_a0' '$_a1'"; fi
+  kill -TERM "$_main"
+  kt_wait_for 60 sh -c "! kill -0 $_main 2>/dev/null" || kt_fail "keepalived did not stop"
+  wait "$_main" 2>/dev/null
+  /usr/sbin/ipvsadm -C
+  KA_CHECKS=$((_a1 - _a0))
+  # USER_HZ is 100 on x86.
+  KA_PER_1000=$(awk -v c=$((_c1 - _c0)) -v n="$KA_CHECKS" 'BEGIN { printf "%.4f", (n > 0 ? c / 100 / n * 1000 : 0) }')
+  KA_WALL=$(awk -v a="$_t0" -v b="$_t1" 'BEGIN { printf "%.2f", b - a }')
+  [ "$KA_CHECKS" -gt 0 ] || kt_fail "keepalived $1: no checks counted"
+}
+
+# lbd TYPE: sets LBD_CHECKS, LBD_FAILURES and LBD_PER_1000.
+lbd_run() {
+  "$HCB" --connect 10.0.0.2:$PORT --targets "$N" --seconds "$S" --type "$1" --results - --label guest \
+    >"/tmp/lbd-$1.log" 2>&1 || kt_fail "lbd $1: healthcheck_bench failed: $(tail -n 5 "/tmp/lbd-$1.log")"
+  _line=$(grep bench=cost "/tmp/lbd-$1.log")
+  LBD_CHECKS=$(echo "$_line" | sed -n 's/.* checks=\([0-9]*\).*/\1/p')
+  LBD_FAILURES=$(echo "$_line" | sed -n 's/.* failures=\([0-9]*\).*/\1/p')
+  LBD_PER_1000=$(echo "$_line" | sed -n 's/.* cpu_s_per_1000_checks=\([0-9.]*\).*/\1/p')
+  LBD_P99=$(echo "$_line" | sed -n 's/.* lateness_ms_p99=\([0-9.]*\).*/\1/p')
+  if [ -z "$LBD_CHECKS" ] || [ "$LBD_CHECKS" -eq 0 ]; then kt_fail "lbd $1: no checks"; fi
+  [ "$LBD_FAILURES" = 0 ] || kt_fail "lbd $1: $LBD_FAILURES checks failed ($(grep 'first failure' "/tmp/lbd-$1.log"))"
+}
+
+for type in tcp http; do
+  kt_log "keepalived $type: $N real servers, delay_loop 1, $S s"
+  keepalived_run $type
+  kt_log "lbd $type: $N targets, interval 1 s, $S s"
+  lbd_run $type
+  ratio=$(awk -v l="$LBD_PER_1000" -v k="$KA_PER_1000" 'BEGIN { printf "%.3f", (k > 0 ? l / k : 0) }')
+  echo "HCBENCH bench=guest-vs-keepalived type=$type targets=$N interval=1s seconds=$S" \
+    "keepalived_checks=$KA_CHECKS keepalived_wall_s=$KA_WALL keepalived_cpu_s_per_1000_checks=$KA_PER_1000" \
+    "lbd_checks=$LBD_CHECKS lbd_failures=$LBD_FAILURES lbd_cpu_s_per_1000_checks=$LBD_PER_1000" \
+    "lbd_lateness_ms_p99=$LBD_P99 ratio_lbd_over_keepalived=$ratio expected_checks=$((N * S))" \
+    "sanitized=${KT_SANITIZED:-0}"
+  if [ -n "${HC_MAX_RATIO:-}" ]; then
+    kt_check "$type: lbd/keepalived CPU per check $ratio <= $HC_MAX_RATIO" \
+      awk -v r="$ratio" -v m="$HC_MAX_RATIO" 'BEGIN { exit !(r > 0 && r <= m) }'
+  fi
+done
+kill -TERM "$LPID"
+kt_finish
