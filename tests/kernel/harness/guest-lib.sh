@@ -201,3 +201,24 @@ kt_dr_topology() {
     _kt_host=$((_kt_host + 1))
   done
 }
+
+# kt_expect_alternation NAME NS URL A B: four fetches of URL from NS must answer A and B in turn
+# (round robin over two real servers), in either order.
+kt_expect_alternation() {
+  _kt_answers=''
+  for _ in 1 2 3 4; do _kt_answers="$_kt_answers $(kt_fetch "$2" "$3")"; done
+  kt_log "$1: answers through the VIP:$_kt_answers"
+  case "$_kt_answers" in
+    " $4 $5 $4 $5" | " $5 $4 $5 $4") kt_pass "$1: round robin alternates between $4 and $5" ;;
+    *) kt_fail "$1: expected $4/$5 alternating, got:$_kt_answers" ;;
+  esac
+}
+
+# kt_expect_service_conns PROTO VIP:PORT N: the service's connection counter reaches N within 10 s.
+kt_expect_service_conns() {
+  if kt_wait_for 10 kt_ipvs_stat_is "$3" conns "$1" "$2"; then
+    kt_pass "service $2 counted $3 connections"
+  else
+    kt_fail "service $2 connection counter is '$(kt_ipvs_stat conns "$1" "$2")' after 10 s, expected $3"
+  fi
+}

@@ -34,17 +34,8 @@ $LBD apply $W/table.json >$W/apply1.out 2>&1 || kt_die "lbd-ipvs apply: $(cat $W
 kt_expect_eq "write ops to program 2 services x 2 destinations" 6 "$(write_ops $W/apply1.out)"
 ipvsadm -Ln
 
-alternates() {  # NAME CLIENT_NS URL A B
-  answers=''
-  for _ in 1 2 3 4; do answers="$answers $(kt_fetch "$2" "$3")"; done
-  kt_log "$1 answers:$answers"
-  case "$answers" in
-    " $4 $5 $4 $5" | " $5 $4 $5 $4") kt_pass "$1: round robin alternates between both real servers" ;;
-    *) kt_fail "$1: expected $4/$5 alternating, got:$answers" ;;
-  esac
-}
-alternates NAT client http://$NAT_VIP/ RS1 RS2
-alternates DR drclient http://$DR_VIP/ RS3 RS4
+kt_expect_alternation NAT client http://$NAT_VIP/ RS1 RS2
+kt_expect_alternation DR drclient http://$DR_VIP/ RS3 RS4
 
 # Counters reach netlink through the 2 s estimator: poll, and read them through lbd's own client.
 lbd_conns() {  # SERVICE -> connections as `lbd-ipvs list --stats` (ipvsadm's layout) reports them
@@ -79,6 +70,6 @@ done
 # Restart without flush: the kernel already matches, so nothing is written.
 $LBD apply $W/table.json >$W/apply2.out 2>&1 || kt_die "second apply: $(cat $W/apply2.out)"
 kt_expect_eq "write ops when the kernel already matches" 0 "$(write_ops $W/apply2.out)"
-alternates "NAT after the second apply" client http://$NAT_VIP/ RS1 RS2
+kt_expect_alternation "NAT after the second apply" client http://$NAT_VIP/ RS1 RS2
 
 kt_finish

@@ -16,20 +16,10 @@ ipvsadm -a -t $SVC -r 10.20.1.2:80 -m || kt_die "ipvsadm -a rs1"
 ipvsadm -a -t $SVC -r 10.20.2.2:80 -m || kt_die "ipvsadm -a rs2"
 ipvsadm -Ln
 
-answers=''
-for _ in 1 2 3 4; do answers="$answers $(kt_fetch client http://$VIP/)"; done
-kt_log "answers through the VIP:$answers"
-case "$answers" in
-  " RS1 RS2 RS1 RS2" | " RS2 RS1 RS2 RS1") kt_pass "round robin alternates between rs1 and rs2" ;;
-  *) kt_fail "expected RS1/RS2 alternating, got:$answers" ;;
-esac
+kt_expect_alternation "through the VIP" client http://$VIP/ RS1 RS2
 
 # Counters reach netlink only through the 2 s estimator timer: poll, do not read once.
-if kt_wait_for 10 kt_ipvs_stat_is 4 conns TCP $SVC; then
-  kt_pass "service counted 4 connections"
-else
-  kt_fail "service connection counter is '$(kt_ipvs_stat conns TCP $SVC)' after 10 s, expected 4"
-fi
+kt_expect_service_conns TCP $SVC 4
 ipvsadm -Ln --stats --exact
 kt_expect_eq "rs1 connections" 2 "$(kt_ipvs_stat conns TCP $SVC 10.20.1.2:80)"
 kt_expect_eq "rs2 connections" 2 "$(kt_ipvs_stat conns TCP $SVC 10.20.2.2:80)"

@@ -48,19 +48,9 @@ ipvsadm -a -t $SVC -r 10.30.0.11:80 -i || kt_die "ipvsadm -a rs1"
 ipvsadm -a -t $SVC -r 10.30.0.12:80 -i || kt_die "ipvsadm -a rs2"
 ipvsadm -Ln
 
-answers=''
-for _ in 1 2 3 4; do answers="$answers $(kt_fetch client http://$VIP/)"; done
-kt_log "answers through the VIP:$answers"
-case "$answers" in
-  " RS1 RS2 RS1 RS2" | " RS2 RS1 RS2 RS1") kt_pass "round robin alternates between rs1 and rs2" ;;
-  *) kt_fail "expected RS1/RS2 alternating, got:$answers" ;;
-esac
+kt_expect_alternation "through the VIP" client http://$VIP/ RS1 RS2
 
-if kt_wait_for 10 kt_ipvs_stat_is 4 conns TCP $SVC; then
-  kt_pass "service counted 4 connections"
-else
-  kt_fail "service connection counter is '$(kt_ipvs_stat conns TCP $SVC)' after 10 s, expected 4"
-fi
+kt_expect_service_conns TCP $SVC 4
 ipvsadm -Ln --stats --exact
 kt_expect_eq "outbound packets through the director (replies bypass it)" 0 "$(kt_ipvs_stat outpkts TCP $SVC)"
 # Every request really arrived wrapped: the real servers' tunl0 counted the packets.

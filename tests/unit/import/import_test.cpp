@@ -71,10 +71,11 @@ TEST(ImportKeepalived, ConvertsVirtualServersAndChecks) {
       << t;
   EXPECT_TRUE(has(t, "type = \"https\", interval = \"3s\", timeout = \"2s\""));
   EXPECT_TRUE(has(t, "tls = { verify = false }, path = \"/ready\", expect_status = [\"200-299\"]"));
-  EXPECT_TRUE(has(t,
-                  "type = \"script\", interval = \"4s\", timeout = \"3s\", rise = 1, fall = 1, retry_delay = \"1s\", "
-                  "command = [\"/usr/local/bin/check-app\", \"--host\", \"10.0.1.22\"], dynamic_weight = { min = 0, max = "
-                  "253 }"))
+  EXPECT_TRUE(
+      has(t,
+          "type = \"script\", interval = \"4s\", timeout = \"3s\", rise = 1, fall = 1, retry_delay = \"1s\", "
+          "command = [\"/usr/local/bin/check-app\", \"--host\", \"10.0.1.22\"], dynamic_weight = { min = 0, max = "
+          "253 }"))
       << t;
 }
 
