@@ -15,6 +15,24 @@ bool valid_name(std::string_view name) {
   return true;
 }
 
+std::string invalid_name_message(std::string_view name) {
+  return fmt::format("'{}' may only contain letters, digits, '-', '_' and '.' (1-64)", name);
+}
+
+std::optional<std::string> read_section_name(table_reader& r, std::string_view kind) {
+  auto name = r.word("name");
+  if (!name) {
+    if (!r.has("name")) r.missing("name");
+    return std::nullopt;
+  }
+  if (!valid_name(*name)) {
+    r.error("name", invalid_name_message(*name));
+    return std::nullopt;
+  }
+  r.rename(fmt::format("{}[{}]", kind, *name));
+  return name;
+}
+
 bool valid_interface_name(std::string_view name) {
   if (name.empty() || name.size() > 15 || name == "." || name == "..") return false;
   for (char c : name) {
@@ -36,7 +54,7 @@ global_settings read_global(diagnostic_sink& sink, const toml::node* node, const
     if (valid_name(*v)) {
       g.node_name = *v;
     } else {
-      r.error("node_name", fmt::format("'{}' may only contain letters, digits, '-', '_' and '.' (1-64)", *v));
+      r.error("node_name", invalid_name_message(*v));
     }
   }
   if (auto v = r.word("control_socket")) {

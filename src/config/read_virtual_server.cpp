@@ -8,8 +8,6 @@
 namespace lbd::config::detail {
 namespace {
 
-constexpr std::string_view name_rule = "may only contain letters, digits, '-', '_' and '.' (1-64)";
-
 // address = "ip:port" or fwmark = N (+ family): the service's identity in IPVS.
 void read_key(const table_reader& r, parsed_virtual_server& p) {
   auto& vs = p.model;
@@ -84,16 +82,9 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
   p.source = &t;
   auto& vs = p.model;
   table_reader r(sink, t, fmt::format("virtual_server[#{}]", index + 1));
-  if (auto name = r.word("name")) {
-    if (valid_name(*name)) {
-      vs.name = *name;
-      p.name_ok = true;
-      r.rename(fmt::format("virtual_server[{}]", vs.name));
-    } else {
-      r.error("name", fmt::format("'{}' {}", *name, name_rule));
-    }
-  } else if (!r.has("name")) {
-    r.missing("name");
+  if (auto name = read_section_name(r, "virtual_server")) {
+    vs.name = *name;
+    p.name_ok = true;
   }
   read_key(r, p);
   if (auto v = r.choice("protocol", protocol_names)) vs.proto = *v;

@@ -155,16 +155,9 @@ parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t i
   p.source = &t;
   auto& v = p.model;
   table_reader r(sink, t, fmt::format("vrrp[#{}]", index + 1));
-  if (auto name = r.word("name")) {
-    if (valid_name(*name)) {
-      v.name = *name;
-      p.name_ok = true;
-      r.rename(fmt::format("vrrp[{}]", v.name));
-    } else {
-      r.error("name", fmt::format("'{}' may only contain letters, digits, '-', '_' and '.' (1-64)", *name));
-    }
-  } else if (!r.has("name")) {
-    r.missing("name");
+  if (auto name = read_section_name(r, "vrrp")) {
+    v.name = *name;
+    p.name_ok = true;
   }
   bool interface_ok = false;
   if (auto i = r.word("interface")) {
@@ -214,7 +207,7 @@ parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t i
     if (valid_name(*x)) {
       v.sync_group = *x;
     } else {
-      r.error("sync_group", fmt::format("'{}' may only contain letters, digits, '-', '_' and '.' (1-64)", *x));
+      r.error("sync_group", invalid_name_message(*x));
     }
   }
   if (const auto* n = r.subtable("notify")) v.notify = read_vrrp_notify(table_reader(sink, *n, r.where("notify")));

@@ -68,7 +68,7 @@ std::vector<track_script> read_track_scripts(const table_reader& parent) {
     track_script s;
     if (auto v = r.word("name")) {
       if (!valid_name(*v)) {
-        r.error("name", fmt::format("'{}' may only contain letters, digits, '-', '_' and '.' (1-64)", *v));
+        r.error("name", invalid_name_message(*v));
       } else if (!seen.insert(*v).second) {
         r.error("name", fmt::format("track script '{}' is defined twice", *v));
       } else {

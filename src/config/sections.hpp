@@ -3,6 +3,7 @@
 // loader: each returns the model plus where it came from, so later checks can point at the source.
 #include <toml++/toml.h>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,11 @@ struct parsed_config {
 
 // Names of vrrp instances, services and track scripts: they appear in logs, metrics and lbctl.
 bool valid_name(std::string_view name);
+// The message for a name that breaks valid_name's rule.
+std::string invalid_name_message(std::string_view name);
+// Reads a section's "name" key by valid_name's rule, reporting what is wrong or missing. On success
+// the reader's path becomes `kind[name]`, so every later message names the section.
+std::optional<std::string> read_section_name(table_reader& r, std::string_view kind);
 // Linux interface names: 1-15 bytes, no '/', ':' or whitespace.
 bool valid_interface_name(std::string_view name);
 
