@@ -1,0 +1,88 @@
+#pragma once
+// The virtual servers of the running config: their health checks (shared registry, so identical
+// checks run once), their policies, the runtime overrides set with lbctl, and the IPVS table they
+// add up to, kept in the kernel by the reconciler (desired state, never commands).
+//
+// - First apply(): adopts what the kernel already holds (no flush) and reconciles.
+// - Later apply() (reload): real servers whose check is unchanged keep their check state; IPVS gets
+//   only the operations the change needs; services that left the config are removed.
+// - A health change, an override, and a periodic timer (global.reconcile_interval) all lead to the
+//   same reconcile, coalesced on the loop, which also repairs drift made behind lbd's back.
+// - The connection sync daemon takes MASTER or BACKUP role following its configured VRRP instance
+//   (on_vrrp_state).
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "common/metrics.hpp"
+#include "common/result.hpp"
+#include "config/model.hpp"
+#include "ipvs/backend.hpp"
+#include "vrrp/events.hpp"
+
+namespace lbd::daemon {
+
+struct reconcile_report {
+  std::size_t ops = 0;     // IPVS write operations sent
+  std::size_t errors = 0;  // of which the kernel refused
+  std::string failure;     // non-empty: the snapshot could not be read, nothing was changed
+};
+
+class service_runtime {
+ public:
+  service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel);
+  ~service_runtime();
+  service_runtime(const service_runtime&) = delete;
+  service_runtime& operator=(const service_runtime&) = delete;
+
+  // Starts or reloads (see above) and reconciles once, synchronously.
+  reconcile_report apply(const config::config& cfg);
+  // Reconciles now (also run by the periodic timer).
+  reconcile_report reconcile();
+
+  // Runtime overrides, kept across reloads while the real server stays in the config. `server` is
+  // "ip:port" as in lbd.conf; `service` (a virtual_server name) narrows it when the server is in
+  // several services. Errors name the problem ("no real server 10.0.1.99:80 in any service").
+  //   drain: weight 0 now, removed once it has no connections (or global.drain_timeout passed)
+  //   weight: this weight instead of the configured / dynamic one, while healthy
+  //   enable: back to what the config and the checks say
+  // Each returns the affected real servers as in services() and reconciles at once.
+  result<nlohmann::json, std::string> drain(const std::string& server, const std::optional<std::string>& service);
+  result<nlohmann::json, std::string> enable(const std::string& server, const std::optional<std::string>& service);
+  result<nlohmann::json, std::string> set_weight(const std::string& server, const std::optional<std::string>& service,
+                                                 unsigned weight);
+
+  // A VRRP instance changed state: the sync daemon follows config.ipvs.sync_daemon.follow.
+  void on_vrrp_state(const std::string& instance, vrrp::state s);
+
+  // Refreshes per-service / per-real-server connection, packet and byte gauges from the kernel's
+  // counters (called before each metrics scrape).
+  void refresh_kernel_stats();
+
+  // Stops the checks and the timer, then applies the exit policy: keep leaves the kernel as it is;
+  // remove deletes every service lbd owns and returns only once the kernel holds none of them
+  // (never a partial table left behind). Synchronous.
+  reconcile_report stop(config::exit_policy policy);
+
+  // For `lbctl services` / `lbctl status`: an array, one object per virtual server in config order:
+  // {"name", "service" ("tcp 192.0.2.10:80" | "fwmark 5"), "scheduler", "forwarding", "quorum" (bool),
+  //  "sorry_active" (bool), "vrrp" (or null), "active_conns", "inactive_conns",
+  //  "real_servers": [{"address" ("10.0.1.11:8080"), "health" ("up"|"down"|"pending"), "reason",
+  //   "configured_weight", "weight" (what lbd wants in the kernel now), "kernel_weight" (or null when
+  //   absent from the kernel), "override" (null | "drain" | "weight"), "override_weight" (or null),
+  //   "draining" (bool), "active_conns", "inactive_conns"}]}
+  [[nodiscard]] nlohmann::json services() const;
+  // For `lbctl checks`: an array, one object per running (deduplicated) check:
+  // {"check" ("http 10.0.1.11:8080"), "type", "target", "status", "reason", "latency_ms" (last),
+  //  "successes", "failures" (in a row), "last_run" (RFC 3339 UTC or null), "users" (services)}
+  [[nodiscard]] nlohmann::json checks() const;
+
+ private:
+  struct impl;
+  std::unique_ptr<impl> impl_;
+};
+
+}  // namespace lbd::daemon
