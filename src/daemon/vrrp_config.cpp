@@ -24,14 +24,16 @@ std::optional<ip_address> configured_source(const config::vrrp_instance& v) {
 result<ip_address, std::string> choose_primary(const config::vrrp_instance& v,
                                                const std::vector<netif::interface_address>& on_interface) {
   const bool v6 = v.family == config::address_family::inet6;
+  // IPv6: link-local unless the unicast peers are reached by a wider scope.
+  const bool want_link_local = v6 && (!v.unicast() || is_link_local(v.unicast_peers.front()));
   for (const auto& a : on_interface) {
     const ip_address& ip = a.address.address;
     if (ip.is_v6() != v6 || is_vip(v, ip)) continue;
-    if (v6 && !v.unicast() && !is_link_local(ip)) continue;
+    if (v6 && is_link_local(ip) != want_link_local) continue;
     return ip;
   }
   return unexpected(fmt::format("vrrp instance '{}': interface {} has no {} address to send adverts from{}", v.name,
-                                v.interface, v6 ? (v.unicast() ? "IPv6" : "link-local IPv6") : "IPv4",
+                                v.interface, v6 ? (want_link_local ? "link-local IPv6" : "global IPv6") : "IPv4",
                                 v.unicast() ? " (set unicast_source)" : " (set mcast_source)"));
 }
 

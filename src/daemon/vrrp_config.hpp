@@ -20,7 +20,7 @@ std::optional<ip_address> configured_source(const config::vrrp_instance& v);
 // The interface's address an instance speaks from when the config names none:
 // - IPv4: the first IPv4 address of the interface;
 // - IPv6: the first link-local address (RFC 5798 5.1.2.1: adverts come from the link-local address),
-//   except for unicast, where the first address of any scope is taken.
+//   except for unicast to peers that are not link-local, where the first global address is taken.
 // The instance's own VIPs never count (a crashed predecessor may have left them on the interface).
 result<ip_address, std::string> choose_primary(const config::vrrp_instance& v,
                                                const std::vector<netif::interface_address>& on_interface);

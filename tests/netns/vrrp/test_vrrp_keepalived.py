@@ -1,6 +1,7 @@
 """The lbd binary and keepalived 2.2.7 (Debian package) in the same VRID.
 
-For each of VRRPv2 (1 s adverts) and VRRPv3 (100 ms), multicast and unicast, and IPv6 (v3): once with
+For each of VRRPv2 (1 s adverts) and VRRPv3 (100 ms), multicast and unicast, IPv6 (v3, multicast and
+unicast) and v2 simple-password authentication: once with
 lbd as the higher priority (lbd MASTER, keepalived BACKUP) and once the reverse. Each test checks the
 election (the VIP on the master only, the backup stays backup), then stops the master cleanly (a
 priority-0 advert: the backup takes over after Skew_Time) and, in the multicast cases, restarts it
@@ -34,17 +35,20 @@ class LbdWithKeepalived(unittest.TestCase):
     def tearDown(self):
         self.capture.stop()
 
-    def run_pair(self, version, unicast, lbd_master, v6=False):
+    def run_pair(self, version, unicast, lbd_master, v6=False, password=None):
         interval_s = 1.0 if version == 2 else 0.1
         vip = VIP6 if v6 else VIP
         vips = (vip + ("/64" if v6 else "/24"),)
         addr = LL if v6 else ADDR
         lbd_prio, ka_prio = (150, 100) if lbd_master else (100, 150)
         extra = 'unicast_peers = ["%s"]\n' % addr["d2"] if unicast else ""
+        if password:
+            extra += 'auth = { type = "pass", password = "%s" }\n' % password
         lbd_section = vrrp_section(priority=lbd_prio, version=version, interval="1s" if version == 2 else "100ms",
                                    vips=vips, extra=extra)
         ka_text = vrrp_conf("d2", 51, ka_prio, version, "1" if version == 2 else "0.1", vips,
-                            unicast_src=addr["d2"] if unicast else None, unicast_peers=[addr["d1"]] if unicast else ())
+                            unicast_src=addr["d2"] if unicast else None, unicast_peers=[addr["d1"]] if unicast else (),
+                            auth_pass=password)
         lbd = Lbd(self.lab, "d1", lbd_section)
         ka = Keepalived(self.lab, "d2", ka_text)
         start_timeout = timers(version, interval_s, 100)[0] + 5 + SLACK
@@ -80,7 +84,7 @@ class LbdWithKeepalived(unittest.TestCase):
         wait_for(lambda: self.lab.ping_ok("cl", vip) and self.lab.neighbour_mac("cl", vip) == self.lab.mac(backup), 5,
                  what="client following the VIP to %s" % backup)
 
-        if not unicast and not v6:
+        if not unicast and not v6 and not password:
             # The stopped one comes back and preempts; then its cable is pulled.
             if lbd_master:
                 lbd = Lbd(self.lab, "d1", lbd_section)
@@ -125,6 +129,18 @@ class LbdWithKeepalived(unittest.TestCase):
 
     def test_v3_unicast_keepalived_master(self):
         self.run_pair(3, True, False)
+
+    def test_v2_password_lbd_master(self):
+        self.run_pair(2, False, True, password="s3cret")
+
+    def test_v2_password_keepalived_master(self):
+        self.run_pair(2, False, False, password="s3cret")
+
+    def test_v3_ipv6_unicast_lbd_master(self):
+        self.run_pair(3, True, True, v6=True)
+
+    def test_v3_ipv6_unicast_keepalived_master(self):
+        self.run_pair(3, True, False, v6=True)
 
     def test_v3_ipv6_lbd_master(self):
         self.run_pair(3, False, True, v6=True)

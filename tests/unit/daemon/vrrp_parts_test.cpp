@@ -106,12 +106,16 @@ TEST(VrrpDaemonConfig, PrimaryIsTheFirstAddressOfTheFamilyButNeverAVip) {
   p = choose_primary(v6, {addr("10.0.0.2/24"), addr("2001:db8::5/64"), addr("fe80::2/64")});
   ASSERT_TRUE(p);
   EXPECT_EQ(*p, parse_address("fe80::2").value());
-  // IPv6 unicast: any scope.
+  // IPv6 unicast: the scope of the peers.
   auto v6u = v6;
   v6u.unicast_peers = {parse_address("2001:db8::6").value()};
-  p = choose_primary(v6u, {addr("2001:db8::5/64"), addr("fe80::2/64")});
+  p = choose_primary(v6u, {addr("fe80::2/64"), addr("2001:db8::5/64")});
   ASSERT_TRUE(p);
   EXPECT_EQ(*p, parse_address("2001:db8::5").value());
+  v6u.unicast_peers = {parse_address("fe80::6").value()};
+  p = choose_primary(v6u, {addr("2001:db8::5/64"), addr("fe80::2/64")});
+  ASSERT_TRUE(p);
+  EXPECT_EQ(*p, parse_address("fe80::2").value());
 
   auto none = choose_primary(v6, {addr("10.0.0.2/24"), addr("2001:db8::5/64")});
   ASSERT_FALSE(none);
