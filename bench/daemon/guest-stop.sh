@@ -1,6 +1,7 @@
 # shellcheck shell=sh
 # guest-stop.sh: removing a whole IPVS table on stop, lbd (exit_policy = "remove", SIGTERM) against
-# keepalived (its checker removing its virtual servers on SIGTERM), in the kernel-test guest.
+# keepalived (its checker removing its virtual servers on SIGTERM), in the kernel-test guest; and,
+# on the way, lbd's reload of a one-line change (one real server's weight) on that table.
 #
 # Parameters from /ktest/bench-params.sh (bench/daemon/CMakeLists.txt): SIZE=10000x10, ENFORCE=1.
 #
@@ -11,11 +12,13 @@
 # lbd: `lbd -f` programs the same table (no checks); SIGTERM; the time runs until the process has
 # exited, and the kernel must be empty at that moment (lbd exits only once its services are gone).
 #
+#   BENCH reload_one_change 10000x10 ops=1 reload=3.10s (lbd's own duration_ms ...) ...
 #   BENCH stop_remove 10000x10 lbd=1.20s keepalived=8.70s lbd/keepalived=0.14 ...
 # shellcheck disable=SC1091 # the guest helpers, tests/kernel/harness/guest-lib.sh
 . /usr/lib/ktest/lib.sh
 
 LBD=/usr/local/bin/lbd
+CALL=/usr/local/bin/control_call
 KA=/usr/local/bin/keepalived
 IPVSADM=/usr/sbin/ipvsadm
 W=/tmp/bench
@@ -26,7 +29,7 @@ ENFORCE=0
 S=${SIZE%x*}
 D=${SIZE#*x}
 
-for tool in "$LBD" "$KA" "$IPVSADM"; do
+for tool in "$LBD" "$CALL" "$KA" "$IPVSADM"; do
   [ -x "$tool" ] || kt_die "$tool is missing from the guest"
 done
 mkdir -p "$W" /run/keepalived /etc/keepalived /var/run || kt_die "work directories"
@@ -56,6 +59,8 @@ awk -v services="$S" -v dests="$D" -v format=keepalived -f "$KT_DIR/gen-table.aw
   kt_die "generating the keepalived table"
 awk -v services="$S" -v dests="$D" -v policy=remove -v socket=/run/lbd-bench.sock -f "$KT_DIR/gen-lbd.awk" \
   >$W/lbd.conf || kt_die "generating lbd.conf"
+awk -v services="$S" -v dests="$D" -v policy=remove -v socket=/run/lbd-bench.sock -v bump=1 \
+  -f "$KT_DIR/gen-lbd.awk" >$W/lbd-bump.conf || kt_die "generating lbd-bump.conf"
 
 # --- keepalived
 cold_ipvs
@@ -83,6 +88,21 @@ LBD_PID=$!
 kt_wait_for 900 table_full || kt_die "lbd: table incomplete ($(ipvs_lines) of $WANT lines): $(tail -n 3 $W/lbd.log)"
 PROG_T=$(elapsed "$_t0" "$(uptime_s)")
 kt_log "lbd programmed $SIZE in $PROG_T s"
+
+# A one-line change: `reload` on the control socket answers with the reload's report.
+cp $W/lbd-bump.conf $W/lbd.conf
+_t0=$(uptime_s)
+"$CALL" /run/lbd-bench.sock reload >$W/reload.json 2>&1 || kt_fail "reload: $(cat $W/reload.json)"
+RELOAD_T=$(elapsed "$_t0" "$(uptime_s)")
+RELOAD_OPS=$(sed -n 's/.*"ipvs_ops":\([0-9]*\).*/\1/p' $W/reload.json)
+RELOAD_MS=$(sed -n 's/.*"duration_ms":\([0-9.]*\).*/\1/p' $W/reload.json)
+kt_log "reload of a one-line change: $(cat $W/reload.json)"
+kt_expect_eq "IPVS write operations for a one-line reload of $SIZE" 1 "$RELOAD_OPS"
+LAST=$(awk -v s="$S" -v d="$D" 'function ip(b, n) {return "10." (b + int(n / 65536)) "." (int(n / 256) % 256) "." (n % 256)}
+  BEGIN {print ip(1, s - 1), ip(128, s * d - 1)}')
+kt_expect_eq "the changed weight in the kernel" 2 \
+  "$("$IPVSADM" -Ln -t "${LAST% *}:80" | awk -v r="${LAST#* }:8080" '$1 == "->" && $2 == r {print $4}')"
+bench "reload_one_change $SIZE ops=$RELOAD_OPS reload=${RELOAD_T}s lbd_duration_ms=$RELOAD_MS"
 _t0=$(uptime_s)
 kill -TERM "$LBD_PID"
 wait "$LBD_PID"

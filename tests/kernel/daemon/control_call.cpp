@@ -2,6 +2,7 @@
 // scripts (busybox has no JSON tool). Prints the result (or, with POINTER, the value at that JSON
 // pointer; strings without quotes) and exits 0; prints the daemon's refusal or the transport error
 // and exits 1.
+#include <chrono>
 #include <iostream>
 
 #include "ctl/control_client.hpp"
@@ -18,7 +19,8 @@ int main(int argc, char** argv) {
     std::cerr << "control_call: bad arguments: " << e.what() << "\n";
     return 2;
   }
-  auto reply = lbd::ctl::call(argv[1], argv[2], args);
+  // Generous: a reload of a large table in a TCG guest takes many seconds.
+  auto reply = lbd::ctl::call(argv[1], argv[2], args, std::chrono::minutes(10));
   if (!reply) {
     std::cout << "error: " << reply.error() << "\n";
     return 1;
