@@ -3,6 +3,8 @@
 #include "config/diff.hpp"
 
 #include <algorithm>
+#include <map>
+#include <type_traits>
 
 #include "config/to_json.hpp"
 
@@ -22,21 +24,21 @@ std::vector<std::string> changed_fields(const json& old_j, const json& next_j, s
   return out;
 }
 
-template <typename T, typename Key>
-const T* find_by(const std::vector<T>& list, const Key& key, auto key_of) {
-  auto it = std::find_if(list.begin(), list.end(), [&](const T& x) { return key_of(x) == key; });
-  return it == list.end() ? nullptr : &*it;
-}
-
-// Added/changed in `next` order, then removed in `old` order.
+// Added/changed in `next` order, then removed in `old` order. Lookups go through an index: a
+// reload of 10,000 services must not compare every name with every other (that took 20 s).
 template <typename T, typename KeyOf, typename Emit>
 void compare_lists(const std::vector<T>& old_list, const std::vector<T>& next_list, KeyOf key_of, Emit emit) {
+  using key = std::decay_t<decltype(key_of(old_list.front()))>;
+  std::map<key, const T*> old_index;
+  std::map<key, const T*> next_index;
+  for (const auto& o : old_list) old_index.emplace(key_of(o), &o);
+  for (const auto& n : next_list) next_index.emplace(key_of(n), &n);
   for (const auto& n : next_list) {
-    const T* o = find_by(old_list, key_of(n), key_of);
-    emit(o, &n);
+    const auto it = old_index.find(key_of(n));
+    emit(it == old_index.end() ? static_cast<const T*>(nullptr) : it->second, &n);
   }
   for (const auto& o : old_list) {
-    if (find_by(next_list, key_of(o), key_of) == nullptr) emit(&o, static_cast<const T*>(nullptr));
+    if (next_index.count(key_of(o)) == 0) emit(&o, static_cast<const T*>(nullptr));
   }
 }
 
@@ -47,6 +49,8 @@ void diff_real_servers(const virtual_server& o, const virtual_server& n, config_
       out.real_servers.push_back({change_kind::added, n.name, b->address, {}});
     } else if (b == nullptr) {
       out.real_servers.push_back({change_kind::removed, n.name, a->address, {}});
+    } else if (*a == *b) {
+      // Equal values have equal JSON forms; skipping them keeps a large reload cheap.
     } else if (auto f = changed_fields(to_json(*a), to_json(*b)); !f.empty()) {
       out.real_servers.push_back({change_kind::changed, n.name, b->address, std::move(f)});
     }
@@ -82,6 +86,7 @@ config_diff diff(const config& old_config, const config& new_config) {
                     out.virtual_servers.push_back({change_kind::removed, a->name, {}});
                     return;
                   }
+                  if (*a == *b) return;  // the common case of a reload; no JSON needed
                   if (auto f = changed_fields(to_json(*a), to_json(*b), "real_server"); !f.empty()) {
                     out.virtual_servers.push_back({change_kind::changed, b->name, std::move(f)});
                   }

@@ -123,6 +123,7 @@ enum class check_type { none, tcp, http, https, script, udp, dns };
 struct tcp_check_params {
   std::string send;    // empty: connect only
   std::string expect;  // empty: do not read
+  friend bool operator==(const tcp_check_params&, const tcp_check_params&) = default;
 };
 
 struct status_range {
@@ -137,6 +138,7 @@ struct tls_settings {
   std::string sni;      // empty: the host
   std::string client_cert;
   std::string client_key;
+  friend bool operator==(const tls_settings&, const tls_settings&) = default;
 };
 
 struct http_check_params {  // http and https
@@ -149,27 +151,32 @@ struct http_check_params {  // http and https
   std::string body_sha256;  // lowercase hex; empty: not compared
   std::uint32_t max_body_bytes = 65536;
   tls_settings tls;  // https only
+  friend bool operator==(const http_check_params&, const http_check_params&) = default;
 };
 
 struct dynamic_weight {
   std::uint32_t min = 0;
   std::uint32_t max = 0;
+  friend bool operator==(const dynamic_weight&, const dynamic_weight&) = default;
 };
 
 struct script_check_params {
   argv command;
   std::optional<dynamic_weight> weight;
+  friend bool operator==(const script_check_params&, const script_check_params&) = default;
 };
 
 struct udp_check_params {
   std::string send;
   std::string expect;  // empty: any reply
+  friend bool operator==(const udp_check_params&, const udp_check_params&) = default;
 };
 
 struct dns_check_params {
   std::string name;
   std::string query_type = "A";
   std::string expect_rcode = "NOERROR";
+  friend bool operator==(const dns_check_params&, const dns_check_params&) = default;
 };
 
 using check_params = std::variant<std::monostate, tcp_check_params, http_check_params, script_check_params,
@@ -187,6 +194,7 @@ struct check_spec {
   // network (all but none and script); on the service's default check it is optional.
   std::optional<endpoint> connect_to;
   check_params params;
+  friend bool operator==(const check_spec&, const check_spec&) = default;
 };
 
 // --------------------------------------------------------------------------------- virtual servers
@@ -210,12 +218,14 @@ struct tunnel_settings {
   tunnel_type type = tunnel_type::ipip;
   std::uint16_t port = 0;  // gue only
   tunnel_checksum checksum = tunnel_checksum::nocsum;
+  friend bool operator==(const tunnel_settings&, const tunnel_settings&) = default;
 };
 
 struct persistence_settings {
   duration timeout = std::chrono::seconds(300);
   unsigned netmask_length = 32;  // /32 (v4) or /128 (v6) = per client address
   std::string pe;                // persistence engine, "sip" or empty
+  friend bool operator==(const persistence_settings&, const persistence_settings&) = default;
 };
 
 struct quorum_settings {
@@ -223,11 +233,13 @@ struct quorum_settings {
   std::uint32_t hysteresis = 0;
   argv up;
   argv down;
+  friend bool operator==(const quorum_settings&, const quorum_settings&) = default;
 };
 
 struct real_server_notify {
   argv up;
   argv down;
+  friend bool operator==(const real_server_notify&, const real_server_notify&) = default;
 };
 
 struct real_server {
@@ -238,6 +250,7 @@ struct real_server {
   forwarding method = forwarding::nat;  // resolved: the service's unless overridden
   check_spec check;                     // resolved: service default merged with the override
   real_server_notify notify;
+  friend bool operator==(const real_server&, const real_server&) = default;
 };
 
 struct virtual_server {
@@ -257,6 +270,7 @@ struct virtual_server {
   check_spec check;  // the default for the real servers
   std::optional<std::string> vrrp;
   std::vector<real_server> real_servers;
+  friend bool operator==(const virtual_server&, const virtual_server&) = default;
 };
 
 // -------------------------------------------------------------------------------------- the whole
