@@ -173,6 +173,36 @@ class LbdFeatures(unittest.TestCase):
             d2.wait_state("BACKUP", 5, instance=inst)
         self.capture.check(self, {ADDR["d1"], ADDR["d2"]})
 
+    def test_reload_keeps_unchanged_instances_and_restarts_changed_ones(self):
+        d1 = Lbd(self.lab, "d1", vrrp_section(priority=150))
+        d2 = Lbd(self.lab, "d2", vrrp_section(priority=100))
+        d1.wait_state("MASTER", 10)
+        d2.wait_state("BACKUP", 10)
+
+        def reload(sections):
+            n = d1.log().count("configuration applied")
+            d1.reload(sections)
+            wait_for(lambda: d1.log().count("configuration applied") > n, 10, what="d1 to apply the new config")
+
+        # A new notify command and a second instance: web keeps running, db starts.
+        before = len(d1.transitions())
+        db = vrrp_section(name="db", vrid=52, priority=150, vips=("10.77.0.101/24",))
+        reload(vrrp_section(priority=150, extra='notify = { any = ["/bin/true"] }\n') + db)
+        d1.wait_state("MASTER", 10, instance="db")
+        self.assertEqual(len(d1.transitions()), before, "web went through no transition")
+        self.assertEqual(self.lab.vip_holders(), {"d1"})
+        self.assertIn("10.77.0.101", self.lab.addresses("d1"))
+
+        # db leaves the config: it stops (VIP removed); a lower priority restarts web, d2 takes over.
+        reload(vrrp_section(priority=90))
+        d1.wait_state("INIT", 5, instance="db")
+        self.assertNotIn("10.77.0.101", self.lab.addresses("d1"))
+        d2.wait_state("MASTER", 5)
+        d1.wait_state("BACKUP", 5)
+        self.assertEqual([t[1] for t in d1.transitions()][-3:], ["MASTER", "INIT", "BACKUP"])
+        self.lab.wait_vip_only_on("d2", 5)
+        self.capture.check(self, {ADDR["d1"], ADDR["d2"]})
+
 
 if __name__ == "__main__":
     unittest.main()
