@@ -5,9 +5,9 @@ import stat
 import time
 import unittest
 
-from netlab import Capture, wait_for
-from vrrplab import (ADDR, LL, VIP, VIP6, AdvertCapture, Lbd, VrrpLab, arp_replies_from, measure, timers,
-                     vrrp_section)
+from netlab import wait_for
+from vrrplab import (ADDR, LL, VIP, VIP6, AdvertCapture, DumpcapCapture, Lbd, VrrpLab, arp_replies_from, measure,
+                     timers, vrrp_section)
 
 SLACK = 1.5
 
@@ -93,7 +93,7 @@ class LbdFeatures(unittest.TestCase):
         self.assertIn("90", {r["vrrp.prio"] for r in rows if r["ip.src"] == ADDR["d1"]})
 
     def test_split_brain_heals_to_one_master_and_the_survivor_sends_garp(self):
-        arp = Capture(self.lab, "cl", "eth0", "arp")
+        arp = DumpcapCapture(self.lab, "cl", "eth0", "arp")
         section = vrrp_section(interval="1s", priority=150)
         d1 = Lbd(self.lab, "d1", section)
         d2 = Lbd(self.lab, "d2", vrrp_section(interval="1s", priority=100))
