@@ -36,6 +36,15 @@ class LbdPair(unittest.TestCase):
         self.lab.wait_vip_only_on("d1", 5)
         self.assertEqual(self.lab.client_neighbour(), self.lab.mac("d1"))
         self.assertNotIn("MASTER", [t[1] for t in d2.transitions()], "the lower priority never took over")
+        s1 = d1.vrrp_status()
+        self.assertEqual((s1["state"], s1["master"], s1["priority"], s1["effective_priority"], s1["vrid"]),
+                         ("MASTER", ADDR["d1"], 150, 150, 51))
+        self.assertEqual(s1["virtual_ips"], [VIP + "/24"])
+        self.assertEqual((s1["last_transition"]["from"], s1["last_transition"]["to"]), ("BACKUP", "MASTER"))
+        self.assertRegex(s1["last_transition"]["at"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+        s2 = d2.vrrp_status()
+        self.assertEqual((s2["state"], s2["master"], s2["fault_reason"], s2["sync_group"]),
+                         ("BACKUP", ADDR["d1"], "", None))
 
         down, _ = timers(3, 0.1, 100)
         start = time.monotonic()

@@ -61,6 +61,9 @@ class LbdFeatures(unittest.TestCase):
         self.lab.set_link("d1", "eth1p", False)  # eth1 loses its carrier
         d1.wait_state("FAULT", 5)
         self.assertIn("eth1", d1.transitions()[-1][2])
+        st = d1.vrrp_status()
+        self.assertEqual((st["state"], st["master"]), ("FAULT", ""))
+        self.assertIn("eth1", st["fault_reason"])
         d2.wait_state("MASTER", 1 + SLACK)  # d1 sent priority 0 as it left: Skew_Time
         self.lab.wait_vip_only_on("d2", 5)
         self.lab.set_link("d1", "eth1p", True)
@@ -83,6 +86,8 @@ class LbdFeatures(unittest.TestCase):
         d2.wait_state("MASTER", 0.4 + 0.5 + SLACK)
         d1.wait_state("BACKUP", 2)
         self.assertIn("higher priority", d1.transitions()[-1][2])
+        st = d1.vrrp_status()
+        self.assertEqual((st["priority"], st["effective_priority"], st["master"]), (150, 90, ADDR["d2"]))
         self.lab.wait_vip_only_on("d2", 5)
         open(flag, "w").close()
         d1.wait_state("MASTER", 0.4 + 0.5 + SLACK)
