@@ -24,7 +24,7 @@ struct module_facts {
 
 struct daemon_facts {
   bool reachable = false;
-  std::string error;                              // why it is not
+  std::string error;                              // why it is not, or why it refused to list its VRRP instances
   std::map<std::string, std::string> vrrp_state;  // instance -> "MASTER", "BACKUP", ...
 };
 

@@ -123,9 +123,12 @@ const chain* find_chain(const ruleset& rs, const chain& from, const std::string&
 }
 
 // Walks one chain; `doubt` is set once a rule that might have accepted the packet was passed.
-outcome walk(const ruleset& rs, const chain& c, const packet& p, bool doubt, int depth) {
+// `budget` bounds the rules looked at, so jumps between chains cannot explode.
+outcome walk(const ruleset& rs, const chain& c, const packet& p, bool doubt, int depth, std::size_t& budget) {
   if (depth > 16) return {verdict::next, {}, false};
   for (const auto& r : c.rules) {
+    if (budget == 0) return {verdict::next, {}, false};
+    --budget;
     truth t = rule_holds(r, p);
     if (t == truth::no) continue;
     if (t == truth::maybe) {
@@ -145,7 +148,7 @@ outcome walk(const ruleset& rs, const chain& c, const packet& p, bool doubt, int
           doubt = true;
           break;
         }
-        auto inner = walk(rs, *target, p, doubt, depth + 1);
+        auto inner = walk(rs, *target, p, doubt, depth + 1, budget);
         if (inner.final != verdict::next) return inner;
         doubt = doubt || !inner.certain;
         if (r.action == verdict::go_to) return {verdict::next, {}, !doubt};
@@ -176,7 +179,8 @@ std::optional<block> find_block(const ruleset& rules, const packet& p) {
   }
   std::stable_sort(base.begin(), base.end(), [](const chain* a, const chain* b) { return a->priority < b->priority; });
   for (const chain* c : base) {
-    auto o = walk(rules, *c, p, false, 0);
+    std::size_t budget = 100000;
+    auto o = walk(rules, *c, p, false, 0, budget);
     std::string where = fmt::format("{} table {} {} chain {}", c->source, c->family, c->table, c->name);
     if (o.final == verdict::drop || o.final == verdict::reject) return block{where, o.rule, o.certain};
     if (o.final == verdict::next && c->policy == verdict::drop) return block{where, "policy drop", o.certain};

@@ -81,6 +81,8 @@ daemon_facts ask_daemon(const std::string& socket) {
   daemon_facts d;
   auto reply = request(socket, "vrrp", nlohmann::json::object(), std::chrono::seconds(3));
   if (!reply) {
+    // A refusal still means a daemon answered.
+    d.reachable = reply.error().what == call_error::kind::refused;
     d.error = reply.error().message;
     return d;
   }

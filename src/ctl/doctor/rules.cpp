@@ -167,6 +167,12 @@ bool holds(const interface_facts& i, const prefix& p) {
 }
 
 void check_vips(const config::config& cfg, const facts& f, std::vector<finding>& out) {
+  if (f.daemon.reachable && !f.daemon.error.empty()) {
+    out.push_back({severity::warning, "daemon",
+                   fmt::format("lbd answers but did not list its VRRP instances: {}; VIPs not checked", f.daemon.error),
+                   "upgrade lbctl to the version of the running lbd"});
+    return;
+  }
   if (f.daemon.reachable) {
     out.push_back({severity::ok, "daemon", "lbd is running and answers on its control socket", ""});
   } else {

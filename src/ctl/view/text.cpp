@@ -99,7 +99,8 @@ std::optional<clock_point> parse_rfc3339(std::string_view s) {
   } else {
     return std::nullopt;
   }
-  if (pos != s.size() || month < 1 || month > 12) return std::nullopt;
+  // The clock counts nanoseconds in 64 bits: years 1678-2262 only.
+  if (pos != s.size() || month < 1 || month > 12 || year < 1900 || year > 2200) return std::nullopt;
   auto t = ::timegm(&tm);
   if (t == -1) return std::nullopt;
   return std::chrono::system_clock::from_time_t(t) - std::chrono::minutes(offset_minutes) +

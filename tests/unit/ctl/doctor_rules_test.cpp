@@ -202,6 +202,17 @@ TEST(Doctor, VipPresentWhileTheDaemonIsDown) {
   EXPECT_FALSE(any_error(diagnose(load(), f)));
 }
 
+TEST(Doctor, ADaemonThatRefusesTheQueryLeavesTheVipsUnchecked) {
+  auto f = healthy();
+  f.daemon = {true, "unknown command 'vrrp'", {}};
+  auto all = diagnose(load(), f);
+  EXPECT_FALSE(any_error(all)) << dump(all);
+  auto warnings = with(severity::warning, all);
+  ASSERT_EQ(warnings.size(), 1U);
+  EXPECT_EQ(warnings[0].what,
+            "lbd answers but did not list its VRRP instances: unknown command 'vrrp'; VIPs not checked");
+}
+
 TEST(Doctor, MissingInterface) {
   auto f = healthy();
   f.interfaces["eth0"].present = false;

@@ -134,6 +134,23 @@ TEST(NftModel, ADropAfterARuleThatMightAcceptIsUncertain) {
   EXPECT_FALSE(find_block(rs, vrrp_in("eth0")));
 }
 
+TEST(NftModel, ChainsJumpingInCirclesEndUncertain) {
+  ruleset rs;
+  chain c;
+  c.source = "nft";
+  c.family = "inet";
+  c.table = "t";
+  c.name = "loop";
+  c.base = hook::input;
+  c.policy = verdict::drop;
+  for (int i = 0; i < 20; ++i) c.rules.push_back({{}, verdict::jump, "loop", "jump loop"});
+  rs.chains.push_back(c);
+  auto b = find_block(rs, vrrp_in("eth0"));
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->rule, "policy drop");
+  EXPECT_FALSE(b->certain);
+}
+
 TEST(NftModel, RejectsWhatIsNotNftJson) {
   EXPECT_FALSE(parse_nft("not json", ""));
   EXPECT_FALSE(parse_nft(R"({"something": []})", ""));
