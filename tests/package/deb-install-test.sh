@@ -3,9 +3,9 @@
 # Builds lbd's Debian package from BUILD_DIR (cpack -G DEB) and proves that it installs on a clean
 # Debian 12 and works there, without installing anything on this machine:
 #   1. the package holds the binaries, unit, conffile, man pages and docs, and has computed Depends;
-#   2. a minimal bookworm root (mmdebstrap --variant=minbase, plus man-db for `man -w`) from this
-#      machine's configured Debian mirror, cached as a tarball in BUILD_DIR/package-cache so only the
-#      first run pays for it, is unpacked into a scratch directory;
+#   2. a minimal bookworm root (mmdebstrap --variant=apt: the Essential packages and apt, plus
+#      man-db for `man -w`) from this machine's configured Debian mirror, cached as a tarball in
+#      BUILD_DIR/package-cache so only the first run pays for it, is unpacked into a scratch directory;
 #   3. in a chroot, inside a private mount namespace (its /proc mount vanishes with it):
 #      apt-get install ./lbd_*.deb with the dependencies from the mirror, `lbd --check
 #      /etc/lbd/lbd.conf`, `lbctl --help`, `man -w` of each page, the service not enabled, then
@@ -75,8 +75,11 @@ for key in Acquire::Check-Valid-Until Acquire::Check-Date Acquire::http::Proxy A
   [[ -z $value ]] || echo "$key $value" >>"$aptconf"
 done
 include=man-db
-stamp=$(cat "${sources[@]}" "$aptconf" <(echo "minbase $include v1") | sha256sum | cut -c1-16)
-base=$cache/bookworm-minbase-$stamp.tar
+# man-db's database is not needed for `man -w`; rebuilding it on every package install is slow.
+# shellcheck disable=SC2016 # $1 is the root, expanded by mmdebstrap's hook shell
+no_mandb='echo "man-db man-db/auto-update boolean false" | chroot "$1" debconf-set-selections'
+stamp=$(cat "${sources[@]}" "$aptconf" <(echo "apt $include $no_mandb v2") | sha256sum | cut -c1-16)
+base=$cache/bookworm-$stamp.tar
 t=$(now)
 exec 9>"$cache/.lock"
 flock 9
@@ -84,11 +87,18 @@ if [[ -f $base ]]; then
   how=cached
 else
   how=built
-  rm -rf "$cache"/bookworm-minbase-*.tar "$cache"/*.partial
+  rm -rf "$cache"/bookworm-*.tar "$cache"/*.partial
   echo "building a minimal Debian 12 root (once per build tree) from ${sources[*]}"
-  mmdebstrap --quiet --format=tar --variant=minbase --include="$include" --aptopt="$aptconf" bookworm \
-    "$cache/base.tar.partial" "${sources[@]}" </dev/null >"$work/mmdebstrap.log" 2>&1 ||
-    { cat "$work/mmdebstrap.log"; die "mmdebstrap failed"; }
+  # dpkg's many small writes and fsyncs make this I/O-bound: on a loaded machine a tmpfs work
+  # directory takes it from minutes to about one. mmdebstrap removes its directory itself.
+  tmp=${TMPDIR:-/tmp}
+  if [[ $(stat -f -c %T /dev/shm 2>/dev/null) == tmpfs ]] &&
+    (($(df -k --output=avail /dev/shm | tail -1) > 1048576)); then
+    tmp=/dev/shm
+  fi
+  TMPDIR=$tmp mmdebstrap --quiet --format=tar --variant=apt --include="$include" --aptopt="$aptconf" \
+    --essential-hook="$no_mandb" bookworm "$cache/base.tar.partial" "${sources[@]}" \
+    </dev/null >"$work/mmdebstrap.log" 2>&1 || { cat "$work/mmdebstrap.log"; die "mmdebstrap failed"; }
   mv "$cache/base.tar.partial" "$base"
 fi
 flock -u 9
