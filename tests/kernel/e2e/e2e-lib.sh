@@ -173,6 +173,7 @@ write_config() {
 [global]
 node_name = "$_dir"
 control_socket = "$W/$_dir.sock"
+log_level = "notice"
 reconcile_interval = "5s"
 exit_policy = "keep"
 
@@ -238,13 +239,24 @@ status() { # DIRECTOR...: `lbctl status` of each running director
 running_directors() {
   for _d in director-a director-b; do alive "lbd-$_d" && echo "$_d"; done
 }
+# new_log_lines DIRECTOR: what its lbd logged since the last call (log_level notice: transitions).
+new_log_lines() {
+  _f=$W/lbd-$1.log _seen=$W/lbd-$1.seen
+  [ -f "$_f" ] || return 0
+  _from=$(($(cat "$_seen" 2>/dev/null || echo 0) + 1))
+  wc -l <"$_f" >"$_seen"
+  tail -n +"$_from" "$_f" | sed "s/^/   $1: /"
+}
 show_status() {
+  for _d in director-a director-b; do new_log_lines "$_d"; done
   # shellcheck disable=SC2046
   status $(running_directors)
 }
 
 holds_vip() { ip -n "$1" -4 addr show dev eth0 2>/dev/null | grep -q "inet $VIP/"; }
 lacks_vip() { ! holds_vip "$1"; }
+# logged DIRECTOR TEXT: its lbd logged TEXT about VRRP instance "front".
+logged() { grep -qE "vrrp\[front/51\].*$2" "$W/lbd-$1.log"; }
 # State changes an lbd logged (the VRRP core logs each once: "vrrp[front/51] BACKUP -> MASTER (...)").
 transitions() { grep -cE 'vrrp\[front/51\].* (INIT|BACKUP|MASTER|FAULT) -> ' "$W/lbd-$1.log"; }
 
