@@ -71,17 +71,62 @@ wait_fast() {
 spawn() {
   _name=$1 _ns=$2
   shift 2
-  ip netns exec "$_ns" "$@" >"$W/$_name.log" 2>&1 &
+  # iproute2 itself, not the ip() function: a function in the background runs in a forked shell,
+  # and $! would be that shell's PID, not the program's (ip netns exec execs the program).
+  /usr/sbin/ip netns exec "$_ns" "$@" >"$W/$_name.log" 2>&1 &
   echo $! >"$W/pids/$_name"
 }
+# spawn_stamped NAME NS COMMAND...: the same for a daemon whose log lines get the guest uptime in
+# front (lbd's own lines carry no time): its output goes through stamp into $W/NAME.log. The PID is
+# the program's own (a shell writes its PID, then execs the program), written before it starts.
+spawn_stamped() {
+  _name=$1 _ns=$2
+  shift 2
+  rm -f "$W/pids/$_name"
+  # shellcheck disable=SC2016 # $$ and $@ belong to the inner shell
+  /usr/sbin/ip netns exec "$_ns" /bin/sh -c 'echo $$ >"$0"; exec "$@"' "$W/pids/$_name" "$@" 2>&1 |
+    stamp >"$W/$_name.log" &
+  kt_wait_for 5 test -s "$W/pids/$_name" || kt_die "$_name did not start"
+}
+# stamp: each line of stdin with the guest uptime (s, two decimals) in front. Builtins only: no fork
+# per line.
+stamp() {
+  while IFS= read -r _line; do
+    read -r _up _ </proc/uptime
+    echo "$_up $_line"
+  done
+}
+# log_time_cs NAME SINCE_CS REGEX: the time (cs) of the first line of $W/NAME.log stamped at or after
+# SINCE_CS that matches REGEX; nothing if there is none.
+log_time_cs() {
+  awk -v since="$2" -v re="$3" '$1 * 100 >= since && $0 ~ re { printf "%d", $1 * 100 + 0.5; exit }' "$W/$1.log"
+}
+# since_cs T0 DIRECTOR...: centiseconds from T0 to the first matching line (regex in $LOGGED) of
+# the slowest director's lbd log; nothing if one of them has no such line.
+since_cs() {
+  _t0=$1 _worst=''
+  shift
+  for _d in "$@"; do
+    _t=$(log_time_cs "lbd-$_d" "$_t0" "$LOGGED")
+    [ -n "$_t" ] || return 0
+    [ -n "$_worst" ] && [ "$_worst" -ge "$_t" ] || _worst=$_t
+  done
+  echo $((_worst - _t0))
+}
 pid_of() { cat "$W/pids/$1" 2>/dev/null; }
-alive() { _p=$(pid_of "$1") && [ -n "$_p" ] && kill -0 "$_p" 2>/dev/null; }
-# stop NAME [SIGNAL]: signals the process and reaps it.
+alive() { _p=$(pid_of "$1") && [ -n "$_p" ] && ! not_running "$_p"; }
+# stop NAME [SIGNAL]: signals the process and waits until it is gone.
 stop() {
   _p=$(pid_of "$1") || return 0
   kill "-${2:-TERM}" "$_p" 2>/dev/null
-  wait "$_p" 2>/dev/null
+  kt_wait_for 10 not_running "$_p" || kt_fail "$1 (PID $_p) still runs 10 s after SIG${2:-TERM}"
   rm -f "$W/pids/$1"
+}
+# not_running PID: the process is gone or a zombie waiting to be reaped.
+not_running() {
+  ! kill -0 "$1" 2>/dev/null && return 0
+  _state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+  [ "$_state" = Z ] || [ -z "$_state" ]
 }
 
 NAMESPACES=''
@@ -101,7 +146,6 @@ cleanup() {
   ip link del br-front 2>/dev/null
   ip link del br-back 2>/dev/null
 }
-not_running() { ! kill -0 "$1" 2>/dev/null; }
 trap cleanup EXIT
 
 # --- topology -------------------------------------------------------------------------------------
@@ -222,7 +266,7 @@ rs_ip() { echo "$BACK_NET.2${1#rs}"; }
 
 start_director() { # DIRECTOR
   $LBD --check "$W/$1.conf" >"$W/$1.check" 2>&1 || kt_die "lbd --check $1.conf: $(cat "$W/$1.check")"
-  spawn "lbd-$1" "$1" $LBD -f "$W/$1.conf"
+  spawn_stamped "lbd-$1" "$1" $LBD -f "$W/$1.conf"
 }
 
 lbctl_of() { # DIRECTOR ARGS...
@@ -245,7 +289,7 @@ new_log_lines() {
   [ -f "$_f" ] || return 0
   _from=$(($(cat "$_seen" 2>/dev/null || echo 0) + 1))
   wc -l <"$_f" >"$_seen"
-  tail -n +"$_from" "$_f" | sed "s/^/   $1: /"
+  tail -n +"$_from" "$_f" | sed "s/^\([0-9.]*\) /   \1 $1 /"
 }
 show_status() {
   for _d in director-a director-b; do new_log_lines "$_d"; done
