@@ -277,7 +277,8 @@ lbctl_of() { # DIRECTOR ARGS...
 status() { # DIRECTOR...: `lbctl status` of each running director
   for _d in "$@"; do
     echo "-- lbctl status on $_d"
-    lbctl_of "$_d" status 2>&1 | sed 's/^/   /'
+    lbctl_of "$_d" status >"$W/status.out" 2>&1 || kt_fail "lbctl status on $_d (exit $?)"
+    sed 's/^/   /' "$W/status.out"
   done
 }
 running_directors() {
@@ -297,6 +298,11 @@ show_status() {
   status $(running_directors)
 }
 
+# masters DIRECTOR: how many of its VRRP instances are MASTER, as `lbctl vrrp --json` reports.
+masters() { lbctl_of "$1" vrrp --json 2>/dev/null | grep -c '"state": *"MASTER"'; }
+masters_are() { [ "$(masters "$1")" = "$2" ]; }
+INSTANCES=1
+[ "$E2E_MODE" = dr ] || INSTANCES=2
 holds_vip() { ip -n "$1" -4 addr show dev eth0 2>/dev/null | grep -q "inet $VIP/"; }
 lacks_vip() { ! holds_vip "$1"; }
 # logged DIRECTOR TEXT: its lbd logged TEXT about VRRP instance "front".
@@ -335,6 +341,23 @@ expect_rotation() {
   done
   [ "$(echo "$_got" | tr ' ' '\n' | uniq | wc -l)" = "$_n" ] || _ok=0
   if [ $_ok = 1 ]; then kt_pass "$_what: requests rotate over $*"; else kt_fail "$_what: expected $* in turn, got: $_got"; fi
+}
+# expect_served DESCRIPTION SERVER...: in 2 rounds of requests every server answers, and no other.
+# (Right after the real servers changed, where round robin resumes depends on the kernel's list.)
+expect_served() {
+  _what=$1
+  shift
+  _n=$(($# * 2))
+  _got=$(fetches $_n)
+  say "$_n requests through $URL answered by: $_got"
+  _ok=1
+  for _s in "$@"; do
+    echo "$_got" | tr ' ' '\n' | grep -qx "$_s" || _ok=0
+  done
+  for _s in $_got; do
+    case " $* " in *" $_s "*) ;; *) _ok=0 ;; esac
+  done
+  if [ $_ok = 1 ]; then kt_pass "$_what: $* all serve"; else kt_fail "$_what: expected answers from each of $*, got: $_got"; fi
 }
 
 # --- the client that keeps sending requests during the failover ----------------------------------

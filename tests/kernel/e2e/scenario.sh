@@ -16,7 +16,10 @@ wait_fast 15 holds_vip director-a || kt_die "director-a never took the VIP: $(ca
 start_director director-b
 kt_wait_for 15 in_ipvs_everywhere rs1 && kt_wait_for 15 in_ipvs_everywhere rs2 ||
   kt_die "the real servers never reached IPVS on both directors"
-kt_check "director-b (BACKUP) does not hold the VIP" lacks_vip director-b
+# (On a starved host a late advert can make director-b MASTER for a moment; it yields at once.)
+kt_check "director-b (BACKUP) does not hold the VIP" kt_wait_for 5 lacks_vip director-b
+kt_expect_eq "MASTER instances on director-a, says lbctl vrrp" $INSTANCES "$(masters director-a)"
+kt_expect_eq "MASTER instances on director-b, says lbctl vrrp" 0 "$(masters director-b)"
 # The log is how the reload step tells "no transition": make sure transitions show up in it.
 kt_check "director-a logged its way to MASTER" kt_wait_for 5 logged director-a ' -> MASTER'
 say "both directors programmed IPVS; director-a holds $VIP"
@@ -52,7 +55,7 @@ READD_CS=$(since_cs "$t0" director-a director-b)
 kt_check "both directors logged the re-addition" [ -n "$READD_CS" ]
 say "re-added ${READD_CS:+$(secs "$READD_CS") s after the restart}"
 show_status
-expect_rotation "rs2 back" RS1 RS2
+expect_served "rs2 back" RS1 RS2
 
 # --------------------------------------------------------------------------------------------------
 heading "director-a crashes while the client keeps sending requests: director-b takes over"
@@ -70,6 +73,7 @@ kt_check "director-b holds the VIP" wait_fast 20 holds_vip director-b
 LOGGED=' BACKUP -> MASTER'
 kt_check "director-b logged BACKUP -> MASTER" kt_wait_for 5 logged director-b "$LOGGED"
 TAKEOVER_CS=$(since_cs "$t0" director-b)
+kt_check "lbctl vrrp on director-b: every instance MASTER" kt_wait_for 5 masters_are director-b $INSTANCES
 say "director-b MASTER ${TAKEOVER_CS:+$(secs "$TAKEOVER_CS") s after the crash}"
 target=$(($(requests_ok) + 20))
 kt_wait_for 30 requests_ok_at_least $target || kt_fail "requests do not flow through director-b"
@@ -82,8 +86,9 @@ DURING=$((TOTAL - before))
 # The longest request, from the start and end uptimes of each line.
 LONGEST_CS=$(awk '{ d = ($2 - $1) * 100; if (d > m) m = d } END { printf "%d", m }' $W/requests.log)
 say "client: $TOTAL requests, $FAILED failed ($DURING sent from the crash on), longest took $(secs "$LONGEST_CS") s"
-say "requests that failed or took more than 0.3 s (crash at $(secs "$t0") s):"
-awk '$3 == "FAILED" || $2 - $1 > 0.3 { printf "     sent at %8.2f s: %-6s after %.2f s\n", $1, $3, $2 - $1 }' $W/requests.log
+say "requests sent from 1 s before to 5 s after the crash ($(secs "$t0") s) that failed or took more than 0.3 s:"
+awk -v t="$(secs "$t0")" '$1 >= t - 1 && $1 <= t + 5 && ($3 == "FAILED" || $2 - $1 > 0.3) {
+  printf "     sent at %8.2f s: %-6s after %.2f s\n", $1, $3, $2 - $1 }' $W/requests.log
 if [ "$FAILED" -le 2 ]; then
   kt_pass "$FAILED request(s) failed during the failover (at most 2: one request is in flight at a time)"
 else
@@ -99,29 +104,32 @@ write_config director-b 100 rs1 rs2 rs3
 $LBD --check $W/director-b.conf >$W/director-b.check 2>&1 || kt_fail "lbd --check of the new config"
 trans_before=$(transitions director-b)
 t0=$(kt_now_cs)
-kill -HUP "$(pid_of lbd-director-b)"
-say "added rs3 to director-b's lbd.conf, sent SIGHUP (what systemctl reload does) at $(secs "$t0") s"
+say "rs3 added to director-b's lbd.conf; lbctl reload (the same as SIGHUP / systemctl reload) at $(secs "$t0") s:"
+lbctl_of director-b reload >$W/reload.out 2>&1 || kt_fail "lbctl reload (exit $?)"
+sed 's/^/   /' $W/reload.out
 kt_check "rs3 in director-b's IPVS" wait_fast 20 in_ipvs director-b rs3
 LOGGED="add destination $(rs_ip rs3):80 "
 RELOAD_CS=$(since_cs "$t0" director-b)
 kt_check "director-b logged the addition" [ -n "$RELOAD_CS" ]
 say "rs3 serving ${RELOAD_CS:+$(secs "$RELOAD_CS") s after the reload (added, checked $CHECK_RISE times)}"
 kt_check "director-b still holds the VIP" holds_vip director-b
-kt_expect_eq "VRRP transitions on director-b during the reload" "$trans_before" "$(transitions director-b)"
+RELOAD_TRANSITIONS=$(($(transitions director-b) - trans_before))
+kt_expect_eq "VRRP transitions on director-b during the reload" 0 "$RELOAD_TRANSITIONS"
 show_status
-expect_rotation "after the reload" RS1 RS2 RS3
+expect_served "after the reload" RS1 RS2 RS3
 
 # --------------------------------------------------------------------------------------------------
 echo
 echo "=============================================================================================="
 echo "== Summary ($E2E_MODE)"
 echo "=============================================================================================="
-printf '   %-44s %s\n' "real server failure -> removed (both directors)" "${DETECT_CS:+$(secs "$DETECT_CS") s}"
-printf '   %-44s %s\n' "real server back -> re-added (both directors)" "${READD_CS:+$(secs "$READD_CS") s}"
-printf '   %-44s %s\n' "master crash -> VIP on the backup" "${TAKEOVER_CS:+$(secs "$TAKEOVER_CS") s}"
-printf '   %-44s %s\n' "requests failed during the failover" "$FAILED of $TOTAL (longest request $(secs "$LONGEST_CS") s)"
-printf '   %-44s %s\n' "reload -> new real server serving" "${RELOAD_CS:+$(secs "$RELOAD_CS") s}, no VRRP transition"
-printf '   %-44s %s\n' "whole story" "$(secs $(($(kt_now_cs) - T_START))) s (guest time)"
+printf '   %-48s %s\n' "real server failure -> removed (both directors)" "${DETECT_CS:+$(secs "$DETECT_CS") s}"
+printf '   %-48s %s\n' "real server back -> re-added (both directors)" "${READD_CS:+$(secs "$READD_CS") s}"
+printf '   %-48s %s\n' "master crash -> backup MASTER" "${TAKEOVER_CS:+$(secs "$TAKEOVER_CS") s}"
+printf '   %-48s %s\n' "requests failed during the failover" "$FAILED of $TOTAL (longest request $(secs "$LONGEST_CS") s)"
+printf '   %-48s %s\n' "reload -> new real server serving" "${RELOAD_CS:+$(secs "$RELOAD_CS") s}, $RELOAD_TRANSITIONS VRRP transition(s)"
+printf '   %-48s %s\n' "whole story" "$(secs $(($(kt_now_cs) - T_START))) s (guest time)"
 echo "KTEST-FIGURES mode=$E2E_MODE failover_failed=$FAILED/$TOTAL takeover=$(secs "${TAKEOVER_CS:-0}")s" \
-  "longest_request=$(secs "$LONGEST_CS")s removal=$(secs "${DETECT_CS:-0}")s readd=$(secs "${READD_CS:-0}")s"
+  "longest_request=$(secs "$LONGEST_CS")s removal=$(secs "${DETECT_CS:-0}")s readd=$(secs "${READD_CS:-0}")s" \
+  "reload=$(secs "${RELOAD_CS:-0}")s"
 kt_finish
