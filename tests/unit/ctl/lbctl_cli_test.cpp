@@ -61,7 +61,8 @@ class lbctl_cli : public ::testing::Test {
                                                   : nlohmann::json::array({"/etc/lbd/lbd.conf:3:1: error: bad"})},
                             {"ipvs_ops", 1},
                             {"ipvs_errors", 0},
-                            {"summary", "1 real server added"}};
+                            {"summary", reload_ok_ ? "1 real server added"
+                                                   : "refused: 1 error(s); the running configuration is unchanged"}};
     });
     for (const char* name : {"drain", "enable", "weight"}) {
       server_->add(name, [this, name = std::string(name)](const nlohmann::json& args) {

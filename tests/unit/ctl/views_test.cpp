@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/time_format.hpp"
 #include "ctl/view/views.hpp"
 
 namespace lbd::ctl::view {
@@ -29,6 +30,11 @@ TEST(ViewText, ParsesRfc3339) {
   EXPECT_FALSE(parse_rfc3339("2026-13-21T10:00:00Z"));
   EXPECT_FALSE(parse_rfc3339("yesterday"));
   EXPECT_FALSE(parse_rfc3339(""));
+}
+
+TEST(ViewText, ReadsWhatTheDaemonWrites) {
+  auto t = std::chrono::system_clock::time_point(std::chrono::milliseconds(1795253105123));
+  EXPECT_EQ(parse_rfc3339(rfc3339(t)), t);
 }
 
 TEST(ViewText, AgoReadsAtAGlance) {
@@ -120,7 +126,8 @@ TEST(Views, RefusedReloadShowsItsErrors) {
   auto report = nlohmann::json::parse(R"({"ok": false, "at": "2026-11-21T09:58:00Z", "trigger": "lbctl",
     "file": "/etc/lbd/lbd.conf", "errors": ["/etc/lbd/lbd.conf:12:12: error: vrrp[web].priority: 300 is out of range 1-255",
     "/etc/lbd/lbd.conf:30:1: error: virtual_server[http]: no real servers"], "warnings": 1, "duration_ms": 3,
-    "ipvs_ops": 0, "ipvs_errors": 0, "vrrp_restarted": [], "summary": ""})");
+    "ipvs_ops": 0, "ipvs_errors": 0, "vrrp_restarted": [],
+    "summary": "refused: 2 error(s); the running configuration is unchanged"})");
   EXPECT_EQ(reload_line(report, now),
             "last reload: REFUSED 2m ago (lbctl, /etc/lbd/lbd.conf), the previous config keeps running:\n"
             "  /etc/lbd/lbd.conf:12:12: error: vrrp[web].priority: 300 is out of range 1-255\n"
@@ -132,13 +139,28 @@ TEST(Views, RefusedReloadShowsItsErrors) {
   EXPECT_EQ(reload_line(nlohmann::json(), now), "last reload: none since lbd started\n");
 }
 
+TEST(Views, PartlyAppliedReload) {
+  auto report = nlohmann::json::parse(R"js({"ok": false, "at": "2026-11-21T09:59:00Z", "trigger": "SIGHUP",
+    "file": "/etc/lbd/lbd.conf", "errors": ["IPVS: the kernel has no IPVS (modprobe ip_vs)"], "warnings": 0,
+    "duration_ms": 1.04, "ipvs_ops": 0, "ipvs_errors": 0, "vrrp_restarted": [], "summary": "no change"})js");
+  EXPECT_EQ(reload_line(report, now),
+            "last reload: PARTIAL 1m ago (SIGHUP, /etc/lbd/lbd.conf), running the new config with problems: no "
+            "change; 0 IPVS ops, 0 errors; 1.04 ms\n"
+            "  IPVS: the kernel has no IPVS (modprobe ip_vs)\n");
+  EXPECT_EQ(reload(report, now),
+            "reloaded with problems (SIGHUP, /etc/lbd/lbd.conf), the new config is running: no change; 0 IPVS ops, 0 "
+            "errors; 1.04 ms\n"
+            "  IPVS: the kernel has no IPVS (modprobe ip_vs)\n");
+}
+
 TEST(Views, AcceptedReload) {
   auto report = nlohmann::json::parse(R"({"ok": true, "at": "2026-11-21T10:00:00Z", "trigger": "lbctl",
     "file": "/etc/lbd/lbd.conf", "errors": [], "warnings": 2, "duration_ms": 40, "ipvs_ops": 3, "ipvs_errors": 1,
     "vrrp_restarted": ["web", "db"], "summary": "vrrp web changed, 1 real server added"})");
+  report["duration_ms"] = 0.4213;
   EXPECT_EQ(reload(report, now),
             "reloaded (lbctl, /etc/lbd/lbd.conf): vrrp web changed, 1 real server added; 3 IPVS ops, 1 error; VRRP "
-            "restarted: web, db; 2 warnings; 40 ms\n");
+            "restarted: web, db; 2 warnings; 0.421 ms\n");
 }
 
 TEST(Views, OverrideResult) {
@@ -151,6 +173,19 @@ TEST(Views, OverrideResult) {
     {"address": "10.0.1.13:8080", "health": "up", "configured_weight": 3, "weight": 3, "override": null}]}])");
   EXPECT_EQ(override_result(as_services, "enabled"), "enabled 10.0.1.13:8080 in http: weight 3, up\n");
   EXPECT_EQ(override_result(nlohmann::json::array(), "enabled"), "enabled: no real server affected\n");
+}
+
+TEST(Views, AServerLbdKeepsOutOfTheKernelHasNoWeight) {
+  auto one =
+      nlohmann::json::parse(R"([{"name": "smtp", "service": "fwmark 5 ipv6", "scheduler": "rr", "forwarding": "tun",
+    "real_servers": [{"address": "[2001:db8::7]:25", "health": "down", "reason": "timeout after 1s", "weight": null,
+    "kernel_weight": null, "override": null, "draining": false, "active_conns": 0, "inactive_conns": 0}]}])");
+  EXPECT_EQ(services(one),
+            "Prot LocalAddress:Port Scheduler (name, VRRP instance)\n"
+            "  -> RemoteAddress:Port  Forward  Weight  Health  ActiveConn  InActConn  Notes\n"
+            "FWM  5 ipv6 rr (smtp)\n"
+            "  -> [2001:db8::7]:25    Tunnel   -       down    0           0          not in kernel, down: timeout "
+            "after 1s\n");
 }
 
 // clang-format on
