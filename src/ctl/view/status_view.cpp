@@ -145,10 +145,10 @@ std::string override_result(const nlohmann::json& affected, std::string_view act
   std::string out;
   for (const auto& [service, rs] : servers) {
     auto weight = text(*rs, "weight");
-    std::vector<std::string> parts{"weight " + (weight.empty() ? std::string("- (kept out of the kernel)") : weight)};
-    if (auto configured = text(*rs, "configured_weight"); !configured.empty() && configured != text(*rs, "weight")) {
-      parts.back() += " (configured " + configured + ")";
-    }
+    auto configured = text(*rs, "configured_weight");
+    std::string first = weight.empty() ? std::string("not in the kernel") : "weight " + weight;
+    if (!configured.empty() && configured != weight) first += " (configured weight " + configured + ")";
+    std::vector<std::string> parts{first};
     if (auto h = text(*rs, "health"); !h.empty()) parts.push_back(h);
     if (flag(*rs, "draining")) {
       parts.push_back(fmt::format("draining, {} active connections", integer(*rs, "active_conns").value_or(0)));

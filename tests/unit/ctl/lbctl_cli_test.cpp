@@ -134,12 +134,12 @@ TEST_F(lbctl_cli, SocketOptionAfterTheCommand) {
 TEST_F(lbctl_cli, OverridesCarryTheirArguments) {
   auto r = lbctl(s() + "drain 10.0.1.13:8080 --service http");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.out, "drained 10.0.1.13:8080 in http: weight 0 (configured 3), up\n");
+  EXPECT_EQ(r.out, "drained 10.0.1.13:8080 in http: weight 0 (configured weight 3), up\n");
   EXPECT_EQ(last_args_, (nlohmann::json{{"server", "10.0.1.13:8080"}, {"service", "http"}}));
 
   r = lbctl(s() + "weight 10.0.1.13:8080 7");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.out, "weight set 10.0.1.13:8080 in http: weight 7 (configured 3), up\n");
+  EXPECT_EQ(r.out, "weight set 10.0.1.13:8080 in http: weight 7 (configured weight 3), up\n");
   EXPECT_EQ(last_args_, (nlohmann::json{{"server", "10.0.1.13:8080"}, {"weight", 7}}));
 
   r = lbctl(s() + "enable 10.0.1.13:8080 --json");
