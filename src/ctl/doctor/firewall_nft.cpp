@@ -130,7 +130,9 @@ rule read_rule(const json& r, const named_sets& sets) {
   rule out;
   for (const auto& stmt : r.value("expr", json::array())) {
     if (!stmt.is_object() || stmt.empty()) continue;
-    const auto& [name, body] = *stmt.items().begin();
+    auto first = stmt.begin();  // a statement is an object with one member: {"drop": null}
+    const std::string& name = first.key();
+    const json& body = first.value();
     if (name == "match") {
       for (auto& c : match_conditions(body, sets)) out.conditions.push_back(std::move(c));
     } else if (name == "accept" || name == "drop" || name == "reject" || name == "return" || name == "continue") {

@@ -79,7 +79,8 @@ std::string services(const nlohmann::json& services) {
     service_lines.emplace_back(row, service_line(s));
     auto forward = forward_name(text(s, "forwarding"));
     for (const auto& rs : array(s, "real_servers")) {
-      rows.add({"  -> " + text(rs, "address"), forward, text(rs, "weight"), text(rs, "health"),
+      auto weight = text(rs, "weight");  // null: lbd does not want it in the kernel now
+      rows.add({"  -> " + text(rs, "address"), forward, weight.empty() ? "-" : weight, text(rs, "health"),
                 text(rs, "active_conns"), text(rs, "inactive_conns"), notes(rs)});
       ++row;
     }

@@ -5,6 +5,8 @@
 namespace lbd::ctl::view {
 namespace {
 
+enum class reload_outcome { ok, partial, refused };
+
 std::string plural(std::int64_t n, std::string_view one, std::string_view many) {
   return fmt::format("{} {}", n, n == 1 ? one : many);
 }
@@ -35,8 +37,21 @@ std::string effects(const nlohmann::json& r) {
     parts.push_back("VRRP restarted: " + joined_strings(restarted));
   }
   if (auto w = integer(r, "warnings").value_or(0); w > 0) parts.push_back(plural(w, "warning", "warnings"));
-  if (auto ms = integer(r, "duration_ms"); ms) parts.push_back(fmt::format("{} ms", *ms));
+  if (r.is_object() && r.contains("duration_ms") && r["duration_ms"].is_number()) {
+    auto ms = r["duration_ms"].get<double>();
+    parts.push_back(ms >= 100 ? fmt::format("{:.0f} ms", ms) : fmt::format("{:.3g} ms", ms));
+  }
   return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+// lbd reports "ok": false both for a file it refused (the old config keeps running) and for a new
+// config applied with problems (IPVS or an instance failed); the summary of a refusal says so.
+reload_outcome outcome_of(const nlohmann::json& r) {
+  if (flag(r, "ok")) return reload_outcome::ok;
+  auto result = text(r, "result");
+  if (result == "partial") return reload_outcome::partial;
+  if (result == "refused" || text(r, "summary").rfind("refused", 0) == 0) return reload_outcome::refused;
+  return result.empty() && !text(r, "summary").empty() ? reload_outcome::partial : reload_outcome::refused;
 }
 
 std::string error_lines(const nlohmann::json& r) {
@@ -70,13 +85,25 @@ std::string reload_line(const nlohmann::json& report, clock_point now) {
   if (!report.is_object()) return "last reload: none since lbd started\n";
   auto when = ago_of(report, "at", now);
   if (!when.empty()) when = " " + when;
-  if (flag(report, "ok")) return fmt::format("last reload: ok{}{}: {}\n", when, origin(report), effects(report));
+  switch (outcome_of(report)) {
+    case reload_outcome::ok: return fmt::format("last reload: ok{}{}: {}\n", when, origin(report), effects(report));
+    case reload_outcome::partial:
+      return fmt::format("last reload: PARTIAL{}{}, running the new config with problems: {}\n{}", when, origin(report),
+                         effects(report), error_lines(report));
+    case reload_outcome::refused: break;
+  }
   return fmt::format("last reload: REFUSED{}{}, the previous config keeps running:\n{}", when, origin(report),
                      error_lines(report));
 }
 
 std::string reload(const nlohmann::json& report, clock_point /*now*/) {
-  if (flag(report, "ok")) return fmt::format("reloaded{}: {}\n", origin(report), effects(report));
+  switch (outcome_of(report)) {
+    case reload_outcome::ok: return fmt::format("reloaded{}: {}\n", origin(report), effects(report));
+    case reload_outcome::partial:
+      return fmt::format("reloaded with problems{}, the new config is running: {}\n{}", origin(report), effects(report),
+                         error_lines(report));
+    case reload_outcome::refused: break;
+  }
   return fmt::format("reload refused{}, the running config is unchanged:\n{}", origin(report), error_lines(report));
 }
 
@@ -117,10 +144,11 @@ std::string override_result(const nlohmann::json& affected, std::string_view act
   if (servers.empty()) return fmt::format("{}: no real server affected\n", action);
   std::string out;
   for (const auto& [service, rs] : servers) {
-    std::vector<std::string> parts{"weight " + text(*rs, "weight")};
-    if (auto configured = text(*rs, "configured_weight"); !configured.empty() && configured != text(*rs, "weight")) {
-      parts.back() += " (configured " + configured + ")";
-    }
+    auto weight = text(*rs, "weight");
+    auto configured = text(*rs, "configured_weight");
+    std::string first = weight.empty() ? std::string("not in the kernel") : "weight " + weight;
+    if (!configured.empty() && configured != weight) first += " (configured weight " + configured + ")";
+    std::vector<std::string> parts{first};
     if (auto h = text(*rs, "health"); !h.empty()) parts.push_back(h);
     if (flag(*rs, "draining")) {
       parts.push_back(fmt::format("draining, {} active connections", integer(*rs, "active_conns").value_or(0)));

@@ -19,9 +19,9 @@ std::string services(const nlohmann::json& services);
 // One row per running health check.
 std::string checks(const nlohmann::json& checks, clock_point now);
 // "last reload: ok 5m ago (SIGHUP, /etc/lbd/lbd.conf): 1 IPVS op, ..." with the errors of a refused
-// one below; `report` may be null (no reload since start).
+// or partly applied one below; `report` may be null (no reload since start).
 std::string reload_line(const nlohmann::json& report, clock_point now);
-// `lbctl reload`: what the reload did, or why it was refused.
+// `lbctl reload`: what the reload did, what went wrong applying it, or why it was refused.
 std::string reload(const nlohmann::json& report, clock_point now);
 // `lbctl status`: header, VRRP table, services table, last reload.
 std::string status(const nlohmann::json& status, clock_point now);

@@ -37,82 +37,82 @@ packet check_syn(const char* address, std::uint16_t port) {
   return p;
 }
 
-class Nft : public ::testing::Test {
+class nft_listing : public ::testing::Test {
  protected:
   void SetUp() override {
     auto parsed = parse_nft(read("nft-ruleset.json"), read("nft-ruleset.txt"));
     ASSERT_TRUE(parsed.has_value()) << parsed.error();
-    rules = *parsed;
+    rules_ = *parsed;
   }
-  ruleset rules;
+  ruleset rules_;
 };
 
-TEST_F(Nft, ReadsChainsHooksPoliciesAndRuleTexts) {
-  ASSERT_EQ(rules.chains.size(), 4U);
-  EXPECT_EQ(rules.chains[0].name, "input");
-  EXPECT_EQ(rules.chains[0].base, hook::input);
-  EXPECT_EQ(rules.chains[0].policy, verdict::drop);
-  EXPECT_EQ(rules.chains[1].name, "allow_vrrp");
-  EXPECT_EQ(rules.chains[1].base, hook::none);
-  EXPECT_EQ(rules.chains[3].family, "ip6");
-  EXPECT_EQ(rules.chains[3].priority, 10);
-  ASSERT_EQ(rules.chains[0].rules.size(), 6U);
-  EXPECT_EQ(rules.chains[0].rules[3].text, "iifname \"eth1\" meta l4proto vrrp drop (handle 8)");
+TEST_F(nft_listing, ReadsChainsHooksPoliciesAndRuleTexts) {
+  ASSERT_EQ(rules_.chains.size(), 4U);
+  EXPECT_EQ(rules_.chains[0].name, "input");
+  EXPECT_EQ(rules_.chains[0].base, hook::input);
+  EXPECT_EQ(rules_.chains[0].policy, verdict::drop);
+  EXPECT_EQ(rules_.chains[1].name, "allow_vrrp");
+  EXPECT_EQ(rules_.chains[1].base, hook::none);
+  EXPECT_EQ(rules_.chains[3].family, "ip6");
+  EXPECT_EQ(rules_.chains[3].priority, 10);
+  ASSERT_EQ(rules_.chains[0].rules.size(), 6U);
+  EXPECT_EQ(rules_.chains[0].rules[3].text, "iifname \"eth1\" meta l4proto vrrp drop (handle 8)");
 }
 
-TEST_F(Nft, VrrpAcceptedThroughAJumpOnItsInterface) { EXPECT_FALSE(find_block(rules, vrrp_in("eth0"))); }
+TEST_F(nft_listing, VrrpAcceptedThroughAJumpOnItsInterface) { EXPECT_FALSE(find_block(rules_, vrrp_in("eth0"))); }
 
-TEST_F(Nft, VrrpDroppedByAnExplicitRule) {
+TEST_F(nft_listing, VrrpDroppedByAnExplicitRule) {
   auto p = vrrp_in("eth1");
   p.saddr = ip("10.0.0.9");  // not in the named set @trusted
-  auto b = find_block(rules, p);
+  auto b = find_block(rules_, p);
   ASSERT_TRUE(b);
   EXPECT_EQ(b->where, "nft table inet filter chain input");
   EXPECT_EQ(b->rule, "iifname \"eth1\" meta l4proto vrrp drop (handle 8)");
   EXPECT_TRUE(b->certain);
   // From an unknown peer (multicast), @trusted might have accepted it first.
-  auto unknown_peer = find_block(rules, vrrp_in("eth1"));
+  auto unknown_peer = find_block(rules_, vrrp_in("eth1"));
   ASSERT_TRUE(unknown_peer);
   EXPECT_FALSE(unknown_peer->certain);
 }
 
-TEST_F(Nft, VrrpFromATrustedPeerIsAccepted) {
+TEST_F(nft_listing, VrrpFromATrustedPeerIsAccepted) {
   auto p = vrrp_in("eth1");
   p.saddr = ip("10.0.0.7");
-  EXPECT_FALSE(find_block(rules, p));
+  EXPECT_FALSE(find_block(rules_, p));
 }
 
-TEST_F(Nft, VrrpOnAnotherInterfaceFallsToThePolicy) {
-  auto b = find_block(rules, vrrp_in("eth2"));
+TEST_F(nft_listing, VrrpOnAnotherInterfaceFallsToThePolicy) {
+  auto b = find_block(rules_, vrrp_in("eth2"));
   ASSERT_TRUE(b);
   EXPECT_EQ(b->rule, "policy drop");
 }
 
-TEST_F(Nft, Ipv6VrrpIsNotMatchedByIpv4RulesAndFallsToThePolicy) {
-  auto b = find_block(rules, vrrp_in("eth0", 6));
+TEST_F(nft_listing, Ipv6VrrpIsNotMatchedByIpv4RulesAndFallsToThePolicy) {
+  auto b = find_block(rules_, vrrp_in("eth0", 6));
   ASSERT_TRUE(b);
   EXPECT_EQ(b->where, "nft table inet filter chain input");
   EXPECT_EQ(b->rule, "policy drop");
 }
 
-TEST_F(Nft, HealthChecksRejectedOnTheWayOut) {
-  auto b = find_block(rules, check_syn("10.0.1.11", 8080));
+TEST_F(nft_listing, HealthChecksRejectedOnTheWayOut) {
+  auto b = find_block(rules_, check_syn("10.0.1.11", 8080));
   ASSERT_TRUE(b);
   EXPECT_EQ(b->where, "nft table inet filter chain output");
   EXPECT_EQ(b->rule, "ip daddr 10.0.1.0/24 tcp dport { 8080, 8443 } reject with tcp reset (handle 13)");
-  EXPECT_FALSE(find_block(rules, check_syn("10.0.1.11", 80)));
-  ASSERT_TRUE(find_block(rules, check_syn("10.0.2.12", 1500)));
-  EXPECT_FALSE(find_block(rules, check_syn("10.0.2.12", 2001)));
-  EXPECT_FALSE(find_block(rules, check_syn("10.0.2.13", 1500)));
+  EXPECT_FALSE(find_block(rules_, check_syn("10.0.1.11", 80)));
+  ASSERT_TRUE(find_block(rules_, check_syn("10.0.2.12", 1500)));
+  EXPECT_FALSE(find_block(rules_, check_syn("10.0.2.12", 2001)));
+  EXPECT_FALSE(find_block(rules_, check_syn("10.0.2.13", 1500)));
 }
 
-TEST_F(Nft, RepliesOfEstablishedConnectionsPass) {
+TEST_F(nft_listing, RepliesOfEstablishedConnectionsPass) {
   packet reply;
   reply.l4proto = 6;
   reply.saddr = ip("10.0.1.11");
   reply.sport = 8080;
   reply.ct_state = "established";
-  EXPECT_FALSE(find_block(rules, reply));
+  EXPECT_FALSE(find_block(rules_, reply));
 }
 
 TEST(NftModel, ADropAfterARuleThatMightAcceptIsUncertain) {
@@ -168,43 +168,43 @@ TEST(NftModel, ProtocolNames) {
   EXPECT_EQ(protocol_number("300"), -1);
 }
 
-class Iptables : public ::testing::Test {
+class iptables_listing : public ::testing::Test {
  protected:
   void SetUp() override {
     auto parsed = parse_iptables_save(read("iptables-save.txt"), 4);
     ASSERT_TRUE(parsed.has_value()) << parsed.error();
-    rules = *parsed;
+    rules_ = *parsed;
   }
-  ruleset rules;
+  ruleset rules_;
 };
 
-TEST_F(Iptables, OnlyTheFilterTable) {
-  ASSERT_EQ(rules.chains.size(), 4U);
-  EXPECT_EQ(rules.chains[0].name, "INPUT");
-  EXPECT_EQ(rules.chains[0].policy, verdict::drop);
-  EXPECT_EQ(rules.chains[3].base, hook::none);
+TEST_F(iptables_listing, OnlyTheFilterTable) {
+  ASSERT_EQ(rules_.chains.size(), 4U);
+  EXPECT_EQ(rules_.chains[0].name, "INPUT");
+  EXPECT_EQ(rules_.chains[0].policy, verdict::drop);
+  EXPECT_EQ(rules_.chains[3].base, hook::none);
 }
 
-TEST_F(Iptables, Vrrp) {
-  EXPECT_FALSE(find_block(rules, vrrp_in("eth0")));
-  auto b = find_block(rules, vrrp_in("eth1"));
+TEST_F(iptables_listing, Vrrp) {
+  EXPECT_FALSE(find_block(rules_, vrrp_in("eth0")));
+  auto b = find_block(rules_, vrrp_in("eth1"));
   ASSERT_TRUE(b);
   EXPECT_EQ(b->where, "iptables table ip filter chain INPUT");
   EXPECT_EQ(b->rule, "-A INPUT -i eth1 -p vrrp -m comment --comment \"no VRRP from the backend side\" -j DROP");
   EXPECT_TRUE(b->certain);
-  auto policy = find_block(rules, vrrp_in("eth2"));
+  auto policy = find_block(rules_, vrrp_in("eth2"));
   ASSERT_TRUE(policy);
   EXPECT_EQ(policy->rule, "policy drop");
-  EXPECT_FALSE(find_block(rules, vrrp_in("eth0", 6))) << "an IPv4 table does not see IPv6";
+  EXPECT_FALSE(find_block(rules_, vrrp_in("eth0", 6))) << "an IPv4 table does not see IPv6";
 }
 
-TEST_F(Iptables, HealthChecks) {
-  auto b = find_block(rules, check_syn("10.0.1.11", 8443));
+TEST_F(iptables_listing, HealthChecks) {
+  auto b = find_block(rules_, check_syn("10.0.1.11", 8443));
   ASSERT_TRUE(b);
   EXPECT_NE(b->rule.find("REJECT"), std::string::npos);
-  EXPECT_FALSE(find_block(rules, check_syn("10.0.1.11", 80)));
-  EXPECT_TRUE(find_block(rules, check_syn("192.0.2.1", 9050)));
-  EXPECT_FALSE(find_block(rules, check_syn("10.9.9.9", 9050))) << "negated destination";
+  EXPECT_FALSE(find_block(rules_, check_syn("10.0.1.11", 80)));
+  EXPECT_TRUE(find_block(rules_, check_syn("192.0.2.1", 9050)));
+  EXPECT_FALSE(find_block(rules_, check_syn("10.9.9.9", 9050))) << "negated destination";
 }
 
 TEST(IptablesModel, RefusesGarbage) {

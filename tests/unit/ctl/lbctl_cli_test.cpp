@@ -39,7 +39,7 @@ nlohmann::json canned_status() {
   return nlohmann::json::parse(s.str());
 }
 
-class Lbctl : public ::testing::Test {
+class lbctl_cli : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::temp_directory_path() / ("lbctl-cli-" + std::to_string(::getpid()));
@@ -61,7 +61,8 @@ class Lbctl : public ::testing::Test {
                                                   : nlohmann::json::array({"/etc/lbd/lbd.conf:3:1: error: bad"})},
                             {"ipvs_ops", 1},
                             {"ipvs_errors", 0},
-                            {"summary", "1 real server added"}};
+                            {"summary", reload_ok_ ? "1 real server added"
+                                                   : "refused: 1 error(s); the running configuration is unchanged"}};
     });
     for (const char* name : {"drain", "enable", "weight"}) {
       server_->add(name, [this, name = std::string(name)](const nlohmann::json& args) {
@@ -100,7 +101,7 @@ class Lbctl : public ::testing::Test {
   nlohmann::json last_args_;  // written on the loop thread, read after lbctl exited
 };
 
-TEST_F(Lbctl, StatusForHumans) {
+TEST_F(lbctl_cli, StatusForHumans) {
   auto r = lbctl(s() + "status");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("lbd on director-a, config /etc/lbd/lbd.conf"), std::string::npos) << r.out;
@@ -114,7 +115,7 @@ TEST_F(Lbctl, StatusForHumans) {
   EXPECT_NE(r.out.find("last reload: ok"), std::string::npos) << r.out;
 }
 
-TEST_F(Lbctl, JsonIsTheDaemonsAnswer) {
+TEST_F(lbctl_cli, JsonIsTheDaemonsAnswer) {
   for (const char* cmd : {"status", "vrrp", "services"}) {
     auto r = lbctl(s() + cmd + " --json");
     ASSERT_EQ(r.exit_code, 0) << r.out;
@@ -124,21 +125,21 @@ TEST_F(Lbctl, JsonIsTheDaemonsAnswer) {
   }
 }
 
-TEST_F(Lbctl, SocketOptionAfterTheCommand) {
+TEST_F(lbctl_cli, SocketOptionAfterTheCommand) {
   auto r = lbctl("checks -s " + socket_);
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("tcp 10.0.1.11:8080  up      connected"), std::string::npos) << r.out;
 }
 
-TEST_F(Lbctl, OverridesCarryTheirArguments) {
+TEST_F(lbctl_cli, OverridesCarryTheirArguments) {
   auto r = lbctl(s() + "drain 10.0.1.13:8080 --service http");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.out, "drained 10.0.1.13:8080 in http: weight 0 (configured 3), up\n");
+  EXPECT_EQ(r.out, "drained 10.0.1.13:8080 in http: weight 0 (configured weight 3), up\n");
   EXPECT_EQ(last_args_, (nlohmann::json{{"server", "10.0.1.13:8080"}, {"service", "http"}}));
 
   r = lbctl(s() + "weight 10.0.1.13:8080 7");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.out, "weight set 10.0.1.13:8080 in http: weight 7 (configured 3), up\n");
+  EXPECT_EQ(r.out, "weight set 10.0.1.13:8080 in http: weight 7 (configured weight 3), up\n");
   EXPECT_EQ(last_args_, (nlohmann::json{{"server", "10.0.1.13:8080"}, {"weight", 7}}));
 
   r = lbctl(s() + "enable 10.0.1.13:8080 --json");
@@ -146,13 +147,13 @@ TEST_F(Lbctl, OverridesCarryTheirArguments) {
   EXPECT_EQ(nlohmann::json::parse(r.out)[0]["weight"], 3);
 }
 
-TEST_F(Lbctl, RefusalExitsOne) {
+TEST_F(lbctl_cli, RefusalExitsOne) {
   auto r = lbctl(s() + "drain 10.0.1.99:80");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "lbctl: no real server 10.0.1.99:80 in any service\n");
 }
 
-TEST_F(Lbctl, Reload) {
+TEST_F(lbctl_cli, Reload) {
   auto r = lbctl(s() + "reload");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out, "reloaded (lbctl, /etc/lbd/lbd.conf): 1 real server added; 1 IPVS op, 0 errors\n");
@@ -167,7 +168,7 @@ TEST_F(Lbctl, Reload) {
   EXPECT_FALSE(nlohmann::json::parse(r.out)["ok"].get<bool>());
 }
 
-TEST_F(Lbctl, NoDaemonExitsTwo) {
+TEST_F(lbctl_cli, NoDaemonExitsTwo) {
   auto missing = (dir_ / "nobody.sock").string();
   auto r = lbctl("-s " + missing + " status");
   EXPECT_EQ(r.exit_code, 2);
