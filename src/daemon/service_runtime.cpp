@@ -79,12 +79,11 @@ desired_state service_runtime::impl::desired() const {
   return build_desired(cfg_, health, overrides_);
 }
 
-void service_runtime::impl::rebuild_services(const config::config& cfg, const config::config* old) {
+void service_runtime::impl::rebuild_services(const config::config& cfg, const config::config_diff* d) {
   std::set<std::string> touched;
-  if (old != nullptr) {
-    const auto d = config::diff(*old, cfg);
-    for (const auto& c : d.virtual_servers) touched.insert(c.name);
-    for (const auto& c : d.real_servers) touched.insert(c.service);
+  if (d != nullptr) {
+    for (const auto& c : d->virtual_servers) touched.insert(c.name);
+    for (const auto& c : d->real_servers) touched.insert(c.service);
   }
   std::map<std::string, service_entry> previous;
   for (auto& e : services_) previous.emplace(e.vs.name, std::move(e));
@@ -95,7 +94,7 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
   next.reserve(cfg.virtual_servers.size());
   for (const auto& vs : cfg.virtual_servers) {
     auto prev = previous.find(vs.name);
-    if (old != nullptr && prev != previous.end() && touched.count(vs.name) == 0) {
+    if (d != nullptr && prev != previous.end() && touched.count(vs.name) == 0) {
       next.push_back(std::move(prev->second));
       previous.erase(prev);
       continue;
@@ -175,38 +174,41 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg) {
   }
   for (const auto& k : now_owned) leaving_.erase(k);
 
+  std::optional<ipvs::table> fresh;
   if (first && needs_kernel()) {
     // Adopt: read what the kernel holds before the checks start, so servers it already serves
     // start from "up" (see rebuild_services).
     auto snap = kernel_.snapshot();
     if (snap) {
-      last_kernel_ = std::move(snap).value();
+      last_kernel_ = *snap;
       have_kernel_ = true;
+      fresh = std::move(snap).value();
     }
   }
-  rebuild_services(cfg_, first ? nullptr : &old);
+  std::optional<config::config_diff> d;
+  if (!first) d = config::diff(old, cfg_);
+  rebuild_services(cfg_, d ? &*d : nullptr);
   for (const auto& gone : overrides_.prune(cfg_)) {
     log_.notice("override of {} in {} dropped: the real server left the config", to_string(gone.address), gone.service);
   }
   if (first || old.global.drain_timeout != cfg_.global.drain_timeout) {
     tracker_ = ipvs::drain_tracker(cfg_.global.drain_timeout);
   }
-  if (!first) {
+  if (d) {
     std::size_t added = 0;
     std::size_t removed = 0;
     std::size_t changed = 0;
-    const auto d = config::diff(old, cfg_);
-    for (const auto& c : d.virtual_servers) {
+    for (const auto& c : d->virtual_servers) {
       (c.kind == config::change_kind::added ? added : c.kind == config::change_kind::removed ? removed : changed)++;
     }
     log_.notice("reload: {} virtual servers added, {} removed, {} changed, {} real server changes", added, removed,
-                changed, d.real_servers.size());
+                changed, d->real_servers.size());
   }
   if (needs_kernel()) {
     apply_timeouts();
     apply_sync_daemon();
   }
-  auto report = reconcile();
+  auto report = reconcile(std::move(fresh));
   arm_periodic();
   return report;
 }
@@ -241,20 +243,25 @@ void service_runtime::impl::apply_timeouts() {
       .inc();
 }
 
-reconcile_report service_runtime::impl::reconcile() {
+reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::table> fresh) {
   reconcile_report report;
   if (!needs_kernel()) return report;
-  auto snap = kernel_.snapshot();
-  if (!snap) {
-    report.failure = snap.error().message;
-    log_.err("reconcile: reading the kernel table failed: {}", report.failure);
-    reconciles(metrics_, "error").inc();
-    return report;
+  if (!fresh) {
+    auto snap = kernel_.snapshot();
+    if (!snap) {
+      report.failure = snap.error().message;
+      log_.err("reconcile: reading the kernel table failed: {}", report.failure);
+      reconciles(metrics_, "error").inc();
+      return report;
+    }
+    fresh = std::move(snap).value();
   }
-  ipvs::table kernel = std::move(snap).value();
-  const auto want = desired();
-  auto adjusted =
-      tracker_.update(drain_view(kernel, want), want.table, want.drained, ipvs::drain_tracker::clock::now());
+  ipvs::table kernel = std::move(*fresh);
+  auto want = desired();
+  // A copy of the kernel table only when some destinations must be hidden from the tracker.
+  const ipvs::table hidden = want.drain_only.empty() ? ipvs::table{} : drain_view(kernel, want);
+  auto adjusted = tracker_.update(want.drain_only.empty() ? kernel : hidden, std::move(want.table), want.drained,
+                                  ipvs::drain_tracker::clock::now());
   for (const auto& e : adjusted.events) {
     log_.notice("drain of {} in {}: {}", ipvs::to_string(e.dest), ipvs::to_string(e.service), ipvs::to_string(e.kind));
     const char* name = e.kind == ipvs::drain_event_kind::started            ? "started"

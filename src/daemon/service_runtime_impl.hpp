@@ -12,6 +12,7 @@
 
 #include "common/log.hpp"
 #include "common/metrics.hpp"
+#include "config/diff.hpp"
 #include "config/model.hpp"
 #include "daemon/desired_table.hpp"
 #include "daemon/overrides.hpp"
@@ -40,7 +41,8 @@ struct service_runtime::impl {
   ~impl();
 
   reconcile_report apply(const config::config& cfg);
-  reconcile_report reconcile();
+  // `fresh`: a table just read from the kernel, saving a second read (start-up).
+  reconcile_report reconcile(std::optional<ipvs::table> fresh = std::nullopt);
   reconcile_report stop(config::exit_policy policy);
   void on_vrrp_state(const std::string& instance, vrrp::state s);
   void refresh_kernel_stats();
@@ -55,7 +57,8 @@ struct service_runtime::impl {
   [[nodiscard]] desired_state desired() const;
   void schedule_reconcile();
   void arm_periodic();
-  void rebuild_services(const config::config& cfg, const config::config* old);
+  // `d`: the diff from the previous config; nullptr at start-up (everything is new).
+  void rebuild_services(const config::config& cfg, const config::config_diff* d);
   void apply_timeouts();
   void apply_sync_daemon();
   void note_sync_error(const std::string& what);
