@@ -1,4 +1,4 @@
-// lbd: the director daemon. Until the daemon lands, only the configuration check runs.
+// lbd: the director daemon, its configuration check and its importers.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -6,6 +6,7 @@
 
 #include "config/load.hpp"
 #include "config/to_json.hpp"
+#include "daemon/app.hpp"
 #include "import/import.hpp"
 
 namespace {
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
   if (imp->parsed()) return import_config(import_kind, import_file, import_out);
   if (!positional.empty()) file = positional;
   if (check) return check_config(file, print);
-  fmt::print(stderr, "lbd: not implemented yet\n");
-  return 2;
+  // Runs in the foreground, as systemd wants for Type=notify.
+  lbd::daemon::app daemon(file);
+  return daemon.run();
 }

@@ -20,6 +20,7 @@
 #include "common/metrics.hpp"
 #include "common/result.hpp"
 #include "config/model.hpp"
+#include "healthcheck/prober.hpp"
 #include "ipvs/backend.hpp"
 #include "vrrp/events.hpp"
 
@@ -34,6 +35,9 @@ struct reconcile_report {
 class service_runtime {
  public:
   service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel);
+  // The same with the checks run by `probes` (tests: a fake prober) instead of the real check types.
+  service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel,
+                  healthcheck::prober& probes);
   ~service_runtime();
   service_runtime(const service_runtime&) = delete;
   service_runtime& operator=(const service_runtime&) = delete;

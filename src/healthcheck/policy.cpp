@@ -14,8 +14,15 @@ std::string_view to_string(policy_event::kind k) {
   return "?";
 }
 
-service_policy::service_policy(service_config cfg, health initial) : cfg_(std::move(cfg)) {
-  servers_.assign(cfg_.servers.size(), server{initial, std::nullopt});
+service_policy::service_policy(service_config cfg, health initial)
+    : service_policy(std::move(cfg), std::vector<health>()) {
+  for (auto& s : servers_) s.h = initial;
+  quorum_ = live_weight() >= cfg_.quorum;
+}
+
+service_policy::service_policy(service_config cfg, const std::vector<health>& initial) : cfg_(std::move(cfg)) {
+  servers_.assign(cfg_.servers.size(), server{health::down, std::nullopt});
+  for (std::size_t i = 0; i < servers_.size() && i < initial.size(); ++i) servers_[i].h = initial[i];
   // The first decision has no history to be hysteretic about.
   quorum_ = live_weight() >= cfg_.quorum;
 }

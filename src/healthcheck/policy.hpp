@@ -64,6 +64,8 @@ class service_policy {
  public:
   // Every server starts in `initial` (the check's initial state) with its configured weight.
   service_policy(service_config cfg, health initial);
+  // The same with one initial state per server (config order), e.g. a server without a check is up.
+  service_policy(service_config cfg, const std::vector<health>& initial);
 
   // A server's health or dynamic weight changed. Unknown servers are ignored (returns nothing).
   std::vector<policy_event> on_server(const endpoint& server, health h, std::optional<unsigned> dynamic_weight,

@@ -4,6 +4,34 @@
 
 namespace lbd::healthcheck {
 
+namespace {
+
+std::vector<std::optional<check_spec>> from_template(const service_config& cfg, const check_spec& check) {
+  std::vector<std::optional<check_spec>> out;
+  out.reserve(cfg.servers.size());
+  for (const auto& server : cfg.servers) {
+    check_spec s = check;
+    s.target.address = server.address.address;
+    if (check.target.port == 0) s.target.port = server.address.port;
+    out.emplace_back(std::move(s));
+  }
+  return out;
+}
+
+std::vector<health> initial_states(const std::vector<std::optional<check_spec>>& per_server) {
+  std::vector<health> out;
+  out.reserve(per_server.size());
+  for (const auto& c : per_server) out.push_back(c ? c->thresholds.initial : health::up);
+  return out;
+}
+
+const server_state& always_up() {
+  static const server_state up{status::up, health::up, std::nullopt, 0, 0, 0, std::nullopt, std::nullopt, duration{0}};
+  return up;
+}
+
+}  // namespace
+
 service_monitor::service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m,
                                  service_config cfg, const check_spec& check, change_handler on_change,
                                  duration hook_timeout)
@@ -13,20 +41,44 @@ service_monitor::service_monitor(boost::asio::any_io_executor ex, registry& chec
       log_("service[" + policy_.config().name + "]"),
       on_change_(std::move(on_change)),
       hook_timeout_(hook_timeout) {
+  subscribe_all(checks, from_template(policy_.config(), check));
+}
+
+service_monitor::service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m,
+                                 service_config cfg, const std::vector<std::optional<check_spec>>& checks_per_server,
+                                 change_handler on_change, duration hook_timeout)
+    : ex_(std::move(ex)),
+      metrics_(m),
+      policy_(std::move(cfg), initial_states(checks_per_server)),
+      log_("service[" + policy_.config().name + "]"),
+      on_change_(std::move(on_change)),
+      hook_timeout_(hook_timeout) {
+  subscribe_all(checks, checks_per_server);
+}
+
+void service_monitor::subscribe_all(registry& checks, const std::vector<std::optional<check_spec>>& per_server) {
   const auto& servers = policy_.config().servers;
-  subscriptions_.reserve(servers.size());
+  subscriptions_.resize(servers.size());
   for (std::size_t i = 0; i < servers.size(); ++i) {
-    check_spec s = check;
-    s.target.address = servers[i].address.address;
-    if (check.target.port == 0) s.target.port = servers[i].address.port;
-    subscriptions_.push_back(checks.subscribe(s, [this, i](const check_event& e) { on_check(i, e); }));
+    if (i < per_server.size() && per_server[i]) {
+      subscriptions_[i] = checks.subscribe(*per_server[i], [this, i](const check_event& e) { on_check(i, e); });
+    }
     // A check shared with another service may already know more than the initial assumption.
-    const server_state& st = subscriptions_.back().state();
+    const server_state& st = server(i);
     if (st.current != status::pending) {
       policy_.on_server(servers[i].address, st.assumed, st.weight, st.last ? st.last->reason : "");
     }
     set_gauge(i, st.assumed);
   }
+}
+
+const server_state& service_monitor::server(std::size_t i) const {
+  const auto& sub = subscriptions_.at(i);
+  return sub.key().empty() ? always_up() : sub.state();
+}
+
+void service_monitor::refresh_gauges() {
+  for (std::size_t i = 0; i < subscriptions_.size(); ++i) set_gauge(i, server(i).assumed);
 }
 
 service_monitor::~service_monitor() {

@@ -6,6 +6,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "common/log.hpp"
@@ -23,18 +24,28 @@ class service_monitor {
   // and its port too unless the template sets one (a check on another port than the service's).
   service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m, service_config cfg,
                   const check_spec& check, change_handler on_change, duration hook_timeout = std::chrono::seconds(10));
+  // One check per real server (config order), each used as given; nullopt: the server has no check
+  // and is always up. Each server starts in its check's initial state.
+  service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m, service_config cfg,
+                  const std::vector<std::optional<check_spec>>& checks_per_server, change_handler on_change,
+                  duration hook_timeout = std::chrono::seconds(10));
   service_monitor(const service_monitor&) = delete;
   service_monitor& operator=(const service_monitor&) = delete;
   ~service_monitor();
 
   [[nodiscard]] desired_service desired() const { return policy_.desired(); }
   // Check state of real server `i` (config order).
-  [[nodiscard]] const server_state& server(std::size_t i) const { return subscriptions_.at(i).state(); }
+  // A server without a check reads as up.
+  [[nodiscard]] const server_state& server(std::size_t i) const;
+  // Sets lbd_realserver_up again for every server: after a monitor for the same service with the
+  // same servers was destroyed (its destructor drops the series), e.g. on reload.
+  void refresh_gauges();
 
  private:
   void on_check(std::size_t i, const check_event& e);
   void act(const std::vector<policy_event>& events);
   void set_gauge(std::size_t i, health h);
+  void subscribe_all(registry& checks, const std::vector<std::optional<check_spec>>& per_server);
 
   boost::asio::any_io_executor ex_;
   metrics::registry& metrics_;

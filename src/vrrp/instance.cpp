@@ -85,6 +85,12 @@ advert instance::make_advert(std::uint8_t priority) const {
   return a;
 }
 
+std::optional<ip_address> instance::master_address() const {
+  if (state_ == state::master) return config_.primary_address;
+  if (state_ == state::backup) return master_seen_;
+  return std::nullopt;
+}
+
 actions instance::on_event(const event& e, time_point now) {
   actions out;
   std::visit([&](const auto& x) { on(x, now, out); }, e);
@@ -183,6 +189,7 @@ void instance::on(const ev::force_master& e, time_point now, actions& out) {
 void instance::on(const ev::force_backup& e, time_point now, actions& out) {
   if (state_ != state::master) return;
   adopt_interval(config_.advert_interval);
+  master_seen_.reset();  // the group's master is elsewhere; this router's will be heard
   transition(state::backup, e.reason, now, out);
 }
 
@@ -235,6 +242,7 @@ bool instance::accept_common(const ev::advert_received& e) {
 
 void instance::backup_receive(const ev::advert_received& e, time_point now, actions& out) {
   const advert& a = e.advert;
+  master_seen_ = e.source;
   if (a.priority == stop_priority) {
     // RFC 5798 6.4.2: the master is leaving; take over after Skew_Time only.
     master_down_reason_ = fmt::format("master {} sent priority 0", e.source.to_string());
@@ -278,6 +286,7 @@ void instance::master_receive(const ev::advert_received& e, time_point now, acti
     // point at us, so it repeats its gratuitous ARPs. To everyone else it is an ordinary advert.
     out.emplace_back(act::send_advert{make_advert(priority_)});
     adopt_interval(a.max_advert_interval);
+    master_seen_ = e.source;
     transition(state::backup,
                fmt::format("{} advert from {} (priority {}, ours {})",
                            a.priority > priority_ ? "higher priority" : "equal priority, higher address",
@@ -343,8 +352,11 @@ void instance::transition(state to, const std::string& reason, time_point now, a
 
 void instance::enter_backup(state from, time_point now, actions& out) {
   // From startup or fault the master's interval is unknown: assume ours (RFC 5798 6.4.1). When
-  // outranked, the caller has already adopted the new master's interval.
-  if (from != state::master) adopt_interval(config_.advert_interval);
+  // outranked, the caller has already adopted the new master's interval (and noted the master).
+  if (from != state::master) {
+    adopt_interval(config_.advert_interval);
+    master_seen_.reset();
+  }
   master_down_reason_ =
       fmt::format("no master heard for {} ms",
                   std::chrono::duration_cast<std::chrono::microseconds>(timers_.master_down_interval).count() / 1000.0);

@@ -33,6 +33,10 @@ class instance {
   [[nodiscard]] std::uint8_t priority() const { return priority_; }
   [[nodiscard]] bool accept_mode() const { return config_.accept_mode || priority_ == owner_priority; }
   [[nodiscard]] bool in_fault() const { return !fault_reason_.empty(); }
+  [[nodiscard]] const std::string& fault_reason() const { return fault_reason_; }
+  // The current master as last seen: our own primary address while MASTER, the sender of the last
+  // advert heard as BACKUP, none when unknown (INIT, FAULT, BACKUP before any advert).
+  [[nodiscard]] std::optional<ip_address> master_address() const;
   [[nodiscard]] const timer_values& timers() const { return timers_; }
   [[nodiscard]] const instance_config& config() const { return config_; }
   [[nodiscard]] const log::logger& logger() const { return log_; }
@@ -79,6 +83,7 @@ class instance {
   std::string fault_reason_;
   std::array<std::optional<time_point>, timer_kind_count> deadline_{};
   std::string master_down_reason_;
+  std::optional<ip_address> master_seen_;  // sender of the last advert heard as BACKUP
   // preempt_delay: the window opens on the first lower-priority advert heard as backup.
   bool preempt_window_open_ = false;
   bool preempt_allowed_ = false;

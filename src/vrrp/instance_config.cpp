@@ -4,6 +4,14 @@
 
 namespace lbd::vrrp {
 
+const std::string& label_of(const instance_config& c, const prefix& vip) {
+  static const std::string none;
+  for (std::size_t i = 0; i < c.virtual_ips.size() && i < c.vip_labels.size(); ++i) {
+    if (c.virtual_ips[i] == vip) return c.vip_labels[i];
+  }
+  return none;
+}
+
 status<std::vector<std::string>> validate(const instance_config& c) {
   std::vector<std::string> errors;
   auto fail = [&](std::string m) { errors.push_back(fmt::format("vrrp instance '{}': {}", c.name, m)); };
@@ -22,6 +30,10 @@ status<std::vector<std::string>> validate(const instance_config& c) {
   if (c.version == version::v2 && f != family::ipv4) fail("VRRPv2 is IPv4 only; use version 3 for IPv6");
   if (c.virtual_ips.empty()) fail("no virtual_ips");
   if (c.virtual_ips.size() > 255) fail("more than 255 virtual_ips");
+  if (c.vip_labels.size() > c.virtual_ips.size()) fail("more labels than virtual_ips");
+  for (const auto& l : c.vip_labels) {
+    if (!l.empty() && f != family::ipv4) fail(fmt::format("address label '{}' on an IPv6 instance", l));
+  }
   for (const auto& p : c.virtual_ips) {
     if (family_of(p.address) != f)
       fail(fmt::format("virtual ip {} is not of the primary address's family", to_string(p)));

@@ -33,7 +33,10 @@ struct instance_config {
   bool accept_mode = false;                  // v3: accept packets to VIPs when not owner (reported only)
   ip_address primary_address;                // our source address; breaks priority ties
   std::vector<prefix> virtual_ips;           // all of the primary address's family
-  std::vector<ip_address> unicast_peers;     // empty: multicast
+  // Address labels ("eth0:web", IPv4 only), index for index with virtual_ips; shorter or empty
+  // entries mean no label.
+  std::vector<std::string> vip_labels;
+  std::vector<ip_address> unicast_peers;  // empty: multicast
   // Unicast only: also require TTL / hop limit 255 on received adverts (as multicast always does).
   // Off by default like keepalived: peers may be routed, and only listed peers are accepted.
   bool unicast_ttl_check = false;
@@ -43,6 +46,9 @@ struct instance_config {
   std::vector<tracked_script> track_scripts;  // results come from outside (the daemon runs them)
   garp_config garp;
 };
+
+// The label configured for `vip`, empty when none.
+const std::string& label_of(const instance_config& c, const prefix& vip);
 
 // Checks what the state machine and the codec rely on. One message per problem.
 status<std::vector<std::string>> validate(const instance_config& c);

@@ -203,7 +203,7 @@ void instance_runner::perform(const action& a) {
           timers_[static_cast<std::size_t>(x.kind)].cancel();
         } else if constexpr (std::is_same_v<T, act::add_vips>) {
           for (const auto& vip : x.vips) {
-            if (auto s = addresses_->add(socket_->ifindex(), vip); !s) {
+            if (auto s = addresses_->add(socket_->ifindex(), vip, label_of(c, vip)); !s) {
               metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"instance", c.name}})
                   .inc();
               fsm_.logger().err("{}", s.error());

@@ -1,3 +1,4 @@
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "fsm_helpers.hpp"
@@ -45,6 +46,25 @@ TEST(VrrpConfig, UnicastPeersMustBeOtherAddressesOfTheFamily) {
   auto c = test::web_config();
   c.unicast_peers = {c.primary_address, boost::asio::ip::make_address("fe80::1")};
   EXPECT_EQ(errors_of(c).size(), 2U);
+}
+
+TEST(VrrpConfig, LabelsFollowTheirVipAndAreIpv4Only) {
+  auto c = test::web_config();
+  const prefix second{boost::asio::ip::make_address("192.0.2.11"), 24};
+  c.virtual_ips.push_back(second);
+  c.vip_labels = {"", "eth0:web"};
+  EXPECT_TRUE(validate(c));
+  EXPECT_EQ(label_of(c, c.virtual_ips[0]), "");
+  EXPECT_EQ(label_of(c, second), "eth0:web");
+  EXPECT_EQ(label_of(c, prefix{boost::asio::ip::make_address("192.0.2.99"), 24}), "");
+  c.vip_labels = {"a", "b", "c"};
+  EXPECT_FALSE(validate(c));
+
+  auto v6 = test::web_config();
+  v6.primary_address = boost::asio::ip::make_address("fe80::2");
+  v6.virtual_ips = {prefix{boost::asio::ip::make_address("2001:db8::10"), 64}};
+  v6.vip_labels = {"eth0:web"};
+  EXPECT_THAT(errors_of(v6), ::testing::Contains(::testing::HasSubstr("IPv6")));
 }
 
 }  // namespace

@@ -445,5 +445,26 @@ TEST_F(vrrp_instance, V2AdvertCarriesAuthAndWholeSeconds) {
   EXPECT_EQ(adv.auth, v2_auth::simple_password("pw"));
 }
 
+TEST_F(vrrp_instance, MasterAddressIsTheLastSenderOrOurselves) {
+  auto c = web_config();
+  make(c);
+  EXPECT_FALSE(inst_->master_address());  // INIT
+  on(ev::startup{});
+  EXPECT_FALSE(inst_->master_address());  // BACKUP, nothing heard yet
+  on(advert_from("10.0.0.9", 150, c));
+  EXPECT_EQ(inst_->master_address(), boost::asio::ip::make_address("10.0.0.9"));
+  auto leaving = on(advert_from("10.0.0.9", 0, c));  // still the last master seen
+  EXPECT_EQ(inst_->master_address(), boost::asio::ip::make_address("10.0.0.9"));
+  fire(*armed(leaving, timer_kind::master_down));
+  ASSERT_EQ(inst_->current_state(), state::master);
+  EXPECT_EQ(inst_->master_address(), c.primary_address);
+  on(advert_from("10.0.0.7", 200, c));  // outranked
+  ASSERT_EQ(inst_->current_state(), state::backup);
+  EXPECT_EQ(inst_->master_address(), boost::asio::ip::make_address("10.0.0.7"));
+  on(ev::fault_on{"tracked interface eth1 down"});
+  EXPECT_FALSE(inst_->master_address());
+  EXPECT_EQ(inst_->fault_reason(), "tracked interface eth1 down");
+}
+
 }  // namespace
 }  // namespace lbd::vrrp

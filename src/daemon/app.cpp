@@ -1,0 +1,260 @@
+#include "daemon/app.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <csignal>
+#include <filesystem>
+
+#include "common/duration.hpp"
+#include "common/time_format.hpp"
+#include "config/diff.hpp"
+#include "config/load.hpp"
+
+namespace lbd::daemon {
+namespace {
+
+using wall = std::chrono::system_clock;
+
+std::vector<std::string> format_errors(const config::load_result& r) {
+  std::vector<std::string> out;
+  for (const auto& d : r.diagnostics)
+    if (d.level == config::severity::error) out.push_back(config::format(d));
+  return out;
+}
+
+void log_diagnostics(const log::logger& l, const config::load_result& r) {
+  for (const auto& d : r.diagnostics) {
+    l.log(d.level == config::severity::error ? log::level::err : log::level::warning, "{}", config::format(d));
+  }
+}
+
+// The control socket lives in a directory systemd creates (RuntimeDirectory=lbd); when run by hand
+// the directory may be missing.
+void ensure_parent(const std::string& path) {
+  const auto dir = std::filesystem::path(path).parent_path();
+  std::error_code ec;
+  if (!dir.empty() && !std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    ::chmod(dir.c_str(), 0755);
+  }
+}
+
+std::optional<std::string> string_arg(const nlohmann::json& args, const char* key) {
+  if (!args.contains(key) || args[key].is_null()) return std::nullopt;
+  if (!args[key].is_string()) throw control_error(fmt::format("\"{}\" must be a string", key));
+  return args[key].get<std::string>();
+}
+
+std::string server_arg(const nlohmann::json& args) {
+  auto s = string_arg(args, "server");
+  if (!s || s->empty()) throw control_error("missing \"server\" (ip:port of a real server)");
+  return *s;
+}
+
+nlohmann::json value_or_refuse(result<nlohmann::json, std::string> r) {
+  if (!r) throw control_error(r.error());
+  return std::move(*r);
+}
+
+}  // namespace
+
+app::app(std::string config_file)
+    : config_file_(std::move(config_file)), notifier_(io_), signals_(io_, SIGHUP, SIGTERM, SIGINT) {}
+
+app::~app() = default;
+
+int app::run() {
+  if (!start()) return 1;
+  wait_signal();
+  io_.run();
+  return 0;
+}
+
+bool app::start() {
+  started_at_ = wall::now();
+  auto loaded = config::load_file(config_file_);
+  log_diagnostics(log_, loaded);
+  if (!loaded.ok()) {
+    log_.err("{}: {} error(s); not starting", config_file_, loaded.error_count());
+    return false;
+  }
+  const config::config& cfg = *loaded.cfg;
+  log::set_threshold(cfg.global.log_level);
+
+  std::vector<std::string> errors;
+  open_endpoints(cfg, true, errors);
+  if (!errors.empty()) return false;
+
+  services_ = std::make_unique<service_runtime>(io_, metrics_, kernel_);
+  vrrp_ = std::make_unique<vrrp_runtime>(io_, metrics_);
+  vrrp_->subscribe([this](const vrrp_transition& t) { on_transition(t); });
+
+  // IPVS before VRRP: a director that wins the election already has its services.
+  const auto first = services_->apply(cfg);
+  if (!first.failure.empty())
+    log_.err("IPVS: {}; retrying every {}", first.failure, format_duration(cfg.global.reconcile_interval));
+  for (const auto& e : vrrp_->apply(cfg)) log_.err("{}", e);
+  running_ = cfg;
+  register_commands();
+
+  log_.notice("started with {} ({} vrrp instance(s), {} virtual server(s), {} IPVS operation(s))", config_file_,
+              cfg.vrrp.size(), cfg.virtual_servers.size(), first.ops);
+  notifier_.ready();
+  notifier_.status(fmt::format("running {}", config_file_));
+  notifier_.start_watchdog();
+  return true;
+}
+
+void app::open_endpoints(const config::config& next, bool at_start, std::vector<std::string>& errors) {
+  if (at_start) {
+    ensure_parent(next.global.control_socket);
+    control_ = std::make_unique<control_server>(io_, next.global.control_socket);
+    if (auto ec = control_->start()) {
+      errors.push_back(fmt::format("control socket {}: {}", next.global.control_socket, ec.message()));
+      log_.err("{}", errors.back());
+    }
+  } else if (running_ && next.global.control_socket != running_->global.control_socket) {
+    // Replacing the socket from inside one of its own requests (lbctl reload) is not safe.
+    log_.warning("control_socket change to {} takes effect at the next restart", next.global.control_socket);
+  }
+
+  const bool metrics_changed = at_start || !running_ || next.global.metrics_listen != running_->global.metrics_listen;
+  if (!metrics_changed) return;
+  if (metrics_http_) metrics_http_->stop();
+  metrics_http_.reset();
+  if (!next.global.metrics_listen) return;
+  metrics_http_ = std::make_unique<metrics_endpoint>(io_, [this] {
+    if (services_) services_->refresh_kernel_stats();
+    return metrics_.render();
+  });
+  if (auto ec = metrics_http_->start(*next.global.metrics_listen)) {
+    errors.push_back(fmt::format("metrics_listen {}: {}", to_string(*next.global.metrics_listen), ec.message()));
+    log_.err("{}", errors.back());
+    metrics_http_.reset();
+  }
+}
+
+void app::wait_signal() {
+  signals_.async_wait([this](const boost::system::error_code& ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      reload("SIGHUP");
+      wait_signal();
+      return;
+    }
+    stop(sig == SIGINT ? "SIGINT" : "SIGTERM");
+  });
+}
+
+reload_report app::reload(const std::string& trigger) {
+  const auto t0 = std::chrono::steady_clock::now();
+  notifier_.reloading();
+  reload_report r;
+  r.trigger = trigger;
+  r.file = config_file_;
+  r.at = wall::now();
+  log_.notice("reload ({}) of {}", trigger, config_file_);
+
+  auto loaded = config::load_file(config_file_);
+  log_diagnostics(log_, loaded);
+  r.warnings = loaded.warning_count();
+  if (!loaded.ok()) {
+    r.errors = format_errors(loaded);
+    r.summary = fmt::format("refused: {} error(s); the running configuration is unchanged", r.errors.size());
+  } else {
+    const config::config& next = *loaded.cfg;
+    const auto d = config::diff(*running_, next);
+    r.summary = summarize(d);
+    r.vrrp_restarted = restarted_instances(d);
+    std::vector<std::string> problems;
+    open_endpoints(next, false, problems);
+    log::set_threshold(next.global.log_level);
+    const auto applied = services_->apply(next);
+    r.ipvs_ops = applied.ops;
+    r.ipvs_errors = applied.errors;
+    if (!applied.failure.empty()) problems.push_back("IPVS: " + applied.failure);
+    for (auto& e : vrrp_->apply(next)) problems.push_back(std::move(e));
+    running_ = next;
+    // The new config is running either way; problems applying it are reported, not rolled back.
+    r.ok = problems.empty();
+    r.errors = std::move(problems);
+  }
+  r.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+
+  const char* result = !loaded.ok() ? "refused" : (r.ok ? "ok" : "partial");
+  metrics_.get_counter("lbd_reloads_total", "Configuration reloads by result", {{"result", result}}).inc();
+  metrics_
+      .get_histogram("lbd_reload_duration_seconds", "Time to load, diff and apply a configuration",
+                     metrics::latency_buckets())
+      .observe(r.duration_ms / 1000.0);
+  if (!loaded.ok()) {
+    log_.err("reload refused: {} error(s) in {}; still running the previous configuration", r.errors.size(),
+             config_file_);
+  } else {
+    log_.notice("reload {}: {}; {} IPVS operation(s) ({} failed), {:.1f} ms", result, r.summary, r.ipvs_ops,
+                r.ipvs_errors, r.duration_ms);
+  }
+  last_reload_ = r;
+  notifier_.ready();
+  return r;
+}
+
+void app::stop(const std::string& why) {
+  if (stopping_) return;
+  stopping_ = true;
+  log_.notice("stopping ({})", why);
+  notifier_.stopping();
+  notifier_.stop_watchdog();
+  signals_.cancel();
+  if (control_) control_->stop();
+  if (metrics_http_) metrics_http_->stop();
+  vrrp_->stop();
+  const auto policy = running_ ? running_->global.on_exit : config::exit_policy::keep;
+  const auto done = services_->stop(policy);
+  if (policy == config::exit_policy::remove) {
+    if (done.failure.empty() && done.errors == 0) {
+      log_.notice("exit policy remove: {} IPVS operation(s), no owned service left", done.ops);
+    } else {
+      log_.err("exit policy remove: {}{} operation(s) failed", done.failure.empty() ? "" : done.failure + "; ",
+               done.errors);
+    }
+  }
+  // Whatever is still queued (check results, timers) belongs to stopped components.
+  io_.stop();
+}
+
+void app::on_transition(const vrrp_transition& t) {
+  services_->on_vrrp_state(t.instance, t.to);
+  notifier_.status(fmt::format("{} {}", t.instance, vrrp::to_string(t.to)));
+}
+
+nlohmann::json app::status() const {
+  return {{"node", running_ ? running_->global.node_name : ""},
+          {"config_file", config_file_},
+          {"started_at", rfc3339(started_at_)},
+          {"vrrp", vrrp_->status()},
+          {"services", services_->services()},
+          {"reload", last_reload_ ? to_json(*last_reload_) : nlohmann::json(nullptr)}};
+}
+
+void app::register_commands() {
+  control_->add("status", [this](const nlohmann::json&) { return status(); });
+  control_->add("vrrp", [this](const nlohmann::json&) { return vrrp_->status(); });
+  control_->add("services", [this](const nlohmann::json&) { return services_->services(); });
+  control_->add("checks", [this](const nlohmann::json&) { return services_->checks(); });
+  control_->add("reload", [this](const nlohmann::json&) { return to_json(reload("lbctl")); });
+  control_->add("drain", [this](const nlohmann::json& a) {
+    return value_or_refuse(services_->drain(server_arg(a), string_arg(a, "service")));
+  });
+  control_->add("enable", [this](const nlohmann::json& a) {
+    return value_or_refuse(services_->enable(server_arg(a), string_arg(a, "service")));
+  });
+  control_->add("weight", [this](const nlohmann::json& a) {
+    if (!a.contains("weight") || !a["weight"].is_number_unsigned())
+      throw control_error("missing \"weight\" (a non-negative integer)");
+    return value_or_refuse(services_->set_weight(server_arg(a), string_arg(a, "service"), a["weight"].get<unsigned>()));
+  });
+}
+
+}  // namespace lbd::daemon

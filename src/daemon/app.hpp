@@ -1,0 +1,70 @@
+#pragma once
+// The daemon: one io_context running the VRRP instances, the health checks and the IPVS
+// reconciler, plus the signals, systemd notifications, control socket and metrics endpoint around
+// them.
+//
+// Start: load the config (errors: exit 1), program IPVS (adopting what the kernel holds), then start
+// VRRP, so a director that becomes MASTER already has its services; READY=1 after that first
+// reconcile. SIGHUP or `lbctl reload`: load, validate, diff, apply; a refused config leaves the
+// running one untouched and is reported in `lbctl status`. SIGTERM / SIGINT: STOPPING=1, VRRP stops
+// (priority-0 adverts, VIPs removed), checks stop, the exit policy is applied, exit 0.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+#include "common/log.hpp"
+#include "common/metrics.hpp"
+#include "config/model.hpp"
+#include "daemon/control_server.hpp"
+#include "daemon/lazy_backend.hpp"
+#include "daemon/metrics_endpoint.hpp"
+#include "daemon/reload_report.hpp"
+#include "daemon/service_runtime.hpp"
+#include "daemon/systemd_notifier.hpp"
+#include "daemon/vrrp_runtime.hpp"
+
+namespace lbd::daemon {
+
+class app {
+ public:
+  explicit app(std::string config_file);
+  ~app();
+  app(const app&) = delete;
+  app& operator=(const app&) = delete;
+
+  // Runs until stopped by a signal. 0: clean stop; 1: the config could not be loaded or the
+  // control socket / metrics endpoint could not be opened at start.
+  int run();
+
+ private:
+  bool start();
+  reload_report reload(const std::string& trigger);
+  void stop(const std::string& why);
+  void wait_signal();
+  void register_commands();
+  void open_endpoints(const config::config& next, bool at_start, std::vector<std::string>& errors);
+  void on_transition(const vrrp_transition& t);
+  [[nodiscard]] nlohmann::json status() const;
+
+  std::string config_file_;
+  boost::asio::io_context io_;
+  metrics::registry metrics_;
+  systemd_notifier notifier_;
+  boost::asio::signal_set signals_;
+  lazy_backend kernel_;
+  std::unique_ptr<service_runtime> services_;
+  std::unique_ptr<vrrp_runtime> vrrp_;
+  std::unique_ptr<control_server> control_;
+  std::unique_ptr<metrics_endpoint> metrics_http_;
+  std::optional<config::config> running_;
+  std::optional<reload_report> last_reload_;
+  std::chrono::system_clock::time_point started_at_;
+  bool stopping_ = false;
+  log::logger log_{"lbd"};
+};
+
+}  // namespace lbd::daemon

@@ -1,0 +1,170 @@
+#include "daemon/desired_table.hpp"
+
+#include "config/names.hpp"
+
+namespace lbd::daemon {
+namespace {
+
+ipvs::protocol protocol_of(config::protocol p) {
+  switch (p) {
+    case config::protocol::tcp: return ipvs::protocol::tcp;
+    case config::protocol::udp: return ipvs::protocol::udp;
+    case config::protocol::sctp: return ipvs::protocol::sctp;
+  }
+  return ipvs::protocol::tcp;
+}
+
+ipvs::forwarding forwarding_of(config::forwarding f) {
+  switch (f) {
+    case config::forwarding::nat: return ipvs::forwarding::masq;
+    case config::forwarding::dr: return ipvs::forwarding::droute;
+    case config::forwarding::tun: return ipvs::forwarding::tunnel;
+  }
+  return ipvs::forwarding::masq;
+}
+
+ipvs::tunnel_type tunnel_of(config::tunnel_type t) {
+  switch (t) {
+    case config::tunnel_type::ipip: return ipvs::tunnel_type::ipip;
+    case config::tunnel_type::gue: return ipvs::tunnel_type::gue;
+    case config::tunnel_type::gre: return ipvs::tunnel_type::gre;
+  }
+  return ipvs::tunnel_type::ipip;
+}
+
+}  // namespace
+
+ipvs::service_key service_key_of(const config::virtual_server& vs) {
+  if (vs.fwmark) {
+    return ipvs::service_key::mark(
+        vs.family == config::address_family::inet ? ipvs::address_family::ipv4 : ipvs::address_family::ipv6,
+        *vs.fwmark);
+  }
+  return ipvs::service_key::inet(protocol_of(vs.proto), vs.address.value_or(endpoint{}));
+}
+
+ipvs::dest_key dest_key_of(const endpoint& e) { return ipvs::dest_key{e.address, e.port}; }
+
+ipvs::service_attrs service_attrs_of(const config::virtual_server& vs) {
+  ipvs::service_attrs a;
+  a.scheduler = std::string(config::to_string(vs.sched));
+  if (vs.flags.fallback) a.flags |= ipvs::svc_flag::sched1;
+  if (vs.flags.port) a.flags |= ipvs::svc_flag::sched2;
+  if (vs.flags.one_packet) a.flags |= ipvs::svc_flag::one_packet;
+  if (vs.persistence) {
+    const auto& p = *vs.persistence;
+    a.flags |= ipvs::svc_flag::persistent;
+    a.timeout = static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(p.timeout).count());
+    const bool v4 = vs.family == config::address_family::inet;
+    const unsigned full = v4 ? 32 : 128;
+    if (p.netmask_length < full) {
+      a.netmask = v4 ? (p.netmask_length == 0 ? 0U : ~std::uint32_t{0} << (32 - p.netmask_length)) : p.netmask_length;
+    }
+    a.pe_name = p.pe;
+  }
+  return a;
+}
+
+ipvs::dest_attrs dest_attrs_of(const config::virtual_server& vs, config::forwarding method, std::uint32_t weight,
+                               std::uint32_t upper, std::uint32_t lower) {
+  ipvs::dest_attrs d;
+  d.fwd = forwarding_of(method);
+  if (method == config::forwarding::tun && vs.tunnel) {
+    d.tun_type = tunnel_of(vs.tunnel->type);
+    d.tun_port = vs.tunnel->type == config::tunnel_type::gue ? vs.tunnel->port : 0;
+    d.tun_flags = vs.tunnel->checksum == config::tunnel_checksum::csum      ? ipvs::tun_flag::csum
+                  : vs.tunnel->checksum == config::tunnel_checksum::remcsum ? ipvs::tun_flag::remcsum
+                                                                            : 0;
+  }
+  d.weight = weight;
+  d.u_threshold = upper;
+  d.l_threshold = lower;
+  return d;
+}
+
+desired_state build_desired(const config::config& cfg,
+                            const std::map<std::string, healthcheck::desired_service>& health, const overrides& ovr) {
+  desired_state out;
+  for (const auto& vs : cfg.virtual_servers) {
+    const auto key = service_key_of(vs);
+    out.owned.insert(key);
+    ipvs::service& svc = out.table[key];
+    svc.attrs = service_attrs_of(vs);
+    const bool operator_drains = ovr.any_drain(vs.name);
+    if (vs.on_failure == config::failure_action::drain) out.drained.insert(key);
+    if (operator_drains) {
+      out.drained.insert(key);
+      if (vs.on_failure == config::failure_action::remove) {
+        auto& allowed = out.drain_only[key];
+        for (const auto& [ref, o] : ovr.entries()) {
+          if (ref.service == vs.name && o.kind == override_kind::drain) allowed.insert(dest_key_of(ref.address));
+        }
+      }
+    }
+
+    const auto h = health.find(vs.name);
+    if (h == health.end()) continue;
+    if (h->second.sorry_active && vs.sorry_server) {
+      svc.dests[dest_key_of(*vs.sorry_server)] = ipvs::dest{dest_attrs_of(vs, vs.method, 1), {}};
+      continue;
+    }
+    for (const auto& want : h->second.servers) {
+      const config::real_server* rs = nullptr;
+      for (const auto& r : vs.real_servers) {
+        if (r.address == want.address) rs = &r;
+      }
+      if (rs == nullptr) continue;
+      // A failed server under on_failure = drain leaves the table through the drain tracker: at
+      // weight 0 while it still has connections, then deleted.
+      if (want.draining) continue;
+      std::uint32_t weight = want.weight;
+      if (const auto* o = ovr.find(server_ref{vs.name, rs->address})) {
+        if (o->kind == override_kind::drain) continue;
+        weight = o->weight;
+      }
+      svc.dests[dest_key_of(rs->address)] =
+          ipvs::dest{dest_attrs_of(vs, rs->method, weight, rs->upper_threshold, rs->lower_threshold), {}};
+    }
+  }
+  return out;
+}
+
+ipvs::table drain_view(const ipvs::table& kernel, const desired_state& d) {
+  if (d.drain_only.empty()) return kernel;
+  ipvs::table view = kernel;
+  for (const auto& [key, allowed] : d.drain_only) {
+    auto k = view.find(key);
+    const auto want = d.table.find(key);
+    if (k == view.end() || want == d.table.end()) continue;
+    for (auto it = k->second.dests.begin(); it != k->second.dests.end();) {
+      const bool departing = want->second.dests.count(it->first) == 0;
+      if (departing && allowed.count(it->first) == 0) {
+        it = k->second.dests.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  return view;
+}
+
+void patch(ipvs::table& kernel, const std::vector<ipvs::op>& ops, const std::vector<ipvs::op_result>& results) {
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    if (i >= results.size() || !results[i].ok()) continue;
+    const auto& o = ops[i];
+    switch (o.kind) {
+      case ipvs::op_kind::add_service: kernel[o.service] = ipvs::service{o.svc, {}, {}}; break;
+      case ipvs::op_kind::edit_service: kernel[o.service].attrs = o.svc; break;
+      case ipvs::op_kind::del_service: kernel.erase(o.service); break;
+      case ipvs::op_kind::add_dest: kernel[o.service].dests[o.dest] = ipvs::dest{o.dst, {}}; break;
+      case ipvs::op_kind::edit_dest: kernel[o.service].dests[o.dest].attrs = o.dst; break;
+      case ipvs::op_kind::del_dest: {
+        auto s = kernel.find(o.service);
+        if (s != kernel.end()) s->second.dests.erase(o.dest);
+        break;
+      }
+    }
+  }
+}
+
+}  // namespace lbd::daemon

@@ -1,0 +1,461 @@
+#include "daemon/service_runtime.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+
+#include "common/process.hpp"
+#include "config/diff.hpp"
+#include "daemon/check_conversion.hpp"
+#include "daemon/service_runtime_impl.hpp"
+#include "healthcheck/probers.hpp"
+#include "ipvs/plan.hpp"
+
+namespace lbd::daemon {
+namespace {
+
+namespace hc = healthcheck;
+
+hc::service_config service_config_of(const config::virtual_server& vs) {
+  hc::service_config c;
+  c.name = vs.name;
+  c.on_failure =
+      vs.on_failure == config::failure_action::drain ? hc::failure_action::drain : hc::failure_action::remove;
+  if (vs.quorum) {
+    c.quorum = vs.quorum->min_weight;
+    c.hysteresis = vs.quorum->hysteresis;
+    c.quorum_up = vs.quorum->up;
+    c.quorum_down = vs.quorum->down;
+  }
+  c.sorry_server = vs.sorry_server;
+  for (const auto& rs : vs.real_servers) c.servers.push_back(hc::real_server_config{rs.address, rs.weight});
+  return c;
+}
+
+bool in_table(const ipvs::table& t, const ipvs::service_key& s, const endpoint& d) {
+  const auto it = t.find(s);
+  return it != t.end() && it->second.dests.count(dest_key_of(d)) != 0;
+}
+
+metrics::counter& reconciles(metrics::registry& m, const char* result) {
+  return m.get_counter("lbd_service_reconciles_total", "IPVS reconcile passes of the service runtime, by result",
+                       {{"result", result}});
+}
+
+}  // namespace
+
+service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel,
+                            hc::prober* probes)
+    : io_(io),
+      metrics_(m),
+      kernel_(kernel),
+      own_probes_(probes == nullptr ? hc::prober_set::make_default(io.get_executor()) : nullptr),
+      probes_(probes == nullptr ? *own_probes_ : *probes),
+      checks_(io.get_executor(), probes_, m),
+      reconciler_(kernel, m),
+      periodic_(io) {}
+
+service_runtime::impl::~impl() {
+  periodic_.cancel();
+  services_.clear();  // the monitors unsubscribe from checks_, which outlives them
+}
+
+bool service_runtime::impl::needs_kernel() const {
+  return !stopped_ && (!cfg_.virtual_servers.empty() || cfg_.ipvs.sync_daemon.has_value() || !leaving_.empty());
+}
+
+const service_runtime::impl::service_entry* service_runtime::impl::find_entry(const std::string& name) const {
+  for (const auto& e : services_) {
+    if (e.vs.name == name) return &e;
+  }
+  return nullptr;
+}
+
+desired_state service_runtime::impl::desired() const {
+  std::map<std::string, hc::desired_service> health;
+  for (const auto& e : services_) {
+    if (e.monitor) health.emplace(e.vs.name, e.monitor->desired());
+  }
+  return build_desired(cfg_, health, overrides_);
+}
+
+void service_runtime::impl::rebuild_services(const config::config& cfg, const config::config_diff* d) {
+  std::set<std::string> touched;
+  if (d != nullptr) {
+    for (const auto& c : d->virtual_servers) touched.insert(c.name);
+    for (const auto& c : d->real_servers) touched.insert(c.service);
+  }
+  std::map<std::string, service_entry> previous;
+  for (auto& e : services_) previous.emplace(e.vs.name, std::move(e));
+  services_.clear();
+
+  std::vector<std::size_t> rebuilt;
+  std::vector<service_entry> next;
+  next.reserve(cfg.virtual_servers.size());
+  for (const auto& vs : cfg.virtual_servers) {
+    auto prev = previous.find(vs.name);
+    if (d != nullptr && prev != previous.end() && touched.count(vs.name) == 0) {
+      next.push_back(std::move(prev->second));
+      previous.erase(prev);
+      continue;
+    }
+    service_entry e{vs, service_key_of(vs), {}, nullptr};
+    for (const auto& rs : vs.real_servers) {
+      auto spec = to_check_spec(rs.check, rs.address);
+      if (spec) {
+        bool same = false;
+        if (prev != previous.end()) {
+          const auto& pv = prev->second;
+          for (std::size_t i = 0; i < pv.vs.real_servers.size() && i < pv.checks.size(); ++i) {
+            if (pv.vs.real_servers[i].address != rs.address || !pv.checks[i]) continue;
+            auto probe = *spec;
+            probe.thresholds.initial = pv.checks[i]->thresholds.initial;
+            if (hc::canonical_key(probe) == hc::canonical_key(*pv.checks[i])) {
+              spec = pv.checks[i];
+              same = true;
+            }
+          }
+        }
+        // A new check of a server the kernel already serves starts from "up": adopting a running
+        // table (restart, changed check) must not pull servers until a check says they are down.
+        if (!same && have_kernel_ && in_table(last_kernel_, e.key, rs.address)) {
+          spec->thresholds.initial = hc::health::up;
+        }
+      }
+      e.checks.push_back(std::move(spec));
+    }
+    e.monitor = std::make_unique<hc::service_monitor>(
+        io_.get_executor(), checks_, metrics_, service_config_of(vs), e.checks,
+        [this, name = vs.name](const hc::desired_service&, const std::vector<hc::policy_event>& events) {
+          const auto* entry = find_entry(name);
+          for (const auto& ev : events) {
+            if (entry == nullptr || !ev.server) continue;
+            for (const auto& rs : entry->vs.real_servers) {
+              if (rs.address != *ev.server) continue;
+              const bool up = ev.what == hc::policy_event::kind::server_up;
+              const auto& hook = up ? rs.notify.up : rs.notify.down;
+              if (hook.empty()) continue;
+              process::options opts;
+              opts.argv = hook;
+              opts.timeout = std::chrono::seconds(10);
+              process::async_run(io_.get_executor(), std::move(opts),
+                                 [logger = log_, what = up ? "up" : "down"](const process::outcome& o) {
+                                   if (!o.started || o.timed_out || o.exit_code != 0) {
+                                     logger.warning("real server {} hook: {}", what, process::describe(o));
+                                   }
+                                 });
+            }
+          }
+          schedule_reconcile();
+        });
+    rebuilt.push_back(next.size());
+    next.push_back(std::move(e));
+  }
+  services_ = std::move(next);
+  // Only now do the replaced monitors let go of their checks: a check both use kept running.
+  previous.clear();
+  for (auto i : rebuilt) services_[i].monitor->refresh_gauges();
+  update_watches();
+}
+
+reconcile_report service_runtime::impl::apply(const config::config& cfg) {
+  const bool first = !started_;
+  const config::config old = std::move(cfg_);
+  cfg_ = cfg;
+  started_ = true;
+  stopped_ = false;
+
+  // Services that left the config stay lbd's to delete until the kernel no longer has them.
+  std::set<ipvs::service_key> now_owned;
+  for (const auto& vs : cfg_.virtual_servers) now_owned.insert(service_key_of(vs));
+  for (const auto& vs : old.virtual_servers) {
+    const auto k = service_key_of(vs);
+    if (now_owned.count(k) == 0) leaving_.insert(k);
+  }
+  for (const auto& k : now_owned) leaving_.erase(k);
+
+  std::optional<ipvs::table> fresh;
+  if (first && needs_kernel()) {
+    // Adopt: read what the kernel holds before the checks start, so servers it already serves
+    // start from "up" (see rebuild_services).
+    auto snap = kernel_.snapshot();
+    if (snap) {
+      last_kernel_ = *snap;
+      have_kernel_ = true;
+      fresh = std::move(snap).value();
+    }
+  }
+  std::optional<config::config_diff> d;
+  if (!first) d = config::diff(old, cfg_);
+  rebuild_services(cfg_, d ? &*d : nullptr);
+  for (const auto& gone : overrides_.prune(cfg_)) {
+    log_.notice("override of {} in {} dropped: the real server left the config", to_string(gone.address), gone.service);
+  }
+  if (first || old.global.drain_timeout != cfg_.global.drain_timeout) {
+    tracker_ = ipvs::drain_tracker(cfg_.global.drain_timeout);
+  }
+  if (d) {
+    std::size_t added = 0;
+    std::size_t removed = 0;
+    std::size_t changed = 0;
+    for (const auto& c : d->virtual_servers) {
+      (c.kind == config::change_kind::added ? added : c.kind == config::change_kind::removed ? removed : changed)++;
+    }
+    log_.notice("reload: {} virtual servers added, {} removed, {} changed, {} real server changes", added, removed,
+                changed, d->real_servers.size());
+  }
+  if (needs_kernel()) {
+    apply_timeouts();
+    apply_sync_daemon();
+  }
+  auto report = reconcile(std::move(fresh));
+  arm_periodic();
+  return report;
+}
+
+void service_runtime::impl::apply_timeouts() {
+  const auto& t = cfg_.ipvs.timeouts;
+  if (!t.tcp && !t.tcp_fin && !t.udp) return;
+  auto secs = [](const std::optional<duration>& d) {
+    return d ? static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(*d).count()) : 0U;
+  };
+  const ipvs::timeouts want{secs(t.tcp), secs(t.tcp_fin), secs(t.udp)};
+  auto have = kernel_.get_timeouts();
+  if (!have) {
+    log_.err("reading the IPVS timeouts failed: {}", have.error().message);
+    return;
+  }
+  const bool differ = (want.tcp != 0 && want.tcp != have->tcp) ||
+                      (want.tcp_fin != 0 && want.tcp_fin != have->tcp_fin) || (want.udp != 0 && want.udp != have->udp);
+  if (!differ) return;
+  if (auto st = kernel_.set_timeouts(want); !st) {
+    log_.err("setting the IPVS timeouts failed: {}", st.error().message);
+    metrics_
+        .get_counter("lbd_ipvs_errors_total", "IPVS operations the kernel refused, by operation and error",
+                     {{"op", "set_timeouts"}, {"error", ipvs::errno_name(st.error().code)}})
+        .inc();
+    return;
+  }
+  log_.notice("IPVS timeouts set: tcp {}s tcp_fin {}s udp {}s (0: unchanged)", want.tcp, want.tcp_fin, want.udp);
+  metrics_
+      .get_counter("lbd_ipvs_operations_total", "IPVS operations sent to the kernel, by operation",
+                   {{"op", "set_timeouts"}})
+      .inc();
+}
+
+reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::table> fresh) {
+  reconcile_report report;
+  if (!needs_kernel()) return report;
+  if (!fresh) {
+    auto snap = kernel_.snapshot();
+    if (!snap) {
+      report.failure = snap.error().message;
+      log_.err("reconcile: reading the kernel table failed: {}", report.failure);
+      reconciles(metrics_, "error").inc();
+      return report;
+    }
+    fresh = std::move(snap).value();
+  }
+  ipvs::table kernel = std::move(*fresh);
+  auto want = desired();
+  // A copy of the kernel table only when some destinations must be hidden from the tracker.
+  const ipvs::table hidden = want.drain_only.empty() ? ipvs::table{} : drain_view(kernel, want);
+  auto adjusted = tracker_.update(want.drain_only.empty() ? kernel : hidden, std::move(want.table), want.drained,
+                                  ipvs::drain_tracker::clock::now());
+  for (const auto& e : adjusted.events) {
+    log_.notice("drain of {} in {}: {}", ipvs::to_string(e.dest), ipvs::to_string(e.service), ipvs::to_string(e.kind));
+    const char* name = e.kind == ipvs::drain_event_kind::started            ? "started"
+                       : e.kind == ipvs::drain_event_kind::finished_idle    ? "finished_idle"
+                       : e.kind == ipvs::drain_event_kind::finished_timeout ? "finished_timeout"
+                                                                            : "recovered";
+    metrics_.get_counter("lbd_ipvs_drain_events_total", "Real-server drain transitions", {{"event", name}}).inc();
+  }
+  ipvs::ownership owned = want.owned;
+  owned.insert(leaving_.begin(), leaving_.end());
+  auto out = reconciler_.apply(ipvs::plan(kernel, adjusted.desired, owned));
+  patch(kernel, out.ops, out.results);
+  for (auto it = leaving_.begin(); it != leaving_.end();) {
+    it = kernel.count(*it) == 0 ? leaving_.erase(it) : std::next(it);
+  }
+  last_kernel_ = std::move(kernel);
+  have_kernel_ = true;
+  report.ops = out.ops.size();
+  report.errors = out.errors;
+  if (!out.ops.empty()) {
+    log_.notice("reconcile: {} IPVS operations{}", out.ops.size(),
+                out.errors == 0 ? std::string() : fmt::format(", {} refused", out.errors));
+  }
+  reconciles(metrics_, out.errors == 0 ? "ok" : "partial").inc();
+  return report;
+}
+
+void service_runtime::impl::schedule_reconcile() {
+  if (reconcile_posted_ || stopped_) return;
+  reconcile_posted_ = true;
+  // Not inside the check's callback: the monitors may be mid-update, and many results arriving
+  // together make one pass.
+  boost::asio::post(io_, [this, alive = std::weak_ptr<int>(alive_)] {
+    if (alive.expired()) return;
+    reconcile_posted_ = false;
+    if (!stopped_) reconcile();
+  });
+}
+
+void service_runtime::impl::arm_periodic() {
+  periodic_.cancel();
+  if (stopped_ || cfg_.global.reconcile_interval <= duration::zero()) return;
+  periodic_.expires_after(cfg_.global.reconcile_interval);
+  periodic_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+    if (ec || alive.expired() || stopped_) return;
+    reconcile();
+    arm_periodic();
+  });
+}
+
+result<nlohmann::json, std::string> service_runtime::impl::set_override(const std::string& server,
+                                                                        const std::optional<std::string>& service,
+                                                                        std::optional<override_entry> e) {
+  auto refs = find_servers(cfg_, server, service);
+  if (!refs) return unexpected(refs.error());
+  for (const auto& r : *refs) {
+    const auto* before = overrides_.find(r);
+    if (e ? (before != nullptr && *before == *e) : before == nullptr) continue;
+    const char* what = !e ? "enable" : e->kind == override_kind::drain ? "drain" : "weight";
+    if (e) {
+      overrides_.set(r, *e);
+    } else {
+      overrides_.clear(r);
+    }
+    if (e && e->kind == override_kind::weight) {
+      log_.notice("operator override: {} in {}: weight {}", to_string(r.address), r.service, e->weight);
+    } else {
+      log_.notice("operator override: {} in {}: {}", to_string(r.address), r.service, what);
+    }
+    metrics_.get_counter("lbd_overrides_total", "Operator overrides (drain, weight, enable)", {{"kind", what}}).inc();
+  }
+  metrics_.get_gauge("lbd_overrides_active", "Real servers under an operator override")
+      .set(static_cast<double>(overrides_.entries().size()));
+  reconcile();
+  const nlohmann::json all = services();
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& r : *refs) {
+    for (const auto& svc : all) {
+      if (svc.at("name") != r.service) continue;
+      for (const auto& rs : svc.at("real_servers")) {
+        if (rs.at("address") == to_string(r.address)) {
+          nlohmann::json one = rs;
+          one["service"] = r.service;
+          out.push_back(std::move(one));
+        }
+      }
+    }
+  }
+  return out;
+}
+
+reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
+  reconcile_report report;
+  if (stopped_) return report;
+  // Checks and timers first: nothing may re-add what the exit policy removes.
+  const bool touch = needs_kernel();
+  stopped_ = true;
+  periodic_.cancel();
+  watches_.clear();
+  services_.clear();
+  if (!touch) return report;
+  if (sync_running_) {
+    if (auto st = kernel_.stop_daemon(sync_running_->state); !st) {
+      log_.warning("stopping the {} sync daemon: {}", ipvs::to_string(sync_running_->state), st.error().message);
+    }
+    sync_running_.reset();
+  }
+  if (policy == config::exit_policy::keep) {
+    log_.notice("stopped; IPVS services left in the kernel (exit policy keep)");
+    return report;
+  }
+  ipvs::ownership owned = leaving_;
+  for (const auto& vs : cfg_.virtual_servers) owned.insert(service_key_of(vs));
+  // One batch of service deletions (the kernel drops their destinations with them), then a read
+  // back: lbd returns only when none of its services is left. A service already gone (ESRCH) is
+  // what was wanted.
+  for (int attempt = 0; attempt < 3 && !owned.empty(); ++attempt) {
+    std::vector<ipvs::op> ops;
+    ops.reserve(owned.size());
+    for (const auto& k : owned) ops.push_back(ipvs::op{ipvs::op_kind::del_service, k, {}, {}, {}});
+    const auto results = kernel_.apply(ops);
+    report.ops += ops.size();
+    metrics_
+        .get_counter("lbd_ipvs_operations_total", "IPVS operations sent to the kernel, by operation",
+                     {{"op", "del_service"}})
+        .inc(static_cast<double>(ops.size()));
+    std::size_t logged = 0;
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      const int code = i < results.size() ? results[i].code : EIO;
+      if (code == 0 || code == ESRCH) continue;
+      ++report.errors;
+      metrics_
+          .get_counter("lbd_ipvs_errors_total", "IPVS operations the kernel refused, by operation and error",
+                       {{"op", "del_service"}, {"error", ipvs::errno_name(code)}})
+          .inc();
+      if (logged++ < 10) log_.err("{} failed: {}", ipvs::describe(ops[i]), results[i].message);
+    }
+    auto snap = kernel_.snapshot();
+    if (!snap) {
+      report.failure = "reading the kernel table after removal failed: " + snap.error().message;
+      log_.err("{}", report.failure);
+      return report;
+    }
+    ipvs::ownership left;
+    for (const auto& k : owned) {
+      if (snap->count(k) != 0) left.insert(k);
+    }
+    owned = std::move(left);
+  }
+  if (!owned.empty()) {
+    report.failure = fmt::format("{} services still in the kernel after removal", owned.size());
+    log_.err("exit policy remove: {}", report.failure);
+    return report;
+  }
+  leaving_.clear();
+  log_.notice("stopped; every IPVS service of lbd removed (exit policy remove, {} deletions)", report.ops);
+  return report;
+}
+
+// ------------------------------------------------------------------------------ the public face
+
+service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel)
+    : impl_(std::make_unique<impl>(io, metrics, kernel, nullptr)) {}
+
+service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel,
+                                 healthcheck::prober& probes)
+    : impl_(std::make_unique<impl>(io, metrics, kernel, &probes)) {}
+
+service_runtime::~service_runtime() = default;
+
+reconcile_report service_runtime::apply(const config::config& cfg) { return impl_->apply(cfg); }
+reconcile_report service_runtime::reconcile() { return impl_->reconcile(); }
+
+result<nlohmann::json, std::string> service_runtime::drain(const std::string& server,
+                                                           const std::optional<std::string>& service) {
+  return impl_->set_override(server, service, override_entry{override_kind::drain, 0});
+}
+
+result<nlohmann::json, std::string> service_runtime::enable(const std::string& server,
+                                                            const std::optional<std::string>& service) {
+  return impl_->set_override(server, service, std::nullopt);
+}
+
+result<nlohmann::json, std::string> service_runtime::set_weight(const std::string& server,
+                                                                const std::optional<std::string>& service,
+                                                                unsigned weight) {
+  if (weight > 65535) return unexpected("weight " + std::to_string(weight) + " is out of range 0-65535");
+  return impl_->set_override(server, service, override_entry{override_kind::weight, weight});
+}
+
+void service_runtime::on_vrrp_state(const std::string& instance, vrrp::state s) { impl_->on_vrrp_state(instance, s); }
+void service_runtime::refresh_kernel_stats() { impl_->refresh_kernel_stats(); }
+reconcile_report service_runtime::stop(config::exit_policy policy) { return impl_->stop(policy); }
+nlohmann::json service_runtime::services() const { return impl_->services(); }
+nlohmann::json service_runtime::checks() const { return impl_->checks(); }
+
+}  // namespace lbd::daemon

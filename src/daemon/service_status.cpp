@@ -1,0 +1,198 @@
+// What the service runtime shows: lbctl services/checks and the kernel's per-service and
+// per-real-server statistics as metrics.
+#include <fmt/chrono.h>
+
+#include "config/names.hpp"
+#include "daemon/service_runtime_impl.hpp"
+
+namespace lbd::daemon {
+namespace {
+
+namespace hc = healthcheck;
+
+std::string rfc3339(std::chrono::system_clock::time_point t) {
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(t)), ms);
+}
+
+}  // namespace
+
+void service_runtime::impl::read_kernel() const {
+  if (!needs_kernel()) return;
+  auto snap = kernel_.snapshot();
+  if (!snap) return;  // the last table read stays: status shows slightly older counters
+  last_kernel_ = std::move(snap).value();
+  have_kernel_ = true;
+}
+
+void service_runtime::impl::update_watches() {
+  std::set<std::string> keys;
+  for (const auto& e : services_) {
+    for (const auto& c : e.checks) {
+      if (c) keys.insert(hc::canonical_key(*c));
+    }
+  }
+  for (auto it = watches_.begin(); it != watches_.end();) {
+    it = keys.count(it->first) == 0 ? watches_.erase(it) : std::next(it);
+  }
+  for (const auto& e : services_) {
+    for (const auto& c : e.checks) {
+      if (!c) continue;
+      auto key = hc::canonical_key(*c);
+      if (watches_.count(key) != 0) continue;
+      auto& w = watches_[key];
+      w.sub = checks_.subscribe(*c, [this, key](const hc::check_event&) {
+        auto found = watches_.find(key);
+        if (found != watches_.end()) found->second.last_run = std::chrono::system_clock::now();
+      });
+    }
+  }
+}
+
+nlohmann::json service_runtime::impl::services() const {
+  read_kernel();
+  const auto want = desired();
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& e : services_) {
+    const auto& vs = e.vs;
+    const auto d = e.monitor ? e.monitor->desired() : hc::desired_service{};
+    const auto k = last_kernel_.find(e.key);
+    const ipvs::service* in_kernel = k == last_kernel_.end() ? nullptr : &k->second;
+    const auto w = want.table.find(e.key);
+    std::uint64_t active = 0;
+    std::uint64_t inactive = 0;
+    if (in_kernel != nullptr) {
+      for (const auto& [dk, dv] : in_kernel->dests) {
+        active += dv.counters.active;
+        inactive += dv.counters.inactive;
+      }
+    }
+    nlohmann::json servers = nlohmann::json::array();
+    for (std::size_t i = 0; i < vs.real_servers.size(); ++i) {
+      const auto& rs = vs.real_servers[i];
+      const auto dk = dest_key_of(rs.address);
+      const hc::server_state& st = e.monitor->server(i);
+      const auto* o = overrides_.find(server_ref{vs.name, rs.address});
+      const ipvs::dest* kd = nullptr;
+      if (in_kernel != nullptr) {
+        const auto it = in_kernel->dests.find(dk);
+        if (it != in_kernel->dests.end()) kd = &it->second;
+      }
+      nlohmann::json weight = nullptr;
+      if (w != want.table.end()) {
+        const auto wd = w->second.dests.find(dk);
+        if (wd != w->second.dests.end()) weight = wd->second.attrs.weight;
+      }
+      const bool draining = tracker_.draining(e.key, dk) || (o != nullptr && o->kind == override_kind::drain);
+      if (weight.is_null() && draining && kd != nullptr) weight = 0;
+      servers.push_back({
+          {"address", to_string(rs.address)},
+          {"health", std::string(hc::to_string(st.current))},
+          {"reason", st.last ? st.last->reason : std::string(e.checks.at(i) ? "" : "no check")},
+          {"configured_weight", rs.weight},
+          {"weight", weight},
+          {"kernel_weight", kd != nullptr ? nlohmann::json(kd->attrs.weight) : nlohmann::json(nullptr)},
+          {"override", o != nullptr ? nlohmann::json(std::string(to_string(o->kind))) : nlohmann::json(nullptr)},
+          {"override_weight",
+           o != nullptr && o->kind == override_kind::weight ? nlohmann::json(o->weight) : nlohmann::json(nullptr)},
+          {"draining", draining},
+          {"active_conns", kd != nullptr ? kd->counters.active : 0},
+          {"inactive_conns", kd != nullptr ? kd->counters.inactive : 0},
+      });
+    }
+    out.push_back({
+        {"name", vs.name},
+        {"service", ipvs::to_string(e.key)},
+        {"scheduler", std::string(config::to_string(vs.sched))},
+        {"forwarding", std::string(config::to_string(vs.method))},
+        {"quorum", d.quorum},
+        {"sorry_active", d.sorry_active},
+        {"vrrp", vs.vrrp ? nlohmann::json(*vs.vrrp) : nlohmann::json(nullptr)},
+        {"active_conns", active},
+        {"inactive_conns", inactive},
+        {"real_servers", std::move(servers)},
+    });
+  }
+  return out;
+}
+
+nlohmann::json service_runtime::impl::checks() const {
+  std::map<std::string, std::set<std::string>> users;
+  for (const auto& e : services_) {
+    for (const auto& c : e.checks) {
+      if (c) users[hc::canonical_key(*c)].insert(e.vs.name);
+    }
+  }
+  nlohmann::json out = nlohmann::json::array();
+  checks_.for_each([&](const hc::check_spec& spec, const hc::server_state& st) {
+    const auto key = hc::canonical_key(spec);
+    const auto w = watches_.find(key);
+    const auto u = users.find(key);
+    out.push_back({
+        {"check", hc::display_name(spec)},
+        {"type", hc::type_name(spec.params)},
+        {"target", to_string(spec.target)},
+        {"status", std::string(hc::to_string(st.current))},
+        {"reason", st.last ? st.last->reason : std::string()},
+        {"latency_ms", st.last ? nlohmann::json(std::chrono::duration<double, std::milli>(st.last->latency).count())
+                               : nlohmann::json(nullptr)},
+        {"successes", st.consecutive_ok},
+        {"failures", st.consecutive_fail},
+        {"last_run", w != watches_.end() && w->second.last_run ? nlohmann::json(rfc3339(*w->second.last_run))
+                                                               : nlohmann::json(nullptr)},
+        {"users", u != users.end() ? nlohmann::json(u->second) : nlohmann::json::array()},
+    });
+  });
+  return out;
+}
+
+void service_runtime::impl::refresh_kernel_stats() {
+  if (!needs_kernel()) return;
+  read_kernel();
+  std::set<std::pair<std::string, metrics::labels>> seen;
+  auto set = [&](const std::string& name, const char* help, metrics::labels l, std::uint64_t v) {
+    metrics_.get_gauge(name, help, l).set(static_cast<double>(v));
+    seen.emplace(name, std::move(l));
+  };
+  for (const auto& e : services_) {
+    const auto k = last_kernel_.find(e.key);
+    if (k == last_kernel_.end()) continue;
+    const auto& s = k->second.stats;
+    const std::string& name = e.vs.name;
+    set("lbd_ipvs_service_connections", "Connections the kernel scheduled for the service", {{"service", name}},
+        s.conns);
+    set("lbd_ipvs_service_packets", "Packets through the service, by direction",
+        {{"service", name}, {"direction", "in"}}, s.inpkts);
+    set("lbd_ipvs_service_packets", "Packets through the service, by direction",
+        {{"service", name}, {"direction", "out"}}, s.outpkts);
+    set("lbd_ipvs_service_bytes", "Bytes through the service, by direction", {{"service", name}, {"direction", "in"}},
+        s.inbytes);
+    set("lbd_ipvs_service_bytes", "Bytes through the service, by direction", {{"service", name}, {"direction", "out"}},
+        s.outbytes);
+    for (const auto& [dk, dv] : k->second.dests) {
+      const metrics::labels l{{"service", name}, {"server", ipvs::to_string(dk)}};
+      const auto& c = dv.counters;
+      set("lbd_ipvs_realserver_active_connections", "Active connections to the real server", l, c.active);
+      set("lbd_ipvs_realserver_inactive_connections", "Inactive connections to the real server", l, c.inactive);
+      set("lbd_ipvs_realserver_connections", "Connections the kernel scheduled to the real server", l, c.stats.conns);
+      auto with = [&](const char* dir) {
+        auto x = l;
+        x.emplace_back("direction", dir);
+        return x;
+      };
+      set("lbd_ipvs_realserver_packets", "Packets to and from the real server, by direction", with("in"),
+          c.stats.inpkts);
+      set("lbd_ipvs_realserver_packets", "Packets to and from the real server, by direction", with("out"),
+          c.stats.outpkts);
+      set("lbd_ipvs_realserver_bytes", "Bytes to and from the real server, by direction", with("in"), c.stats.inbytes);
+      set("lbd_ipvs_realserver_bytes", "Bytes to and from the real server, by direction", with("out"),
+          c.stats.outbytes);
+    }
+  }
+  for (const auto& old : stat_series_) {
+    if (seen.count(old) == 0) metrics_.remove(old.first, old.second);
+  }
+  stat_series_ = std::move(seen);
+}
+
+}  // namespace lbd::daemon

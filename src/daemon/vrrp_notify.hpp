@@ -1,0 +1,27 @@
+#pragma once
+// The commands [[vrrp]] notify runs on a transition, pure. Exactly these arguments are appended to
+// the configured command (lbd.conf reference, vrrp.notify):
+//   master / backup / fault / stop:  <command...> INSTANCE STATE PRIORITY
+//   any:                             <command...> INSTANCE PRIORITY STATE
+// INSTANCE is the [[vrrp]] name; STATE the new state in lower case (`master`, `backup`, `fault`, or
+// `stop` when the instance stops: lbd shuts down, or the instance left the config or is restarted
+// by a reload); PRIORITY the effective priority in decimal at the moment of the transition. `any`
+// keeps the new state last so that one script can serve every state by looking at its last
+// argument. The state-specific command runs first, then `any`.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/model.hpp"
+#include "vrrp/events.hpp"
+
+namespace lbd::daemon {
+
+// "master", "backup", "fault", "stop" (INIT is reached only by stopping).
+std::string_view notify_state_word(vrrp::state s);
+
+std::vector<config::argv> notify_commands(const config::vrrp_notify& n, std::string_view instance, vrrp::state to,
+                                          std::uint8_t priority);
+
+}  // namespace lbd::daemon

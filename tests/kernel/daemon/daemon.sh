@@ -1,0 +1,273 @@
+# shellcheck shell=sh
+# kernel_daemon: two lbd directors against real IPVS.
+#
+# One L2 segment, bridge br0 in the guest's root namespace:
+#   client 10.30.0.2, directors d1 10.30.0.3 (priority 150) and d2 10.30.0.4 (priority 100) running
+#   lbd with one VRRP instance (VIP 10.30.0.100/24, unicast peers) and one DR service on the VIP,
+#   real servers rs1..rs3 10.30.0.11-13 holding the VIP on lo (arp_ignore/arp_announce), busybox
+#   httpd answering RS1..RS3. Each director programs IPVS in its own namespace; the client reaches
+#   the VIP through whichever holds it.
+#
+# Scenarios, in order (one boot): start; reload adding a real server (exactly 1 IPVS write, no VRRP
+# transition, the other checks keep their state); a broken reload (old config keeps running, the
+# error in `status`); `ipvsadm -C` behind lbd's back (repaired within one reconcile period); SIGKILL
+# and restart with the kernel already matching (0 writes); operator drain (weight 0, deleted when
+# the connection ends; enable brings it back); the metrics endpoint scraped and parsed; SIGTERM
+# under exit_policy remove (nothing left) and keep (everything left).
+# Figures are printed as "FIGURE name value" lines.
+# shellcheck disable=SC1091 # the guest helpers, tests/kernel/harness/guest-lib.sh
+. /usr/lib/ktest/lib.sh
+
+LBD=/usr/local/bin/lbd
+CALL=/usr/local/bin/control_call
+W=/tmp/daemon
+mkdir -p $W
+VIP=10.30.0.100
+RECONCILE_S=2
+
+# ------------------------------------------------------------------------------------ topology
+ip link add br0 type bridge forward_delay 0 || kt_die "creating the bridge"
+ip link set br0 up
+join() { # NS ADDRESS
+  if ! { kt_netns "$1" && kt_veth - "p-$1" "$1" eth0 && ip link set "p-$1" master br0; }; then
+    kt_die "veth for $1"
+  fi
+  ip -n "$1" addr add "$2/24" dev eth0
+}
+join client 10.30.0.2
+join d1 10.30.0.3
+join d2 10.30.0.4
+n=1
+for rs in rs1 rs2 rs3; do
+  join $rs 10.30.0.1$n
+  ip -n $rs addr add $VIP/32 dev lo
+  for conf in all eth0; do
+    kt_in $rs sysctl -q -w "net.ipv4.conf.$conf.arp_ignore=1" "net.ipv4.conf.$conf.arp_announce=2" ||
+      kt_die "arp sysctls in $rs"
+  done
+  kt_httpd $rs 0.0.0.0 80 "RS$n" || kt_die "httpd in $rs does not listen"
+  n=$((n + 1))
+done
+kt_log "topology ready"
+
+# ------------------------------------------------------------------------------------ helpers
+# conf DIRECTOR PRIORITY PEER POLICY REAL-SERVERS...: lbd.conf of one director.
+conf() {
+  _d=$1 _prio=$2 _peer=$3 _policy=$4
+  shift 4
+  cat <<EOF
+[global]
+node_name = "$_d"
+control_socket = "/run/lbd-$_d.sock"
+metrics_listen = "127.0.0.1:9712"
+reconcile_interval = "${RECONCILE_S}s"
+exit_policy = "$_policy"
+drain_timeout = "60s"
+
+[ipvs]
+timeouts = { tcp_fin = "2s" }
+
+[[vrrp]]
+name = "web"
+interface = "eth0"
+vrid = 51
+priority = $_prio
+advert_interval = "500ms"
+virtual_ips = ["$VIP/24"]
+unicast_peers = ["$_peer"]
+
+[[virtual_server]]
+name = "web"
+address = "$VIP:80"
+scheduler = "rr"
+forwarding = "dr"
+vrrp = "web"
+check = { type = "http", path = "/", interval = "1s", timeout = "500ms", rise = 1, fall = 2 }
+EOF
+  for _rs in "$@"; do printf '[[virtual_server.real_server]]\naddress = "%s:80"\n' "$_rs"; done
+}
+
+# start_lbd DIRECTOR: lbd in its namespace on $W/DIRECTOR.conf; sets LBD_PID. iproute2 is
+# called directly (not through a shell function) so that $! is lbd's PID (ip netns exec execs it).
+start_lbd() {
+  /usr/sbin/ip netns exec "$1" $LBD -f "$W/$1.conf" >>"$W/$1.log" 2>&1 &
+  LBD_PID=$!
+}
+# call DIRECTOR COMMAND [ARGS-JSON [POINTER]]: one control-socket request.
+call() {
+  _args=${3:-'{}'}
+  $CALL "/run/lbd-$1.sock" "$2" "$_args" ${4:+"$4"}
+}
+answers() { call "$1" status >/dev/null 2>&1; }
+vrrp_state() { call "$1" vrrp '{}' /0/state 2>/dev/null; }
+state_is() { [ "$(vrrp_state "$1")" = "$2" ]; }
+# dests DIRECTOR: "address weight active inactive" per real server of the service, sorted.
+dests() {
+  kt_in "$1" /usr/sbin/ipvsadm -Ln -t $VIP:80 2>/dev/null | awk '$1 == "->" && $2 != "RemoteAddress:Port" {print $2, $4, $5, $6}' | sort
+}
+dest_count_is() { [ "$(dests "$1" | grep -c .)" -eq "$2" ]; }
+has_dest() { dests "$1" | grep -q "^$2:80 "; }
+weight_of() { dests "$1" | awk -v a="$2:80" '$1 == a {print $2}'; }
+metrics() { kt_in "$1" timeout 5 wget -q -O - http://127.0.0.1:9712/metrics 2>/dev/null; }
+# metric DIRECTOR NAME: the sum of every series of NAME (0 when absent).
+metric() { metrics "$1" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 {s += $2} END {print s + 0}'; }
+metric_ge() { [ "$(metric "$1" "$2")" -ge "$3" ]; }
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f\n", b - a}'; }
+figure() { echo "FIGURE $*"; }
+
+# ------------------------------------------------------------------------------------ start
+conf d1 150 10.30.0.4 keep 10.30.0.11 10.30.0.12 >$W/d1.conf
+conf d2 100 10.30.0.3 remove 10.30.0.11 10.30.0.12 >$W/d2.conf
+start_lbd d1
+PID_d1=$LBD_PID
+start_lbd d2
+PID_d2=$LBD_PID
+kt_wait_for 20 answers d1 || kt_die "d1: control socket: $(call d1 status 2>&1 | head -c 300); log: $(tail -n 5 $W/d1.log)"
+kt_wait_for 20 answers d2 || kt_die "d2's control socket does not answer: $(tail -n 5 $W/d2.log)"
+kt_wait_for 20 state_is d1 MASTER || kt_die "d1 is not MASTER: $(vrrp_state d1)"
+kt_wait_for 20 state_is d2 BACKUP || kt_die "d2 is not BACKUP: $(vrrp_state d2)"
+kt_pass "d1 MASTER, d2 BACKUP"
+for d in d1 d2; do
+  kt_wait_for 20 dest_count_is $d 2 || kt_die "$d: the real servers never reached IPVS: $(dests $d | tr '\n' '|')"
+done
+kt_pass "both directors programmed IPVS with the two checked real servers"
+kt_expect_alternation "start" client http://$VIP/ RS1 RS2
+
+# ------------------------------------------------------------------------------------ (a) reload
+kt_wait_for 10 metric_ge d1 lbd_service_reconciles_total 2 || kt_fail "no periodic reconcile on d1"
+OPS0=$(metric d1 lbd_ipvs_operations_total)
+AT0=$(call d1 vrrp '{}' /0/last_transition/at)
+OK0=$(call d1 checks '{}' /0/successes)
+conf d1 150 10.30.0.4 keep 10.30.0.11 10.30.0.12 10.30.0.13 >$W/d1.conf
+conf d2 100 10.30.0.3 remove 10.30.0.11 10.30.0.12 10.30.0.13 >$W/d2.conf
+T0=$(uptime_s)
+kill -HUP "$PID_d1"
+kill -HUP "$PID_d2"
+kt_wait_for 20 has_dest d1 10.30.0.13 || kt_fail "reload: rs3 never reached d1's IPVS"
+T1=$(uptime_s)
+# Two more reconcile passes: any stray write would be counted by now.
+R0=$(metric d1 lbd_service_reconciles_total)
+kt_wait_for 10 metric_ge d1 lbd_service_reconciles_total $((R0 + 2)) || kt_fail "reconciles stopped after reload"
+OPS1=$(metric d1 lbd_ipvs_operations_total)
+kt_expect_eq "IPVS write operations for a reload adding one real server" 1 $((OPS1 - OPS0))
+kt_expect_eq "VRRP state after reload" MASTER "$(vrrp_state d1)"
+kt_expect_eq "VRRP last transition unchanged by the reload" "$AT0" "$(call d1 vrrp '{}' /0/last_transition/at)"
+OK1=$(call d1 checks '{}' /0/successes)
+kt_check "rs1's check kept its count across the reload ($OK0 -> $OK1)" [ "$OK1" -gt "$OK0" ]
+kt_expect_eq "rs1 still up after the reload" up "$(call d1 checks '{}' /0/status)"
+figure reload_ops $((OPS1 - OPS0))
+figure reload_to_new_server_in_kernel_s "$(elapsed "$T0" "$T1")"
+figure reload_report "$(call d1 status '{}' /reload 2>&1)"
+kt_wait_for 20 has_dest d2 10.30.0.13 || kt_fail "reload: rs3 never reached d2's IPVS"
+kt_expect_eq "d2 still BACKUP after reload" BACKUP "$(vrrp_state d2)"
+
+# ------------------------------------------------------------------------------------ (b) broken reload
+cp $W/d1.conf $W/d1.good
+printf '[[virtual_server]]\nname = "broken"\naddress = "10.30.0.300:80"\n' >>$W/d1.conf
+kill -HUP "$PID_d1"
+reload_failed() { call d1 status >$W/status.json 2>&1 && grep -q '10.30.0.300' $W/status.json; }
+if kt_wait_for 10 reload_failed; then
+  kt_pass "the broken config's error is in status: $(grep -o '"reload":{[^}]*}' $W/status.json)"
+else
+  kt_fail "status does not show the broken reload: $(cat $W/status.json)"
+fi
+kt_check "lbd still runs after the broken reload" kill -0 "$PID_d1"
+kt_check "IPVS still holds the three real servers" dest_count_is d1 3
+kt_expect_eq "VRRP still MASTER after the broken reload" MASTER "$(vrrp_state d1)"
+kt_check "traffic still flows" [ "$(kt_fetch client http://$VIP/)" != NONE ]
+cp $W/d1.good $W/d1.conf
+kill -HUP "$PID_d1"
+
+# ------------------------------------------------------------------------------------ (c) drift
+kt_in d1 /usr/sbin/ipvsadm -C || kt_die "ipvsadm -C in d1"
+T0=$(uptime_s)
+if kt_wait_for 15 dest_count_is d1 3; then
+  T1=$(uptime_s)
+  DRIFT=$(elapsed "$T0" "$T1")
+  kt_check "ipvsadm -C repaired within one reconcile period (${DRIFT} s, period ${RECONCILE_S} s + 1.5 s slack)" \
+    awk -v t="$DRIFT" -v p="$RECONCILE_S" 'BEGIN {exit !(t <= p + 1.5)}'
+  figure drift_repair_s "$DRIFT"
+else
+  kt_fail "ipvsadm -C: d1's table not repaired after 15 s: $(dests d1 | tr '\n' '|')"
+fi
+
+# ------------------------------------------------------------------------------------ (d) SIGKILL, restart
+kill -KILL "$PID_d2"
+wait "$PID_d2" 2>/dev/null
+kt_check "d2's IPVS table survives SIGKILL" dest_count_is d2 3
+start_lbd d2
+PID_d2=$LBD_PID
+kt_wait_for 20 answers d2 || kt_die "restarted d2 does not answer: $(tail -n 5 $W/d2.log)"
+# The start-up reconcile, two periodic ones, and every check has reported at least once.
+kt_wait_for 15 metric_ge d2 lbd_service_reconciles_total 3 || kt_fail "restarted d2 does not reconcile"
+kt_expect_eq "IPVS write operations after restarting on a matching kernel" 0 "$(metric d2 lbd_ipvs_operations_total)"
+kt_expect_eq "restarted d2 is BACKUP" BACKUP "$(vrrp_state d2)"
+
+# ------------------------------------------------------------------------------------ (e) drain
+mkfifo $W/hold
+/usr/sbin/ip netns exec client nc $VIP 80 <$W/hold >/dev/null 2>&1 &
+NC=$!
+exec 3>$W/hold
+active_somewhere() { dests d1 | awk '$3 > 0 {f = 1} END {exit !f}'; }
+kt_wait_for 10 active_somewhere || kt_fail "the held connection does not show in d1's IPVS"
+HELD=$(dests d1 | awk '$3 > 0 {sub(":80$", "", $1); print $1; exit}')
+kt_log "held connection on $HELD"
+DRAINED=$(call d1 drain "{\"server\": \"$HELD:80\"}")
+kt_log "drain answered: $DRAINED"
+kt_expect_eq "drained server's kernel weight" 0 "$(weight_of d1 "$HELD")"
+others=0
+for _ in 1 2 3 4; do
+  got=$(kt_fetch client http://$VIP/)
+  [ "RS${HELD##*.1}" != "$got" ] || others=$((others + 1))
+done
+kt_expect_eq "new connections sent to the drained server" 0 "$others"
+kt_check "drained server stays while its connection lasts" has_dest d1 "$HELD"
+kill "$NC"
+exec 3>&-
+T0=$(uptime_s)
+gone() { ! has_dest d1 "$HELD"; }
+if kt_wait_for 20 gone; then
+  figure drain_removed_after_close_s "$(elapsed "$T0" "$(uptime_s)")"
+  kt_pass "drained server deleted once its connection ended"
+else
+  kt_fail "drained server still in IPVS 20 s after its connection ended: $(dests d1 | tr '\n' '|')"
+fi
+call d1 enable "{\"server\": \"$HELD:80\"}" >/dev/null || kt_fail "enable refused"
+kt_expect_eq "enabled server back at weight" 1 "$(weight_of d1 "$HELD")"
+kt_expect_eq "unknown server refused" "error: no real server 10.30.0.99:80 in any service" \
+  "$(call d1 drain '{"server": "10.30.0.99:80"}')"
+
+# ------------------------------------------------------------------------------------ (f) metrics
+metrics d1 >$W/metrics.txt || kt_fail "scraping d1's metrics endpoint"
+BAD=$(awk '/^#/ || /^$/ {next}
+  !/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{[^}]*\})? [-+0-9.eEINaf]+$/ {print; n++} END {exit 0}' $W/metrics.txt | head -n 3)
+kt_expect_eq "every metrics line parses as 'name{labels} value'" "" "$BAD"
+kt_check "metrics: $(grep -c . $W/metrics.txt) lines" [ "$(grep -c '^lbd_' $W/metrics.txt)" -gt 20 ]
+kt_expect_eq "lbd_realserver_up of rs1" 1 \
+  "$(awk '$1 == "lbd_realserver_up{service=\"web\",server=\"10.30.0.11:80\"}" {print $2}' $W/metrics.txt)"
+# The service's counter restarted with `ipvsadm -C` in (c); it must say what ipvsadm says.
+SVC_CONNS=$(awk '$1 == "lbd_ipvs_service_connections{service=\"web\"}" {print $2}' $W/metrics.txt)
+ADM_CONNS=$(kt_in d1 /usr/sbin/ipvsadm -Ln --stats --exact -t $VIP:80 | awk '$1 == "TCP" {print $3}')
+kt_expect_eq "lbd_ipvs_service_connections{service=web} equals ipvsadm's count" "$ADM_CONNS" "$SVC_CONNS"
+kt_check "the service counted the connections since (c) ($SVC_CONNS)" [ "${SVC_CONNS:-0}" -ge 5 ]
+kt_check "per-real-server connections are exported" grep -q '^lbd_ipvs_realserver_connections{service="web",server="10.30.0.12:80"} [1-9]' $W/metrics.txt
+kt_check "IPVS operations are counted by kind" grep -q '^lbd_ipvs_operations_total{op="add_dest"} [1-9]' $W/metrics.txt
+
+# ------------------------------------------------------------------------------------ (g) stop
+T0=$(uptime_s)
+kill -TERM "$PID_d2"
+wait "$PID_d2"
+kt_expect_eq "d2 exit status on SIGTERM" 0 "$?"
+figure stop_remove_s "$(elapsed "$T0" "$(uptime_s)")"
+kt_expect_eq "exit_policy remove: d2's IPVS is empty when lbd has exited" "" "$(kt_in d2 /usr/sbin/ipvsadm -Sn)"
+T0=$(uptime_s)
+kill -TERM "$PID_d1"
+wait "$PID_d1"
+kt_expect_eq "d1 exit status on SIGTERM" 0 "$?"
+figure stop_keep_s "$(elapsed "$T0" "$(uptime_s)")"
+kt_check "exit_policy keep: d1's IPVS keeps the three real servers" dest_count_is d1 3
+
+echo "--- d1.log"
+tail -n 40 $W/d1.log
+kt_finish

@@ -1,0 +1,419 @@
+// The service runtime over the in-memory IPVS (fake_backend) and a fake prober: what reaches the
+// kernel on start, reload, overrides, drift, health changes and stop. Checks run on real steady
+// timers with millisecond intervals; the tests wait for conditions with a deadline.
+#include "daemon/service_runtime.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <set>
+
+#include "config/load.hpp"
+#include "ipvs/fake_backend.hpp"
+
+namespace lbd::daemon {
+namespace {
+
+namespace asio = boost::asio;
+namespace hc = healthcheck;
+using std::chrono::milliseconds;
+
+// Every call counted, so a test can say "the kernel was never touched".
+class counting_backend final : public ipvs::backend {
+ public:
+  result<ipvs::table, ipvs::ipvs_error> snapshot() override {
+    ++calls;
+    return fake.snapshot();
+  }
+  std::vector<ipvs::op_result> apply(const std::vector<ipvs::op>& ops) override {
+    ++calls;
+    writes += ops.size();
+    for (const auto& o : ops) kinds.push_back(o.kind);
+    return fake.apply(ops);
+  }
+  result<ipvs::info, ipvs::ipvs_error> get_info() override {
+    ++calls;
+    return fake.get_info();
+  }
+  result<ipvs::timeouts, ipvs::ipvs_error> get_timeouts() override {
+    ++calls;
+    return fake.get_timeouts();
+  }
+  status<ipvs::ipvs_error> set_timeouts(const ipvs::timeouts& t) override {
+    ++calls;
+    ++timeout_sets;
+    return fake.set_timeouts(t);
+  }
+  result<std::vector<ipvs::sync_daemon>, ipvs::ipvs_error> daemons() override {
+    ++calls;
+    return fake.daemons();
+  }
+  status<ipvs::ipvs_error> start_daemon(const ipvs::sync_daemon& d) override {
+    ++calls;
+    if (refuse_daemons) return unexpected(ipvs::ipvs_error{ENODEV, "no such device"});
+    return fake.start_daemon(d);
+  }
+  status<ipvs::ipvs_error> stop_daemon(ipvs::daemon_state s) override {
+    ++calls;
+    return fake.stop_daemon(s);
+  }
+  ipvs::fake_backend fake;
+  std::size_t calls = 0;
+  std::size_t writes = 0;
+  std::size_t timeout_sets = 0;
+  bool refuse_daemons = false;
+  std::vector<ipvs::op_kind> kinds;
+};
+
+// Answers every probe at once with the outcome set for its target (default: up).
+class fake_prober final : public hc::prober {
+ public:
+  explicit fake_prober(asio::io_context& io) : io_(io) {}
+  void async_probe(const endpoint& target, const hc::check_params&, hc::duration, hc::probe_handler h) override {
+    ++probes[target];
+    const bool ok = down.count(target) == 0;
+    asio::post(io_, [ok, h = std::move(h)] {
+      h(ok ? hc::probe_ok("fake ok", milliseconds(1)) : hc::probe_fail("refused", "fake refused", milliseconds(1)));
+    });
+  }
+  asio::io_context& io_;
+  std::set<endpoint> down;
+  std::map<endpoint, int> probes;
+};
+
+config::config load(const std::string& text) {
+  auto r = config::load_string(text, "test.conf");
+  for (const auto& d : r.diagnostics) {
+    if (!r.ok()) ADD_FAILURE() << d.message;
+  }
+  return r.cfg.value();
+}
+
+endpoint ep(const char* s) { return parse_endpoint(s).value(); }
+const auto web_key = ipvs::service_key::inet(ipvs::protocol::tcp, ep("192.0.2.10:80"));
+ipvs::dest_key dk(const char* s) { return ipvs::dest_key{ep(s).address, ep(s).port}; }
+
+std::string service(const std::string& extra_servers = "", const std::string& options = "") {
+  return R"(
+[global]
+reconcile_interval = "1h"
+[[virtual_server]]
+name = "web"
+address = "192.0.2.10:80"
+scheduler = "rr"
+)" + options +
+         R"(
+check = { type = "tcp", interval = "5ms", timeout = "3ms", rise = 1, fall = 1 }
+[[virtual_server.real_server]]
+address = "10.0.1.11:80"
+[[virtual_server.real_server]]
+address = "10.0.1.12:80"
+weight = 2
+)" + extra_servers;
+}
+
+template <typename Pred>
+bool run_until(asio::io_context& io, Pred pred) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    io.run_one_for(milliseconds(5));
+  }
+  return true;
+}
+
+struct service_runtime_test : ::testing::Test {
+  asio::io_context io;
+  metrics::registry m;
+  counting_backend kernel;
+  fake_prober probes{io};
+  std::unique_ptr<service_runtime> rt = std::make_unique<service_runtime>(io, m, kernel, probes);
+
+  std::size_t dests() {
+    auto it = kernel.fake.kernel().find(web_key);
+    return it == kernel.fake.kernel().end() ? 0 : it->second.dests.size();
+  }
+  bool has(const char* d) {
+    auto it = kernel.fake.kernel().find(web_key);
+    return it != kernel.fake.kernel().end() && it->second.dests.count(dk(d)) != 0;
+  }
+  std::uint32_t weight(const char* d) { return kernel.fake.kernel().at(web_key).dests.at(dk(d)).attrs.weight; }
+  void settle(std::size_t n) {
+    ASSERT_TRUE(run_until(io, [&] { return dests() == n; }));
+  }
+};
+
+TEST_F(service_runtime_test, NoVirtualServerNeverTouchesTheKernel) {
+  auto cfg = load("[global]\nreconcile_interval = \"10ms\"\n");
+  rt->apply(cfg);
+  rt->reconcile();
+  rt->refresh_kernel_stats();
+  rt->on_vrrp_state("web", vrrp::state::master);
+  EXPECT_TRUE(rt->services().empty());
+  io.run_for(milliseconds(30));
+  rt->stop(config::exit_policy::remove);
+  EXPECT_EQ(kernel.calls, 0U);
+}
+
+TEST_F(service_runtime_test, ProgramsServersOnceTheirChecksPass) {
+  const auto report = rt->apply(load(service()));
+  EXPECT_EQ(report.ops, 1U);  // the service; its servers wait for their checks
+  EXPECT_EQ(kernel.fake.kernel().at(web_key).attrs.scheduler, "rr");
+  settle(2);
+  EXPECT_EQ(weight("10.0.1.12:80"), 2U);
+  const auto s = rt->services();
+  ASSERT_EQ(s.size(), 1U);
+  EXPECT_EQ(s[0]["service"], "tcp 192.0.2.10:80");
+  EXPECT_EQ(s[0]["real_servers"][1]["health"], "up");
+  EXPECT_EQ(s[0]["real_servers"][1]["kernel_weight"], 2);
+  EXPECT_EQ(rt->checks().size(), 2U);
+  EXPECT_EQ(rt->reconcile().ops, 0U);
+}
+
+TEST_F(service_runtime_test, ReloadAddingAServerKeepsTheOthersChecksAndSendsOneOperation) {
+  rt->apply(load(service()));
+  settle(2);
+  const auto probes_before = probes.probes[ep("10.0.1.11:80")];
+  const std::size_t writes = kernel.writes;
+  const auto report = rt->apply(load(service("[[virtual_server.real_server]]\naddress = \"10.0.1.13:80\"\n")));
+  EXPECT_EQ(report.ops, 0U);
+  // The unchanged servers are still up: their checks kept their state (no pending, no removal).
+  const auto s = rt->services();
+  EXPECT_EQ(s[0]["real_servers"][0]["health"], "up");
+  EXPECT_EQ(s[0]["real_servers"][1]["health"], "up");
+  EXPECT_EQ(s[0]["real_servers"][2]["health"], "pending");
+  settle(3);
+  EXPECT_EQ(kernel.writes - writes, 1U);
+  EXPECT_EQ(kernel.kinds.back(), ipvs::op_kind::add_dest);
+  EXPECT_GE(probes.probes[ep("10.0.1.11:80")], probes_before);
+  EXPECT_EQ(rt->checks().size(), 3U);
+}
+
+TEST_F(service_runtime_test, RestartWithTheKernelAlreadyMatchingWritesNothing) {
+  rt->apply(load(service()));
+  settle(2);
+  rt.reset();  // lbd killed: the kernel keeps its table
+  const std::size_t writes = kernel.writes;
+  fake_prober fresh(io);
+  rt = std::make_unique<service_runtime>(io, m, kernel, fresh);
+  EXPECT_EQ(rt->apply(load(service())).ops, 0U);
+  // The adopted servers start "up": their first results change nothing.
+  ASSERT_TRUE(run_until(io, [&] { return fresh.probes[ep("10.0.1.12:80")] >= 3; }));
+  EXPECT_EQ(rt->reconcile().ops, 0U);
+  EXPECT_EQ(kernel.writes, writes);
+}
+
+TEST_F(service_runtime_test, DriftIsRepaired) {
+  rt->apply(load(service()));
+  settle(2);
+  kernel.fake.kernel().clear();  // ipvsadm -C
+  kernel.fake.kernel()[ipvs::service_key::inet(ipvs::protocol::udp, ep("198.51.100.1:53"))] = {};
+  EXPECT_EQ(rt->reconcile().ops, 3U);
+  EXPECT_EQ(dests(), 2U);
+  EXPECT_EQ(kernel.fake.kernel().size(), 2U);  // someone else's service is left alone
+}
+
+TEST_F(service_runtime_test, PeriodicReconcileRepairsDrift) {
+  auto cfg = load(service());
+  cfg.global.reconcile_interval = milliseconds(20);
+  rt->apply(cfg);
+  settle(2);
+  kernel.fake.kernel().clear();
+  settle(2);
+}
+
+TEST_F(service_runtime_test, FailedServerDrainsThenLeavesWhenIdle) {
+  rt->apply(load(service()));
+  settle(2);
+  kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 4;
+  probes.down.insert(ep("10.0.1.11:80"));
+  ASSERT_TRUE(run_until(io, [&] { return weight("10.0.1.11:80") == 0; }));
+  EXPECT_TRUE(rt->services()[0]["real_servers"][0]["draining"].get<bool>());
+  kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 0;
+  rt->reconcile();
+  EXPECT_FALSE(has("10.0.1.11:80"));
+  probes.down.clear();
+  settle(2);
+  EXPECT_EQ(weight("10.0.1.11:80"), 1U);
+}
+
+TEST_F(service_runtime_test, FailedServerUnderRemoveLeavesAtOnce) {
+  rt->apply(load(service("", "on_failure = \"remove\"")));
+  settle(2);
+  kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 4;
+  probes.down.insert(ep("10.0.1.11:80"));
+  settle(1);
+  EXPECT_TRUE(has("10.0.1.12:80"));
+}
+
+TEST_F(service_runtime_test, OperatorDrainWeightAndEnable) {
+  rt->apply(load(service("", "on_failure = \"remove\"")));
+  settle(2);
+  auto& d11 = kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80"));
+  d11.counters.active = 1;
+  auto drained = rt->drain("10.0.1.11:80", std::nullopt);
+  ASSERT_TRUE(drained);
+  ASSERT_EQ(drained->size(), 1U);
+  EXPECT_EQ((*drained)[0]["override"], "drain");
+  EXPECT_EQ((*drained)[0]["kernel_weight"], 0);
+  EXPECT_TRUE((*drained)[0]["draining"].get<bool>());
+  EXPECT_EQ(weight("10.0.1.11:80"), 0U);
+  // Another server failing meanwhile is removed at once (remove policy), not drained.
+  kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.12:80")).counters.active = 1;
+  probes.down.insert(ep("10.0.1.12:80"));
+  ASSERT_TRUE(run_until(io, [&] { return !has("10.0.1.12:80"); }));
+  EXPECT_TRUE(has("10.0.1.11:80"));
+  kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 0;
+  rt->reconcile();
+  EXPECT_FALSE(has("10.0.1.11:80"));
+  probes.down.clear();
+
+  // The override survives a reload.
+  rt->apply(load(service("", "on_failure = \"remove\"\nscheduler_flags = []")));
+  settle(1);
+  EXPECT_FALSE(has("10.0.1.11:80"));
+  EXPECT_EQ(rt->services()[0]["real_servers"][0]["override"], "drain");
+
+  auto weighted = rt->set_weight("10.0.1.11:80", std::string("web"), 9);
+  ASSERT_TRUE(weighted);
+  EXPECT_EQ(weight("10.0.1.11:80"), 9U);
+  EXPECT_EQ((*weighted)[0]["override_weight"], 9);
+  ASSERT_TRUE(rt->enable("10.0.1.11:80", std::nullopt));
+  EXPECT_EQ(weight("10.0.1.11:80"), 1U);
+  EXPECT_EQ(rt->drain("10.0.1.99:80", std::nullopt).error(), "no real server 10.0.1.99:80 in any service");
+  EXPECT_FALSE(rt->set_weight("10.0.1.11:80", std::nullopt, 70000));
+  EXPECT_EQ(m.value("lbd_overrides_total", {{"kind", "drain"}}), 1);
+}
+
+TEST_F(service_runtime_test, ReloadRemovingAServiceDeletesIt) {
+  rt->apply(load(service()));
+  settle(2);
+  auto other = load(R"(
+[[virtual_server]]
+name = "dns"
+address = "192.0.2.10:53"
+protocol = "udp"
+)");
+  const auto report = rt->apply(other);
+  EXPECT_EQ(report.ops, 2U);  // delete web, add dns
+  EXPECT_EQ(kernel.fake.kernel().count(web_key), 0U);
+  EXPECT_EQ(kernel.fake.kernel().size(), 1U);
+  EXPECT_EQ(rt->checks().size(), 0U);
+}
+
+TEST_F(service_runtime_test, SorryServerWhileNoServerIsUp) {
+  rt->apply(load(service("", "sorry_server = \"10.0.1.250:80\"")));
+  settle(2);
+  probes.down = {ep("10.0.1.11:80"), ep("10.0.1.12:80")};
+  ASSERT_TRUE(run_until(io, [&] { return has("10.0.1.250:80"); }));
+  EXPECT_TRUE(rt->services()[0]["sorry_active"].get<bool>());
+  // Drained (idle) servers leave; the sorry server stays alone.
+  rt->reconcile();
+  EXPECT_EQ(dests(), 1U);
+  probes.down.clear();
+  ASSERT_TRUE(run_until(io, [&] { return !has("10.0.1.250:80") && dests() == 2; }));
+}
+
+TEST_F(service_runtime_test, StopUnderRemoveDeletesEveryOwnedServiceOnly) {
+  rt->apply(load(service()));
+  settle(2);
+  const auto foreign = ipvs::service_key::inet(ipvs::protocol::udp, ep("198.51.100.1:53"));
+  kernel.fake.kernel()[foreign] = {};
+  const auto report = rt->stop(config::exit_policy::remove);
+  EXPECT_TRUE(report.failure.empty());
+  EXPECT_EQ(report.ops, 1U);
+  EXPECT_EQ(kernel.fake.kernel().size(), 1U);
+  EXPECT_EQ(kernel.fake.kernel().count(foreign), 1U);
+  // Stopped: no timer, no check brings anything back.
+  io.run_for(milliseconds(20));
+  EXPECT_EQ(kernel.fake.kernel().size(), 1U);
+}
+
+TEST_F(service_runtime_test, StopUnderKeepLeavesTheTable) {
+  rt->apply(load(service()));
+  settle(2);
+  const std::size_t writes = kernel.writes;
+  EXPECT_EQ(rt->stop(config::exit_policy::keep).ops, 0U);
+  EXPECT_EQ(kernel.writes, writes);
+  EXPECT_EQ(dests(), 2U);
+}
+
+TEST_F(service_runtime_test, TimeoutsAppliedOnlyWhenTheyDiffer) {
+  rt->apply(load(service("", "") + "[ipvs]\ntimeouts = { tcp = \"900s\" }\n"));
+  EXPECT_EQ(kernel.timeout_sets, 0U);  // the kernel already has 900
+  rt->apply(load(service("", "") + "[ipvs]\ntimeouts = { tcp = \"600s\", udp = \"30s\" }\n"));
+  EXPECT_EQ(kernel.timeout_sets, 1U);
+  EXPECT_EQ(kernel.fake.get_timeouts()->tcp, 600U);
+  EXPECT_EQ(kernel.fake.get_timeouts()->tcp_fin, 120U);
+  EXPECT_EQ(kernel.fake.get_timeouts()->udp, 30U);
+}
+
+const char* sync_only = R"(
+[ipvs]
+sync_daemon = { interface = "eth1", sync_id = 51, follow = "web" }
+[[vrrp]]
+name = "web"
+interface = "eth0"
+vrid = 51
+virtual_ips = ["192.0.2.10/24"]
+)";
+
+TEST_F(service_runtime_test, SyncDaemonFollowsItsVrrpInstance) {
+  rt->apply(load(sync_only));
+  auto running = kernel.fake.daemons().value();
+  ASSERT_EQ(running.size(), 1U);
+  EXPECT_EQ(running[0].state, ipvs::daemon_state::backup);
+  EXPECT_EQ(running[0].mcast_ifname, "eth1");
+  EXPECT_EQ(running[0].sync_id, 51U);
+  rt->on_vrrp_state("other", vrrp::state::master);
+  EXPECT_EQ(kernel.fake.daemons()->at(0).state, ipvs::daemon_state::backup);
+  rt->on_vrrp_state("web", vrrp::state::master);
+  running = kernel.fake.daemons().value();
+  ASSERT_EQ(running.size(), 1U);
+  EXPECT_EQ(running[0].state, ipvs::daemon_state::master);
+  rt->on_vrrp_state("web", vrrp::state::fault);
+  EXPECT_EQ(kernel.fake.daemons()->at(0).state, ipvs::daemon_state::backup);
+  EXPECT_EQ(m.value("lbd_ipvs_sync_daemon_changes_total", {{"state", "master"}}), 1);
+  // A restarted lbd adopts the daemon that already runs.
+  rt.reset();
+  rt = std::make_unique<service_runtime>(io, m, kernel, probes);
+  const std::size_t calls = kernel.calls;
+  rt->apply(load(sync_only));
+  EXPECT_EQ(kernel.fake.daemons()->size(), 1U);
+  EXPECT_EQ(kernel.calls - calls, 2U);  // one snapshot (adoption, reused) and a daemons() read
+}
+
+TEST_F(service_runtime_test, SyncDaemonRefusalIsLoggedOnceAndCounted) {
+  kernel.refuse_daemons = true;
+  rt->apply(load(sync_only));
+  rt->on_vrrp_state("web", vrrp::state::master);
+  rt->on_vrrp_state("web", vrrp::state::backup);
+  EXPECT_EQ(m.value("lbd_ipvs_sync_daemon_errors_total"), 3);
+  EXPECT_TRUE(kernel.fake.daemons()->empty());
+}
+
+TEST_F(service_runtime_test, KernelStatisticsAsGauges) {
+  rt->apply(load(service()));
+  settle(2);
+  auto& svc = kernel.fake.kernel().at(web_key);
+  svc.stats.conns = 10;
+  svc.stats.inbytes = 1000;
+  svc.dests.at(dk("10.0.1.11:80")).counters.active = 3;
+  svc.dests.at(dk("10.0.1.11:80")).counters.stats.outpkts = 77;
+  rt->refresh_kernel_stats();
+  EXPECT_EQ(m.value("lbd_ipvs_service_connections", {{"service", "web"}}), 10);
+  EXPECT_EQ(m.value("lbd_ipvs_service_bytes", {{"service", "web"}, {"direction", "in"}}), 1000);
+  EXPECT_EQ(m.value("lbd_ipvs_realserver_active_connections", {{"service", "web"}, {"server", "10.0.1.11:80"}}), 3);
+  EXPECT_EQ(
+      m.value("lbd_ipvs_realserver_packets", {{"service", "web"}, {"server", "10.0.1.11:80"}, {"direction", "out"}}),
+      77);
+  EXPECT_EQ(rt->services()[0]["active_conns"], 3);
+  // A server gone from the kernel loses its series.
+  svc.dests.erase(dk("10.0.1.11:80"));
+  rt->refresh_kernel_stats();
+  EXPECT_EQ(m.render().find("server=\"10.0.1.11:80\",direction"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lbd::daemon
