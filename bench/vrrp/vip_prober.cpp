@@ -1,9 +1,11 @@
 // vip_prober TARGET IFNAME [INTERVAL_US]: ICMP echo requests to TARGET (IPv4) every INTERVAL_US
 // microseconds (default 1000), from the namespace it runs in, until SIGTERM/SIGINT. Every echo reply
-// is printed as it arrives, one line each:
-//   RECV_MONOTONIC_NS SEQ SOURCE_MAC
+// and every VRRP advert heard is printed as it arrives, one line each:
+//   RECV_MONOTONIC_NS SEQ SOURCE_MAC     (echo reply)
+//   RECV_MONOTONIC_NS A SOURCE_MAC PRIO  (VRRP advert)
 // The source MAC (read through a packet socket on IFNAME) tells which director answered, so the
-// benchmark sees the first reply from the new master even while the old one still answers.
+// benchmark sees the first reply from the new master even while the old one still answers; the
+// adverts let it pull a cable right after the master spoke.
 #include <arpa/inet.h>
 #include <linux/if_packet.h>
 #include <net/ethernet.h>
@@ -25,6 +27,7 @@
 
 namespace {
 
+constexpr std::uint8_t vrrp_protocol = 112;
 volatile std::sig_atomic_t stop_requested = 0;
 void on_signal(int /*sig*/) { stop_requested = 1; }
 
@@ -114,10 +117,17 @@ int main(int argc, char** argv) {
     socklen_t len = sizeof from;
     const ssize_t n = ::recvfrom(rx, buf.data(), buf.size(), 0, reinterpret_cast<sockaddr*>(&from), &len);
     const std::int64_t at = now_ns();
-    if (n < static_cast<ssize_t>(sizeof(iphdr) + 8) || from.sll_pkttype != PACKET_HOST) continue;
+    if (n < static_cast<ssize_t>(sizeof(iphdr) + 8) || from.sll_pkttype == PACKET_OUTGOING) continue;
     iphdr ip{};
     std::memcpy(&ip, buf.data(), sizeof ip);
     const std::size_t hl = static_cast<std::size_t>(ip.ihl) * 4;
+    if (ip.protocol == vrrp_protocol) {
+      const unsigned priority = buf[hl + 2];  // version/type, VRID, priority
+      std::printf("%lld A %02x:%02x:%02x:%02x:%02x:%02x %u\n", static_cast<long long>(at), from.sll_addr[0],
+                  from.sll_addr[1], from.sll_addr[2], from.sll_addr[3], from.sll_addr[4], from.sll_addr[5], priority);
+      continue;
+    }
+    if (from.sll_pkttype != PACKET_HOST) continue;
     if (ip.protocol != IPPROTO_ICMP || ip.saddr != target.s_addr || static_cast<std::size_t>(n) < hl + 8) continue;
     const unsigned char* icmp = buf.data() + hl;
     if (icmp[0] != ICMP_ECHOREPLY || ((icmp[4] << 8) | icmp[5]) != id) continue;

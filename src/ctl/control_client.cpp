@@ -33,45 +33,73 @@ bool wait_ready(int fd, short events, std::chrono::steady_clock::time_point dead
   return ::poll(&p, 1, static_cast<int>(left.count())) == 1;
 }
 
+unexpected<call_error> unreachable(std::string message) {
+  return unexpected(call_error{call_error::kind::unreachable, std::move(message)});
+}
+
 }  // namespace
 
-result<nlohmann::json, std::string> call(const std::string& socket_path, const std::string& command,
-                                         const nlohmann::json& args, std::chrono::milliseconds timeout) {
+result<nlohmann::json, call_error> request(const std::string& socket_path, const std::string& command,
+                                           const nlohmann::json& args, std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   fd_guard fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
-  if (fd.get() < 0) return unexpected(fmt::format("socket: {}", std::strerror(errno)));
+  if (fd.get() < 0) return unreachable(fmt::format("socket: {}", std::strerror(errno)));
   sockaddr_un addr{};
   addr.sun_family = AF_UNIX;
-  if (socket_path.size() >= sizeof(addr.sun_path)) return unexpected(std::string("control socket path too long"));
+  if (socket_path.size() >= sizeof(addr.sun_path)) {
+    return unreachable(fmt::format("control socket path too long: {}", socket_path));
+  }
   socket_path.copy(addr.sun_path, sizeof(addr.sun_path) - 1);
   if (::connect(fd.get(), reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    return unexpected(fmt::format("cannot connect to lbd at {}: {} (is lbd running? are you root?)", socket_path,
-                                  std::strerror(errno)));
+    int e = errno;
+    return unreachable(
+        fmt::format("cannot reach lbd at {}: {} ({})", socket_path, std::strerror(e),
+                    e == EACCES || e == EPERM ? "the control socket is root only: run as root" : "is lbd running?"));
   }
-  std::string request = nlohmann::json{{"command", command}, {"args", args}}.dump() + "\n";
+  std::string line = nlohmann::json{{"command", command}, {"args", args}}.dump() + "\n";
   std::size_t sent = 0;
-  while (sent < request.size()) {
-    if (!wait_ready(fd.get(), POLLOUT, deadline)) return unexpected(std::string("timed out sending to lbd"));
-    auto n = ::send(fd.get(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n < 0) return unexpected(fmt::format("send: {}", std::strerror(errno)));
+  while (sent < line.size()) {
+    if (!wait_ready(fd.get(), POLLOUT, deadline)) {
+      return unreachable(fmt::format("lbd at {} did not take the request within {}s", socket_path,
+                                     std::chrono::duration_cast<std::chrono::seconds>(timeout).count()));
+    }
+    auto n = ::send(fd.get(), line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
+    if (n < 0) return unreachable(fmt::format("sending to lbd at {}: {}", socket_path, std::strerror(errno)));
     sent += static_cast<std::size_t>(n);
   }
   std::string reply;
   char buf[4096];
   while (reply.find('\n') == std::string::npos) {
-    if (!wait_ready(fd.get(), POLLIN, deadline)) return unexpected(std::string("timed out waiting for lbd's answer"));
+    if (!wait_ready(fd.get(), POLLIN, deadline)) {
+      return unreachable(fmt::format("lbd at {} did not answer within {}s", socket_path,
+                                     std::chrono::duration_cast<std::chrono::seconds>(timeout).count()));
+    }
     auto n = ::recv(fd.get(), buf, sizeof(buf), 0);
-    if (n < 0) return unexpected(fmt::format("recv: {}", std::strerror(errno)));
+    if (n < 0) return unreachable(fmt::format("reading from lbd at {}: {}", socket_path, std::strerror(errno)));
     if (n == 0) break;
     reply.append(buf, static_cast<std::size_t>(n));
   }
-  try {
-    auto parsed = nlohmann::json::parse(reply);
-    if (!parsed.value("ok", false)) return unexpected(parsed.value("error", std::string("lbd refused the command")));
-    return parsed.contains("result") ? parsed["result"] : nlohmann::json();
-  } catch (const nlohmann::json::exception&) {
-    return unexpected(std::string("lbd answered something that is not JSON"));
+  nlohmann::json parsed = nlohmann::json::parse(reply, nullptr, false);
+  if (parsed.is_discarded() || !parsed.is_object()) {
+    return unreachable(reply.empty() ? fmt::format("lbd at {} closed the connection without an answer", socket_path)
+                                     : std::string("lbd answered something that is not a JSON object"));
   }
+  auto ok = parsed.find("ok");
+  if (ok == parsed.end() || !ok->is_boolean() || !ok->get<bool>()) {
+    auto error = parsed.find("error");
+    return unexpected(call_error{call_error::kind::refused, error != parsed.end() && error->is_string()
+                                                                ? error->get<std::string>()
+                                                                : std::string("lbd refused the command")});
+  }
+  auto result = parsed.find("result");
+  return result != parsed.end() ? *result : nlohmann::json();
+}
+
+result<nlohmann::json, std::string> call(const std::string& socket_path, const std::string& command,
+                                         const nlohmann::json& args, std::chrono::milliseconds timeout) {
+  auto r = request(socket_path, command, args, timeout);
+  if (!r) return unexpected(std::move(r.error().message));
+  return std::move(*r);
 }
 
 }  // namespace lbd::ctl

@@ -9,8 +9,23 @@
 
 namespace lbd::ctl {
 
-// The daemon's reply: {"ok":true,"result":...} or {"ok":false,"error":"..."}. Transport problems
-// (no daemon, timeout, garbage) come back as the error string.
+struct call_error {
+  enum class kind {
+    unreachable,  // no daemon at the socket, no permission, no answer in time, an answer that is not JSON
+    refused,      // the daemon answered {"ok":false,"error":...}
+  };
+  kind what = kind::unreachable;
+  std::string message;
+};
+
+// The daemon's reply: {"ok":true,"result":...} gives the result; {"ok":false,"error":"..."} a refusal.
+// Transport problems say what went wrong and what to look at:
+// "cannot reach lbd at /run/lbd/lbd.sock: No such file or directory (is lbd running?)".
+result<nlohmann::json, call_error> request(const std::string& socket_path, const std::string& command,
+                                           const nlohmann::json& args = nlohmann::json::object(),
+                                           std::chrono::milliseconds timeout = std::chrono::seconds(10));
+
+// The same, with the error as one message.
 result<nlohmann::json, std::string> call(const std::string& socket_path, const std::string& command,
                                          const nlohmann::json& args = nlohmann::json::object(),
                                          std::chrono::milliseconds timeout = std::chrono::seconds(10));

@@ -37,7 +37,7 @@ struct vrrp_slot {
 };
 
 struct vrrp_runtime::impl {
-  impl(boost::asio::io_context& io_, metrics::registry& metrics_) : io(io_), metrics(metrics_) {}
+  impl(boost::asio::io_context& context, metrics::registry& registry) : io(context), metrics(registry) {}
 
   boost::asio::io_context& io;
   metrics::registry& metrics;
@@ -218,6 +218,8 @@ std::vector<std::string> vrrp_runtime::apply(const config::config& cfg) {
     m.deliver(m.groups->seed(s->cfg.name, s->runner->fsm().current_state(), s->tracked));
   }
   for (auto* s : fresh) m.start(*s);
+  m.log.info("configuration applied: {} kept, {} restarted, {} started, {} stopped, {} not running", plan.keep.size(),
+             plan.restart.size(), plan.start.size(), plan.stop.size(), errors.size());
   return errors;
 }
 

@@ -1,27 +1,9 @@
 #include "daemon/vrrp_status.hpp"
 
-#include <fmt/format.h>
-
-#include <ctime>
-
+#include "common/time_format.hpp"
 #include "daemon/vrrp_runtime.hpp"
 
 namespace lbd::daemon {
-
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-  using namespace std::chrono;
-  const auto ms = duration_cast<milliseconds>(t.time_since_epoch()).count();
-  auto secs = static_cast<std::time_t>(ms / 1000);
-  auto milli = ms % 1000;
-  if (milli < 0) {  // before 1970: floor, not truncation
-    milli += 1000;
-    --secs;
-  }
-  std::tm tm{};
-  gmtime_r(&secs, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, milli);
-}
 
 nlohmann::json to_json(const vrrp_instance_view& v) {
   const auto& c = *v.config;

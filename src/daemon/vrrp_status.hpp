@@ -23,9 +23,6 @@ struct vrrp_instance_view {
   const vrrp_transition* last = nullptr;
 };
 
-// "2026-11-21T09:30:00.123Z": RFC 3339, UTC, milliseconds.
-std::string rfc3339(std::chrono::system_clock::time_point t);
-
 nlohmann::json to_json(const vrrp_instance_view& v);
 
 }  // namespace lbd::daemon

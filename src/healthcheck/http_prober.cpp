@@ -1,7 +1,6 @@
 #include "healthcheck/http_prober.hpp"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
 
 #include <array>
 #include <cerrno>
@@ -226,16 +225,6 @@ class http_probe : public std::enable_shared_from_this<http_probe> {
 };
 
 }  // namespace
-
-std::string sha256_hex(std::string_view data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr) != 1) return {};
-  std::string hex;
-  hex.reserve(static_cast<std::size_t>(len) * 2);
-  for (unsigned i = 0; i < len; ++i) hex += fmt::format("{:02x}", md[i]);
-  return hex;
-}
 
 std::shared_ptr<const std::regex> http_prober::regex_for(const std::string& pattern) {
   if (pattern.empty()) return nullptr;

@@ -9,6 +9,7 @@
 #include <regex>
 #include <string>
 
+#include "healthcheck/body_digest.hpp"
 #include "healthcheck/curl_multi.hpp"
 #include "healthcheck/prober.hpp"
 
@@ -27,8 +28,5 @@ class http_prober final : public prober {
   curl_multi& multi_;
   std::map<std::string, std::shared_ptr<const std::regex>> regexes_;
 };
-
-// Lower-case hex SHA-256 of `data` (OpenSSL EVP).
-std::string sha256_hex(std::string_view data);
 
 }  // namespace lbd::healthcheck

@@ -37,13 +37,15 @@ registry::subscription registry::subscribe(const check_spec& spec, subscriber s)
   auto it = checks_.find(key);
   if (it == checks_.end()) {
     auto session = std::make_shared<check_session>(ex_, prober_, metrics_, spec);
-    session->set_listener([this, key](const check_event& e) { dispatch(key, e); });
     it = checks_.emplace(key, entry{session, {}}).first;
+    // A stopped session calls no listener, and the entry is only erased after stopping its
+    // session: while the listener runs, the entry exists.
+    session->set_listener([this, en = &it->second](const check_event& e) { dispatch(*en, e); });
     session->start();
     update_gauge();
   }
   const std::uint64_t id = next_id_++;
-  it->second.subscribers.emplace(id, std::move(s));
+  it->second.subscribers.emplace(id, std::make_shared<subscriber>(std::move(s)));
   return subscription(this, std::move(key), id);
 }
 
@@ -58,20 +60,26 @@ void registry::unsubscribe(const std::string& key, std::uint64_t id) {
   }
 }
 
-void registry::dispatch(const std::string& key, const check_event& e) {
-  auto it = checks_.find(key);
-  if (it == checks_.end()) return;
-  // A subscriber may unsubscribe itself or others while being called: walk a copy of the ids.
+void registry::dispatch(entry& en, const check_event& e) {
+  if (en.subscribers.size() == 1) {
+    // The usual case, once per result: no lookups. The call may unsubscribe and erase `en`.
+    const auto s = en.subscribers.begin()->second;
+    (*s)(e);
+    return;
+  }
+  // A subscriber may unsubscribe itself or others while being called, which can erase the entry:
+  // walk a copy of the ids and find the entry again by its key after each call.
+  const std::string key = canonical_key(e.spec);
   std::vector<std::uint64_t> ids;
-  ids.reserve(it->second.subscribers.size());
-  for (const auto& [id, s] : it->second.subscribers) ids.push_back(id);
+  ids.reserve(en.subscribers.size());
+  for (const auto& [id, s] : en.subscribers) ids.push_back(id);
   for (auto id : ids) {
-    it = checks_.find(key);
+    auto it = checks_.find(key);
     if (it == checks_.end()) return;
     auto sub = it->second.subscribers.find(id);
     if (sub == it->second.subscribers.end()) continue;
-    subscriber s = sub->second;  // the call may erase the map entry
-    s(e);
+    const auto s = sub->second;
+    (*s)(e);
   }
 }
 

@@ -60,10 +60,12 @@ class registry {
  private:
   struct entry {
     std::shared_ptr<check_session> session;
-    std::map<std::uint64_t, subscriber> subscribers;
+    // shared_ptr: a subscriber being called stays alive if it unsubscribes itself.
+    std::map<std::uint64_t, std::shared_ptr<subscriber>> subscribers;
   };
   void unsubscribe(const std::string& key, std::uint64_t id);
-  void dispatch(const std::string& key, const check_event& e);
+  // `e` is the entry of the check that produced the event (a map node: its address is stable).
+  void dispatch(entry& en, const check_event& e);
   void update_gauge();
 
   boost::asio::any_io_executor ex_;

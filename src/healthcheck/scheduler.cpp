@@ -24,6 +24,15 @@ duration first_run_offset(std::uint64_t key_hash, duration interval) {
   return duration(static_cast<duration::rep>(x % static_cast<std::uint64_t>(interval.count())));
 }
 
+time_point coalesced_wake(time_point t, duration granularity) {
+  if (granularity <= duration::zero()) return t;
+  const auto since = t.time_since_epoch();
+  const auto rest = since % granularity;
+  if (rest == duration::zero()) return t;
+  // A clock before its epoch has a negative remainder: step to the next multiple either way.
+  return t + (rest > duration::zero() ? granularity - rest : -rest);
+}
+
 schedule::schedule(schedule_config cfg, time_point now, std::uint64_t key_hash)
     : cfg_(cfg), next_due_(now + first_run_offset(key_hash, cfg.interval)) {
   if (cfg_.interval <= duration::zero() || cfg_.timeout <= duration::zero()) std::abort();

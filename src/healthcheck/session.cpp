@@ -26,7 +26,11 @@ check_session::check_session(const boost::asio::any_io_executor& ex, prober& p, 
       type_(type_name(spec_.params)),
       log_("check[" + display_name(spec_) + "]"),
       schedule_(spec_.timing, clock::now(), stable_hash(canonical_key(spec_))),
-      thresholds_(spec_.thresholds) {
+      thresholds_(spec_.thresholds),
+      lateness_(m.get_histogram("lbd_check_lateness_seconds", "Delay of probe starts against their schedule",
+                                metrics::latency_buckets())),
+      latency_(m.get_histogram("lbd_check_latency_seconds", "Health check probe latency", metrics::latency_buckets(),
+                               {{"type", type_}})) {
   state_.assumed = spec_.thresholds.initial;
 }
 
@@ -43,7 +47,7 @@ void check_session::stop() {
 void check_session::rearm() {
   if (stopped_) return;
   const auto deadline = schedule_.deadline();
-  timer_.expires_at(deadline ? *deadline : schedule_.next_due());
+  timer_.expires_at(coalesced_wake(deadline ? *deadline : schedule_.next_due(), spec_.timing.wake_granularity));
   timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     if (ec) return;
     if (auto self = weak.lock()) self->on_timer();
@@ -67,10 +71,7 @@ void check_session::on_timer() {
     return;
   }
   state_.start_lateness = started->lateness;
-  metrics_
-      .get_histogram("lbd_check_lateness_seconds", "Delay of probe starts against their schedule",
-                     metrics::latency_buckets())
-      .observe(seconds(started->lateness));
+  lateness_.observe(seconds(started->lateness));
   prober_.async_probe(spec_.target, spec_.params, spec_.timing.timeout,
                       [weak = weak_from_this(), id = started->probe_id](probe_result r) {
                         if (auto self = weak.lock()) self->on_result(id, std::move(r));
@@ -86,16 +87,23 @@ void check_session::on_result(std::uint64_t probe_id, probe_result r) {
   rearm();
 }
 
+metrics::counter& check_session::results_counter(const std::string& kind) {
+  for (auto& [k, c] : results_) {
+    if (k == kind) return *c;
+  }
+  auto& c =
+      metrics_.get_counter("lbd_check_results_total", "Health check results", {{"type", type_}, {"result", kind}});
+  results_.emplace_back(kind, &c);
+  return c;
+}
+
 void check_session::apply(probe_result r, time_point now) {
   auto self = shared_from_this();  // a listener may drop the last subscription
   const transition change = thresholds_.on_result(r.ok);
   const status before = state_.current;
   const status after = thresholds_.state() == health::up ? status::up : status::down;
-  metrics_.get_counter("lbd_check_results_total", "Health check results", {{"type", type_}, {"result", r.kind}}).inc();
-  metrics_
-      .get_histogram("lbd_check_latency_seconds", "Health check probe latency", metrics::latency_buckets(),
-                     {{"type", type_}})
-      .observe(seconds(r.latency));
+  results_counter(r.kind).inc();
+  latency_.observe(seconds(r.latency));
   state_.current = after;
   state_.assumed = thresholds_.state();
   state_.consecutive_ok = thresholds_.consecutive_ok();

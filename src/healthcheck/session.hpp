@@ -9,6 +9,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "common/log.hpp"
 #include "common/metrics.hpp"
@@ -48,6 +50,7 @@ class check_session : public std::enable_shared_from_this<check_session> {
   void on_timer();
   void on_result(std::uint64_t probe_id, probe_result r);
   void apply(probe_result r, time_point now);
+  metrics::counter& results_counter(const std::string& kind);
 
   boost::asio::steady_timer timer_;
   prober& prober_;
@@ -59,6 +62,10 @@ class check_session : public std::enable_shared_from_this<check_session> {
   thresholds thresholds_;
   server_state state_;
   listener listener_;
+  // Metric children looked up once, not per result (each lookup builds label vectors).
+  metrics::histogram& lateness_;
+  metrics::histogram& latency_;
+  std::vector<std::pair<std::string, metrics::counter*>> results_;
   bool stopped_ = true;
 };
 

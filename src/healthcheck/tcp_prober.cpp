@@ -1,132 +1,148 @@
 #include "healthcheck/tcp_prober.hpp"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/read.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <boost/asio/post.hpp>
 
-#include <memory>
+#include <cerrno>
 
 #include "common/duration.hpp"
+#include "healthcheck/probe_socket.hpp"
 #include "healthcheck/reasons.hpp"
 
 namespace lbd::healthcheck {
+
 namespace {
 
-namespace asio = boost::asio;
-using asio::ip::tcp;
-
-class tcp_probe : public std::enable_shared_from_this<tcp_probe> {
- public:
-  tcp_probe(const asio::any_io_executor& ex, endpoint target, tcp_params params, duration timeout, probe_handler h)
-      : socket_(ex),
-        timer_(ex),
-        target_(std::move(target)),
-        params_(std::move(params)),
-        timeout_(timeout),
-        handler_(std::move(h)) {}
-
-  void start() {
-    started_ = clock::now();
-    timer_.expires_after(timeout_);
-    timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
-      if (ec) return;
-      if (auto self = weak.lock()) self->on_timeout();
-    });
-    socket_.async_connect(tcp::endpoint(target_.address, target_.port),
-                          [self = shared_from_this()](const boost::system::error_code& ec) { self->on_connect(ec); });
-  }
-
- private:
-  void on_timeout() {
-    if (done_) return;
-    const auto what = connected_ ? "no expected reply within " : "connect timeout after ";
-    complete(probe_fail("timeout", what + format_duration(timeout_) + " to " + to_string(target_), timeout_));
-  }
-
-  void on_connect(const boost::system::error_code& ec) {
-    if (done_) return;
-    if (ec) {
-      complete(socket_failure(ec, "connect to", target_, elapsed()));
-      return;
-    }
-    connected_ = true;
-    if (!params_.send.empty()) {
-      asio::async_write(socket_, asio::buffer(params_.send),
-                        [self = shared_from_this()](const boost::system::error_code& wec, std::size_t) {
-                          if (self->done_) return;
-                          if (wec) {
-                            self->complete(socket_failure(wec, "send to", self->target_, self->elapsed()));
-                          } else {
-                            self->read_reply();
-                          }
-                        });
-      return;
-    }
-    read_reply();
-  }
-
-  void read_reply() {
-    if (params_.expect.empty()) {
-      complete(probe_ok("connected to " + to_string(target_), elapsed()));
-      return;
-    }
-    reply_.resize(params_.expect.size());
-    asio::async_read(
-        socket_, asio::buffer(reply_),
-        [self = shared_from_this()](const boost::system::error_code& ec, std::size_t n) { self->on_reply(ec, n); });
-  }
-
-  void on_reply(const boost::system::error_code& ec, std::size_t n) {
-    if (done_) return;
-    reply_.resize(n);
-    // Compare what arrived even on EOF: a short wrong reply says more than "connection closed".
-    if (params_.expect.compare(0, n, reply_) != 0) {
-      complete(probe_fail("body", "reply from " + to_string(target_) + " does not start with the expected bytes",
-                          elapsed()));
-      return;
-    }
-    if (ec) {
-      complete(socket_failure(ec, "reading from", target_, elapsed()));
-      return;
-    }
-    complete(probe_ok("expected reply from " + to_string(target_), elapsed()));
-  }
-
-  [[nodiscard]] duration elapsed() const { return clock::now() - started_; }
-
-  void complete(probe_result r) {
-    done_ = true;
-    timer_.cancel();
-    boost::system::error_code ignored;
-    socket_.close(ignored);
-    auto h = std::move(handler_);
-    h(std::move(r));
-  }
-
-  tcp::socket socket_;
-  asio::steady_timer timer_;
-  endpoint target_;
-  tcp_params params_;
-  duration timeout_;
-  probe_handler handler_;
-  std::string reply_;
-  time_point started_{};
-  bool connected_ = false;
-  bool done_ = false;
-};
+boost::system::error_code last_error() { return {errno, boost::system::system_category()}; }
 
 }  // namespace
 
+tcp_prober::tcp_prober(const boost::asio::any_io_executor& ex)
+    : ex_(ex),
+      deadlines_(
+          ex, [this](std::uint64_t token) { return slots_.find(token) != nullptr; },
+          [this](std::uint64_t token) { on_deadline(token); }),
+      poller_(ex, [this](std::uint64_t token, std::uint32_t events) { on_event(token, events); }) {}
+
+tcp_prober::~tcp_prober() {
+  slots_.for_each_running([](std::uint64_t, probe& p) { close_with_reset(p.fd); });
+}
+
 void tcp_prober::async_probe(const endpoint& target, const check_params& params, duration timeout,
                              probe_handler handler) {
-  const auto* p = std::get_if<tcp_params>(&params);
-  if (p == nullptr) {
-    handler(probe_fail("error", "tcp prober given another check type", duration::zero()));
+  const auto* tp = std::get_if<tcp_params>(&params);
+  if (tp == nullptr) {
+    boost::asio::post(ex_, [h = std::move(handler)] {
+      h(probe_fail("error", "tcp prober given another check type", duration::zero()));
+    });
     return;
   }
-  std::make_shared<tcp_probe>(ex_, target, *p, timeout, std::move(handler))->start();
+  const auto started = clock::now();
+  boost::system::error_code ec;
+  const int fd = open_connecting_socket(target, ec);
+  int add_error = 0;
+  if (fd >= 0) {
+    auto [token, p] = slots_.acquire();
+    add_error = poller_.add(fd, token);
+    if (add_error == 0) {
+      p.fd = fd;
+      p.target = target;
+      p.params = *tp;  // assigned into the slot's strings: no allocation once they are big enough
+      p.timeout = timeout;
+      p.handler = std::move(handler);
+      p.started = started;
+      p.sent = 0;
+      p.reply.clear();
+      p.connected = false;
+      deadlines_.push(started + timeout, token);
+      return;
+    }
+    slots_.release(token);
+    ::close(fd);
+    ec.assign(add_error, boost::system::system_category());
+  }
+  // Failed at once (no descriptors, network unreachable, ...): reported from the io_context.
+  boost::asio::post(
+      ex_, [h = std::move(handler), r = socket_failure(ec, "connect to", target, clock::now() - started)] { h(r); });
+}
+
+void tcp_prober::on_event(std::uint64_t token, std::uint32_t events) {
+  probe* p = slots_.find(token);
+  if (p == nullptr) return;
+  if (!p->connected) {
+    if ((events & EPOLLERR) != 0 || ((events & EPOLLHUP) != 0 && (events & EPOLLOUT) == 0)) {
+      complete(token, *p,
+               socket_failure(socket_error(p->fd, ECONNREFUSED), "connect to", p->target, clock::now() - p->started));
+      return;
+    }
+    if ((events & EPOLLOUT) == 0) return;
+    p->connected = true;
+    if (p->params.send.empty() && p->params.expect.empty()) {
+      complete(token, *p, probe_ok("connected to " + to_string(p->target), clock::now() - p->started));
+      return;
+    }
+  }
+  advance(token, *p);
+}
+
+void tcp_prober::advance(std::uint64_t token, probe& p) {
+  const std::string& out = p.params.send;
+  while (p.sent < out.size()) {
+    const ssize_t n = ::send(p.fd, out.data() + p.sent, out.size() - p.sent, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EAGAIN || errno == EINTR) return;  // the next EPOLLOUT edge continues
+      complete(token, p, socket_failure(last_error(), "send to", p.target, clock::now() - p.started));
+      return;
+    }
+    p.sent += static_cast<std::size_t>(n);
+  }
+  const std::string& expect = p.params.expect;
+  if (expect.empty()) {
+    complete(token, p, probe_ok("connected to " + to_string(p.target), clock::now() - p.started));
+    return;
+  }
+  boost::system::error_code ec;
+  while (p.reply.size() < expect.size()) {
+    const std::size_t have = p.reply.size();
+    p.reply.resize(expect.size());
+    const ssize_t n = ::recv(p.fd, p.reply.data() + have, expect.size() - have, 0);
+    p.reply.resize(have + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
+    if (n > 0) continue;
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;  // the next EPOLLIN edge continues
+    ec = n == 0 ? boost::system::error_code(boost::asio::error::eof) : last_error();
+    break;
+  }
+  const auto took = clock::now() - p.started;
+  // Compare what arrived even on EOF: a short wrong reply says more than "connection closed".
+  if (expect.compare(0, p.reply.size(), p.reply) != 0) {
+    complete(token, p,
+             probe_fail("body", "reply from " + to_string(p.target) + " does not start with the expected bytes", took));
+    return;
+  }
+  if (ec) {
+    complete(token, p, socket_failure(ec, "reading from", p.target, took));
+    return;
+  }
+  complete(token, p, probe_ok("expected reply from " + to_string(p.target), took));
+}
+
+void tcp_prober::on_deadline(std::uint64_t token) {
+  probe* p = slots_.find(token);
+  if (p == nullptr) return;
+  const auto* what = p->connected ? "no expected reply within " : "connect timeout after ";
+  complete(token, *p,
+           probe_fail("timeout", what + format_duration(p->timeout) + " to " + to_string(p->target), p->timeout));
+}
+
+void tcp_prober::complete(std::uint64_t token, probe& p, probe_result r) {
+  auto handler = std::move(p.handler);
+  p.handler = nullptr;
+  close_with_reset(p.fd);
+  p.fd = -1;
+  slots_.release(token);  // the handler may start the next probe in this very slot
+  handler(std::move(r));
 }
 
 }  // namespace lbd::healthcheck

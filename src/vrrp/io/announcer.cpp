@@ -40,7 +40,9 @@ result<std::unique_ptr<announcer>, std::string> announcer::open(boost::asio::io_
                                                                 const std::string& interface, report on_sent) {
   const unsigned ifindex = ::if_nametoindex(interface.c_str());
   if (ifindex == 0) return unexpected(fmt::format("interface '{}': {}", interface, std::strerror(errno)));
-  const int pfd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ARP));
+  // Protocol 0: send only. With ETH_P_ARP it would also queue every ARP frame of every interface,
+  // never read.
+  const int pfd = ::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (pfd < 0) return unexpected(fmt::format("AF_PACKET socket: {}", std::strerror(errno)));
   ifreq ifr{};
   std::strncpy(ifr.ifr_name, interface.c_str(), IFNAMSIZ - 1);

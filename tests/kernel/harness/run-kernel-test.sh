@@ -13,7 +13,8 @@
 #    base archive; the kernel unpacks concatenated archives in order.
 # 3. QEMU boots that under timeout(1). The serial console goes to WORK/serial.log and, live, to
 #    this script's stdout. The exit status is the guest script's, taken from the result line that
-#    carries the token; no result line (guest hung, crashed, timed out) is a failure.
+#    carries the token; no result line (guest hung, crashed, timed out) is a failure. The guest's
+#    last `KTEST-FIGURES ...` line, if any, is repeated in the verdict line.
 # Environment overrides for debugging: LBD_KTEST_TIMEOUT, LBD_KTEST_MEMORY, LBD_KTEST_SMP,
 # LBD_KTEST_APPEND (extra kernel command line), ASAN_OPTIONS and UBSAN_OPTIONS (passed to the guest),
 # LBD_KTEST_SHELL=1 (from a terminal: a shell on the guest console after the script; no timeout).
@@ -167,8 +168,11 @@ fi
 rc=${result#* rc=}
 rc=${rc%% *}
 [[ $rc =~ ^[0-9]+$ ]] || die "$name: malformed result line '$result'"
+# A guest line `KTEST-FIGURES key=value...` (the last one counts) is repeated in the verdict, so the
+# figures a test measured stand next to its result in the CTest log.
+figures=$(sed -n 's/^KTEST-FIGURES //p' "$work/serial.log" | tail -n 1)
 if ((rc != 0)); then
-  echo "ktest: $name: FAILED: the guest script exited with status $rc; see $work/serial.log" >&2
+  echo "ktest: $name: FAILED: the guest script exited with status $rc${figures:+ ($figures)}; see $work/serial.log" >&2
   exit 1
 fi
-echo "ktest: $name: passed"
+echo "ktest: $name: passed${figures:+ ($figures)}"

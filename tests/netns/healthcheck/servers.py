@@ -3,6 +3,7 @@
 
 usage: servers.py MODE [ARGS...]; prints the chosen port on stdout once listening, then serves
 until killed. Modes: http-ok, http-500, http-slow SECONDS, http-huge BYTES, http-flap K,
+http-chunked, http-close,
 tcp-hang, tcp-reset, tcp-garbage, tcp-banner TEXT, tcp-full, https CERT KEY [CLIENT_CA], udp-echo, udp-silent,
 dns-answer, dns-refuse.
 """
@@ -61,6 +62,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     n -= len(chunk)
             except OSError:
                 pass
+        elif MODE == "http-chunked":
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            for part in (body[:5], body[5:]):
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\n\r\n")
+        elif MODE == "http-close":
+            # HTTP/1.0 style: no length, the close ends the body.
+            self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n" + body)
+            self.close_connection = True
         elif MODE == "http-flap":
             with LOCK:
                 i = COUNTER["n"]
@@ -180,7 +194,7 @@ def dns_reply(query, rcode):
     return qid + struct.pack(">HHHHH", flags, 1, 1, 0, 0) + question + answer
 
 
-if MODE in ("http-ok", "http-500", "http-slow", "http-huge", "http-flap"):
+if MODE in ("http-ok", "http-500", "http-slow", "http-huge", "http-flap", "http-chunked", "http-close"):
     serve_http()
 elif MODE == "https":
     serve_http(tls=True)

@@ -63,7 +63,7 @@ TEST(ControlServer, SocketIsRootOnlyAndAnswersTheClient) {
 TEST(ControlClient, ReportsAMissingDaemon) {
   auto r = ctl::call("/nonexistent/lbd.sock", "status");
   ASSERT_FALSE(r.has_value());
-  EXPECT_NE(r.error().find("cannot connect to lbd"), std::string::npos);
+  EXPECT_NE(r.error().find("cannot reach lbd at /nonexistent/lbd.sock"), std::string::npos);
 }
 
 }  // namespace

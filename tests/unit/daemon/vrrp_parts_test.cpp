@@ -263,12 +263,5 @@ TEST(VrrpStatus, ObjectAsDocumented) {
   EXPECT_EQ(k["virtual_ips"], nlohmann::json::array({"2001:db8::10/64"}));
 }
 
-TEST(VrrpStatus, Rfc3339IsUtcWithMilliseconds) {
-  using std::chrono::milliseconds;
-  EXPECT_EQ(rfc3339(std::chrono::system_clock::time_point(milliseconds(0))), "1970-01-01T00:00:00.000Z");
-  EXPECT_EQ(rfc3339(std::chrono::system_clock::time_point(milliseconds(-1))), "1969-12-31T23:59:59.999Z");
-  EXPECT_EQ(rfc3339(std::chrono::system_clock::time_point(milliseconds(951782400007LL))), "2000-02-29T00:00:00.007Z");
-}
-
 }  // namespace
 }  // namespace lbd::daemon

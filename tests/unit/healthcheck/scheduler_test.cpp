@@ -10,6 +10,7 @@ namespace lbd::healthcheck {
 namespace {
 
 using std::chrono::milliseconds;
+using std::chrono::nanoseconds;
 using std::chrono::seconds;
 
 const time_point t0 = time_point(seconds(1000));
@@ -145,6 +146,21 @@ TEST(Scheduler, FakeClockRunOfOneMinute) {
   // Each failure shortens the wait: 1 s cycles for successes, 0.3 s after a failure.
   EXPECT_GT(probes, 70);
   EXPECT_EQ(failures, probes / 3);
+}
+
+TEST(Scheduler, WakeUpsAreCoalescedOnAGrid) {
+  const time_point base{seconds(1000)};
+  EXPECT_EQ(coalesced_wake(base, milliseconds(10)), base);
+  EXPECT_EQ(coalesced_wake(base + milliseconds(1), milliseconds(10)), base + milliseconds(10));
+  EXPECT_EQ(coalesced_wake(base + milliseconds(9) + nanoseconds(999), milliseconds(10)), base + milliseconds(10));
+  EXPECT_EQ(coalesced_wake(base + milliseconds(10), milliseconds(10)), base + milliseconds(10));
+  EXPECT_EQ(coalesced_wake(base + milliseconds(3), duration::zero()), base + milliseconds(3));
+  // Before the clock's epoch too: never earlier than asked, never a whole step late.
+  const time_point before{-milliseconds(25)};
+  EXPECT_EQ(coalesced_wake(before, milliseconds(10)), time_point{-milliseconds(20)});
+  // Checks due within one step share one wake-up.
+  EXPECT_EQ(coalesced_wake(base + milliseconds(11), milliseconds(10)),
+            coalesced_wake(base + milliseconds(19), milliseconds(10)));
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
-"""The lbd binary and keepalived 2.2.7 (Debian package) in the same VRID.
+"""Shared by test_vrrp_keepalived_v2 and _v3 (two CTest tests, run side by side): the lbd binary
+and keepalived 2.2.7 (Debian package) in the same VRID.
 
 For each of VRRPv2 (1 s adverts) and VRRPv3 (100 ms), multicast and unicast, IPv6 (v3, multicast and
 unicast) and v2 simple-password authentication: once with
@@ -26,6 +27,8 @@ def ka_state(ka):
 
 
 class LbdWithKeepalived(unittest.TestCase):
+    """Base class: the test modules add one test per case."""
+
     def setUp(self):
         self.lab = VrrpLab("vka")
         self.lab.__enter__()
@@ -105,49 +108,3 @@ class LbdWithKeepalived(unittest.TestCase):
             self.lab.set_port(master, True)
 
         self.capture.check(self, {addr["d1"]})
-
-    def test_v2_multicast_lbd_master(self):
-        self.run_pair(2, False, True)
-
-    def test_v2_multicast_keepalived_master(self):
-        self.run_pair(2, False, False)
-
-    def test_v2_unicast_lbd_master(self):
-        self.run_pair(2, True, True)
-
-    def test_v2_unicast_keepalived_master(self):
-        self.run_pair(2, True, False)
-
-    def test_v3_multicast_lbd_master(self):
-        self.run_pair(3, False, True)
-
-    def test_v3_multicast_keepalived_master(self):
-        self.run_pair(3, False, False)
-
-    def test_v3_unicast_lbd_master(self):
-        self.run_pair(3, True, True)
-
-    def test_v3_unicast_keepalived_master(self):
-        self.run_pair(3, True, False)
-
-    def test_v2_password_lbd_master(self):
-        self.run_pair(2, False, True, password="s3cret")
-
-    def test_v2_password_keepalived_master(self):
-        self.run_pair(2, False, False, password="s3cret")
-
-    def test_v3_ipv6_unicast_lbd_master(self):
-        self.run_pair(3, True, True, v6=True)
-
-    def test_v3_ipv6_unicast_keepalived_master(self):
-        self.run_pair(3, True, False, v6=True)
-
-    def test_v3_ipv6_lbd_master(self):
-        self.run_pair(3, False, True, v6=True)
-
-    def test_v3_ipv6_keepalived_master(self):
-        self.run_pair(3, False, False, v6=True)
-
-
-if __name__ == "__main__":
-    unittest.main()

@@ -1,0 +1,110 @@
+#include "ctl/daemon_commands.hpp"
+
+#include <fmt/format.h>
+
+#include <functional>
+#include <memory>
+
+#include "ctl/control_client.hpp"
+#include "ctl/view/views.hpp"
+
+namespace lbd::ctl {
+namespace {
+
+using render = std::function<std::string(const nlohmann::json&, view::clock_point)>;
+
+struct command_options {
+  bool json = false;
+  std::string server;
+  std::string service;
+  unsigned weight = 0;
+};
+
+enum exit_status { done = 0, refused = 1, unreachable = 2 };
+
+int run(const std::string& socket, const std::string& command, const nlohmann::json& args, bool json,
+        const render& to_text, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+  auto reply = request(socket, command, args, timeout);
+  if (!reply) {
+    fmt::print(stderr, "lbctl: {}\n", reply.error().message);
+    return reply.error().what == call_error::kind::refused ? refused : unreachable;
+  }
+  if (json) {
+    fmt::print("{}\n", reply->dump(2));
+  } else {
+    fmt::print("{}", to_text(*reply, std::chrono::system_clock::now()));
+  }
+  return done;
+}
+
+nlohmann::json server_args(const command_options& o) {
+  nlohmann::json args{{"server", o.server}};
+  if (!o.service.empty()) args["service"] = o.service;
+  return args;
+}
+
+CLI::App* query(CLI::App& app, const char* name, const char* help, const std::string& socket, int& exit_code,
+                render to_text) {
+  auto* cmd = app.add_subcommand(name, help);
+  auto opts = std::make_shared<command_options>();
+  cmd->add_flag("--json", opts->json, "the daemon's answer as JSON");
+  cmd->callback([name, opts, &socket, &exit_code, to_text = std::move(to_text)] {
+    exit_code = run(socket, name, nlohmann::json::object(), opts->json, to_text);
+  });
+  return cmd;
+}
+
+void add_override(CLI::App& app, const char* name, const char* help, const char* done_word, bool with_weight,
+                  const std::string& socket, int& exit_code) {
+  auto* cmd = app.add_subcommand(name, help);
+  auto opts = std::make_shared<command_options>();
+  cmd->add_option("SERVER", opts->server, "real server as in lbd.conf, e.g. 10.0.1.11:8080")->required();
+  if (with_weight) cmd->add_option("N", opts->weight, "the weight")->required()->check(CLI::Range(0, 65535));
+  cmd->add_option("--service", opts->service, "only in this virtual_server (when the server is in several)");
+  cmd->add_flag("--json", opts->json, "the daemon's answer as JSON");
+  cmd->callback([name, done_word, with_weight, opts, &socket, &exit_code] {
+    auto args = server_args(*opts);
+    if (with_weight) args["weight"] = opts->weight;
+    exit_code = run(socket, name, args, opts->json, [done_word](const nlohmann::json& r, view::clock_point) {
+      return view::override_result(r, done_word);
+    });
+  });
+}
+
+}  // namespace
+
+void add_daemon_commands(CLI::App& app, const std::string& socket, int& exit_code) {
+  query(app, "status", "VRRP instances, virtual services with their real servers, last reload", socket, exit_code,
+        [](const nlohmann::json& r, view::clock_point now) { return view::status(r, now); });
+  query(app, "vrrp", "VRRP instances: state, priority, master, last transition", socket, exit_code,
+        [](const nlohmann::json& r, view::clock_point now) { return view::vrrp(r, now); });
+  query(app, "services", "virtual services and real servers, ipvsadm-like", socket, exit_code,
+        [](const nlohmann::json& r, view::clock_point) { return view::services(r); });
+  query(app, "checks", "health checks: status, reason, latency, last run", socket, exit_code,
+        [](const nlohmann::json& r, view::clock_point now) { return view::checks(r, now); });
+
+  auto* reload = app.add_subcommand("reload", "reload lbd.conf now (as SIGHUP); a broken file is refused");
+  auto reload_opts = std::make_shared<command_options>();
+  reload->add_flag("--json", reload_opts->json, "the reload report as JSON");
+  reload->callback([reload_opts, &socket, &exit_code] {
+    bool accepted = false;
+    // A reload of a large configuration may take a while; it is still one answer.
+    exit_code = run(
+        socket, "reload", nlohmann::json::object(), false,
+        [&accepted, json = reload_opts->json](const nlohmann::json& r, view::clock_point now) {
+          accepted = view::flag(r, "ok");
+          return json ? r.dump(2) + "\n" : view::reload(r, now);
+        },
+        std::chrono::seconds(120));
+    if (exit_code == done && !accepted) exit_code = refused;
+  });
+
+  add_override(app, "drain", "weight 0 now, removed once its connections end (kept across reloads)", "drained", false,
+               socket, exit_code);
+  add_override(app, "enable", "undo drain or weight: back to what the config and the checks say", "enabled", false,
+               socket, exit_code);
+  add_override(app, "weight", "run a real server at weight N instead of the configured one", "weight set", true, socket,
+               exit_code);
+}
+
+}  // namespace lbd::ctl

@@ -1,0 +1,262 @@
+#include "healthcheck/plain_http_prober.hpp"
+
+#include <fmt/format.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <iterator>
+
+#include "common/duration.hpp"
+#include "healthcheck/body_digest.hpp"
+#include "healthcheck/probe_socket.hpp"
+#include "healthcheck/reasons.hpp"
+
+namespace lbd::healthcheck {
+namespace {
+
+boost::system::error_code last_error() { return {errno, boost::system::system_category()}; }
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return (x | 0x20) == (y | 0x20); });
+}
+
+std::string_view header_name(std::string_view line) { return line.substr(0, line.find(':')); }
+
+bool overridden(const http_params& p, std::string_view name) {
+  return std::any_of(p.headers.begin(), p.headers.end(),
+                     [name](const std::string& h) { return iequals(header_name(h), name); });
+}
+
+}  // namespace
+
+void format_http_request(std::string& out, const http_params& p, const endpoint& target) {
+  out.clear();
+  auto it = std::back_inserter(out);
+  fmt::format_to(it, "{} {} HTTP/1.1\r\n", p.method, p.path);
+  if (!overridden(p, "Host")) {
+    if (!p.host.empty()) {
+      fmt::format_to(it, "Host: {}\r\n", p.host);
+    } else {
+      const auto addr = target.address.to_string();
+      const bool v6 = target.address.is_v6();
+      fmt::format_to(it, "Host: {}{}{}", v6 ? "[" : "", addr, v6 ? "]" : "");
+      if (target.port != 80) fmt::format_to(it, ":{}", target.port);
+      out += "\r\n";
+    }
+  }
+  if (!overridden(p, "User-Agent")) out += "User-Agent: lbd-healthcheck\r\n";
+  if (!overridden(p, "Accept")) out += "Accept: */*\r\n";
+  if (!overridden(p, "Connection")) out += "Connection: close\r\n";
+  for (const auto& h : p.headers) {
+    const std::string_view name = header_name(h);
+    const std::string_view value = name.size() < h.size() ? std::string_view(h).substr(name.size() + 1) : "";
+    if (value.find_first_not_of(" \t") == std::string_view::npos) continue;  // "Name:" removes the header
+    out += h;
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
+probe_result judge_http_response(unsigned status, std::string_view body, const std::vector<status_range>& expect,
+                                 const std::regex* regex, const std::string& regex_text, const std::string& sha256,
+                                 const endpoint& target, duration took) {
+  const std::string t = to_string(target);
+  const bool expected = std::any_of(expect.begin(), expect.end(),
+                                    [status](const status_range& r) { return status >= r.lo && status <= r.hi; });
+  if (!expected) return probe_fail("status", fmt::format("HTTP {} from {}", status, t), took);
+  if (regex != nullptr && !std::regex_search(body.begin(), body.end(), *regex)) {
+    return probe_fail("body", fmt::format("body does not match /{}/ (HTTP {} from {})", regex_text, status, t), took);
+  }
+  if (!sha256.empty()) {
+    const std::string got = sha256_hex(body);
+    if (got != sha256) {
+      return probe_fail(
+          "body", fmt::format("body sha256 {} differs from the expected {} (HTTP {} from {})", got, sha256, status, t),
+          took);
+    }
+  }
+  return probe_ok(fmt::format("HTTP {} from {}", status, t), took);
+}
+
+plain_http_prober::plain_http_prober(const boost::asio::any_io_executor& ex)
+    : ex_(ex),
+      deadlines_(
+          ex, [this](std::uint64_t token) { return slots_.find(token) != nullptr; },
+          [this](std::uint64_t token) { on_deadline(token); }),
+      poller_(ex, [this](std::uint64_t token, std::uint32_t events) { on_event(token, events); }) {}
+
+plain_http_prober::~plain_http_prober() {
+  slots_.for_each_running([](std::uint64_t, probe& p) { close_with_reset(p.fd); });
+}
+
+const std::regex* plain_http_prober::regex_for(const std::string& pattern) {
+  if (pattern.empty()) return nullptr;
+  auto it = regexes_.find(pattern);
+  if (it == regexes_.end()) {
+    std::unique_ptr<std::regex> re;
+    try {
+      re = std::make_unique<std::regex>(pattern, std::regex::ECMAScript);
+    } catch (const std::regex_error&) {
+      re = nullptr;
+    }
+    it = regexes_.emplace(pattern, std::move(re)).first;
+  }
+  return it->second.get();
+}
+
+void plain_http_prober::async_probe(const endpoint& target, const check_params& params, duration timeout,
+                                    probe_handler handler) {
+  const auto started = clock::now();
+  const auto* hp = std::get_if<http_params>(&params);
+  const auto fail_soon = [&](probe_result r) {
+    boost::asio::post(ex_, [h = std::move(handler), r = std::move(r)] { h(r); });
+  };
+  if (hp == nullptr || hp->tls) {
+    fail_soon(probe_fail("error", "plain http prober given another check type", duration::zero()));
+    return;
+  }
+  const std::regex* regex = regex_for(hp->body_regex);
+  if (!hp->body_regex.empty() && regex == nullptr) {
+    fail_soon(probe_fail("error", "invalid body regex /" + hp->body_regex + "/", duration::zero()));
+    return;
+  }
+  boost::system::error_code ec;
+  const int fd = open_connecting_socket(target, ec);
+  if (fd >= 0) {
+    auto [token, p] = slots_.acquire();
+    const int add_error = poller_.add(fd, token);
+    if (add_error == 0) {
+      p.fd = fd;
+      p.target = target;
+      p.timeout = timeout;
+      p.handler = std::move(handler);
+      p.started = started;
+      p.connected = false;
+      p.peer_closed = false;
+      format_http_request(p.request, *hp, target);
+      p.sent = 0;
+      p.response.reset(http_response_limits{16384, hp->max_body, regex != nullptr || !hp->body_sha256.empty(),
+                                            hp->method == "HEAD"});
+      p.expect_status = hp->expect_status;
+      p.regex = regex;
+      p.body_regex = hp->body_regex;
+      p.body_sha256 = hp->body_sha256;
+      deadlines_.push(started + timeout, token);
+      return;
+    }
+    slots_.release(token);
+    ::close(fd);
+    ec.assign(add_error, boost::system::system_category());
+  }
+  fail_soon(socket_failure(ec, "connect to", target, clock::now() - started));
+}
+
+void plain_http_prober::on_event(std::uint64_t token, std::uint32_t events) {
+  probe* p = slots_.find(token);
+  if (p == nullptr) return;
+  if (!p->connected) {
+    if ((events & EPOLLERR) != 0 || ((events & EPOLLHUP) != 0 && (events & EPOLLOUT) == 0)) {
+      complete(token, *p,
+               socket_failure(socket_error(p->fd, ECONNREFUSED), "connect to", p->target, clock::now() - p->started));
+      return;
+    }
+    if ((events & EPOLLOUT) == 0) return;
+    p->connected = true;
+  }
+  if (p->sent < p->request.size()) {
+    if (!send_request(token, *p)) return;
+    // The answer comes later, with an EPOLLIN edge of its own: a read now would mostly find nothing.
+    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) == 0) return;
+  }
+  p->peer_closed = p->peer_closed || (events & EPOLLRDHUP) != 0;
+  read_response(token, *p);
+}
+
+bool plain_http_prober::send_request(std::uint64_t token, probe& p) {
+  while (p.sent < p.request.size()) {
+    const ssize_t n = ::send(p.fd, p.request.data() + p.sent, p.request.size() - p.sent, MSG_NOSIGNAL);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN) return false;  // the next EPOLLOUT edge continues
+      complete(token, p, socket_failure(last_error(), "send to", p.target, clock::now() - p.started));
+      return false;
+    }
+    p.sent += static_cast<std::size_t>(n);
+  }
+  return true;
+}
+
+void plain_http_prober::read_response(std::uint64_t token, probe& p) {
+  using parser = http_response_parser;
+  parser::state st = parser::state::need_more;
+  while (st == parser::state::need_more) {
+    const ssize_t n = ::recv(p.fd, buffer_.data(), buffer_.size(), 0);
+    if (n > 0) {
+      st = p.response.feed(std::string_view(buffer_.data(), static_cast<std::size_t>(n)));
+    } else if (n == 0) {
+      p.peer_closed = true;
+      st = p.response.finish();
+    } else if (errno == EINTR) {
+      continue;
+    } else if (errno == EAGAIN) {
+      return;  // the next EPOLLIN edge continues
+    } else {
+      complete(token, p, socket_failure(last_error(), "reading from", p.target, clock::now() - p.started));
+      return;
+    }
+  }
+  const auto took = clock::now() - p.started;
+  const std::string t = to_string(p.target);
+  if (st == parser::state::done) {
+    complete(token, p,
+             judge_http_response(p.response.status(), p.response.body(), p.expect_status, p.regex, p.body_regex,
+                                 p.body_sha256, p.target, took));
+    return;
+  }
+  switch (p.response.why()) {
+    case parser::failure::empty: complete(token, p, probe_fail("empty", "empty reply from " + t, took)); return;
+    case parser::failure::too_large:
+      complete(token, p, probe_fail("body", fmt::format("{} from {}", p.response.reason(), t), took));
+      return;
+    default:
+      complete(
+          token, p,
+          probe_fail("malformed", fmt::format("malformed HTTP response from {}: {}", t, p.response.reason()), took));
+      return;
+  }
+}
+
+void plain_http_prober::on_deadline(std::uint64_t token) {
+  probe* p = slots_.find(token);
+  if (p == nullptr) return;
+  const std::string limit = format_duration(p->timeout);
+  const std::string t = to_string(p->target);
+  complete(token, *p,
+           probe_fail("timeout",
+                      p->connected ? fmt::format("no complete response within {} from {}", limit, t)
+                                   : fmt::format("connect timeout after {} to {}", limit, t),
+                      clock::now() - p->started));
+}
+
+void plain_http_prober::complete(std::uint64_t token, probe& p, probe_result r) {
+  auto handler = std::move(p.handler);
+  p.handler = nullptr;
+  if (p.peer_closed) {
+    // The server closed first (we ask for "Connection: close"): its side holds the TIME_WAIT,
+    // and a plain close only answers its FIN; one system call less than the reset.
+    ::close(p.fd);
+  } else {
+    close_with_reset(p.fd);
+  }
+  p.fd = -1;
+  slots_.release(token);  // the handler may start the next probe in this very slot
+  handler(std::move(r));
+}
+
+}  // namespace lbd::healthcheck

@@ -1,0 +1,77 @@
+#pragma once
+// Reusable per-probe state for the probers that run on a socket_poller: a probe takes a slot, the
+// slot's token (index and generation) travels through epoll and the deadline queue, and events
+// or deadlines that carry the token of a finished probe are recognised as stale and dropped.
+// Slots and their buffers are kept after a probe ends, so a steady stream of checks allocates
+// nothing once every slot it needs exists.
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace lbd::healthcheck {
+
+template <typename T>
+class probe_slots {
+ public:
+  struct acquired {
+    std::uint64_t token;
+    T& slot;
+  };
+
+  acquired acquire() {
+    std::uint32_t index = 0;
+    if (free_.empty()) {
+      index = static_cast<std::uint32_t>(slots_.size());
+      slots_.push_back(entry{std::make_unique<T>(), 0, true});
+    } else {
+      index = free_.back();
+      free_.pop_back();
+      slots_[index].busy = true;
+    }
+    entry& e = slots_[index];
+    return acquired{token_of(index, e.generation), *e.slot};
+  }
+
+  // The slot of a running probe, or nullptr when the token is stale.
+  T* find(std::uint64_t token) {
+    const auto index = static_cast<std::uint32_t>(token >> 32);
+    if (index >= slots_.size()) return nullptr;
+    entry& e = slots_[index];
+    if (!e.busy || e.generation != static_cast<std::uint32_t>(token)) return nullptr;
+    return e.slot.get();
+  }
+
+  // Ends the probe of `token`: later events and deadlines carrying it are stale.
+  void release(std::uint64_t token) {
+    const auto index = static_cast<std::uint32_t>(token >> 32);
+    entry& e = slots_[index];
+    e.busy = false;
+    ++e.generation;
+    free_.push_back(index);
+  }
+
+  [[nodiscard]] std::size_t running() const { return slots_.size() - free_.size(); }
+
+  // Calls f(token, slot) for every running probe.
+  template <typename F>
+  void for_each_running(F&& f) {
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (slots_[i].busy) f(token_of(static_cast<std::uint32_t>(i), slots_[i].generation), *slots_[i].slot);
+    }
+  }
+
+ private:
+  struct entry {
+    std::unique_ptr<T> slot;  // stable address: a slot is used while the vector grows
+    std::uint32_t generation;
+    bool busy;
+  };
+  static std::uint64_t token_of(std::uint32_t index, std::uint32_t generation) {
+    return (static_cast<std::uint64_t>(index) << 32) | generation;
+  }
+
+  std::vector<entry> slots_;
+  std::vector<std::uint32_t> free_;
+};
+
+}  // namespace lbd::healthcheck

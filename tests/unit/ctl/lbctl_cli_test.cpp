@@ -1,0 +1,179 @@
+// lbctl end to end: the real binary against a real control_server (canned answers) on a temporary
+// socket: arguments reach the daemon, answers are printed, exit codes say what happened.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "daemon/control_server.hpp"
+
+namespace lbd {
+namespace {
+
+struct run_result {
+  int exit_code = -1;
+  std::string out;  // stdout and stderr
+};
+
+run_result lbctl(const std::string& args) {
+  std::string command = std::string(LBCTL_PATH) + " " + args + " 2>&1";
+  run_result r;
+  FILE* p = ::popen(command.c_str(), "r");
+  if (p == nullptr) return r;
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof(buf), p)) > 0) r.out.append(buf, n);
+  int st = ::pclose(p);
+  r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  return r;
+}
+
+nlohmann::json canned_status() {
+  std::ifstream in(std::string(LBD_CTL_TEST_DATA) + "/status.json");
+  std::stringstream s;
+  s << in.rdbuf();
+  return nlohmann::json::parse(s.str());
+}
+
+class lbctl_cli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("lbctl-cli-" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir_);
+    socket_ = (dir_ / "lbd.sock").string();
+    server_ = std::make_unique<daemon::control_server>(io_, socket_);
+    auto status = canned_status();
+    server_->add("status", [status](const nlohmann::json&) { return status; });
+    server_->add("vrrp", [status](const nlohmann::json&) { return status["vrrp"]; });
+    server_->add("services", [status](const nlohmann::json&) { return status["services"]; });
+    server_->add("checks", [](const nlohmann::json&) {
+      return nlohmann::json::array({{{"check", "tcp 10.0.1.11:8080"}, {"status", "up"}, {"reason", "connected"}}});
+    });
+    server_->add("reload", [this](const nlohmann::json&) {
+      return nlohmann::json{{"ok", reload_ok_},
+                            {"trigger", "lbctl"},
+                            {"file", "/etc/lbd/lbd.conf"},
+                            {"errors", reload_ok_ ? nlohmann::json::array()
+                                                  : nlohmann::json::array({"/etc/lbd/lbd.conf:3:1: error: bad"})},
+                            {"ipvs_ops", 1},
+                            {"ipvs_errors", 0},
+                            {"summary", reload_ok_ ? "1 real server added"
+                                                   : "refused: 1 error(s); the running configuration is unchanged"}};
+    });
+    for (const char* name : {"drain", "enable", "weight"}) {
+      server_->add(name, [this, name = std::string(name)](const nlohmann::json& args) {
+        last_args_ = args;
+        if (args.at("server") != "10.0.1.13:8080") {
+          throw daemon::control_error("no real server " + args.at("server").get<std::string>() + " in any service");
+        }
+        nlohmann::json rs{{"service", "http"},
+                          {"address", "10.0.1.13:8080"},
+                          {"health", "up"},
+                          {"configured_weight", 3},
+                          {"weight", name == "drain" ? 0 : 3}};
+        if (name == "weight") rs["weight"] = args.at("weight");
+        return nlohmann::json::array({rs});
+      });
+    }
+    ASSERT_FALSE(server_->start());
+    loop_ = std::thread([this] { io_.run(); });
+  }
+
+  void TearDown() override {
+    boost::asio::post(io_, [this] { server_->stop(); });
+    loop_.join();
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::string s() const { return "-s " + socket_ + " "; }
+
+  boost::asio::io_context io_;
+  std::filesystem::path dir_;
+  std::string socket_;
+  std::unique_ptr<daemon::control_server> server_;
+  std::thread loop_;
+  bool reload_ok_ = true;
+  nlohmann::json last_args_;  // written on the loop thread, read after lbctl exited
+};
+
+TEST_F(lbctl_cli, StatusForHumans) {
+  auto r = lbctl(s() + "status");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("lbd on director-a, config /etc/lbd/lbd.conf"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("150/150   10.0.0.1"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("BACKUP -> MASTER"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("TCP  192.0.2.10:80 wlc (http, vrrp web)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  -> 10.0.1.12:8080      Masq     0       down     0           0          down: connection "
+                       "refused"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("last reload: ok"), std::string::npos) << r.out;
+}
+
+TEST_F(lbctl_cli, JsonIsTheDaemonsAnswer) {
+  for (const char* cmd : {"status", "vrrp", "services"}) {
+    auto r = lbctl(s() + cmd + " --json");
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    auto expected = canned_status();
+    auto printed = nlohmann::json::parse(r.out);
+    EXPECT_EQ(printed, std::string(cmd) == "status" ? expected : expected[cmd]) << cmd;
+  }
+}
+
+TEST_F(lbctl_cli, SocketOptionAfterTheCommand) {
+  auto r = lbctl("checks -s " + socket_);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("tcp 10.0.1.11:8080  up      connected"), std::string::npos) << r.out;
+}
+
+TEST_F(lbctl_cli, OverridesCarryTheirArguments) {
+  auto r = lbctl(s() + "drain 10.0.1.13:8080 --service http");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "drained 10.0.1.13:8080 in http: weight 0 (configured weight 3), up\n");
+  EXPECT_EQ(last_args_, (nlohmann::json{{"server", "10.0.1.13:8080"}, {"service", "http"}}));
+
+  r = lbctl(s() + "weight 10.0.1.13:8080 7");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "weight set 10.0.1.13:8080 in http: weight 7 (configured weight 3), up\n");
+  EXPECT_EQ(last_args_, (nlohmann::json{{"server", "10.0.1.13:8080"}, {"weight", 7}}));
+
+  r = lbctl(s() + "enable 10.0.1.13:8080 --json");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(nlohmann::json::parse(r.out)[0]["weight"], 3);
+}
+
+TEST_F(lbctl_cli, RefusalExitsOne) {
+  auto r = lbctl(s() + "drain 10.0.1.99:80");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "lbctl: no real server 10.0.1.99:80 in any service\n");
+}
+
+TEST_F(lbctl_cli, Reload) {
+  auto r = lbctl(s() + "reload");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_EQ(r.out, "reloaded (lbctl, /etc/lbd/lbd.conf): 1 real server added; 1 IPVS op, 0 errors\n");
+  reload_ok_ = false;
+  r = lbctl(s() + "reload");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out,
+            "reload refused (lbctl, /etc/lbd/lbd.conf), the running config is unchanged:\n"
+            "  /etc/lbd/lbd.conf:3:1: error: bad\n");
+  r = lbctl(s() + "reload --json");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_FALSE(nlohmann::json::parse(r.out)["ok"].get<bool>());
+}
+
+TEST_F(lbctl_cli, NoDaemonExitsTwo) {
+  auto missing = (dir_ / "nobody.sock").string();
+  auto r = lbctl("-s " + missing + " status");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "lbctl: cannot reach lbd at " + missing + ": No such file or directory (is lbd running?)\n");
+}
+
+}  // namespace
+}  // namespace lbd
