@@ -81,7 +81,8 @@ class service_runtime {
   [[nodiscard]] nlohmann::json services() const;
   // For `lbctl checks`: an array, one object per running (deduplicated) check:
   // {"check" ("http 10.0.1.11:8080"), "type", "target", "status", "reason", "latency_ms" (last),
-  //  "successes", "failures" (in a row), "last_run" (RFC 3339 UTC or null), "users" (services)}
+  //  "successes", "failures" (in a row), "probes" (since the check started), "last_run" (RFC 3339 UTC
+  //  or null), "users" (services)}
   [[nodiscard]] nlohmann::json checks() const;
 
  private:

@@ -138,6 +138,7 @@ nlohmann::json service_runtime::impl::checks() const {
                                : nlohmann::json(nullptr)},
         {"successes", st.consecutive_ok},
         {"failures", st.consecutive_fail},
+        {"probes", st.probes},
         {"last_run", w != watches_.end() && w->second.last_run ? nlohmann::json(rfc3339(*w->second.last_run))
                                                                : nlohmann::json(nullptr)},
         {"users", u != users.end() ? nlohmann::json(u->second) : nlohmann::json::array()},

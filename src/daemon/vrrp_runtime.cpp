@@ -37,7 +37,7 @@ struct vrrp_slot {
 };
 
 struct vrrp_runtime::impl {
-  impl(boost::asio::io_context& io_, metrics::registry& metrics_) : io(io_), metrics(metrics_) {}
+  impl(boost::asio::io_context& context, metrics::registry& registry) : io(context), metrics(registry) {}
 
   boost::asio::io_context& io;
   metrics::registry& metrics;

@@ -3,8 +3,9 @@
 // (the service's Host, "Connection: close"), read the status line, headers and body up to
 // max_body (Content-Length, chunked, or until the close), then judge the status, the body regex
 // and the body's SHA-256 as the curl prober does, with the same reasons. Per check: socket,
-// connect, epoll_ctl, send, one or two recv and a closing RST; the slots keep their buffers, so a
-// steady stream of checks allocates little. https stays with libcurl (http_prober).
+// connect, epoll_ctl, send, usually one recv, and a close (a RST unless the server closed first);
+// the slots keep their buffers, so a steady stream of checks allocates little. https stays with
+// libcurl (http_prober).
 #include <boost/asio/any_io_executor.hpp>
 
 #include <array>
@@ -43,6 +44,7 @@ class plain_http_prober final : public prober {
     probe_handler handler;
     time_point started{};
     bool connected = false;
+    bool peer_closed = false;  // its FIN arrived
     std::string request;
     std::size_t sent = 0;
     http_response_parser response;

@@ -53,7 +53,7 @@ for f in ./usr/sbin/lbd ./usr/sbin/lbctl ./usr/sbin/lbd-ipvs ./lib/systemd/syste
 done
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-for lib in libc6 libstdc++6 libnl-genl-3-200; do
+for lib in libc6 libstdc++6 libnl-genl-3-200 libcurl4 libsystemd0; do
   grep -q "\b$lib\b" <<<"$depends" || die "Depends lacks $lib (dpkg-shlibdeps did not run?)"
 done
 [[ $(dpkg-deb -I "$deb" conffiles) == /etc/lbd/lbd.conf ]] || die "conffiles is not /etc/lbd/lbd.conf"

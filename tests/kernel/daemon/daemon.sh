@@ -72,7 +72,7 @@ name = "web"
 interface = "eth0"
 vrid = 51
 priority = $_prio
-advert_interval = "500ms"
+advert_interval = "1s"
 virtual_ips = ["$VIP/24"]
 unicast_peers = ["$_peer"]
 
@@ -82,7 +82,9 @@ address = "$VIP:80"
 scheduler = "rr"
 forwarding = "dr"
 vrrp = "web"
-check = { type = "http", path = "/", interval = "1s", timeout = "500ms", rise = 1, fall = 2 }
+# Generous timeout and fall: a TCG guest on a loaded host answers slowly at times, and a flapping
+# check would add IPVS writes the test counts.
+check = { type = "http", path = "/", interval = "1s", timeout = "900ms", rise = 1, fall = 3 }
 EOF
   for _rs in "$@"; do printf '[[virtual_server.real_server]]\naddress = "%s:80"\n' "$_rs"; done
 }
@@ -138,7 +140,7 @@ kt_expect_alternation "start" client http://$VIP/ RS1 RS2
 kt_wait_for 10 metric_ge d1 lbd_service_reconciles_total 2 || kt_fail "no periodic reconcile on d1"
 OPS0=$(metric d1 lbd_ipvs_operations_total)
 AT0=$(call d1 vrrp '{}' /0/last_transition/at)
-OK0=$(call d1 checks '{}' /0/successes)
+PROBES0=$(call d1 checks '{}' /0/probes)
 conf d1 150 10.30.0.4 keep 10.30.0.11 10.30.0.12 10.30.0.13 >$W/d1.conf
 conf d2 100 10.30.0.3 remove 10.30.0.11 10.30.0.12 10.30.0.13 >$W/d2.conf
 T0=$(uptime_s)
@@ -153,8 +155,9 @@ OPS1=$(metric d1 lbd_ipvs_operations_total)
 kt_expect_eq "IPVS write operations for a reload adding one real server" 1 $((OPS1 - OPS0))
 kt_expect_eq "VRRP state after reload" MASTER "$(vrrp_state d1)"
 kt_expect_eq "VRRP last transition unchanged by the reload" "$AT0" "$(call d1 vrrp '{}' /0/last_transition/at)"
-OK1=$(call d1 checks '{}' /0/successes)
-kt_check "rs1's check kept its count across the reload ($OK0 -> $OK1)" [ "$OK1" -gt "$OK0" ]
+# A check restarted by the reload would count its probes from 0 again.
+PROBES1=$(call d1 checks '{}' /0/probes)
+kt_check "rs1's check kept running across the reload (probes $PROBES0 -> $PROBES1)" [ "$PROBES1" -gt "$PROBES0" ]
 kt_expect_eq "rs1 still up after the reload" up "$(call d1 checks '{}' /0/status)"
 figure reload_ops $((OPS1 - OPS0))
 figure reload_to_new_server_in_kernel_s "$(elapsed "$T0" "$T1")"
@@ -185,8 +188,8 @@ T0=$(uptime_s)
 if kt_wait_for 15 dest_count_is d1 3; then
   T1=$(uptime_s)
   DRIFT=$(elapsed "$T0" "$T1")
-  kt_check "ipvsadm -C repaired within one reconcile period (${DRIFT} s, period ${RECONCILE_S} s + 1.5 s slack)" \
-    awk -v t="$DRIFT" -v p="$RECONCILE_S" 'BEGIN {exit !(t <= p + 1.5)}'
+  kt_check "ipvsadm -C repaired within one reconcile period (${DRIFT} s, period ${RECONCILE_S} s + 2 s slack)" \
+    awk -v t="$DRIFT" -v p="$RECONCILE_S" 'BEGIN {exit !(t <= p + 2)}'
   figure drift_repair_s "$DRIFT"
 else
   kt_fail "ipvsadm -C: d1's table not repaired after 15 s: $(dests d1 | tr '\n' '|')"

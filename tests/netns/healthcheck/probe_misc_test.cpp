@@ -62,6 +62,42 @@ TEST_F(probe_test, TcpExpectFromAHangingServerTimesOut) {
   EXPECT_EQ(r.reason, "no expected reply within 300ms to " + to_string(srv.target()));
 }
 
+TEST_F(probe_test, TcpManyConcurrentProbesReuseTheirSlots) {
+  tcp_prober p(io.get_executor());
+  local_server srv({"tcp-hang"});
+  const auto closed = loopback(test::closed_port());
+  for (int round = 0; round < 3; ++round) {
+    int done = 0;
+    int oks = 0;
+    for (int i = 0; i < 50; ++i) {
+      p.async_probe(i % 2 == 0 ? srv.target() : closed, tcp_params{}, seconds(5), [&](const probe_result& r) {
+        ++done;
+        if (r.ok) ++oks;
+      });
+    }
+    const auto deadline = std::chrono::steady_clock::now() + seconds(30);
+    while (done < 50 && std::chrono::steady_clock::now() < deadline) io.run_one_for(milliseconds(50));
+    EXPECT_EQ(done, 50);
+    EXPECT_EQ(oks, 25);
+    EXPECT_EQ(p.running(), 0U);
+  }
+}
+
+TEST_F(probe_test, TcpProberDestroyedWithProbesInFlightCallsNoHandler) {
+  local_server srv({"tcp-full"});  // SYNs dropped: the probes stay in flight
+  int called = 0;
+  {
+    tcp_prober p(io.get_executor());
+    for (int i = 0; i < 5; ++i) {
+      p.async_probe(srv.target(), tcp_params{}, seconds(5), [&](const probe_result&) { ++called; });
+    }
+    io.run_for(milliseconds(100));
+    EXPECT_EQ(p.running(), 5U);
+  }
+  io.run_for(milliseconds(100));
+  EXPECT_EQ(called, 0);
+}
+
 TEST_F(probe_test, UdpEchoAndSilence) {
   udp_prober p(io.get_executor());
   local_server echo({"udp-echo"});
