@@ -59,7 +59,7 @@ void add_override(CLI::App& app, const char* name, const char* help, const char*
   auto* cmd = app.add_subcommand(name, help);
   auto opts = std::make_shared<command_options>();
   cmd->add_option("SERVER", opts->server, "real server as in lbd.conf, e.g. 10.0.1.11:8080")->required();
-  if (with_weight) cmd->add_option("N", opts->weight, "the weight")->required()->check(CLI::Range(0, 65535));
+  if (with_weight) cmd->add_option("N", opts->weight, "the weight")->required()->check(CLI::Range(0U, 2147483647U));
   cmd->add_option("--service", opts->service, "only in this virtual_server (when the server is in several)");
   cmd->add_flag("--json", opts->json, "the daemon's answer as JSON");
   cmd->callback([name, done_word, with_weight, opts, &socket, &exit_code] {

@@ -113,7 +113,15 @@ void check_session::apply(probe_result r, time_point now) {
   const bool status_changed = before != after;
   if (status_changed) {
     state_.last_change = now;
-    log_.notice("{} -> {} ({})", to_string(before), to_string(after), r.reason);
+    if (change == transition::pending) {
+      // Out of pending into the initial state by a result pointing the other way (a first success
+      // while rise is 2): say why the state is not the one the result suggests.
+      log_.notice("{} -> {} ({}; {} of {} {} needed)", to_string(before), to_string(after), r.reason,
+                  r.ok ? state_.consecutive_ok : state_.consecutive_fail,
+                  r.ok ? spec_.thresholds.rise : spec_.thresholds.fall, r.ok ? "successes" : "failures");
+    } else {
+      log_.notice("{} -> {} ({})", to_string(before), to_string(after), r.reason);
+    }
     metrics_
         .get_counter("lbd_check_transitions_total", "Health check status transitions",
                      {{"type", type_}, {"to", std::string(to_string(after))}})

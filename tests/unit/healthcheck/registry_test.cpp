@@ -176,6 +176,20 @@ TEST_F(registry_test, TransitionsAreLoggedOnceAtNotice) {
   EXPECT_EQ(notices, (std::vector<std::string>{"pending -> down (fake failure)", "down -> up (fake ok)"}));
 }
 
+TEST_F(registry_test, FirstSuccessShortOfRiseSaysWhyTheServerIsStillDown) {
+  std::vector<std::string> notices;
+  log::set_sink([&](const log::record& r) {
+    if (r.lvl == log::level::notice) notices.push_back(r.message);
+  });
+  fake.outcomes = {true, true};
+  int events = 0;
+  auto a = reg.subscribe(spec("127.0.0.1:80", 2, 1), [&](const check_event&) { ++events; });
+  ASSERT_TRUE(run_until(io, [&] { return events >= 2; }));
+  log::reset_sink();
+  EXPECT_EQ(notices,
+            (std::vector<std::string>{"pending -> down (fake ok; 1 of 2 successes needed)", "down -> up (fake ok)"}));
+}
+
 TEST_F(registry_test, ProberThatNeverAnswersTimesOutAndNoSecondProbeStartsMeanwhile) {
   std::vector<std::string> reasons;
   auto a = reg.subscribe(spec("127.0.0.1:80"), [&](const check_event& e) { reasons.push_back(e.state.last->reason); });
