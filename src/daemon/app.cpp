@@ -182,8 +182,8 @@ reload_report app::reload(const std::string& trigger) {
   }
   r.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 
-  const char* result = !loaded.ok() ? "refused" : (r.ok ? "ok" : "partial");
-  metrics_.get_counter("lbd_reloads_total", "Configuration reloads by result", {{"result", result}}).inc();
+  r.result = !loaded.ok() ? "refused" : (r.ok ? "ok" : "partial");
+  metrics_.get_counter("lbd_reloads_total", "Configuration reloads by result", {{"result", r.result}}).inc();
   metrics_
       .get_histogram("lbd_reload_duration_seconds", "Time to load, diff and apply a configuration",
                      metrics::latency_buckets())
@@ -192,7 +192,7 @@ reload_report app::reload(const std::string& trigger) {
     log_.err("reload refused: {} error(s) in {}; still running the previous configuration", r.errors.size(),
              config_file_);
   } else {
-    log_.notice("reload {}: {}; {} IPVS operation(s) ({} failed), {:.1f} ms", result, r.summary, r.ipvs_ops,
+    log_.notice("reload {}: {}; {} IPVS operation(s) ({} failed), {:.1f} ms", r.result, r.summary, r.ipvs_ops,
                 r.ipvs_errors, r.duration_ms);
   }
   last_reload_ = r;

@@ -51,6 +51,7 @@ std::vector<std::string> restarted_instances(const config::config_diff& d) {
 
 nlohmann::json to_json(const reload_report& r) {
   return {{"ok", r.ok},
+          {"result", r.result},
           {"trigger", r.trigger},
           {"file", r.file},
           {"at", rfc3339(r.at)},

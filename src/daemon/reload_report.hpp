@@ -12,6 +12,9 @@ namespace lbd::daemon {
 
 struct reload_report {
   bool ok = false;
+  // "ok"; "partial": the new config runs but some of it could not be applied (see errors);
+  // "refused": the file has errors and the previous config keeps running.
+  std::string result = "refused";
   std::string trigger;  // "SIGHUP" or "lbctl"
   std::string file;
   std::chrono::system_clock::time_point at;

@@ -37,6 +37,7 @@ TEST(reload_report, json_carries_the_figures) {
   r.ipvs_ops = 1;
   const auto j = lbd::daemon::to_json(r);
   EXPECT_EQ(j["ok"], false);
+  EXPECT_EQ(j["result"], "refused");
   EXPECT_EQ(j["trigger"], "SIGHUP");
   EXPECT_EQ(j["errors"][0], "a.conf:1:2: error: x");
   EXPECT_EQ(j["ipvs_ops"], 1);
