@@ -1,5 +1,6 @@
 #include "healthcheck/probe_socket.hpp"
 
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <boost/asio/ip/tcp.hpp>
@@ -35,6 +36,13 @@ void close_with_reset(int fd) {
   const linger l{1, 0};
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
   ::close(fd);
+}
+
+connect_progress connect_event(std::uint32_t epoll_events) {
+  if ((epoll_events & EPOLLERR) != 0 || ((epoll_events & EPOLLHUP) != 0 && (epoll_events & EPOLLOUT) == 0)) {
+    return connect_progress::failed;
+  }
+  return (epoll_events & EPOLLOUT) != 0 ? connect_progress::connected : connect_progress::in_progress;
 }
 
 }  // namespace lbd::healthcheck

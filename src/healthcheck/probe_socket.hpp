@@ -3,6 +3,8 @@
 // the target, its pending error, and a close that resets the connection.
 #include <boost/system/error_code.hpp>
 
+#include <cstdint>
+
 #include "common/address.hpp"
 
 namespace lbd::healthcheck {
@@ -13,6 +15,11 @@ int open_connecting_socket(const endpoint& target, boost::system::error_code& ec
 
 // The socket's pending error (SO_ERROR); `fallback` when it has none.
 boost::system::error_code socket_error(int fd, int fallback);
+
+// What an epoll readiness event says about a socket that is still connecting. An error, or a
+// hang-up without writability, is a failed connect (its reason: socket_error).
+enum class connect_progress : std::uint8_t { in_progress, failed, connected };
+connect_progress connect_event(std::uint32_t epoll_events);
 
 // Closes with SO_LINGER 0: the connection ends with a RST instead of the FIN exchange, and leaves
 // no TIME_WAIT entry behind for each of thousands of checks a second (HAProxy closes its checks the

@@ -72,12 +72,12 @@ void tcp_prober::on_event(std::uint64_t token, std::uint32_t events) {
   probe* p = slots_.find(token);
   if (p == nullptr) return;
   if (!p->connected) {
-    if ((events & EPOLLERR) != 0 || ((events & EPOLLHUP) != 0 && (events & EPOLLOUT) == 0)) {
+    const auto progress = connect_event(events);
+    if (progress == connect_progress::failed) {
       complete(token, *p,
                socket_failure(socket_error(p->fd, ECONNREFUSED), "connect to", p->target, clock::now() - p->started));
-      return;
     }
-    if ((events & EPOLLOUT) == 0) return;
+    if (progress != connect_progress::connected) return;
     p->connected = true;
     if (p->params.send.empty() && p->params.expect.empty()) {
       complete(token, *p, probe_ok("connected to " + to_string(p->target), clock::now() - p->started));
