@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <linux/icmp.h>
 #include <array>
 #include <cerrno>
 #include <csignal>
@@ -23,7 +24,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <linux/icmp.h>
 
 namespace {
 
