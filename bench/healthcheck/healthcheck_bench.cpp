@@ -165,9 +165,11 @@ int main(int argc, char** argv) {
   io.run_for(interval);  // first runs are spread over one interval
   measuring = true;
   const double cpu0 = lbd::bench::cpu_seconds();
+  const long wakeups0 = lbd::bench::wakeups();
   const auto wall0 = std::chrono::steady_clock::now();
   io.run_for(std::chrono::seconds(o.seconds));
   const double cpu = lbd::bench::cpu_seconds() - cpu0;
+  const long wakeups = lbd::bench::wakeups() - wakeups0;
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
   measuring = false;
   if (child > 0) {
@@ -181,11 +183,12 @@ int main(int argc, char** argv) {
   const double p99 = lbd::bench::percentile(lateness_ms, 0.99);
   const double worst = lateness_ms.empty() ? 0 : lateness_ms.back();
   lbd::bench::report(
-      o.results, fmt::format("bench=cost checker=lbd where={} type={} targets={} interval={}s seconds={} wall_s={:.2f} "
-                             "checks={} failures={} cpu_s={:.3f} cpu_s_per_1000_checks={:.4f} "
-                             "lateness_ms_p50={:.2f} lateness_ms_p99={:.2f} lateness_ms_max={:.2f}",
-                             o.label, o.type, o.targets, o.interval_s, o.seconds, wall, results, failures, cpu,
-                             per_1000, p50, p99, worst));
+      o.results,
+      fmt::format("bench=cost checker=lbd where={} type={} targets={} interval={}s seconds={} wall_s={:.2f} "
+                  "checks={} failures={} cpu_s={:.3f} cpu_s_per_1000_checks={:.4f} "
+                  "wakeups_per_s={:.1f} lateness_ms_p50={:.2f} lateness_ms_p99={:.2f} lateness_ms_max={:.2f}",
+                  o.label, o.type, o.targets, o.interval_s, o.seconds, wall, results, failures, cpu, per_1000,
+                  static_cast<double>(wakeups) / wall, p50, p99, worst));
   if (!first_failure.empty()) std::printf("first failure: %s\n", first_failure.c_str());
   return failures == 0 && results > 0 ? 0 : 1;
 }

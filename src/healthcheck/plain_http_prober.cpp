@@ -91,9 +91,7 @@ plain_http_prober::plain_http_prober(const boost::asio::any_io_executor& ex)
           [this](std::uint64_t token) { on_deadline(token); }),
       poller_(ex, [this](std::uint64_t token, std::uint32_t events) { on_event(token, events); }) {}
 
-plain_http_prober::~plain_http_prober() {
-  slots_.for_each_running([](std::uint64_t, probe& p) { close_with_reset(p.fd); });
-}
+plain_http_prober::~plain_http_prober() = default;
 
 const std::regex* plain_http_prober::regex_for(const std::string& pattern) {
   if (pattern.empty()) return nullptr;
@@ -126,45 +124,38 @@ void plain_http_prober::async_probe(const endpoint& target, const check_params& 
     fail_soon(probe_fail("error", "invalid body regex /" + hp->body_regex + "/", duration::zero()));
     return;
   }
-  boost::system::error_code ec;
-  const int fd = open_connecting_socket(target, ec);
-  if (fd >= 0) {
-    auto [token, p] = slots_.acquire();
-    const int add_error = poller_.add(fd, token);
-    if (add_error == 0) {
-      p.fd = fd;
-      p.target = target;
-      p.timeout = timeout;
-      p.handler = std::move(handler);
-      p.started = started;
-      p.connected = false;
-      p.peer_closed = false;
-      format_http_request(p.request, *hp, target);
-      p.sent = 0;
-      p.response.reset(http_response_limits{16384, hp->max_body, regex != nullptr || !hp->body_sha256.empty(),
-                                            hp->method == "HEAD"});
-      p.expect_status = hp->expect_status;
-      p.regex = regex;
-      p.body_regex = hp->body_regex;
-      p.body_sha256 = hp->body_sha256;
-      deadlines_.push(started + timeout, token);
-      return;
-    }
+  auto [token, p] = slots_.acquire();
+  if (const int err = p.socket.connect(target, poller_, probe_slots<probe>::index_of(token)); err != 0) {
     slots_.release(token);
-    ::close(fd);
-    ec.assign(add_error, boost::system::system_category());
+    fail_soon(socket_failure({err, boost::system::system_category()}, "connect to", target, clock::now() - started));
+    return;
   }
-  fail_soon(socket_failure(ec, "connect to", target, clock::now() - started));
+  p.target = target;
+  p.timeout = timeout;
+  p.handler = std::move(handler);
+  p.started = started;
+  p.connected = false;
+  format_http_request(p.request, *hp, target);
+  p.sent = 0;
+  p.response.reset(
+      http_response_limits{16384, hp->max_body, regex != nullptr || !hp->body_sha256.empty(), hp->method == "HEAD"});
+  p.expect_status = hp->expect_status;
+  p.regex = regex;
+  p.body_regex = hp->body_regex;
+  p.body_sha256 = hp->body_sha256;
+  deadlines_.push(started + timeout, token);
 }
 
-void plain_http_prober::on_event(std::uint64_t token, std::uint32_t events) {
-  probe* p = slots_.find(token);
+void plain_http_prober::on_event(std::uint64_t slot, std::uint32_t events) {
+  auto [token, p] = slots_.running_at(slot);
   if (p == nullptr) return;
   if (!p->connected) {
     const auto progress = connect_event(events);
     if (progress == connect_progress::failed) {
-      complete(token, *p,
-               socket_failure(socket_error(p->fd, ECONNREFUSED), "connect to", p->target, clock::now() - p->started));
+      if (const auto ec = socket_error(p->socket.fd(), 0); ec) {
+        complete(token, *p, socket_failure(ec, "connect to", p->target, clock::now() - p->started));
+      }
+      return;  // no error pending: the event was raised by the reset that ended the slot's last probe
     }
     if (progress != connect_progress::connected) return;
     p->connected = true;
@@ -174,13 +165,12 @@ void plain_http_prober::on_event(std::uint64_t token, std::uint32_t events) {
     // The answer comes later, with an EPOLLIN edge of its own: a read now would mostly find nothing.
     if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) == 0) return;
   }
-  p->peer_closed = p->peer_closed || (events & EPOLLRDHUP) != 0;
   read_response(token, *p);
 }
 
 bool plain_http_prober::send_request(std::uint64_t token, probe& p) {
   while (p.sent < p.request.size()) {
-    const ssize_t n = ::send(p.fd, p.request.data() + p.sent, p.request.size() - p.sent, MSG_NOSIGNAL);
+    const ssize_t n = ::send(p.socket.fd(), p.request.data() + p.sent, p.request.size() - p.sent, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN) return false;  // the next EPOLLOUT edge continues
@@ -196,11 +186,10 @@ void plain_http_prober::read_response(std::uint64_t token, probe& p) {
   using parser = http_response_parser;
   parser::state st = parser::state::need_more;
   while (st == parser::state::need_more) {
-    const ssize_t n = ::recv(p.fd, buffer_.data(), buffer_.size(), 0);
+    const ssize_t n = ::recv(p.socket.fd(), buffer_.data(), buffer_.size(), 0);
     if (n > 0) {
       st = p.response.feed(std::string_view(buffer_.data(), static_cast<std::size_t>(n)));
     } else if (n == 0) {
-      p.peer_closed = true;
       st = p.response.finish();
     } else if (errno == EINTR) {
       continue;
@@ -247,14 +236,11 @@ void plain_http_prober::on_deadline(std::uint64_t token) {
 void plain_http_prober::complete(std::uint64_t token, probe& p, probe_result r) {
   auto handler = std::move(p.handler);
   p.handler = nullptr;
-  if (p.peer_closed) {
-    // The server closed first (we ask for "Connection: close"): its side holds the TIME_WAIT,
-    // and a plain close only answers its FIN; one system call less than the reset.
-    ::close(p.fd);
+  if (slots_.idle() < kept_idle_sockets) {
+    p.socket.reset();
   } else {
-    close_with_reset(p.fd);
+    p.socket.close();  // a burst of slow probes is over: do not hold its sockets
   }
-  p.fd = -1;
   slots_.release(token);  // the handler may start the next probe in this very slot
   handler(std::move(r));
 }

@@ -2,10 +2,9 @@
 // http (without TLS) on a socket_poller: connect to the real server, write one HTTP/1.1 request
 // (the service's Host, "Connection: close"), read the status line, headers and body up to
 // max_body (Content-Length, chunked, or until the close), then judge the status, the body regex
-// and the body's SHA-256 as the curl prober does, with the same reasons. Per check: socket,
-// connect, epoll_ctl, send, usually one recv, and a close (a RST unless the server closed first);
-// the slots keep their buffers, so a steady stream of checks allocates little. https stays with
-// libcurl (http_prober).
+// and the body's SHA-256 as the curl prober does, with the same reasons. Per check: connect, send,
+// usually one recv, and a reset (the slots keep their sockets and buffers, so a steady stream of
+// checks allocates little). https stays with libcurl (http_prober).
 #include <boost/asio/any_io_executor.hpp>
 
 #include <array>
@@ -18,6 +17,7 @@
 #include "healthcheck/deadline_queue.hpp"
 #include "healthcheck/http_response.hpp"
 #include "healthcheck/probe_slots.hpp"
+#include "healthcheck/probe_socket.hpp"
 #include "healthcheck/prober.hpp"
 #include "healthcheck/socket_poller.hpp"
 
@@ -28,7 +28,7 @@ class plain_http_prober final : public prober {
   explicit plain_http_prober(const boost::asio::any_io_executor& ex);
   plain_http_prober(const plain_http_prober&) = delete;
   plain_http_prober& operator=(const plain_http_prober&) = delete;
-  // Closes the sockets of probes still running; their handlers are dropped, not called.
+  // Resets the connections of probes still running; their handlers are dropped, not called.
   ~plain_http_prober() override;
 
   void async_probe(const endpoint& target, const check_params& params, duration timeout,
@@ -38,13 +38,12 @@ class plain_http_prober final : public prober {
 
  private:
   struct probe {
-    int fd = -1;
+    reusable_socket socket;
     endpoint target;
     duration timeout{};
     probe_handler handler;
     time_point started{};
     bool connected = false;
-    bool peer_closed = false;  // its FIN arrived
     std::string request;
     std::size_t sent = 0;
     http_response_parser response;
@@ -55,7 +54,7 @@ class plain_http_prober final : public prober {
     std::string body_sha256;
   };
 
-  void on_event(std::uint64_t token, std::uint32_t events);
+  void on_event(std::uint64_t slot, std::uint32_t events);
   void on_deadline(std::uint64_t token);
   // True when the whole request is sent (false: wait for writability, or the probe completed).
   bool send_request(std::uint64_t token, probe& p);

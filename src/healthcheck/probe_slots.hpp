@@ -1,11 +1,13 @@
 #pragma once
 // Reusable per-probe state for the probers that run on a socket_poller: a probe takes a slot, the
-// slot's token (index and generation) travels through epoll and the deadline queue, and events
-// or deadlines that carry the token of a finished probe are recognised as stale and dropped.
+// slot's token (index and generation) travels through the deadline queue, and deadlines that
+// carry the token of a finished probe are recognised as stale and dropped. A slot keeps its socket
+// from probe to probe, so epoll reports the slot's index alone (see reusable_socket).
 // Slots and their buffers are kept after a probe ends, so a steady stream of checks allocates
 // nothing once every slot it needs exists.
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace lbd::healthcheck {
@@ -41,6 +43,15 @@ class probe_slots {
     return e.slot.get();
   }
 
+  // The running probe in slot `index` and its token, or {0, nullptr} when the slot is free.
+  std::pair<std::uint64_t, T*> running_at(std::uint64_t index) {
+    if (index >= slots_.size() || !slots_[index].busy) return {0, nullptr};
+    entry& e = slots_[index];
+    return {token_of(static_cast<std::uint32_t>(index), e.generation), e.slot.get()};
+  }
+
+  static std::uint32_t index_of(std::uint64_t token) { return static_cast<std::uint32_t>(token >> 32); }
+
   // Ends the probe of `token`: later events and deadlines carrying it are stale.
   void release(std::uint64_t token) {
     const auto index = static_cast<std::uint32_t>(token >> 32);
@@ -51,6 +62,13 @@ class probe_slots {
   }
 
   [[nodiscard]] std::size_t running() const { return slots_.size() - free_.size(); }
+  [[nodiscard]] std::size_t idle() const { return free_.size(); }
+
+  // Calls f(slot) for every slot, running or not.
+  template <typename F>
+  void for_each(F&& f) {
+    for (auto& e : slots_) f(*e.slot);
+  }
 
   // Calls f(token, slot) for every running probe.
   template <typename F>

@@ -7,22 +7,41 @@
 
 #include <cerrno>
 
+#include "healthcheck/socket_poller.hpp"
+
 namespace lbd::healthcheck {
 
-int open_connecting_socket(const endpoint& target, boost::system::error_code& ec) {
+int reusable_socket::connect(const endpoint& target, socket_poller& poller, std::uint64_t token) {
   const boost::asio::ip::tcp::endpoint ep(target.address, target.port);
-  const int fd = ::socket(ep.protocol().family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    ec.assign(errno, boost::system::system_category());
-    return -1;
+  const int family = ep.protocol().family();
+  if (fd_ >= 0 && family_ != family) close();
+  if (fd_ < 0) {
+    const int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) return errno;
+    if (const int err = poller.add(fd, token); err != 0) {
+      ::close(fd);
+      return err;
+    }
+    fd_ = fd;
+    family_ = family;
   }
-  if (::connect(fd, ep.data(), static_cast<socklen_t>(ep.size())) != 0 && errno != EINPROGRESS) {
-    ec.assign(errno, boost::system::system_category());
-    ::close(fd);
-    return -1;
-  }
-  ec.clear();
-  return fd;
+  if (::connect(fd_, ep.data(), static_cast<socklen_t>(ep.size())) != 0 && errno != EINPROGRESS) return errno;
+  return 0;
+}
+
+void reusable_socket::reset() {
+  if (fd_ < 0) return;
+  sockaddr unspec{};
+  unspec.sa_family = AF_UNSPEC;
+  ::connect(fd_, &unspec, sizeof(unspec));
+}
+
+void reusable_socket::close() {
+  if (fd_ < 0) return;
+  const linger l{1, 0};
+  ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+  ::close(fd_);
+  fd_ = -1;
 }
 
 boost::system::error_code socket_error(int fd, int fallback) {
@@ -30,12 +49,6 @@ boost::system::error_code socket_error(int fd, int fallback) {
   socklen_t len = sizeof(err);
   if (::getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0) err = errno;
   return {err != 0 ? err : fallback, boost::system::system_category()};
-}
-
-void close_with_reset(int fd) {
-  const linger l{1, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
-  ::close(fd);
 }
 
 connect_progress connect_event(std::uint32_t epoll_events) {

@@ -1,29 +1,60 @@
 #pragma once
-// System-call helpers for the probers on a socket_poller: a non-blocking TCP socket connecting to
-// the target, its pending error, and a close that resets the connection.
+// The TCP socket of a probe slot and the system-call helpers around it.
 #include <boost/system/error_code.hpp>
 
+#include <cstddef>
 #include <cstdint>
 
 #include "common/address.hpp"
 
 namespace lbd::healthcheck {
 
-// A non-blocking, close-on-exec TCP socket that has started connecting to `target`. Returns the
-// descriptor, or -1 with `ec` set when the socket cannot be made or the connect failed at once.
-int open_connecting_socket(const endpoint& target, boost::system::error_code& ec);
+class socket_poller;
 
-// The socket's pending error (SO_ERROR); `fallback` when it has none.
+// A non-blocking TCP socket that stays with its probe slot from one probe to the next: it is
+// opened and added to the poller once, connected for a probe, and at the end of the probe reset
+// with connect(AF_UNSPEC), which sends the RST a SO_LINGER 0 close would send and leaves the
+// socket ready to connect again. Per check that is a connect and a reset where a fresh socket
+// costs socket, epoll_ctl, connect, setsockopt and close: about a third of a check's CPU on
+// loopback, more in a virtual machine. The RST also means no TIME_WAIT entry for each of
+// thousands of checks a second (HAProxy ends its checks the same way).
+//
+// epoll keeps the token given when the socket was added, so that token names the slot, not the
+// probe. An event the previous probe's reset raised can reach the next probe of the slot; that is
+// harmless because epoll reports the socket's readiness as it is when the event is collected.
+class reusable_socket {
+ public:
+  reusable_socket() = default;
+  reusable_socket(const reusable_socket&) = delete;
+  reusable_socket& operator=(const reusable_socket&) = delete;
+  ~reusable_socket() { close(); }
+
+  // Starts connecting to `target`. A socket of the target's family is opened first (and added to
+  // `poller` under `token`) when the slot has none. Returns 0, or the errno of what failed; a
+  // connect that fails at once leaves the socket reusable.
+  int connect(const endpoint& target, socket_poller& poller, std::uint64_t token);
+  // Ends the connection with a RST and keeps the socket for the slot's next probe.
+  void reset();
+  // Ends the connection with a RST and closes the socket.
+  void close();
+
+  [[nodiscard]] int fd() const { return fd_; }
+
+ private:
+  int fd_ = -1;
+  int family_ = 0;
+};
+
+// How many sockets of idle slots a prober keeps open: enough for the checks in flight at once in
+// steady operation, not every socket of a burst of slow probes (each is a descriptor).
+inline constexpr std::size_t kept_idle_sockets = 256;
+
+// The socket's pending error (SO_ERROR); `fallback` when it has none. Reading it clears it.
 boost::system::error_code socket_error(int fd, int fallback);
 
 // What an epoll readiness event says about a socket that is still connecting. An error, or a
 // hang-up without writability, is a failed connect (its reason: socket_error).
 enum class connect_progress : std::uint8_t { in_progress, failed, connected };
 connect_progress connect_event(std::uint32_t epoll_events);
-
-// Closes with SO_LINGER 0: the connection ends with a RST instead of the FIN exchange, and leaves
-// no TIME_WAIT entry behind for each of thousands of checks a second (HAProxy closes its checks the
-// same way). Only for probes that have read what they wanted: unread data is discarded.
-void close_with_reset(int fd);
 
 }  // namespace lbd::healthcheck

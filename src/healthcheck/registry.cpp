@@ -36,13 +36,17 @@ registry::subscription registry::subscribe(const check_spec& spec, subscriber s)
   std::string key = canonical_key(spec);
   auto it = checks_.find(key);
   if (it == checks_.end()) {
-    auto session = std::make_shared<check_session>(ex_, prober_, metrics_, spec);
+    checks_per_second_ += per_second(spec);
+    check_spec timed = spec;
+    timed.timing.start_grid = start_grid_for(spec.timing.interval, checks_per_second_);
+    auto session = std::make_shared<check_session>(ex_, prober_, metrics_, std::move(timed));
     it = checks_.emplace(key, entry{session, {}}).first;
     // A stopped session calls no listener, and the entry is only erased after stopping its
     // session: while the listener runs, the entry exists.
     session->set_listener([this, en = &it->second](const check_event& e) { dispatch(*en, e); });
     session->start();
     update_gauge();
+    regrid();
   }
   const std::uint64_t id = next_id_++;
   it->second.subscribers.emplace(id, std::make_shared<subscriber>(std::move(s)));
@@ -55,8 +59,25 @@ void registry::unsubscribe(const std::string& key, std::uint64_t id) {
   it->second.subscribers.erase(id);
   if (it->second.subscribers.empty()) {
     it->second.session->stop();
+    checks_per_second_ -= per_second(it->second.session->spec());
     checks_.erase(it);
     update_gauge();
+    regrid();
+  }
+}
+
+double registry::per_second(const check_spec& spec) {
+  return 1.0 / std::chrono::duration<double>(spec.timing.interval).count();
+}
+
+void registry::regrid() {
+  // Only when the rate crosses to another grid step (a handful of times while 10k checks are
+  // added one by one): then every check moves to the grid of the new rate.
+  const duration by_rate = start_grid_for(duration::max(), checks_per_second_);
+  if (by_rate == grid_by_rate_) return;
+  grid_by_rate_ = by_rate;
+  for (auto& [key, e] : checks_) {
+    e.session->set_start_grid(start_grid_for(e.session->spec().timing.interval, checks_per_second_));
   }
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // Dedup of identical checks: subscribers that ask for the same check (same canonical key: target,
 // parameters, timing, thresholds) share one running session and all receive its results. The
-// last subscription going away stops the check. Everything runs on one io_context thread.
+// last subscription going away stops the check. Everything runs on one io_context thread. The
+// registry also sets each check's start grid from the rate of all checks (start_grid_for).
 #include <boost/asio/any_io_executor.hpp>
 
 #include <cstdint>
@@ -67,12 +68,17 @@ class registry {
   // `e` is the entry of the check that produced the event (a map node: its address is stable).
   void dispatch(entry& en, const check_event& e);
   void update_gauge();
+  static double per_second(const check_spec& spec);
+  // Moves every check to the start grid of the current total rate, when that changed.
+  void regrid();
 
   boost::asio::any_io_executor ex_;
   prober& prober_;
   metrics::registry& metrics_;
   std::map<std::string, entry> checks_;
   std::uint64_t next_id_ = 1;
+  double checks_per_second_ = 0;
+  duration grid_by_rate_{};
 };
 
 }  // namespace lbd::healthcheck

@@ -1,6 +1,7 @@
 #include "healthcheck/scheduler.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstdlib>
 
 namespace lbd::healthcheck {
@@ -33,8 +34,26 @@ time_point coalesced_wake(time_point t, duration granularity) {
   return t + (rest > duration::zero() ? granularity - rest : -rest);
 }
 
+duration start_grid_for(duration interval, double checks_per_second) {
+  using std::chrono::milliseconds;
+  constexpr double checks_per_wakeup = 100;
+  const auto by_rate =
+      checks_per_second > 0
+          ? std::chrono::duration_cast<duration>(std::chrono::duration<double>(checks_per_wakeup / checks_per_second))
+          : duration::max();
+  const duration limit = std::min(by_rate, interval / 10);
+  constexpr std::array<milliseconds, 8> steps{milliseconds(100), milliseconds(50), milliseconds(25), milliseconds(20),
+                                              milliseconds(10),  milliseconds(5),  milliseconds(2),  milliseconds(1)};
+  for (const auto step : steps) {
+    if (step <= limit) return step;
+  }
+  return steps.back();
+}
+
 schedule::schedule(schedule_config cfg, time_point now, std::uint64_t key_hash)
-    : cfg_(cfg), next_due_(now + first_run_offset(key_hash, cfg.interval)) {
+    : cfg_(cfg),
+      exact_due_(now + first_run_offset(key_hash, cfg.interval)),
+      next_due_(coalesced_wake(exact_due_, cfg.start_grid)) {
   if (cfg_.interval <= duration::zero() || cfg_.timeout <= duration::zero()) std::abort();
 }
 
@@ -59,6 +78,11 @@ bool schedule::expire(time_point now) {
   return true;
 }
 
+void schedule::set_start_grid(duration grid) {
+  cfg_.start_grid = grid;
+  next_due_ = coalesced_wake(exact_due_, grid);
+}
+
 std::optional<time_point> schedule::deadline() const {
   if (!in_flight_) return std::nullopt;
   return started_at_ + cfg_.timeout + cfg_.timeout_grace;
@@ -67,12 +91,13 @@ std::optional<time_point> schedule::deadline() const {
 void schedule::plan_next(time_point now, bool ok) {
   in_flight_ = false;
   if (!ok && cfg_.retry_delay > duration::zero()) {
-    next_due_ = now + cfg_.retry_delay;
-    return;
+    exact_due_ = now + cfg_.retry_delay;
+  } else {
+    // Keep the cadence of the original schedule (no drift by probe latency), but never schedule
+    // in the past: a probe slower than the interval is followed at once by the next one.
+    exact_due_ = std::max(exact_due_ + cfg_.interval, now);
   }
-  // Keep the cadence of the original schedule (no drift by probe latency), but never schedule in
-  // the past: a probe slower than the interval is followed at once by the next one.
-  next_due_ = std::max(next_due_ + cfg_.interval, now);
+  next_due_ = coalesced_wake(exact_due_, cfg_.start_grid);
 }
 
 }  // namespace lbd::healthcheck

@@ -44,10 +44,16 @@ void check_session::stop() {
   timer_.cancel();
 }
 
+void check_session::set_start_grid(duration grid) {
+  spec_.timing.start_grid = grid;
+  schedule_.set_start_grid(grid);
+  if (!schedule_.in_flight()) rearm();
+}
+
 void check_session::rearm() {
   if (stopped_) return;
   const auto deadline = schedule_.deadline();
-  timer_.expires_at(coalesced_wake(deadline ? *deadline : schedule_.next_due(), spec_.timing.wake_granularity));
+  timer_.expires_at(coalesced_wake(deadline ? *deadline : schedule_.next_due(), spec_.timing.start_grid));
   timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
     if (ec) return;
     if (auto self = weak.lock()) self->on_timer();

@@ -41,6 +41,8 @@ class check_session : public std::enable_shared_from_this<check_session> {
   void start();
   // Cancels the timer; a result still in flight is ignored when it arrives.
   void stop();
+  // From the next start on, starts go on this grid (see schedule_config::start_grid).
+  void set_start_grid(duration grid);
 
   [[nodiscard]] const check_spec& spec() const { return spec_; }
   [[nodiscard]] const server_state& state() const { return state_; }

@@ -7,11 +7,11 @@
 // writability for a connect (MOD), removes it before closing (DEL), switches it to non-blocking
 // with an ioctl and confirms a connect with poll + getsockopt: twice the system calls of the probe
 // itself, and system calls are most of a check's cost. Here a socket is created non-blocking,
-// added once (edge-triggered, in + out + hang-up), leaves the set by being closed, and the events
-// of many probes come back from one epoll_wait.
+// added once (edge-triggered, in + out + hang-up) and kept for many probes (reusable_socket),
+// leaves the set by being closed, and the events of many probes come back from one epoll_wait.
 //
-// Each watched socket carries a 64-bit token chosen by the owner (see probe_slots.hpp), handed
-// back with its events; the owner drops events whose token is stale.
+// Each watched socket carries a 64-bit token chosen by the owner (the index of its probe slot),
+// handed back with its events.
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 

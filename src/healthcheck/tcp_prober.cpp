@@ -26,9 +26,7 @@ tcp_prober::tcp_prober(const boost::asio::any_io_executor& ex)
           [this](std::uint64_t token) { on_deadline(token); }),
       poller_(ex, [this](std::uint64_t token, std::uint32_t events) { on_event(token, events); }) {}
 
-tcp_prober::~tcp_prober() {
-  slots_.for_each_running([](std::uint64_t, probe& p) { close_with_reset(p.fd); });
-}
+tcp_prober::~tcp_prober() = default;
 
 void tcp_prober::async_probe(const endpoint& target, const check_params& params, duration timeout,
                              probe_handler handler) {
@@ -40,42 +38,36 @@ void tcp_prober::async_probe(const endpoint& target, const check_params& params,
     return;
   }
   const auto started = clock::now();
-  boost::system::error_code ec;
-  const int fd = open_connecting_socket(target, ec);
-  int add_error = 0;
-  if (fd >= 0) {
-    auto [token, p] = slots_.acquire();
-    add_error = poller_.add(fd, token);
-    if (add_error == 0) {
-      p.fd = fd;
-      p.target = target;
-      p.params = *tp;  // assigned into the slot's strings: no allocation once they are big enough
-      p.timeout = timeout;
-      p.handler = std::move(handler);
-      p.started = started;
-      p.sent = 0;
-      p.reply.clear();
-      p.connected = false;
-      deadlines_.push(started + timeout, token);
-      return;
-    }
+  auto [token, p] = slots_.acquire();
+  if (const int err = p.socket.connect(target, poller_, probe_slots<probe>::index_of(token)); err != 0) {
     slots_.release(token);
-    ::close(fd);
-    ec.assign(add_error, boost::system::system_category());
+    // Failed at once (no descriptors, network unreachable, ...): reported from the io_context.
+    boost::asio::post(
+        ex_, [h = std::move(handler), r = socket_failure({err, boost::system::system_category()}, "connect to", target,
+                                                         clock::now() - started)] { h(r); });
+    return;
   }
-  // Failed at once (no descriptors, network unreachable, ...): reported from the io_context.
-  boost::asio::post(
-      ex_, [h = std::move(handler), r = socket_failure(ec, "connect to", target, clock::now() - started)] { h(r); });
+  p.target = target;
+  p.params = *tp;  // assigned into the slot's strings: no allocation once they are big enough
+  p.timeout = timeout;
+  p.handler = std::move(handler);
+  p.started = started;
+  p.sent = 0;
+  p.reply.clear();
+  p.connected = false;
+  deadlines_.push(started + timeout, token);
 }
 
-void tcp_prober::on_event(std::uint64_t token, std::uint32_t events) {
-  probe* p = slots_.find(token);
+void tcp_prober::on_event(std::uint64_t slot, std::uint32_t events) {
+  auto [token, p] = slots_.running_at(slot);
   if (p == nullptr) return;
   if (!p->connected) {
     const auto progress = connect_event(events);
     if (progress == connect_progress::failed) {
-      complete(token, *p,
-               socket_failure(socket_error(p->fd, ECONNREFUSED), "connect to", p->target, clock::now() - p->started));
+      if (const auto ec = socket_error(p->socket.fd(), 0); ec) {
+        complete(token, *p, socket_failure(ec, "connect to", p->target, clock::now() - p->started));
+      }
+      return;  // no error pending: the event was raised by the reset that ended the slot's last probe
     }
     if (progress != connect_progress::connected) return;
     p->connected = true;
@@ -90,7 +82,7 @@ void tcp_prober::on_event(std::uint64_t token, std::uint32_t events) {
 void tcp_prober::advance(std::uint64_t token, probe& p) {
   const std::string& out = p.params.send;
   while (p.sent < out.size()) {
-    const ssize_t n = ::send(p.fd, out.data() + p.sent, out.size() - p.sent, MSG_NOSIGNAL);
+    const ssize_t n = ::send(p.socket.fd(), out.data() + p.sent, out.size() - p.sent, MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EAGAIN || errno == EINTR) return;  // the next EPOLLOUT edge continues
       complete(token, p, socket_failure(last_error(), "send to", p.target, clock::now() - p.started));
@@ -107,7 +99,7 @@ void tcp_prober::advance(std::uint64_t token, probe& p) {
   while (p.reply.size() < expect.size()) {
     const std::size_t have = p.reply.size();
     p.reply.resize(expect.size());
-    const ssize_t n = ::recv(p.fd, p.reply.data() + have, expect.size() - have, 0);
+    const ssize_t n = ::recv(p.socket.fd(), p.reply.data() + have, expect.size() - have, 0);
     p.reply.resize(have + static_cast<std::size_t>(std::max<ssize_t>(n, 0)));
     if (n > 0) continue;
     if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;  // the next EPOLLIN edge continues
@@ -139,8 +131,11 @@ void tcp_prober::on_deadline(std::uint64_t token) {
 void tcp_prober::complete(std::uint64_t token, probe& p, probe_result r) {
   auto handler = std::move(p.handler);
   p.handler = nullptr;
-  close_with_reset(p.fd);
-  p.fd = -1;
+  if (slots_.idle() < kept_idle_sockets) {
+    p.socket.reset();
+  } else {
+    p.socket.close();  // a burst of slow probes is over: do not hold its sockets
+  }
   slots_.release(token);  // the handler may start the next probe in this very slot
   handler(std::move(r));
 }

@@ -1,11 +1,12 @@
 #pragma once
 // tcp: connect within the timeout; optionally send bytes and expect the reply to start with
-// given bytes. Runs on its own socket_poller with reusable probe slots and one deadline timer:
-// a connect check is socket, connect, epoll_ctl and a closing RST, with no allocation.
+// given bytes. Runs on its own socket_poller with reusable probe slots, each keeping its socket,
+// and one deadline timer: a connect check is a connect and a reset, with no allocation.
 #include <boost/asio/any_io_executor.hpp>
 
 #include "healthcheck/deadline_queue.hpp"
 #include "healthcheck/probe_slots.hpp"
+#include "healthcheck/probe_socket.hpp"
 #include "healthcheck/prober.hpp"
 #include "healthcheck/socket_poller.hpp"
 
@@ -16,7 +17,7 @@ class tcp_prober final : public prober {
   explicit tcp_prober(const boost::asio::any_io_executor& ex);
   tcp_prober(const tcp_prober&) = delete;
   tcp_prober& operator=(const tcp_prober&) = delete;
-  // Closes the sockets of probes still running; their handlers are dropped, not called.
+  // Resets the connections of probes still running; their handlers are dropped, not called.
   ~tcp_prober() override;
 
   void async_probe(const endpoint& target, const check_params& params, duration timeout,
@@ -26,7 +27,7 @@ class tcp_prober final : public prober {
 
  private:
   struct probe {
-    int fd = -1;
+    reusable_socket socket;
     endpoint target;
     tcp_params params;
     duration timeout{};
@@ -37,7 +38,7 @@ class tcp_prober final : public prober {
     bool connected = false;
   };
 
-  void on_event(std::uint64_t token, std::uint32_t events);
+  void on_event(std::uint64_t slot, std::uint32_t events);
   void on_deadline(std::uint64_t token);
   // Sends what is left of params.send, then reads the reply; completes when it can.
   void advance(std::uint64_t token, probe& p);

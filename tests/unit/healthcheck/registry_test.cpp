@@ -7,6 +7,8 @@
 #include <boost/asio/post.hpp>
 
 #include <deque>
+#include <set>
+#include <string>
 #include <vector>
 
 namespace lbd::healthcheck {
@@ -188,6 +190,25 @@ TEST_F(registry_test, FirstSuccessShortOfRiseSaysWhyTheServerIsStillDown) {
   log::reset_sink();
   EXPECT_EQ(notices,
             (std::vector<std::string>{"pending -> down (fake ok; 1 of 2 successes needed)", "down -> up (fake ok)"}));
+}
+
+TEST_F(registry_test, StartGridFollowsTheRateOfAllChecks) {
+  // 10,000 checks a second start on a 10 ms grid (about a hundred per wake-up); when 9,000 of
+  // them go, the others move to 100 ms. Nothing runs: the io_context is never run here.
+  const auto grids = [this] {
+    std::set<duration> g;
+    reg.for_each([&](const check_spec& s, const server_state&) { g.insert(s.timing.start_grid); });
+    return g;
+  };
+  std::vector<registry::subscription> subs;
+  for (int i = 0; i < 10000; ++i) {
+    auto s = spec(("10.1." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1) + ":80").c_str());
+    s.timing.interval = std::chrono::seconds(1);
+    subs.push_back(reg.subscribe(s, [](const check_event&) {}));
+  }
+  EXPECT_EQ(grids(), std::set<duration>{milliseconds(10)});
+  subs.resize(1000);
+  EXPECT_EQ(grids(), std::set<duration>{milliseconds(100)});
 }
 
 TEST_F(registry_test, ProberThatNeverAnswersTimesOutAndNoSecondProbeStartsMeanwhile) {

@@ -32,8 +32,8 @@ TEST(Scheduler, FirstRunsOfManyChecksSpreadOverTheInterval) {
     schedule s(cfg(seconds(1), milliseconds(500)), t0, stable_hash(key));
     const auto off = s.next_due() - t0;
     ASSERT_GE(off, duration::zero());
-    ASSERT_LT(off, seconds(1));
-    ++buckets.at(static_cast<std::size_t>(off / milliseconds(100)));
+    ASSERT_LE(off, seconds(1));  // rounded up to the grid: 1 s is the phase of 0
+    ++buckets.at(static_cast<std::size_t>(off / milliseconds(100)) % buckets.size());
   }
   // Uniform would be 1000 per bucket; a thundering herd would put them all in one.
   EXPECT_GT(*std::min_element(buckets.begin(), buckets.end()), 850);
@@ -161,6 +161,62 @@ TEST(Scheduler, WakeUpsAreCoalescedOnAGrid) {
   // Checks due within one step share one wake-up.
   EXPECT_EQ(coalesced_wake(base + milliseconds(11), milliseconds(10)),
             coalesced_wake(base + milliseconds(19), milliseconds(10)));
+}
+
+TEST(Scheduler, StartsLieOnTheGridAndKeepTheCadenceOnAverage) {
+  // A 250 ms interval on a 100 ms grid: each start is on the grid, none is more than one step
+  // after its exact time, and 40 runs take 40 intervals, not 40 rounded-up ones.
+  auto c = cfg(milliseconds(250), milliseconds(100));
+  c.start_grid = milliseconds(100);
+  schedule s(c, t0 + milliseconds(3), 7);
+  const auto first = s.next_due();
+  time_point now{};
+  for (int i = 0; i < 40; ++i) {
+    now = s.next_due();
+    EXPECT_EQ(now.time_since_epoch() % milliseconds(100), duration::zero()) << "run " << i;
+    auto st = s.start(now);
+    ASSERT_TRUE(st);
+    EXPECT_EQ(st->lateness, duration::zero());
+    ASSERT_TRUE(s.finish(st->probe_id, now + milliseconds(2), true));
+  }
+  const auto span = s.next_due() - first;
+  EXPECT_GE(span, milliseconds(40 * 250 - 100));
+  EXPECT_LE(span, milliseconds(40 * 250 + 100));
+}
+
+TEST(Scheduler, RetryDelayIsRoundedUpToTheGrid) {
+  auto c = cfg(seconds(10), seconds(1), milliseconds(500));
+  c.start_grid = milliseconds(100);
+  schedule s(c, t0, 1);
+  const auto due = s.next_due();
+  auto a = s.start(due);
+  s.finish(a->probe_id, due + milliseconds(230), false);
+  EXPECT_EQ(s.next_due(), due + milliseconds(800));  // 730 ms rounded up
+}
+
+TEST(Scheduler, AnotherGridMovesTheNextStart) {
+  auto c = cfg(seconds(1), milliseconds(500));
+  c.start_grid = milliseconds(1);
+  schedule s(c, t0 + milliseconds(3), 12345);
+  const auto fine = s.next_due();
+  s.set_start_grid(milliseconds(100));
+  EXPECT_EQ(s.next_due(), coalesced_wake(fine, milliseconds(100)));
+  EXPECT_EQ(s.config().start_grid, milliseconds(100));
+}
+
+TEST(Scheduler, StartGridFollowsTheRateOfAllChecks) {
+  // About a hundred checks per grid point, a tenth of the interval at most, and only grid steps
+  // whose multiples meet on 100 ms.
+  EXPECT_EQ(start_grid_for(seconds(1), 1000), milliseconds(100));
+  EXPECT_EQ(start_grid_for(seconds(1), 2000), milliseconds(50));
+  EXPECT_EQ(start_grid_for(seconds(1), 4000), milliseconds(25));
+  EXPECT_EQ(start_grid_for(seconds(1), 10000), milliseconds(10));
+  EXPECT_EQ(start_grid_for(seconds(1), 30000), milliseconds(2));
+  EXPECT_EQ(start_grid_for(seconds(1), 1e7), milliseconds(1));
+  EXPECT_EQ(start_grid_for(seconds(5), 10), milliseconds(100));
+  EXPECT_EQ(start_grid_for(seconds(5), 0), milliseconds(100));
+  EXPECT_EQ(start_grid_for(milliseconds(100), 10), milliseconds(10));
+  EXPECT_EQ(start_grid_for(milliseconds(5), 10), milliseconds(1));
 }
 
 }  // namespace
