@@ -74,7 +74,10 @@ result<prefix, std::string> parse_prefix(std::string_view text) {
 
 std::string to_string(const endpoint& e) {
   if (e.address.is_v6()) return fmt::format("[{}]:{}", e.address.to_string(), e.port);
-  return fmt::format("{}:{}", e.address.to_string(), e.port);
+  // Health checks name their target in every result: the bytes directly, as address_v4's
+  // to_string goes through inet_ntop and sprintf.
+  const auto b = e.address.to_v4().to_bytes();
+  return fmt::format("{}.{}.{}.{}:{}", b[0], b[1], b[2], b[3], e.port);
 }
 
 std::string to_string(const prefix& p) { return fmt::format("{}/{}", p.address.to_string(), p.length); }

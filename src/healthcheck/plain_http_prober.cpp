@@ -9,7 +9,6 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
-#include <iterator>
 
 #include "common/duration.hpp"
 #include "healthcheck/body_digest.hpp"
@@ -36,19 +35,20 @@ bool overridden(const http_params& p, std::string_view name) {
 }  // namespace
 
 void format_http_request(std::string& out, const http_params& p, const endpoint& target) {
+  // Appends, not fmt: this runs for every probe.
   out.clear();
-  auto it = std::back_inserter(out);
-  fmt::format_to(it, "{} {} HTTP/1.1\r\n", p.method, p.path);
+  out.append(p.method).append(" ").append(p.path).append(" HTTP/1.1\r\n");
   if (!overridden(p, "Host")) {
+    out += "Host: ";
     if (!p.host.empty()) {
-      fmt::format_to(it, "Host: {}\r\n", p.host);
+      out += p.host;
     } else {
-      const auto addr = target.address.to_string();
-      const bool v6 = target.address.is_v6();
-      fmt::format_to(it, "Host: {}{}{}", v6 ? "[" : "", addr, v6 ? "]" : "");
-      if (target.port != 80) fmt::format_to(it, ":{}", target.port);
-      out += "\r\n";
+      // "10.0.1.11:8080", "[2001:db8::1]:8080"; the port is left out when it is 80.
+      std::string host = to_string(target);
+      if (target.port == 80) host.resize(host.rfind(':'));
+      out += host;
     }
+    out += "\r\n";
   }
   if (!overridden(p, "User-Agent")) out += "User-Agent: lbd-healthcheck\r\n";
   if (!overridden(p, "Accept")) out += "Accept: */*\r\n";
@@ -125,7 +125,9 @@ void plain_http_prober::async_probe(const endpoint& target, const check_params& 
     return;
   }
   auto [token, p] = slots_.acquire();
-  if (const int err = p.socket.connect(target, poller_, probe_slots<probe>::index_of(token)); err != 0) {
+  if (const int err = p.socket.connect(target, poller_, probe_slots<probe>::index_of(token),
+                                       reusable_socket::handshake_ack::delayed);
+      err != 0) {
     slots_.release(token);
     fail_soon(socket_failure({err, boost::system::system_category()}, "connect to", target, clock::now() - started));
     return;
@@ -144,6 +146,31 @@ void plain_http_prober::async_probe(const endpoint& target, const check_params& 
   p.body_regex = hp->body_regex;
   p.body_sha256 = hp->body_sha256;
   deadlines_.push(started + timeout, token);
+  if (early_send_.should_try()) send_early(token, p);
+}
+
+void plain_http_prober::send_early(std::uint64_t token, probe& p) {
+  // The handshake often completes inside connect (loopback, veth: a real server on this host).
+  // The request then leaves at once and is answered while the other checks of this wake-up
+  // start, rather than after the burst, each answer waking the daemon again.
+  const ssize_t n = ::send(p.socket.fd(), p.request.data(), p.request.size(), MSG_NOSIGNAL);
+  if (n >= 0) {
+    early_send_.worked();
+    p.connected = true;
+    p.sent = static_cast<std::size_t>(n);
+    return;
+  }
+  if (errno == EAGAIN) {
+    early_send_.missed();  // still connecting: EPOLLOUT will say when
+    return;
+  }
+  // The connect failed at once, and the send has just read (and cleared) its error: report it
+  // from the io_context, never from inside async_probe.
+  auto r = socket_failure(last_error(), "connect to", p.target, clock::now() - p.started);
+  auto handler = std::move(p.handler);
+  p.handler = nullptr;
+  release(token, p);
+  boost::asio::post(ex_, [h = std::move(handler), r = std::move(r)] { h(r); });
 }
 
 void plain_http_prober::on_event(std::uint64_t slot, std::uint32_t events) {
@@ -160,11 +187,9 @@ void plain_http_prober::on_event(std::uint64_t slot, std::uint32_t events) {
     if (progress != connect_progress::connected) return;
     p->connected = true;
   }
-  if (p->sent < p->request.size()) {
-    if (!send_request(token, *p)) return;
-    // The answer comes later, with an EPOLLIN edge of its own: a read now would mostly find nothing.
-    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) == 0) return;
-  }
+  if (p->sent < p->request.size() && !send_request(token, *p)) return;
+  // The answer comes later, with an EPOLLIN edge of its own: a read now would mostly find nothing.
+  if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) == 0) return;
   read_response(token, *p);
 }
 
@@ -236,13 +261,17 @@ void plain_http_prober::on_deadline(std::uint64_t token) {
 void plain_http_prober::complete(std::uint64_t token, probe& p, probe_result r) {
   auto handler = std::move(p.handler);
   p.handler = nullptr;
+  release(token, p);  // the handler may start the next probe in this very slot
+  handler(std::move(r));
+}
+
+void plain_http_prober::release(std::uint64_t token, probe& p) {
   if (slots_.idle() < kept_idle_sockets) {
     p.socket.reset();
   } else {
     p.socket.close();  // a burst of slow probes is over: do not hold its sockets
   }
-  slots_.release(token);  // the handler may start the next probe in this very slot
-  handler(std::move(r));
+  slots_.release(token);
 }
 
 }  // namespace lbd::healthcheck

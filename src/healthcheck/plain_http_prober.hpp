@@ -16,6 +16,7 @@
 
 #include "healthcheck/deadline_queue.hpp"
 #include "healthcheck/http_response.hpp"
+#include "healthcheck/optimistic_gate.hpp"
 #include "healthcheck/probe_slots.hpp"
 #include "healthcheck/probe_socket.hpp"
 #include "healthcheck/prober.hpp"
@@ -56,10 +57,14 @@ class plain_http_prober final : public prober {
 
   void on_event(std::uint64_t slot, std::uint32_t events);
   void on_deadline(std::uint64_t token);
+  // Sends the request right after connect when the connection is already up.
+  void send_early(std::uint64_t token, probe& p);
   // True when the whole request is sent (false: wait for writability, or the probe completed).
   bool send_request(std::uint64_t token, probe& p);
   void read_response(std::uint64_t token, probe& p);
   void complete(std::uint64_t token, probe& p, probe_result r);
+  // Ends the probe's connection and frees its slot.
+  void release(std::uint64_t token, probe& p);
   // Compiled once per distinct pattern; nullptr when the pattern does not compile.
   const std::regex* regex_for(const std::string& pattern);
 
@@ -67,6 +72,7 @@ class plain_http_prober final : public prober {
   // Receive buffer shared by every probe: they run one at a time on the io_context's thread.
   std::array<char, 16384> buffer_{};
   std::map<std::string, std::unique_ptr<std::regex>> regexes_;
+  optimistic_gate early_send_;
   probe_slots<probe> slots_;
   deadline_queue deadlines_;
   socket_poller poller_;

@@ -1,5 +1,7 @@
 #include "healthcheck/probe_socket.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -11,7 +13,7 @@
 
 namespace lbd::healthcheck {
 
-int reusable_socket::connect(const endpoint& target, socket_poller& poller, std::uint64_t token) {
+int reusable_socket::connect(const endpoint& target, socket_poller& poller, std::uint64_t token, handshake_ack ack) {
   const boost::asio::ip::tcp::endpoint ep(target.address, target.port);
   const int family = ep.protocol().family();
   if (fd_ >= 0 && family_ != family) close();
@@ -24,6 +26,11 @@ int reusable_socket::connect(const endpoint& target, socket_poller& poller, std:
     }
     fd_ = fd;
     family_ = family;
+  }
+  if (ack == handshake_ack::delayed) {
+    // Set for each connect: the reset that ended the last probe cleared it.
+    const int off = 0;
+    ::setsockopt(fd_, IPPROTO_TCP, TCP_QUICKACK, &off, sizeof(off));
   }
   if (::connect(fd_, ep.data(), static_cast<socklen_t>(ep.size())) != 0 && errno != EINPROGRESS) return errno;
   return 0;

@@ -70,6 +70,10 @@ class schedule {
 
   // On the grid: the exact time rounded up.
   [[nodiscard]] time_point next_due() const { return next_due_; }
+  // While a probe is in flight: when the next one starts if this one succeeds before then.
+  [[nodiscard]] time_point next_due_if_ok() const {
+    return coalesced_wake(exact_due_ + cfg_.interval, cfg_.start_grid);
+  }
   // Puts the next start, and those after it, on another grid.
   void set_start_grid(duration grid);
   [[nodiscard]] bool in_flight() const { return in_flight_; }

@@ -1,5 +1,7 @@
 #include "healthcheck/session.hpp"
 
+#include <algorithm>
+
 #include "common/duration.hpp"
 
 namespace lbd::healthcheck {
@@ -36,27 +38,41 @@ check_session::check_session(const boost::asio::any_io_executor& ex, prober& p, 
 
 void check_session::start() {
   stopped_ = false;
-  rearm();
+  rearm(clock::now());
 }
 
 void check_session::stop() {
   stopped_ = true;
+  armed_ = false;
   timer_.cancel();
 }
 
 void check_session::set_start_grid(duration grid) {
   spec_.timing.start_grid = grid;
   schedule_.set_start_grid(grid);
-  if (!schedule_.in_flight()) rearm();
+  if (!schedule_.in_flight()) rearm(clock::now());
 }
 
-void check_session::rearm() {
+void check_session::rearm(time_point now) {
   if (stopped_) return;
-  const auto deadline = schedule_.deadline();
-  timer_.expires_at(coalesced_wake(deadline ? *deadline : schedule_.next_due(), spec_.timing.start_grid));
+  time_point wake = schedule_.next_due();
+  if (const auto deadline = schedule_.deadline()) {
+    // In flight: wake for the timeout, or first at the start that follows a success in time. The
+    // result then usually leaves the timer as it is: one timer operation per probe, not three.
+    const auto next = schedule_.next_due_if_ok();
+    wake = next > now ? std::min(*deadline, next) : *deadline;
+  }
+  wake = coalesced_wake(wake, spec_.timing.start_grid);
+  if (armed_ && wake == armed_for_) return;
+  armed_ = true;
+  armed_for_ = wake;
+  timer_.expires_at(wake);
   timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
-    if (ec) return;
-    if (auto self = weak.lock()) self->on_timer();
+    if (ec) return;  // cancelled: a newer wait, if any, is armed
+    if (auto self = weak.lock()) {
+      self->armed_ = false;
+      self->on_timer();
+    }
   });
 }
 
@@ -68,12 +84,12 @@ void check_session::on_timer() {
       apply(probe_fail("timeout", "no result within " + format_duration(spec_.timing.timeout), spec_.timing.timeout),
             now);
     }
-    rearm();
+    rearm(now);
     return;
   }
   const auto started = schedule_.start(now);
   if (!started) {
-    rearm();  // woke up early (timer granularity): wait for the due time
+    rearm(now);  // woke up early (timer granularity): wait for the due time
     return;
   }
   state_.start_lateness = started->lateness;
@@ -82,7 +98,7 @@ void check_session::on_timer() {
                       [weak = weak_from_this(), id = started->probe_id](probe_result r) {
                         if (auto self = weak.lock()) self->on_result(id, std::move(r));
                       });
-  rearm();
+  rearm(now);
 }
 
 void check_session::on_result(std::uint64_t probe_id, probe_result r) {
@@ -90,7 +106,7 @@ void check_session::on_result(std::uint64_t probe_id, probe_result r) {
   const auto now = clock::now();
   if (!schedule_.finish(probe_id, now, r.ok)) return;  // the scheduler already gave up on it
   apply(std::move(r), now);
-  rearm();
+  rearm(now);
 }
 
 metrics::counter& check_session::results_counter(const std::string& kind) {

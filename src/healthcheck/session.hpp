@@ -48,7 +48,7 @@ class check_session : public std::enable_shared_from_this<check_session> {
   [[nodiscard]] const server_state& state() const { return state_; }
 
  private:
-  void rearm();
+  void rearm(time_point now);
   void on_timer();
   void on_result(std::uint64_t probe_id, probe_result r);
   void apply(probe_result r, time_point now);
@@ -69,6 +69,8 @@ class check_session : public std::enable_shared_from_this<check_session> {
   metrics::histogram& latency_;
   std::vector<std::pair<std::string, metrics::counter*>> results_;
   bool stopped_ = true;
+  bool armed_ = false;  // a wait is pending, for armed_for_
+  time_point armed_for_{};
 };
 
 }  // namespace lbd::healthcheck

@@ -39,7 +39,10 @@ void tcp_prober::async_probe(const endpoint& target, const check_params& params,
   }
   const auto started = clock::now();
   auto [token, p] = slots_.acquire();
-  if (const int err = p.socket.connect(target, poller_, probe_slots<probe>::index_of(token)); err != 0) {
+  // A server that speaks first (expect without send) waits for its side of the connection.
+  const auto ack = tp->send.empty() && !tp->expect.empty() ? reusable_socket::handshake_ack::immediate
+                                                           : reusable_socket::handshake_ack::delayed;
+  if (const int err = p.socket.connect(target, poller_, probe_slots<probe>::index_of(token), ack); err != 0) {
     slots_.release(token);
     // Failed at once (no descriptors, network unreachable, ...): reported from the io_context.
     boost::asio::post(

@@ -1,7 +1,8 @@
 #pragma once
 // tcp: connect within the timeout; optionally send bytes and expect the reply to start with
 // given bytes. Runs on its own socket_poller with reusable probe slots, each keeping its socket,
-// and one deadline timer: a connect check is a connect and a reset, with no allocation.
+// and one deadline timer: a connect check is a connect and a reset, with no allocation, and on the
+// wire SYN, SYN-ACK, RST (see reusable_socket::handshake_ack).
 #include <boost/asio/any_io_executor.hpp>
 
 #include "healthcheck/deadline_queue.hpp"

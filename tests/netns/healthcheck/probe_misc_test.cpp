@@ -1,5 +1,7 @@
 // tcp, udp, dns and script checks against real local servers and real processes.
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -33,6 +35,50 @@ TEST_F(probe_test, TcpConnectsOrIsRefused) {
   r = test::run_probe(io, p, closed, tcp_params{}, seconds(1));
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.reason, "connection refused by " + to_string(closed));
+}
+
+// A listening socket of the test's own on 127.0.0.1, non-blocking, that nobody accepts from.
+struct raw_listener {
+  raw_listener() {
+    fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof(a);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), len), 0);
+    EXPECT_EQ(::listen(fd, 64), 0);
+    EXPECT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len), 0);
+    port = ntohs(a.sin_port);
+  }
+  raw_listener(const raw_listener&) = delete;
+  raw_listener& operator=(const raw_listener&) = delete;
+  ~raw_listener() { ::close(fd); }
+  // Connections the application could accept now.
+  int acceptable() const {
+    int n = 0;
+    for (int c = ::accept(fd, nullptr, nullptr); c >= 0; c = ::accept(fd, nullptr, nullptr)) {
+      ::close(c);
+      ++n;
+    }
+    return n;
+  }
+  int fd = -1;
+  std::uint16_t port = 0;
+};
+
+TEST_F(probe_test, ConnectOnlyCheckEndsBeforeTheApplicationSeesIt) {
+  // SYN, SYN-ACK, RST: the server's kernel answers for its listener, its accept queue never gets
+  // the connection. A check that sends bytes completes the handshake, and the server gets it.
+  raw_listener l;
+  tcp_prober p(io.get_executor());
+  for (int i = 0; i < 20; ++i) {
+    const auto r = test::run_probe(io, p, loopback(l.port), tcp_params{}, seconds(1));
+    ASSERT_TRUE(r.ok) << r.reason;
+  }
+  EXPECT_EQ(l.acceptable(), 0);
+  const auto r = test::run_probe(io, p, loopback(l.port), tcp_params{"PING\r\n", ""}, seconds(1));
+  ASSERT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(l.acceptable(), 1);
 }
 
 TEST_F(probe_test, TcpConnectTimeout) {

@@ -86,8 +86,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_POST = do_GET
 
 
+class HTTPServer(http.server.ThreadingHTTPServer):
+    # socketserver's default backlog of 5 overflows under the tests' concurrent probes: the
+    # dropped handshakes then wait for retransmissions (1 s, 3 s, 7 s) and a check may time out.
+    request_queue_size = 128
+
+
 def serve_http(tls=False):
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    srv = HTTPServer(("127.0.0.1", 0), Handler)
     srv.daemon_threads = True
     if tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

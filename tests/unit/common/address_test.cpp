@@ -16,6 +16,8 @@ TEST(Address, ParsesEndpoints) {
   EXPECT_EQ(v6->port, 80);
   EXPECT_EQ(to_string(*v6), "[2001:db8::1]:80");
   EXPECT_EQ(to_string(*v4), "10.0.1.11:8080");
+  EXPECT_EQ(to_string(*parse_endpoint("0.0.0.0:0")), "0.0.0.0:0");
+  EXPECT_EQ(to_string(*parse_endpoint("255.255.255.255:65535")), "255.255.255.255:65535");
 }
 
 TEST(Address, PortRequiredUnlessOptional) {

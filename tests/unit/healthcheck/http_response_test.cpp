@@ -211,6 +211,10 @@ TEST(HttpRequest, DefaultsAndServiceHost) {
   p.headers.clear();
   format_http_request(out, p, target("2001:db8::1", 80));
   EXPECT_EQ(out.rfind("HEAD /healthz?deep=1 HTTP/1.1\r\nHost: [2001:db8::1]\r\n", 0), 0U) << out;
+  format_http_request(out, p, target("2001:db8::1", 8080));
+  EXPECT_EQ(out.rfind("HEAD /healthz?deep=1 HTTP/1.1\r\nHost: [2001:db8::1]:8080\r\n", 0), 0U) << out;
+  format_http_request(out, p, target("10.0.1.11", 80));
+  EXPECT_EQ(out.rfind("HEAD /healthz?deep=1 HTTP/1.1\r\nHost: 10.0.1.11\r\n", 0), 0U) << out;
 }
 
 TEST(HttpVerdict, StatusRegexDigest) {
