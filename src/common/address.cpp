@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <charconv>
 
 namespace lbd {
@@ -74,10 +75,18 @@ result<prefix, std::string> parse_prefix(std::string_view text) {
 
 std::string to_string(const endpoint& e) {
   if (e.address.is_v6()) return fmt::format("[{}]:{}", e.address.to_string(), e.port);
-  // Health checks name their target in every result: the bytes directly, as address_v4's
+  // Health checks name their target in every result: digits written directly, as address_v4's
   // to_string goes through inet_ntop and sprintf.
+  std::array<char, 21> buf{};  // "255.255.255.255:65535"
+  char* out = buf.data();
+  char* const end = buf.data() + buf.size();
   const auto b = e.address.to_v4().to_bytes();
-  return fmt::format("{}.{}.{}.{}:{}", b[0], b[1], b[2], b[3], e.port);
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    out = std::to_chars(out, end, b[i]).ptr;
+    *out++ = i + 1 < b.size() ? '.' : ':';
+  }
+  out = std::to_chars(out, end, e.port).ptr;
+  return {buf.data(), out};
 }
 
 std::string to_string(const prefix& p) { return fmt::format("{}/{}", p.address.to_string(), p.length); }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <charconv>
 
 #include "common/duration.hpp"
 #include "healthcheck/body_digest.hpp"
@@ -81,7 +82,16 @@ probe_result judge_http_response(unsigned status, std::string_view body, const s
           took);
     }
   }
-  return probe_ok(fmt::format("HTTP {} from {}", status, t), took);
+  // Appends, not fmt: this is the reason of every successful check.
+  std::array<char, 8> digits{};
+  const char* const end = std::to_chars(digits.data(), digits.data() + digits.size(), status).ptr;
+  std::string reason;
+  reason.reserve(16 + t.size());
+  reason.append("HTTP ")
+      .append(digits.data(), static_cast<std::size_t>(end - digits.data()))
+      .append(" from ")
+      .append(t);
+  return probe_ok(std::move(reason), took);
 }
 
 plain_http_prober::plain_http_prober(const boost::asio::any_io_executor& ex)
