@@ -36,6 +36,21 @@ int reusable_socket::connect(const endpoint& target, socket_poller& poller, std:
   return 0;
 }
 
+connect_progress reusable_socket::connect_outcome(std::uint32_t epoll_events, boost::system::error_code& ec) const {
+  const auto progress = connect_event(epoll_events);
+  if (progress != connect_progress::failed) return progress;
+  ec = socket_error(fd_, 0);
+  return ec ? connect_progress::failed : connect_progress::in_progress;
+}
+
+void reusable_socket::finish(std::size_t idle_slots) {
+  if (idle_slots < kept_idle_sockets) {
+    reset();
+  } else {
+    close();  // a burst of slow probes is over: do not hold its sockets
+  }
+}
+
 void reusable_socket::reset() {
   if (fd_ < 0) return;
   sockaddr unspec{};

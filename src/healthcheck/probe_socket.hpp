@@ -11,6 +11,15 @@ namespace lbd::healthcheck {
 
 class socket_poller;
 
+// How many sockets of idle slots a prober keeps open: enough for the checks in flight at once in
+// steady operation, not every socket of a burst of slow probes (each is a descriptor).
+inline constexpr std::size_t kept_idle_sockets = 256;
+
+// What an epoll readiness event says about a socket that is still connecting. An error, or a
+// hang-up without writability, is a failed connect (its reason: socket_error).
+enum class connect_progress : std::uint8_t { in_progress, failed, connected };
+connect_progress connect_event(std::uint32_t epoll_events);
+
 // A non-blocking TCP socket that stays with its probe slot from one probe to the next: it is
 // opened and added to the poller once, connected for a probe, and at the end of the probe reset
 // with connect(AF_UNSPEC), which sends the RST a SO_LINGER 0 close would send and leaves the
@@ -47,6 +56,13 @@ class reusable_socket {
   // `poller` under `token`) when the slot has none. Returns 0, or the errno of what failed; a
   // connect that fails at once leaves the socket reusable.
   int connect(const endpoint& target, socket_poller& poller, std::uint64_t token, handshake_ack ack);
+  // What an epoll event says about the connect in progress; `ec` is set when it failed. A failure
+  // event with no error pending was raised by the reset that ended the slot's last probe: the
+  // connect is still in progress then.
+  connect_progress connect_outcome(std::uint32_t epoll_events, boost::system::error_code& ec) const;
+  // The probe is over: ends the connection with a RST, keeping the socket for the slot's next
+  // probe unless `idle_slots` already hold enough (kept_idle_sockets).
+  void finish(std::size_t idle_slots);
   // Ends the connection with a RST and keeps the socket for the slot's next probe.
   void reset();
   // Ends the connection with a RST and closes the socket.
@@ -59,16 +75,7 @@ class reusable_socket {
   int family_ = 0;
 };
 
-// How many sockets of idle slots a prober keeps open: enough for the checks in flight at once in
-// steady operation, not every socket of a burst of slow probes (each is a descriptor).
-inline constexpr std::size_t kept_idle_sockets = 256;
-
 // The socket's pending error (SO_ERROR); `fallback` when it has none. Reading it clears it.
 boost::system::error_code socket_error(int fd, int fallback);
-
-// What an epoll readiness event says about a socket that is still connecting. An error, or a
-// hang-up without writability, is a failed connect (its reason: socket_error).
-enum class connect_progress : std::uint8_t { in_progress, failed, connected };
-connect_progress connect_event(std::uint32_t epoll_events);
 
 }  // namespace lbd::healthcheck

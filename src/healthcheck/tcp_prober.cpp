@@ -65,12 +65,10 @@ void tcp_prober::on_event(std::uint64_t slot, std::uint32_t events) {
   auto [token, p] = slots_.running_at(slot);
   if (p == nullptr) return;
   if (!p->connected) {
-    const auto progress = connect_event(events);
+    boost::system::error_code ec;
+    const auto progress = p->socket.connect_outcome(events, ec);
     if (progress == connect_progress::failed) {
-      if (const auto ec = socket_error(p->socket.fd(), 0); ec) {
-        complete(token, *p, socket_failure(ec, "connect to", p->target, clock::now() - p->started));
-      }
-      return;  // no error pending: the event was raised by the reset that ended the slot's last probe
+      complete(token, *p, socket_failure(ec, "connect to", p->target, clock::now() - p->started));
     }
     if (progress != connect_progress::connected) return;
     p->connected = true;
@@ -134,11 +132,7 @@ void tcp_prober::on_deadline(std::uint64_t token) {
 void tcp_prober::complete(std::uint64_t token, probe& p, probe_result r) {
   auto handler = std::move(p.handler);
   p.handler = nullptr;
-  if (slots_.idle() < kept_idle_sockets) {
-    p.socket.reset();
-  } else {
-    p.socket.close();  // a burst of slow probes is over: do not hold its sockets
-  }
+  p.socket.finish(slots_.idle());
   slots_.release(token);  // the handler may start the next probe in this very slot
   handler(std::move(r));
 }
