@@ -94,12 +94,13 @@ bool app::start() {
   const auto first = services_->apply(cfg);
   if (!first.failure.empty())
     log_.err("IPVS: {}; retrying every {}", first.failure, format_duration(cfg.global.reconcile_interval));
-  for (const auto& e : vrrp_->apply(cfg)) log_.err("{}", e);
+  // Instances that could not start were logged by the runtime, which keeps trying them.
+  const auto not_running = vrrp_->apply(cfg).size();
   running_ = cfg;
   register_commands();
 
-  log_.notice("started with {} ({} vrrp instance(s), {} virtual server(s), {} IPVS operation(s))", config_file_,
-              cfg.vrrp.size(), cfg.virtual_servers.size(), first.ops);
+  log_.notice("started with {} ({} vrrp instance(s), {} not running yet, {} virtual server(s), {} IPVS operation(s))",
+              config_file_, cfg.vrrp.size(), not_running, cfg.virtual_servers.size(), first.ops);
   notifier_.ready();
   notifier_.status(fmt::format("running {}", config_file_));
   notifier_.start_watchdog();

@@ -1,6 +1,7 @@
 #include "daemon/vrrp_runtime.hpp"
 
 #include <fmt/format.h>
+#include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
 
@@ -13,6 +14,7 @@
 #include "daemon/vrrp_groups.hpp"
 #include "daemon/vrrp_notify.hpp"
 #include "daemon/vrrp_reload.hpp"
+#include "daemon/vrrp_start_retry.hpp"
 #include "daemon/vrrp_status.hpp"
 #include "vrrp/io/instance_runner.hpp"
 
@@ -30,6 +32,7 @@ struct vrrp_slot {
   config::vrrp_instance cfg;
   std::unique_ptr<vrrp::io::instance_runner> runner;  // null: could not start (see error)
   std::string error;
+  unsigned failed_starts = 0;  // since the last success or reload: shows that lbd keeps trying
   vrrp::tracking_state tracked;
   std::optional<vrrp::act::state_changed> pending;  // reported by the runner, completed by its notify
   std::optional<vrrp_transition> last;
@@ -47,6 +50,9 @@ struct vrrp_runtime::impl {
   std::vector<listener> listeners;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);  // for notify completions
   bool stopping = false;  // the daemon stops: notify commands must outlive the io_context
+  // Instances that could not start are tried again until they start or leave the configuration.
+  boost::asio::steady_timer retry_timer{io};
+  unsigned retry_attempt = 0;
 
   vrrp_slot* find(std::string_view name) const {
     for (const auto& s : slots) {
@@ -114,6 +120,52 @@ struct vrrp_runtime::impl {
     run_notify(s, to);
     for (const auto& l : listeners) l(t);
     deliver(groups->on_transition(s.cfg.name, t.from, t.to));
+  }
+
+  // Opens a slot without runner. A failure is logged and counted when its reason is new, so an
+  // instance waiting for its interface says so once, not at every retry.
+  bool try_open(vrrp_slot& s) {
+    auto opened = open(s);
+    if (opened) {
+      s.error.clear();
+      s.failed_starts = 0;
+      return true;
+    }
+    ++s.failed_starts;
+    if (opened.error() != s.error) {
+      s.error = opened.error();
+      log.err("{}", s.error);
+      metrics
+          .get_counter("lbd_vrrp_start_failures_total", "VRRP instances that could not start",
+                       {{"instance", s.cfg.name}})
+          .inc();
+    }
+    return false;
+  }
+
+  void schedule_retry() {
+    const bool waiting = std::any_of(slots.begin(), slots.end(), [](const auto& s) { return !s->runner; });
+    if (!waiting || stopping) return;
+    retry_timer.expires_after(vrrp_start_retry_delay(retry_attempt));
+    ++retry_attempt;
+    retry_timer.async_wait([this, alive = alive](const boost::system::error_code& ec) {
+      if (ec || !*alive || stopping) return;
+      retry();
+    });
+  }
+
+  void retry() {
+    for (auto& s : slots) {
+      if (s->runner) continue;
+      const std::string was = s->error;
+      if (!try_open(*s)) continue;
+      log.notice("instance {} started (it could not before: {})", s->cfg.name, was);
+      metrics
+          .get_counter("lbd_vrrp_late_starts_total", "VRRP instances started by a retry", {{"instance", s->cfg.name}})
+          .inc();
+      start(*s);
+    }
+    schedule_retry();
   }
 
   void run_notify(vrrp_slot& s, vrrp::state to) {
@@ -194,17 +246,14 @@ std::vector<std::string> vrrp_runtime::apply(const config::config& cfg) {
     }
     m.slots.push_back(std::move(s));
   }
+  m.retry_timer.cancel();
+  m.retry_attempt = 0;
   for (auto& s : m.slots) {
     if (s->runner) continue;
-    s->error.clear();
+    s->error.clear();  // a reload reports every instance that does not start, even for the same reason
+    s->failed_starts = 0;
     s->last.reset();
-    if (auto opened = m.open(*s); !opened) {
-      s->error = opened.error();
-      m.log.err("{}", s->error);
-      m.metrics
-          .get_counter("lbd_vrrp_start_failures_total", "VRRP instances that could not start",
-                       {{"instance", s->cfg.name}})
-          .inc();
+    if (!m.try_open(*s)) {
       errors.push_back(s->error);
       continue;
     }
@@ -218,6 +267,7 @@ std::vector<std::string> vrrp_runtime::apply(const config::config& cfg) {
     m.deliver(m.groups->seed(s->cfg.name, s->runner->fsm().current_state(), s->tracked));
   }
   for (auto* s : fresh) m.start(*s);
+  m.schedule_retry();
   m.log.info("configuration applied: {} kept, {} restarted, {} started, {} stopped, {} not running", plan.keep.size(),
              plan.restart.size(), plan.start.size(), plan.stop.size(), errors.size());
   return errors;
@@ -225,6 +275,7 @@ std::vector<std::string> vrrp_runtime::apply(const config::config& cfg) {
 
 void vrrp_runtime::stop() {
   impl_->stopping = true;
+  impl_->retry_timer.cancel();
   for (auto it = impl_->slots.rbegin(); it != impl_->slots.rend(); ++it) impl_->stop(**it);
 }
 
@@ -251,7 +302,8 @@ nlohmann::json vrrp_runtime::status() const {
     } else {
       v.state = vrrp::state::init;
       v.effective_priority = s->cfg.priority;
-      v.fault_reason = s->error.empty() ? std::string() : "not running: " + s->error;
+      v.fault_reason = s->error.empty() ? std::string()
+                                        : fmt::format("not running ({} failed starts): {}", s->failed_starts, s->error);
     }
     out.push_back(to_json(v));
   }

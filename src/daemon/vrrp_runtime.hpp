@@ -42,7 +42,9 @@ class vrrp_runtime {
   vrrp_runtime& operator=(const vrrp_runtime&) = delete;
 
   // Brings the running instances to `cfg.vrrp` (see above). Returns one message per instance that
-  // could not be started (socket, interface without an address...); the others run regardless.
+  // could not be started (socket, interface missing or without an address...); the others run
+  // regardless, and those are tried again (vrrp_start_retry_delay) until they start, without a
+  // reload.
   std::vector<std::string> apply(const config::config& cfg);
 
   // Graceful stop of every instance: priority-0 adverts from the masters, VIPs removed, track
@@ -58,7 +60,8 @@ class vrrp_runtime {
   // {"name", "interface", "vrid", "version", "state" ("MASTER"...), "priority" (configured),
   //  "effective_priority", "master" (address of the current master as last seen, "" if unknown,
   //  our own primary address when MASTER), "virtual_ips" ["192.0.2.10/24"...], "sync_group" (or null),
-  //  "fault_reason" ("" when none), "last_transition" {"from", "to", "reason", "at" (RFC 3339 UTC)}
+  //  "fault_reason" ("" when none; "not running (N failed starts): why" for an instance that could
+  //  not start yet), "last_transition" {"from", "to", "reason", "at" (RFC 3339 UTC)}
   //  or null}
   [[nodiscard]] nlohmann::json status() const;
 

@@ -1,11 +1,12 @@
 """Two lbd processes in one VRID: unicast, IPv6, tracking, split brain, notify hooks, sync groups."""
 
 import os
+import re
 import stat
 import time
 import unittest
 
-from netlab import wait_for
+from netlab import LabError, wait_for
 from vrrplab import (ADDR, LL, VIP, VIP6, AdvertCapture, DumpcapCapture, Lbd, VrrpLab, arp_replies_from, measure,
                      timers, vrrp_section)
 
@@ -72,6 +73,30 @@ class LbdFeatures(unittest.TestCase):
         self.lab.wait_vip_only_on("d1", 5)
         self.assertEqual([t[1] for t in d1.transitions()][-3:], ["FAULT", "BACKUP", "MASTER"])
         self.capture.check(self, {ADDR["d1"], ADDR["d2"]})
+
+    def test_instance_on_a_missing_interface_starts_once_the_interface_appears(self):
+        # eth1 does not exist yet: lbd starts anyway, says why the instance does not run, and tries
+        # again on its own (1 s, 2 s, 4 s, then every 5 s) until the interface is there.
+        d1 = Lbd(self.lab, "d1", vrrp_section(priority=150, interface="eth1", vips=("10.79.1.100/24",)))
+
+        def failed_starts():
+            try:
+                m = re.match(r"not running \((\d+) failed starts\): ", d1.vrrp_status()["fault_reason"])
+                return int(m.group(1)) if m else 0
+            except (OSError, LabError):
+                return 0  # the control socket is not up yet
+        wait_for(lambda: failed_starts() >= 3, 10, what="d1 to try the instance three times")
+        self.assertEqual(d1.vrrp_status()["state"], "INIT")
+        self.lab.add_dummy_link("d1", "eth1")
+        self.lab.sh(["ip", "-n", self.lab.ns("d1"), "addr", "add", "10.79.1.11/24", "dev", "eth1"])
+        d1.wait_state("MASTER", 5 + 3 * 0.1 + SLACK)  # the longest retry delay, then Master_Down_Interval
+        self.assertIn("instance web started (it could not before: ", d1.log())
+        # Each reason once (no interface, then no address if a retry fell between the two steps
+        # above), not once per retry.
+        reasons = [line for line in d1.log().splitlines() if line.startswith("error") and "vrrp instance 'web'" in line]
+        self.assertTrue(reasons, d1.log())
+        self.assertEqual(len(reasons), len(set(reasons)), d1.log())
+        self.assertIn("10.79.1.100/24", self.lab.sh(["ip", "-n", self.lab.ns("d1"), "addr", "show", "dev", "eth1"]).stdout)
 
     def test_track_script_weight_lowers_the_priority_below_the_peer(self):
         flag = os.path.join(self.lab.dir, "healthy")

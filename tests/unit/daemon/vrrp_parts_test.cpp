@@ -9,6 +9,7 @@
 #include "daemon/vrrp_notify.hpp"
 #include "daemon/vrrp_reload.hpp"
 #include "daemon/vrrp_runtime.hpp"
+#include "daemon/vrrp_start_retry.hpp"
 #include "daemon/vrrp_status.hpp"
 
 namespace lbd::daemon {
@@ -261,6 +262,15 @@ TEST(VrrpStatus, ObjectAsDocumented) {
   EXPECT_EQ(k["state"], "INIT");
   EXPECT_EQ(k["master"], "");
   EXPECT_EQ(k["virtual_ips"], nlohmann::json::array({"2001:db8::10/64"}));
+}
+
+TEST(VrrpStartRetry, SoonAtFirstThenEveryFiveSeconds) {
+  using std::chrono::milliseconds;
+  EXPECT_EQ(vrrp_start_retry_delay(0), milliseconds(1000));
+  EXPECT_EQ(vrrp_start_retry_delay(1), milliseconds(2000));
+  EXPECT_EQ(vrrp_start_retry_delay(2), milliseconds(4000));
+  EXPECT_EQ(vrrp_start_retry_delay(3), milliseconds(5000));
+  EXPECT_EQ(vrrp_start_retry_delay(4000000000U), milliseconds(5000));  // no overflow after days
 }
 
 }  // namespace
