@@ -12,8 +12,11 @@
 # transition, the other checks keep their state); a broken reload (old config keeps running, the
 # error in `status`); `ipvsadm -C` behind lbd's back (repaired within one reconcile period); SIGKILL
 # and restart with the kernel already matching (0 writes); operator drain (weight 0, deleted when
-# the connection ends; enable brings it back); the metrics endpoint scraped and parsed; SIGTERM
-# under exit_policy remove (nothing left) and keep (everything left).
+# the connection ends; enable brings it back; the held connection reaches the BACKUP through the
+# kernel's sync daemons, master on the MASTER and backup on the BACKUP); the metrics endpoint
+# scraped and parsed; a takeover with a synced connection open (d1 stops under exit_policy keep,
+# everything left; the connection goes on through d2); SIGTERM under exit_policy remove (nothing
+# left).
 # Figures are printed as "FIGURE name value" lines.
 # shellcheck disable=SC1091 # the guest helpers, tests/kernel/harness/guest-lib.sh
 . /usr/lib/ktest/lib.sh
@@ -66,6 +69,7 @@ drain_timeout = "60s"
 
 [ipvs]
 timeouts = { tcp_fin = "2s" }
+sync_daemon = { interface = "eth0", sync_id = 51, follow = "web" }
 
 [[vrrp]]
 name = "web"
@@ -110,6 +114,13 @@ dests() {
 dest_count_is() { [ "$(dests "$1" | grep -c .)" -eq "$2" ]; }
 has_dest() { dests "$1" | grep -q "^$2:80 "; }
 weight_of() { dests "$1" | awk -v a="$2:80" '$1 == a {print $2}'; }
+# sync_role_is DIRECTOR ROLE: the kernel runs exactly the sync daemon of ROLE (master, backup) there.
+sync_role_is() {
+  _daemons=$(kt_in "$1" /usr/sbin/ipvsadm -L --daemon 2>/dev/null)
+  [ "$(echo "$_daemons" | grep -c 'sync daemon')" -eq 1 ] && echo "$_daemons" | grep -q "^$2 sync daemon (mcast=eth0, syncid=51"
+}
+# conn_sources DIRECTOR STATE: client address:port of the IPVS connection entries to the VIP in STATE.
+conn_sources() { kt_in "$1" /usr/sbin/ipvsadm -Lnc 2>/dev/null | awk -v s="$2" -v v="$VIP:80" '$3 == s && $5 == v {print $4}'; }
 metrics() { kt_in "$1" timeout 5 wget -q -O - http://127.0.0.1:9712/metrics 2>/dev/null; }
 # metric DIRECTOR NAME: the sum of every series of NAME (0 when absent).
 metric() { metrics "$1" | awk -v n="$2" '$1 == n || index($1, n "{") == 1 {s += $2} END {print s + 0}'; }
@@ -135,6 +146,8 @@ for d in d1 d2; do
 done
 kt_pass "both directors programmed IPVS with the two checked real servers"
 kt_expect_alternation "start" client http://$VIP/ RS1 RS2
+kt_check "the sync daemon follows VRRP: master on d1" kt_wait_for 10 sync_role_is d1 master
+kt_check "the sync daemon follows VRRP: backup on d2" kt_wait_for 10 sync_role_is d2 backup
 
 # ------------------------------------------------------------------------------------ (a) reload
 kt_wait_for 10 metric_ge d1 lbd_service_reconciles_total 2 || kt_fail "no periodic reconcile on d1"
@@ -216,6 +229,19 @@ active_somewhere() { dests d1 | awk '$3 > 0 {f = 1} END {exit !f}'; }
 kt_wait_for 10 active_somewhere || kt_fail "the held connection does not show in d1's IPVS"
 HELD=$(dests d1 | awk '$3 > 0 {sub(":80$", "", $1); print $1; exit}')
 kt_log "held connection on $HELD"
+# The start of a request is the connection's third packet through d1, when IPVS first syncs an
+# established connection (sync_threshold 3): d2's table learns it from d1's sync daemon. d2 was
+# restarted in (d), so its backup daemon is one it adopted or restarted.
+printf 'GET / HTTP/1.1\r\n' >&3
+HELD_FROM=$(conn_sources d1 ESTABLISHED | head -n 1)
+synced() { conn_sources d2 ESTABLISHED | grep -qx "$HELD_FROM"; }
+if [ -z "$HELD_FROM" ]; then
+  kt_fail "no ESTABLISHED entry for the held connection on d1: $(kt_in d1 /usr/sbin/ipvsadm -Lnc | tr '\n' '|')"
+elif kt_wait_for 10 synced; then
+  kt_pass "the held connection ($HELD_FROM) reached d2 through the sync daemons"
+else
+  kt_fail "d2 never learned the held connection; d1: $(kt_in d1 /usr/sbin/ipvsadm -Lnc | tr '\n' '|'); d2 daemons: $(kt_in d2 /usr/sbin/ipvsadm -L --daemon | tr '\n' '|')"
+fi
 DRAINED=$(call d1 drain "{\"server\": \"$HELD:80\"}")
 kt_log "drain answered: $DRAINED"
 kt_expect_eq "drained server's kernel weight" 0 "$(weight_of d1 "$HELD")"
@@ -257,6 +283,37 @@ kt_check "the service counted the connections since (c) ($SVC_CONNS)" [ "${SVC_C
 kt_check "per-real-server connections are exported" grep -q '^lbd_ipvs_realserver_connections{service="web",server="10.30.0.12:80"} [1-9]' $W/metrics.txt
 kt_check "IPVS operations are counted by kind" grep -q '^lbd_ipvs_operations_total{op="add_dest"} [1-9]' $W/metrics.txt
 
+# ------------------------------------------------------------------------------------ (h) takeover
+# A connection opened through d1 and synced to d2 goes on through d2 once d1 has stopped: d2's
+# IPVS forwards its next packet to the same real server. Without the synced entry that packet
+# would reach d2's own stack, which now holds the VIP, and be answered with a reset.
+mkfifo $W/hold2
+/usr/sbin/ip netns exec client nc $VIP 80 <$W/hold2 >$W/held2.out 2>&1 &
+NC2=$!
+exec 4>$W/hold2
+printf 'GET / HTTP/1.1\r\n' >&4
+open_on_d1() { [ -n "$(conn_sources d1 ESTABLISHED)" ]; }
+kt_wait_for 10 open_on_d1 || kt_fail "the second held connection does not show on d1"
+HELD_FROM=$(conn_sources d1 ESTABLISHED | head -n 1)
+kt_check "the second held connection ($HELD_FROM) reached d2" kt_wait_for 10 synced
+T0=$(uptime_s)
+kill -TERM "$PID_d1"
+wait "$PID_d1"
+kt_expect_eq "d1 exit status on SIGTERM" 0 "$?"
+figure stop_keep_s "$(elapsed "$T0" "$(uptime_s)")"
+kt_check "exit_policy keep: d1's IPVS keeps the three real servers" dest_count_is d1 3
+kt_check "d2 takes over" kt_wait_for 10 state_is d2 MASTER
+kt_check "the sync daemon follows VRRP: master on d2 after the takeover" kt_wait_for 10 sync_role_is d2 master
+printf 'Host: %s\r\n\r\n' "$VIP" >&4
+answered() { grep -q '^RS[123]' $W/held2.out; }
+if kt_wait_for 10 answered; then
+  kt_pass "the connection opened through d1 was answered through d2: $(grep '^RS' $W/held2.out)"
+else
+  kt_fail "no answer on the connection held across the takeover: '$(tr '\r\n' '  ' <$W/held2.out)'"
+fi
+exec 4>&-
+kill "$NC2" 2>/dev/null
+
 # ------------------------------------------------------------------------------------ (g) stop
 T0=$(uptime_s)
 kill -TERM "$PID_d2"
@@ -264,12 +321,6 @@ wait "$PID_d2"
 kt_expect_eq "d2 exit status on SIGTERM" 0 "$?"
 figure stop_remove_s "$(elapsed "$T0" "$(uptime_s)")"
 kt_expect_eq "exit_policy remove: d2's IPVS is empty when lbd has exited" "" "$(kt_in d2 /usr/sbin/ipvsadm -Sn)"
-T0=$(uptime_s)
-kill -TERM "$PID_d1"
-wait "$PID_d1"
-kt_expect_eq "d1 exit status on SIGTERM" 0 "$?"
-figure stop_keep_s "$(elapsed "$T0" "$(uptime_s)")"
-kt_check "exit_policy keep: d1's IPVS keeps the three real servers" dest_count_is d1 3
 
 echo "--- d1.log"
 tail -n 40 $W/d1.log
