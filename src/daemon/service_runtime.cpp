@@ -307,6 +307,11 @@ void service_runtime::impl::arm_periodic() {
   periodic_.expires_after(cfg_.global.reconcile_interval);
   periodic_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
     if (ec || alive.expired() || stopped_) return;
+    if (needs_kernel()) {
+      // Repaired like the table: someone's `ipvsadm --set` or `--stop-daemon`.
+      apply_timeouts();
+      apply_sync_daemon(true);
+    }
     reconcile();
     arm_periodic();
   });

@@ -60,7 +60,9 @@ struct service_runtime::impl {
   // `d`: the diff from the previous config; nullptr at start-up (everything is new).
   void rebuild_services(const config::config& cfg, const config::config_diff* d);
   void apply_timeouts();
-  void apply_sync_daemon();
+  // verify: read the kernel even when lbd left the daemon as wanted (the periodic check, which
+  // restarts a daemon stopped behind lbd's back).
+  void apply_sync_daemon(bool verify = false);
   void note_sync_error(const std::string& what);
   [[nodiscard]] const service_entry* find_entry(const std::string& name) const;
 

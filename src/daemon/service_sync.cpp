@@ -17,7 +17,7 @@ void service_runtime::impl::on_vrrp_state(const std::string& instance, vrrp::sta
   apply_sync_daemon();
 }
 
-void service_runtime::impl::apply_sync_daemon() {
+void service_runtime::impl::apply_sync_daemon(bool verify) {
   const auto& want_cfg = cfg_.ipvs.sync_daemon;
   if (!want_cfg) {
     if (sync_running_) {
@@ -37,7 +37,8 @@ void service_runtime::impl::apply_sync_daemon() {
   want.mcast_group = want_cfg->mcast_group;
   want.mcast_port = want_cfg->mcast_port.value_or(0);
   want.mcast_ttl = want_cfg->mcast_ttl.value_or(0);
-  if (sync_running_ && *sync_running_ == want) return;
+  const bool as_left = sync_running_ && *sync_running_ == want;
+  if (as_left && !verify) return;
 
   // What the kernel runs now: after a restart lbd adopts a daemon that is already right.
   auto running = kernel_.daemons();
@@ -63,6 +64,7 @@ void service_runtime::impl::apply_sync_daemon() {
       log_.notice("sync daemon: {} on {} stopped", ipvs::to_string(d.state), d.mcast_ifname);
     }
   }
+  if (have && as_left) return;
   if (!have) {
     if (auto st = kernel_.start_daemon(want); !st) {
       note_sync_error("starting the " + std::string(ipvs::to_string(want.state)) + " daemon on " + want.mcast_ifname +
@@ -70,8 +72,13 @@ void service_runtime::impl::apply_sync_daemon() {
       return;
     }
   }
-  log_.notice("sync daemon: {} on {} (sync id {}){}", ipvs::to_string(want.state), want.mcast_ifname, want.sync_id,
-              have ? ", already running" : "");
+  if (as_left) {
+    log_.warning("sync daemon: {} on {} (sync id {}) had stopped behind lbd's back; started again",
+                 ipvs::to_string(want.state), want.mcast_ifname, want.sync_id);
+  } else {
+    log_.notice("sync daemon: {} on {} (sync id {}){}", ipvs::to_string(want.state), want.mcast_ifname, want.sync_id,
+                have ? ", already running" : "");
+  }
   metrics_
       .get_counter("lbd_ipvs_sync_daemon_changes_total", "Sync daemon role changes",
                    {{"state", std::string(ipvs::to_string(want.state))}})

@@ -10,13 +10,13 @@
 #
 # Scenarios, in order (one boot): start; reload adding a real server (exactly 1 IPVS write, no VRRP
 # transition, the other checks keep their state); a broken reload (old config keeps running, the
-# error in `status`); `ipvsadm -C` behind lbd's back (repaired within one reconcile period); SIGKILL
-# and restart with the kernel already matching (0 writes); operator drain (weight 0, deleted when
-# the connection ends; enable brings it back; the held connection reaches the BACKUP through the
-# kernel's sync daemons, master on the MASTER and backup on the BACKUP); the metrics endpoint
-# scraped and parsed; a takeover with a synced connection open (d1 stops under exit_policy keep,
-# everything left; the connection goes on through d2); SIGTERM under exit_policy remove (nothing
-# left).
+# error in `status`); `ipvsadm -C`, `--set` and `--stop-daemon` behind lbd's back (repaired within
+# one reconcile period); SIGKILL and restart with the kernel already matching (0 writes); operator
+# drain (weight 0, deleted when the connection ends; enable brings it back; the held connection
+# reaches the BACKUP through the kernel's sync daemons, master on the MASTER and backup on the
+# BACKUP); the metrics endpoint scraped and parsed; a takeover with a synced connection open (d1
+# stops under exit_policy keep, everything left; the connection goes on through d2); SIGTERM under
+# exit_policy remove (nothing left).
 # Figures are printed as "FIGURE name value" lines.
 # shellcheck disable=SC1091 # the guest helpers, tests/kernel/harness/guest-lib.sh
 . /usr/lib/ktest/lib.sh
@@ -207,6 +207,13 @@ if kt_wait_for 15 dest_count_is d1 3; then
 else
   kt_fail "ipvsadm -C: d1's table not repaired after 15 s: $(dests d1 | tr '\n' '|')"
 fi
+# The timeouts and the sync daemon are repaired the same way.
+kt_in d1 /usr/sbin/ipvsadm --set 0 7 0 || kt_die "ipvsadm --set in d1"
+kt_in d1 /usr/sbin/ipvsadm --stop-daemon master || kt_die "ipvsadm --stop-daemon in d1"
+tcp_fin_of() { kt_in "$1" /usr/sbin/ipvsadm -L --timeout | awk '{print $(NF - 1)}'; }
+tcp_fin_is() { [ "$(tcp_fin_of "$1")" = "$2" ]; }
+kt_check "ipvsadm --set: tcp_fin back to 2 s within 15 s" kt_wait_for 15 tcp_fin_is d1 2
+kt_check "ipvsadm --stop-daemon: d1's master sync daemon back within 15 s" kt_wait_for 15 sync_role_is d1 master
 
 # ------------------------------------------------------------------------------------ (d) SIGKILL, restart
 kill -KILL "$PID_d2"

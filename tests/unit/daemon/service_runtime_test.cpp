@@ -384,6 +384,30 @@ TEST_F(service_runtime_test, SyncDaemonFollowsItsVrrpInstance) {
   EXPECT_EQ(kernel.calls - calls, 2U);  // one snapshot (adoption, reused) and a daemons() read
 }
 
+TEST_F(service_runtime_test, PeriodicCheckRestoresTimeoutsAndSyncDaemon) {
+  std::string text = sync_only;
+  text.insert(text.find("[[vrrp]]"), "timeouts = { tcp_fin = \"2s\" }\n");
+  auto cfg = load(text);
+  cfg.global.reconcile_interval = milliseconds(20);
+  rt->apply(cfg);
+  ASSERT_EQ(kernel.fake.get_timeouts()->tcp_fin, 2U);
+  ASSERT_EQ(kernel.fake.daemons()->size(), 1U);
+  const std::size_t reads = kernel.calls;
+  const std::size_t sets = kernel.timeout_sets;
+  // Nothing changed: each period reads the kernel and writes nothing.
+  ASSERT_TRUE(run_until(io, [&] { return kernel.calls >= reads + 4; }));
+  EXPECT_EQ(kernel.timeout_sets, sets);
+  EXPECT_EQ(m.value("lbd_ipvs_sync_daemon_changes_total", {{"state", "backup"}}), 1);
+  // ipvsadm --set 0 120 0; ipvsadm --stop-daemon backup
+  ASSERT_TRUE(kernel.fake.set_timeouts({0, 120, 0}));
+  ASSERT_TRUE(kernel.fake.stop_daemon(ipvs::daemon_state::backup));
+  ASSERT_TRUE(
+      run_until(io, [&] { return kernel.fake.get_timeouts()->tcp_fin == 2U && kernel.fake.daemons()->size() == 1U; }));
+  EXPECT_EQ(kernel.fake.daemons()->at(0).state, ipvs::daemon_state::backup);
+  EXPECT_EQ(kernel.timeout_sets, sets + 1);
+  EXPECT_EQ(m.value("lbd_ipvs_sync_daemon_changes_total", {{"state", "backup"}}), 2);
+}
+
 TEST_F(service_runtime_test, SyncDaemonRefusalIsLoggedOnceAndCounted) {
   kernel.refuse_daemons = true;
   rt->apply(load(sync_only));
