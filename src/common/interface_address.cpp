@@ -113,7 +113,9 @@ result<std::vector<interface_address>, std::string> address_session::list(unsign
     auto ip = to_ip(rtnl_addr_get_local(a));
     if (!ip) continue;
     const char* label = rtnl_addr_get_label(a);
-    out.push_back({prefix{*ip, static_cast<unsigned>(rtnl_addr_get_prefixlen(a))}, label != nullptr ? label : ""});
+    const bool tentative = (rtnl_addr_get_flags(a) & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) != 0;
+    out.push_back(
+        {prefix{*ip, static_cast<unsigned>(rtnl_addr_get_prefixlen(a))}, label != nullptr ? label : "", tentative});
   }
   return out;
 }

@@ -19,6 +19,8 @@ namespace lbd::netif {
 struct interface_address {
   prefix address;
   std::string label;
+  // IPv6 duplicate address detection still running (or failed): the kernel refuses it as a source.
+  bool tentative = false;
 };
 
 // One rtnetlink socket kept open for many changes (the VRRP adapter's VIPs).

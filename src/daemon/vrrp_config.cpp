@@ -26,11 +26,20 @@ result<ip_address, std::string> choose_primary(const config::vrrp_instance& v,
   const bool v6 = v.family == config::address_family::inet6;
   // IPv6: link-local unless the unicast peers are reached by a wider scope.
   const bool want_link_local = v6 && (!v.unicast() || is_link_local(v.unicast_peers.front()));
+  const netif::interface_address* tentative = nullptr;
   for (const auto& a : on_interface) {
     const ip_address& ip = a.address.address;
     if (ip.is_v6() != v6 || is_vip(v, ip)) continue;
     if (v6 && is_link_local(ip) != want_link_local) continue;
+    if (a.tentative) {
+      if (tentative == nullptr) tentative = &a;
+      continue;
+    }
     return ip;
+  }
+  if (tentative != nullptr) {
+    return unexpected(fmt::format("vrrp instance '{}': {} on {} is still tentative (duplicate address detection)",
+                                  v.name, tentative->address.address.to_string(), v.interface));
   }
   return unexpected(fmt::format("vrrp instance '{}': interface {} has no {} address to send adverts from{}", v.name,
                                 v.interface, v6 ? (want_link_local ? "link-local IPv6" : "global IPv6") : "IPv4",

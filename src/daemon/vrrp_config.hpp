@@ -21,7 +21,9 @@ std::optional<ip_address> configured_source(const config::vrrp_instance& v);
 // - IPv4: the first IPv4 address of the interface;
 // - IPv6: the first link-local address (RFC 5798 5.1.2.1: adverts come from the link-local address),
 //   except for unicast to peers that are not link-local, where the first global address is taken.
-// The instance's own VIPs never count (a crashed predecessor may have left them on the interface).
+// The instance's own VIPs never count (a crashed predecessor may have left them on the interface),
+// nor do tentative IPv6 addresses (the kernel refuses them as sources until their duplicate address
+// detection succeeds; the runtime tries again).
 result<ip_address, std::string> choose_primary(const config::vrrp_instance& v,
                                                const std::vector<netif::interface_address>& on_interface);
 

@@ -98,6 +98,27 @@ class LbdFeatures(unittest.TestCase):
         self.assertEqual(len(reasons), len(set(reasons)), d1.log())
         self.assertIn("10.79.1.100/24", self.lab.sh(["ip", "-n", self.lab.ns("d1"), "addr", "show", "dev", "eth1"]).stdout)
 
+    def test_ipv6_instance_waits_for_duplicate_address_detection(self):
+        # A new link-local address is tentative for dad_transmits x 1 s; the kernel refuses it as
+        # a source until then.
+        ns = self.lab.ns("d1")
+        self.lab.add_dummy_link("d1", "eth1")
+        self.lab.sh(["sysctl", "-q", "-w", "net.ipv6.conf.eth1.accept_dad=1", "net.ipv6.conf.eth1.dad_transmits=5"],
+                    ns=ns)
+        self.lab.sh(["ip", "-n", ns, "addr", "add", "fe80::79/64", "dev", "eth1"])
+        d1 = Lbd(self.lab, "d1", vrrp_section(priority=150, interface="eth1", vips=("2001:db8:79::100/64",)))
+
+        def reason():
+            try:
+                return d1.vrrp_status()["fault_reason"]
+            except (OSError, LabError):
+                return ""  # the control socket is not up yet
+        wait_for(lambda: "fe80::79 on eth1 is still tentative (duplicate address detection)" in reason(), 5,
+                 what="d1 to wait for duplicate address detection")
+        self.assertIn("tentative", self.lab.sh(["ip", "-n", ns, "-6", "addr", "show", "dev", "eth1"]).stdout)
+        d1.wait_state("MASTER", 5 + 5 + 3 * 0.1 + SLACK)  # DAD, the longest retry delay, Master_Down_Interval
+        self.assertNotIn("tentative", self.lab.sh(["ip", "-n", ns, "-6", "addr", "show", "dev", "eth1"]).stdout)
+
     def test_track_script_weight_lowers_the_priority_below_the_peer(self):
         flag = os.path.join(self.lab.dir, "healthy")
         open(flag, "w").close()

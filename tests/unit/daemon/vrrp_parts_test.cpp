@@ -118,6 +118,16 @@ TEST(VrrpDaemonConfig, PrimaryIsTheFirstAddressOfTheFamilyButNeverAVip) {
   ASSERT_TRUE(p);
   EXPECT_EQ(*p, parse_address("fe80::2").value());
 
+  // A tentative address (duplicate address detection running) cannot send yet.
+  auto fresh = addr("fe80::2/64");
+  fresh.tentative = true;
+  p = choose_primary(v6, {fresh, addr("fe80::3/64")});
+  ASSERT_TRUE(p);
+  EXPECT_EQ(*p, parse_address("fe80::3").value());
+  auto waiting = choose_primary(v6, {addr("2001:db8::5/64"), fresh});
+  ASSERT_FALSE(waiting);
+  EXPECT_THAT(waiting.error(), ::testing::HasSubstr("fe80::2 on eth0 is still tentative"));
+
   auto none = choose_primary(v6, {addr("10.0.0.2/24"), addr("2001:db8::5/64")});
   ASSERT_FALSE(none);
   EXPECT_THAT(none.error(), ::testing::HasSubstr("no link-local IPv6 address"));
