@@ -4,8 +4,12 @@ set(LBD_WARNINGS -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor -Wold-style-c
     -Wunused -Woverloaded-virtual -Wimplicit-fallthrough)
 
 set(LBD_SANITIZER_FLAGS)
-if(LBD_SANITIZE)
+if(LBD_SANITIZE AND LBD_TSAN)
+  message(FATAL_ERROR "LBD_SANITIZE and LBD_TSAN exclude each other: use two build trees")
+elseif(LBD_SANITIZE)
   set(LBD_SANITIZER_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
+elseif(LBD_TSAN)
+  set(LBD_SANITIZER_FLAGS -fsanitize=thread -fno-omit-frame-pointer)
 endif()
 
 if(LBD_CLANG_TIDY)
@@ -14,7 +18,7 @@ endif()
 
 function(lbd_target_defaults target)
   target_compile_options(${target} PRIVATE ${LBD_WARNINGS})
-  if(LBD_SANITIZE)
+  if(LBD_SANITIZER_FLAGS)
     target_compile_options(${target} PRIVATE ${LBD_SANITIZER_FLAGS})
     target_link_options(${target} PRIVATE ${LBD_SANITIZER_FLAGS})
   endif()

@@ -3,16 +3,21 @@
 # Idempotent: run it as often as you like.
 #   scripts/setup.sh                 release build in build/ (gcc)
 #   scripts/setup.sh --sanitize      ASan+UBSan build with clang, clang-tidy and fuzzers in build-asan/
+#   scripts/setup.sh --tsan          ThreadSanitizer build with clang in build-tsan/ (unit and netns tiers)
 #   scripts/setup.sh --no-build      packages only
+#   scripts/setup.sh --no-install    build only (the packages are already there)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 mode=release
 build=1
+install=1
 for arg in "$@"; do
   case "$arg" in
     --sanitize) mode=sanitize ;;
+    --tsan) mode=tsan ;;
     --no-build) build=0 ;;
+    --no-install) install=0 ;;
     *) echo "setup.sh: unknown argument '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -31,11 +36,13 @@ while read -r line; do
   esac
 done < scripts/packages.txt
 
-export DEBIAN_FRONTEND=noninteractive
-echo "== installing Debian packages (${#plain[@]} + ${#norec[@]})"
-apt-get update -q
-apt-get install -y -q "${plain[@]}"
-apt-get install -y -q --no-install-recommends "${norec[@]}"
+if [ "$install" -eq 1 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  echo "== installing Debian packages (${#plain[@]} + ${#norec[@]})"
+  apt-get update -q
+  apt-get install -y -q "${plain[@]}"
+  apt-get install -y -q --no-install-recommends "${norec[@]}"
+fi
 
 [ "$build" -eq 1 ] || exit 0
 
@@ -45,6 +52,10 @@ if [ "$mode" = sanitize ]; then
   echo "== configuring $dir (clang, ASan+UBSan, clang-tidy, fuzzers)"
   CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DLBD_SANITIZE=ON -DLBD_FUZZ=ON -DLBD_CLANG_TIDY=ON
+elif [ "$mode" = tsan ]; then
+  dir=build-tsan
+  echo "== configuring $dir (clang, ThreadSanitizer)"
+  CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLBD_TSAN=ON
 else
   dir=build
   echo "== configuring $dir (release)"

@@ -1,5 +1,6 @@
 #include "common/log.hpp"
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -7,11 +8,13 @@
 namespace lbd::log {
 namespace {
 
+// Lines come from the main loop and the VRRP thread: the sink is called under the mutex, and the
+// settings read on every line are atomics.
 struct state {
   std::mutex mu;
   sink out;
-  level max = level::info;
-  bool journal = std::getenv("JOURNAL_STREAM") != nullptr;
+  std::atomic<level> max{level::info};
+  std::atomic<bool> journal{std::getenv("JOURNAL_STREAM") != nullptr};
 };
 
 state& global() {
@@ -61,7 +64,7 @@ void write(level lvl, std::string_view prefix, std::string message) {
   if (g.out) {
     g.out(r);
   } else {
-    write_stderr(r, g.journal);
+    write_stderr(r, g.journal.load());
   }
 }
 

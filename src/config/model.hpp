@@ -82,6 +82,7 @@ struct track_script {
   unsigned rise = 1;
   unsigned fall = 1;
   int weight = 0;
+  friend bool operator==(const track_script&, const track_script&) = default;
 };
 
 struct vrrp_notify {

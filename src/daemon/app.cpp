@@ -5,16 +5,22 @@
 
 #include <csignal>
 #include <filesystem>
+#include <set>
 
 #include "common/duration.hpp"
 #include "common/time_format.hpp"
 #include "config/diff.hpp"
 #include "config/load.hpp"
+#include "daemon/vrrp/vrrp_notify.hpp"
+#include "daemon/vrrp/vrrp_reload.hpp"
 
 namespace lbd::daemon {
 namespace {
 
 using wall = std::chrono::system_clock;
+
+// A notify command that hangs must not pile up: its process group is killed after this long.
+constexpr std::chrono::seconds notify_timeout{60};
 
 std::vector<std::string> format_errors(const config::load_result& r) {
   std::vector<std::string> out;
@@ -87,15 +93,20 @@ bool app::start() {
   if (!errors.empty()) return false;
 
   services_ = std::make_unique<service_runtime>(io_, metrics_, kernel_);
-  vrrp_ = std::make_unique<vrrp_runtime>(io_, metrics_);
-  vrrp_->subscribe([this](const vrrp_transition& t) { on_transition(t); });
+  vrrp_ = std::make_unique<vrrp_thread>(
+      io_.get_executor(), [this](const vrrp_transition& t) { on_transition(t); },
+      [this](const notify_request& n) { run_notify(n); });
+  scripts_ = std::make_unique<track_scripts>(io_, metrics_,
+                                             [this](const std::string& instance, const std::string& script, bool ok) {
+                                               vrrp_->script_result(instance, script, ok);
+                                             });
 
   // IPVS before VRRP: a director that wins the election already has its services.
   const auto first = services_->apply(cfg);
   if (!first.failure.empty())
     log_.err("IPVS: {}; retrying every {}", first.failure, format_duration(cfg.global.reconcile_interval));
   // Instances that could not start were logged by the runtime, which keeps trying them.
-  const auto not_running = vrrp_->apply(cfg).size();
+  const auto not_running = apply_vrrp(cfg).size();
   running_ = cfg;
   register_commands();
 
@@ -127,7 +138,7 @@ void app::open_endpoints(const config::config& next, bool at_start, std::vector<
   if (!next.global.metrics_listen) return;
   metrics_http_ = std::make_unique<metrics_endpoint>(io_, [this] {
     if (services_) services_->refresh_kernel_stats();
-    return metrics_.render();
+    return metrics_.render() + (vrrp_ ? vrrp_->render_metrics() : std::string());
   });
   if (auto ec = metrics_http_->start(*next.global.metrics_listen)) {
     errors.push_back(fmt::format("metrics_listen {}: {}", to_string(*next.global.metrics_listen), ec.message()));
@@ -175,7 +186,7 @@ reload_report app::reload(const std::string& trigger) {
     r.ipvs_ops = applied.ops;
     r.ipvs_errors = applied.errors;
     if (!applied.failure.empty()) problems.push_back("IPVS: " + applied.failure);
-    for (auto& e : vrrp_->apply(next)) problems.push_back(std::move(e));
+    for (auto& e : apply_vrrp(next)) problems.push_back(std::move(e));
     running_ = next;
     // The new config is running either way; problems applying it are reported, not rolled back.
     r.ok = problems.empty();
@@ -210,7 +221,10 @@ void app::stop(const std::string& why) {
   signals_.cancel();
   if (control_) control_->stop();
   if (metrics_http_) metrics_http_->stop();
-  vrrp_->stop();
+  // Notify commands of the stop start detached: they outlive lbd.
+  hooks_.detach_from_now();
+  for (const auto& n : vrrp_->stop()) run_notify(n);
+  scripts_->stop();
   const auto policy = running_ ? running_->global.on_exit : config::exit_policy::keep;
   const auto done = services_->stop(policy);
   if (policy == config::exit_policy::remove) {
@@ -223,6 +237,27 @@ void app::stop(const std::string& why) {
   }
   // Whatever is still queued (check results, timers) belongs to stopped components.
   io_.stop();
+}
+
+std::vector<std::string> app::apply_vrrp(const config::config& cfg) {
+  const auto plan = plan_reload(vrrp_->running(), cfg.vrrp);
+  std::set<std::string> restarted(plan.restart.begin(), plan.restart.end());
+  restarted.insert(plan.start.begin(), plan.start.end());
+  auto errors = vrrp_->apply(cfg);
+  scripts_->apply(cfg.vrrp, restarted);
+  return errors;
+}
+
+void app::run_notify(const notify_request& n) {
+  for (const auto& argv : n.commands) {
+    hook_request h{argv, fmt::format("vrrp[{}] notify {}", n.instance, notify_state_word(n.to)), notify_timeout};
+    hooks_.run(std::move(h), [this, instance = n.instance](std::string_view result) {
+      metrics_
+          .get_counter("lbd_vrrp_notify_total", "Notify commands run",
+                       {{"instance", instance}, {"result", std::string(result)}})
+          .inc();
+    });
+  }
 }
 
 void app::on_transition(const vrrp_transition& t) {

@@ -1,7 +1,7 @@
 #pragma once
-// The daemon: one io_context running the VRRP instances, the health checks and the IPVS
-// reconciler, plus the signals, systemd notifications, control socket and metrics endpoint around
-// them.
+// The daemon: VRRP on a thread of its own (vrrp/vrrp_thread.hpp); the main io_context runs the health
+// checks, the IPVS reconciler, the hooks and track scripts, the signals, systemd notifications,
+// control socket and metrics endpoint.
 //
 // Start: load the config (errors: exit 1), program IPVS (adopting what the kernel holds), then start
 // VRRP, so a director that becomes MASTER already has its services; READY=1 after that first
@@ -20,12 +20,14 @@
 #include "common/metrics.hpp"
 #include "config/model.hpp"
 #include "daemon/control_server.hpp"
+#include "daemon/hook_runner.hpp"
 #include "daemon/lazy_backend.hpp"
 #include "daemon/metrics_endpoint.hpp"
 #include "daemon/reload_report.hpp"
 #include "daemon/service_runtime.hpp"
 #include "daemon/systemd_notifier.hpp"
-#include "daemon/vrrp_runtime.hpp"
+#include "daemon/vrrp/track_scripts.hpp"
+#include "daemon/vrrp/vrrp_thread.hpp"
 
 namespace lbd::daemon {
 
@@ -48,6 +50,9 @@ class app {
   void register_commands();
   void open_endpoints(const config::config& next, bool at_start, std::vector<std::string>& errors);
   void on_transition(const vrrp_transition& t);
+  void run_notify(const notify_request& n);
+  // The VRRP part of start and reload: instances on the VRRP thread, their track scripts here.
+  std::vector<std::string> apply_vrrp(const config::config& cfg);
   [[nodiscard]] nlohmann::json status() const;
 
   std::string config_file_;
@@ -57,7 +62,9 @@ class app {
   boost::asio::signal_set signals_;
   lazy_backend kernel_;
   std::unique_ptr<service_runtime> services_;
-  std::unique_ptr<vrrp_runtime> vrrp_;
+  hook_runner hooks_{io_.get_executor()};
+  std::unique_ptr<vrrp_thread> vrrp_;
+  std::unique_ptr<track_scripts> scripts_;
   std::unique_ptr<control_server> control_;
   std::unique_ptr<metrics_endpoint> metrics_http_;
   std::optional<config::config> running_;

@@ -88,10 +88,6 @@ struct send_garp {
   std::chrono::nanoseconds refresh{};
   friend bool operator==(const send_garp&, const send_garp&) = default;
 };
-struct run_notify {
-  vrrp::state state = state::init;
-  friend bool operator==(const run_notify&, const run_notify&) = default;
-};
 struct state_changed {
   state from = state::init;
   state to = state::init;
@@ -101,7 +97,7 @@ struct state_changed {
 }  // namespace act
 
 using action = std::variant<act::send_advert, act::arm_timer, act::cancel_timer, act::add_vips, act::remove_vips,
-                            act::send_garp, act::run_notify, act::state_changed>;
+                            act::send_garp, act::state_changed>;
 using actions = std::vector<action>;
 
 }  // namespace lbd::vrrp

@@ -324,7 +324,8 @@ void instance::transition(state to, const std::string& reason, time_point now, a
       .inc();
   state_ = to;
   count_state();
-  out.emplace_back(act::state_changed{from, to, reason});
+  // Copied now: `reason` may name a member the entry actions reset.
+  act::state_changed change{from, to, reason};
 
   // Exit actions.
   if (from == state::master) {
@@ -347,7 +348,8 @@ void instance::transition(state to, const std::string& reason, time_point now, a
     case state::init:
     case state::fault: break;
   }
-  out.emplace_back(act::run_notify{to});
+  // One action per transition, after the entry actions: VIPs, advert and ARPs come first.
+  out.emplace_back(std::move(change));
 }
 
 void instance::enter_backup(state from, time_point now, actions& out) {

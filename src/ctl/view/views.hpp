@@ -1,5 +1,5 @@
 #pragma once
-// lbctl's human output: the daemon's JSON answers (shapes documented in daemon/vrrp_runtime.hpp,
+// lbctl's human output: the daemon's JSON answers (shapes documented in daemon/vrrp/vrrp_runtime.hpp,
 // daemon/service_runtime.hpp and the control commands) turned into text an operator reads at a
 // glance. Pure: the JSON and the current time in, text out. Unknown or missing fields print as
 // blanks, never throw.

@@ -220,8 +220,6 @@ void instance_runner::perform(const action& a) {
           }
         } else if constexpr (std::is_same_v<T, act::send_garp>) {
           announcer_->announce(x.vips, x.repeat, x.interval, x.refresh);
-        } else if constexpr (std::is_same_v<T, act::run_notify>) {
-          if (hooks_.on_notify) hooks_.on_notify(x.state);
         } else if constexpr (std::is_same_v<T, act::state_changed>) {
           if (hooks_.on_state_changed) hooks_.on_state_changed(x);
         }

@@ -27,8 +27,9 @@
 namespace lbd::vrrp::io {
 
 struct runner_hooks {
-  std::function<void(const act::state_changed&)> on_state_changed;  // e.g. sync groups, IPVS sync daemon
-  std::function<void(state)> on_notify;                             // notify scripts
+  // Once per transition, after its VIP changes, advert and ARPs: notify commands, sync groups,
+  // the IPVS sync daemon.
+  std::function<void(const act::state_changed&)> on_state_changed;
   // When set, tracking changes (fault, effective priority) go here instead of straight to the
   // instance, so a sync group can combine its members' faults and post the result back.
   std::function<void(const tracking_state& before, const tracking_state& after)> on_tracking;

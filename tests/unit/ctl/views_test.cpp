@@ -1,5 +1,5 @@
 // lbctl's human output, pinned with golden strings: the daemon's JSON (data/status.json follows the
-// shapes documented in daemon/vrrp_runtime.hpp and daemon/service_runtime.hpp) at a fixed time.
+// shapes documented in daemon/vrrp/vrrp_runtime.hpp and daemon/service_runtime.hpp) at a fixed time.
 #include <gtest/gtest.h>
 
 #include <fstream>

@@ -4,13 +4,13 @@
 #include <gtest/gtest.h>
 
 #include "config/load.hpp"
-#include "daemon/vrrp_config.hpp"
-#include "daemon/vrrp_groups.hpp"
-#include "daemon/vrrp_notify.hpp"
-#include "daemon/vrrp_reload.hpp"
-#include "daemon/vrrp_runtime.hpp"
-#include "daemon/vrrp_start_retry.hpp"
-#include "daemon/vrrp_status.hpp"
+#include "daemon/vrrp/vrrp_config.hpp"
+#include "daemon/vrrp/vrrp_groups.hpp"
+#include "daemon/vrrp/vrrp_notify.hpp"
+#include "daemon/vrrp/vrrp_reload.hpp"
+#include "daemon/vrrp/vrrp_runtime.hpp"
+#include "daemon/vrrp/vrrp_start_retry.hpp"
+#include "daemon/vrrp/vrrp_status.hpp"
 
 namespace lbd::daemon {
 namespace {
@@ -250,11 +250,11 @@ TEST(VrrpStatus, ObjectAsDocumented) {
   vrrp_transition t{"web", state::backup, state::master, "no advert from master 10.0.0.3 for 3609.37 ms",
                     std::chrono::system_clock::time_point(std::chrono::milliseconds(1795253400123LL))};
   vrrp_instance_view v;
-  v.config = &cfg.vrrp[0];
+  v.config = cfg.vrrp[0];
   v.state = state::master;
   v.effective_priority = 160;
   v.master = "10.0.0.2";
-  v.last = &t;
+  v.last = t;
   auto j = to_json(v);
   EXPECT_EQ(j, nlohmann::json::parse(R"({
     "name": "web", "interface": "eth0", "vrid": 51, "version": 2, "state": "MASTER", "priority": 150,
@@ -266,7 +266,7 @@ TEST(VrrpStatus, ObjectAsDocumented) {
       << j.dump(2);
 
   vrrp_instance_view fresh;
-  fresh.config = &cfg.vrrp[1];
+  fresh.config = cfg.vrrp[1];
   auto k = to_json(fresh);
   EXPECT_TRUE(k["last_transition"].is_null());
   EXPECT_EQ(k["state"], "INIT");

@@ -66,7 +66,7 @@ TEST_F(vrrp_instance, StartupEntersBackupWithMasterDownInterval) {
   EXPECT_EQ(t->after, 360937500ns);
   EXPECT_EQ(t->at, now_ + 360937500ns);
   EXPECT_EQ(first_of<act::state_changed>(a)->to, state::backup);
-  EXPECT_EQ(first_of<act::run_notify>(a)->state, state::backup);
+  EXPECT_EQ(all_of<act::state_changed>(a).size(), 1U);
   EXPECT_FALSE(first_of<act::send_advert>(a));
   EXPECT_FALSE(first_of<act::add_vips>(a));
   EXPECT_EQ(transitions("init", "backup"), 1);
@@ -96,10 +96,11 @@ TEST_F(vrrp_instance, MasterDownExpiryTakesOverAndLogsOnce) {
   make(web_config());
   auto a = become_master();
   EXPECT_EQ(inst_->current_state(), state::master);
-  // Order matters to the adapter: VIPs before the advert and the ARPs, notify last.
+  // Order matters to the adapter: VIPs before the advert and the ARPs, the transition (notify,
+  // sync groups) last, and once.
   ASSERT_GE(a.size(), 6U);
-  EXPECT_TRUE(std::holds_alternative<act::state_changed>(a[0]));
-  EXPECT_TRUE(std::holds_alternative<act::run_notify>(a.back()));
+  EXPECT_TRUE(std::holds_alternative<act::state_changed>(a.back()));
+  EXPECT_EQ(all_of<act::state_changed>(a).size(), 1U);
   std::size_t vips = 0;
   std::size_t garp = 0;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -331,7 +332,7 @@ TEST_F(vrrp_instance, ShutdownFromMasterSendsPriorityZeroAndRemovesVips) {
   EXPECT_EQ(first_of<act::send_advert>(a)->advert.priority, 0);
   EXPECT_TRUE(first_of<act::remove_vips>(a));
   EXPECT_TRUE(cancels(a, timer_kind::advert));
-  EXPECT_EQ(first_of<act::run_notify>(a)->state, state::init);
+  EXPECT_EQ(first_of<act::state_changed>(a)->to, state::init);
   EXPECT_TRUE(on(ev::shutdown{}).empty());  // idempotent
 }
 

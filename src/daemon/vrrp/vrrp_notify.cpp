@@ -1,4 +1,4 @@
-#include "daemon/vrrp_notify.hpp"
+#include "daemon/vrrp/vrrp_notify.hpp"
 
 namespace lbd::daemon {
 

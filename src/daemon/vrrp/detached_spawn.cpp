@@ -1,4 +1,4 @@
-#include "daemon/detached_spawn.hpp"
+#include "daemon/vrrp/detached_spawn.hpp"
 
 #include <fcntl.h>
 #include <sys/wait.h>

@@ -1,30 +1,21 @@
-#include "daemon/vrrp_runtime.hpp"
+#include "daemon/vrrp/vrrp_runtime.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <utility>
 
 #include "common/interface_address.hpp"
 #include "common/log.hpp"
-#include "common/process.hpp"
-#include "daemon/detached_spawn.hpp"
-#include "daemon/track_script_runner.hpp"
-#include "daemon/vrrp_config.hpp"
-#include "daemon/vrrp_groups.hpp"
-#include "daemon/vrrp_notify.hpp"
-#include "daemon/vrrp_reload.hpp"
-#include "daemon/vrrp_start_retry.hpp"
-#include "daemon/vrrp_status.hpp"
+#include "daemon/vrrp/vrrp_config.hpp"
+#include "daemon/vrrp/vrrp_groups.hpp"
+#include "daemon/vrrp/vrrp_notify.hpp"
+#include "daemon/vrrp/vrrp_reload.hpp"
+#include "daemon/vrrp/vrrp_start_retry.hpp"
 #include "vrrp/io/instance_runner.hpp"
 
 namespace lbd::daemon {
-namespace {
-
-// A notify command that hangs must not pile up: its process group is killed after this long.
-constexpr std::chrono::seconds notify_timeout{60};
-
-}  // namespace
 
 // One [[vrrp]] of the running config. Heap-allocated so that the runner's hooks can hold its address
 // across reloads.
@@ -34,22 +25,23 @@ struct vrrp_slot {
   std::string error;
   unsigned failed_starts = 0;  // since the last success or reload: shows that lbd keeps trying
   vrrp::tracking_state tracked;
-  std::optional<vrrp::act::state_changed> pending;  // reported by the runner, completed by its notify
   std::optional<vrrp_transition> last;
-  std::vector<std::unique_ptr<track_script_runner>> scripts;
 };
 
 struct vrrp_runtime::impl {
-  impl(boost::asio::io_context& context, metrics::registry& registry) : io(context), metrics(registry) {}
+  impl(boost::asio::io_context& context, metrics::registry& registry, notify_handler n)
+      : io(context), metrics(registry), notify(std::move(n)) {}
 
   boost::asio::io_context& io;
   metrics::registry& metrics;
+  notify_handler notify;
+  std::vector<notify_request> stop_notifies;  // made while stopping, returned by stop()
   log::logger log{"vrrp"};
   std::vector<std::unique_ptr<vrrp_slot>> slots;  // config order
   std::unique_ptr<vrrp_groups> groups = std::make_unique<vrrp_groups>(std::vector<config::vrrp_instance>{});
   std::vector<listener> listeners;
-  std::shared_ptr<bool> alive = std::make_shared<bool>(true);  // for notify completions
-  bool stopping = false;  // the daemon stops: notify commands must outlive the io_context
+  std::shared_ptr<bool> alive = std::make_shared<bool>(true);  // for the retry timer
+  bool stopping = false;  // the daemon stops: notify commands are collected for stop()
   // Instances that could not start are tried again until they start or leave the configuration.
   boost::asio::steady_timer retry_timer{io};
   unsigned retry_attempt = 0;
@@ -78,8 +70,7 @@ struct vrrp_runtime::impl {
     }
     vrrp::io::runner_hooks hooks;
     vrrp_slot* sp = &s;
-    hooks.on_state_changed = [sp](const vrrp::act::state_changed& x) { sp->pending = x; };
-    hooks.on_notify = [this, sp](vrrp::state to) { on_notify(*sp, to); };
+    hooks.on_state_changed = [this, sp](const vrrp::act::state_changed& x) { on_transition(*sp, x); };
     hooks.on_tracking = [this, sp](const vrrp::tracking_state& before, const vrrp::tracking_state& after) {
       sp->tracked = after;
       deliver(groups->on_tracking(sp->cfg.name, before, after));
@@ -91,33 +82,19 @@ struct vrrp_runtime::impl {
     return ok;
   }
 
-  void start(vrrp_slot& s) {
-    s.runner->start();
-    for (const auto& t : s.cfg.track_scripts) {
-      auto* sp = &s;
-      s.scripts.push_back(std::make_unique<track_script_runner>(io, s.cfg.name, t, metrics,
-                                                                [sp](const std::string& script, bool success) {
-                                                                  if (sp->runner)
-                                                                    sp->runner->script_result(script, success);
-                                                                }));
-      s.scripts.back()->start();
-    }
-  }
+  static void start(vrrp_slot& s) { s.runner->start(); }
 
   // Graceful: priority 0 if MASTER, VIPs removed; the runner is gone afterwards.
-  void stop(vrrp_slot& s) {
-    s.scripts.clear();
+  static void stop(vrrp_slot& s) {
     if (!s.runner) return;
     s.runner->stop();
     s.runner.reset();
   }
 
-  void on_notify(vrrp_slot& s, vrrp::state to) {
-    if (!s.pending || s.pending->to != to) std::abort();  // the state machine pairs them: a wiring bug
-    vrrp_transition t{s.cfg.name, s.pending->from, s.pending->to, s.pending->reason, std::chrono::system_clock::now()};
-    s.pending.reset();
+  void on_transition(vrrp_slot& s, const vrrp::act::state_changed& x) {
+    vrrp_transition t{s.cfg.name, x.from, x.to, x.reason, std::chrono::system_clock::now()};
     s.last = t;
-    run_notify(s, to);
+    run_notify(s, x.to);
     for (const auto& l : listeners) l(t);
     deliver(groups->on_transition(s.cfg.name, t.from, t.to));
   }
@@ -170,38 +147,18 @@ struct vrrp_runtime::impl {
 
   void run_notify(vrrp_slot& s, vrrp::state to) {
     const std::uint8_t prio = s.runner ? s.runner->fsm().priority() : s.cfg.priority;
-    for (auto& argv : notify_commands(s.cfg.notify, s.cfg.name, to, prio)) {
-      if (stopping) {
-        const bool good = static_cast<bool>(spawn_detached(argv));
-        metrics
-            .get_counter("lbd_vrrp_notify_total", "Notify commands run",
-                         {{"instance", s.cfg.name}, {"result", good ? "detached" : "failed"}})
-            .inc();
-        if (!good) log::logger(fmt::format("vrrp[{}]", s.cfg.name)).warning("notify {}: could not start", argv.front());
-        continue;
-      }
-      process::options o;
-      o.argv = std::move(argv);
-      o.timeout = notify_timeout;
-      const std::string command = o.argv.front();
-      process::async_run(
-          io.get_executor(), std::move(o), [this, alive = alive, name = s.cfg.name, command](process::outcome r) {
-            if (!*alive) return;
-            const bool good = r.started && r.exit_code && *r.exit_code == 0;
-            metrics
-                .get_counter("lbd_vrrp_notify_total", "Notify commands run",
-                             {{"instance", name}, {"result", good ? "ok" : "failed"}})
-                .inc();
-            if (!good) {
-              log::logger(fmt::format("vrrp[{}]", name)).warning("notify {}: {}", command, process::describe(r));
-            }
-          });
+    notify_request req{s.cfg.name, to, notify_commands(s.cfg.notify, s.cfg.name, to, prio)};
+    if (req.commands.empty()) return;
+    if (stopping) {
+      stop_notifies.push_back(std::move(req));
+    } else if (notify) {
+      notify(std::move(req));
     }
   }
 };
 
-vrrp_runtime::vrrp_runtime(boost::asio::io_context& io, metrics::registry& metrics)
-    : impl_(std::make_unique<impl>(io, metrics)) {}
+vrrp_runtime::vrrp_runtime(boost::asio::io_context& io, metrics::registry& metrics, notify_handler notify)
+    : impl_(std::make_unique<impl>(io, metrics, std::move(notify))) {}
 
 vrrp_runtime::~vrrp_runtime() {
   stop();
@@ -227,7 +184,7 @@ std::vector<std::string> vrrp_runtime::apply(const config::config& cfg) {
         m.log.notice("instance {} {}", s->cfg.name, listed(plan.stop, s->cfg.name) ? "removed" : "changed: restarting");
       // Still reachable through find() while it reports its last transitions.
       m.slots.push_back(std::move(s));
-      m.stop(*m.slots.back());
+      impl::stop(*m.slots.back());
       m.slots.pop_back();
     }
   }
@@ -273,10 +230,15 @@ std::vector<std::string> vrrp_runtime::apply(const config::config& cfg) {
   return errors;
 }
 
-void vrrp_runtime::stop() {
+std::vector<notify_request> vrrp_runtime::stop() {
   impl_->stopping = true;
   impl_->retry_timer.cancel();
-  for (auto it = impl_->slots.rbegin(); it != impl_->slots.rend(); ++it) impl_->stop(**it);
+  for (auto it = impl_->slots.rbegin(); it != impl_->slots.rend(); ++it) impl::stop(**it);
+  return std::exchange(impl_->stop_notifies, {});
+}
+
+void vrrp_runtime::script_result(std::string_view instance, const std::string& script, bool success) {
+  if (auto* s = impl_->find(instance); s != nullptr && s->runner) s->runner->script_result(script, success);
 }
 
 void vrrp_runtime::subscribe(listener l) { impl_->listeners.push_back(std::move(l)); }
@@ -287,12 +249,13 @@ std::optional<vrrp::state> vrrp_runtime::state_of(std::string_view instance) con
   return s->runner ? s->runner->fsm().current_state() : vrrp::state::init;
 }
 
-nlohmann::json vrrp_runtime::status() const {
-  auto out = nlohmann::json::array();
+std::vector<vrrp_instance_view> vrrp_runtime::views() const {
+  std::vector<vrrp_instance_view> out;
+  out.reserve(impl_->slots.size());
   for (const auto& s : impl_->slots) {
     vrrp_instance_view v;
-    v.config = &s->cfg;
-    v.last = s->last ? &*s->last : nullptr;
+    v.config = s->cfg;
+    v.last = s->last;
     if (s->runner) {
       const auto& f = s->runner->fsm();
       v.state = f.current_state();
@@ -305,7 +268,7 @@ nlohmann::json vrrp_runtime::status() const {
       v.fault_reason = s->error.empty() ? std::string()
                                         : fmt::format("not running ({} failed starts): {}", s->failed_starts, s->error);
     }
-    out.push_back(to_json(v));
+    out.push_back(std::move(v));
   }
   return out;
 }

@@ -1,4 +1,4 @@
-#include "daemon/vrrp_groups.hpp"
+#include "daemon/vrrp/vrrp_groups.hpp"
 
 namespace lbd::daemon {
 

@@ -1,4 +1,4 @@
-#include "daemon/vrrp_config.hpp"
+#include "daemon/vrrp/vrrp_config.hpp"
 
 #include <fmt/format.h>
 

@@ -1,4 +1,4 @@
-#include "daemon/track_script_runner.hpp"
+#include "daemon/vrrp/track_script_runner.hpp"
 
 #include <fmt/format.h>
 

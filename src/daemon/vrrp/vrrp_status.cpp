@@ -1,12 +1,11 @@
-#include "daemon/vrrp_status.hpp"
+#include "daemon/vrrp/vrrp_status.hpp"
 
 #include "common/time_format.hpp"
-#include "daemon/vrrp_runtime.hpp"
 
 namespace lbd::daemon {
 
 nlohmann::json to_json(const vrrp_instance_view& v) {
-  const auto& c = *v.config;
+  const auto& c = v.config;
   nlohmann::json j;
   j["name"] = c.name;
   j["interface"] = c.interface;
@@ -20,7 +19,7 @@ nlohmann::json to_json(const vrrp_instance_view& v) {
   for (const auto& vip : c.virtual_ips) j["virtual_ips"].push_back(to_string(vip.address));
   j["sync_group"] = c.sync_group ? nlohmann::json(*c.sync_group) : nlohmann::json(nullptr);
   j["fault_reason"] = v.fault_reason;
-  if (v.last != nullptr) {
+  if (v.last) {
     j["last_transition"] = {{"from", std::string(vrrp::to_string(v.last->from))},
                             {"to", std::string(vrrp::to_string(v.last->to))},
                             {"reason", v.last->reason},

@@ -1,4 +1,4 @@
-#include "daemon/vrrp_reload.hpp"
+#include "daemon/vrrp/vrrp_reload.hpp"
 
 #include <algorithm>
 

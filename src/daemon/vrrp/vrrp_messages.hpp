@@ -1,0 +1,43 @@
+#pragma once
+// What the VRRP thread and the daemon's main loop tell each other: plain values, copied or moved
+// across, never shared.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/model.hpp"
+#include "vrrp/events.hpp"
+
+namespace lbd::daemon {
+
+// VRRP thread -> main loop: an instance changed state.
+struct vrrp_transition {
+  std::string instance;
+  vrrp::state from = vrrp::state::init;
+  vrrp::state to = vrrp::state::init;
+  std::string reason;
+  std::chrono::system_clock::time_point at;
+};
+
+// VRRP thread -> main loop: the notify commands of one transition (vrrp_notify.hpp), for the hook
+// runner.
+struct notify_request {
+  std::string instance;
+  vrrp::state to = vrrp::state::init;
+  std::vector<config::argv> commands;
+};
+
+// VRRP thread -> main loop, on request: one [[vrrp]] instance as `lbctl vrrp` / `lbctl status`
+// show it (vrrp_status.hpp turns it into JSON on the main loop).
+struct vrrp_instance_view {
+  config::vrrp_instance config;
+  vrrp::state state = vrrp::state::init;
+  std::uint8_t effective_priority = 0;
+  std::string master;        // "" when unknown
+  std::string fault_reason;  // "" when none
+  std::optional<vrrp_transition> last;
+};
+
+}  // namespace lbd::daemon

@@ -1,0 +1,56 @@
+#include "daemon/vrrp/vrrp_thread.hpp"
+
+#include "daemon/vrrp/vrrp_runtime.hpp"
+#include "daemon/vrrp/vrrp_status.hpp"
+
+namespace lbd::daemon {
+
+vrrp_thread::vrrp_thread(boost::asio::any_io_executor main, transition_handler on_transition, notify_handler on_notify)
+    : main_(std::move(main)), work_(io_.get_executor()) {
+  // Both handlers run on the VRRP thread and only post: the main loop does the work.
+  runtime_ = std::make_unique<vrrp_runtime>(io_, metrics_, [ex = main_, on_notify](notify_request n) {
+    boost::asio::post(ex, [on_notify, n = std::move(n)]() mutable { on_notify(std::move(n)); });
+  });
+  runtime_->subscribe([ex = main_, on_transition](const vrrp_transition& t) {
+    boost::asio::post(ex, [on_transition, t] { on_transition(t); });
+  });
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+vrrp_thread::~vrrp_thread() {
+  if (!stopped_) (void)stop();
+  // The runtime's sockets and timers belong to io_: destroy it on its own thread, then let the
+  // thread finish.
+  call([this] { runtime_.reset(); });
+  work_.reset();
+  thread_.join();
+}
+
+std::vector<std::string> vrrp_thread::apply(const config::config& cfg) {
+  running_ = cfg.vrrp;
+  return call([this, &cfg] { return runtime_->apply(cfg); });
+}
+
+std::vector<notify_request> vrrp_thread::stop() {
+  stopped_ = true;
+  return call([this] { return runtime_->stop(); });
+}
+
+void vrrp_thread::script_result(const std::string& instance, const std::string& script, bool success) {
+  boost::asio::post(io_, [this, instance, script, success] {
+    if (runtime_) runtime_->script_result(instance, script, success);
+  });
+}
+
+nlohmann::json vrrp_thread::status() {
+  const auto views = call([this] { return runtime_->views(); });
+  auto out = nlohmann::json::array();
+  for (const auto& v : views) out.push_back(to_json(v));
+  return out;
+}
+
+std::string vrrp_thread::render_metrics() {
+  return call([this] { return metrics_.render(); });
+}
+
+}  // namespace lbd::daemon

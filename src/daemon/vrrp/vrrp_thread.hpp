@@ -1,0 +1,91 @@
+#pragma once
+// VRRP on a thread of its own, so that nothing the daemon's main loop does (IPVS dumps and writes,
+// config loads and diffs, health-check bursts, JSON rendering, metrics scrapes, starting hooks and
+// track scripts) can delay an advert or the processing of a received one. keepalived gets the same
+// from a separate VRRP process.
+//
+// Thread-safety by construction, no locks: the VRRP thread alone owns its io_context, its metrics
+// registry and the vrrp_runtime with every instance. The main loop talks to it by messages only:
+// - apply(), stop(), status() and render_metrics() post a function to the VRRP thread and wait for
+//   its answer. The VRRP thread never waits for the main loop, so this cannot deadlock, and it is
+//   never busy for long, so the wait is short (the main loop waits for VRRP, never the reverse);
+// - script_result() posts a track script's result and returns;
+// - transitions and notify commands travel the other way as posts to the main loop's executor,
+//   never waited for.
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <functional>
+#include <future>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <vector>
+
+#include "common/metrics.hpp"
+#include "config/model.hpp"
+#include "daemon/vrrp/vrrp_messages.hpp"
+
+namespace lbd::daemon {
+
+class vrrp_runtime;
+
+class vrrp_thread {
+ public:
+  // Both run on `main` (posted), in the order the VRRP thread produced them.
+  using transition_handler = std::function<void(const vrrp_transition&)>;
+  using notify_handler = std::function<void(notify_request)>;
+
+  vrrp_thread(boost::asio::any_io_executor main, transition_handler on_transition, notify_handler on_notify);
+  // Stops the instances (gracefully) if stop() was not called, then ends and joins the thread.
+  ~vrrp_thread();
+  vrrp_thread(const vrrp_thread&) = delete;
+  vrrp_thread& operator=(const vrrp_thread&) = delete;
+
+  // vrrp_runtime::apply on the VRRP thread (see vrrp_runtime.hpp). Returns the instances that
+  // could not start.
+  std::vector<std::string> apply(const config::config& cfg);
+  // Graceful stop of every instance; returns the notify commands of the stop, to start detached.
+  std::vector<notify_request> stop();
+  // A track script's result (from the main loop), applied on the VRRP thread.
+  void script_result(const std::string& instance, const std::string& script, bool success);
+
+  // For `lbctl vrrp` / `lbctl status`: an array, one object per instance, in config order:
+  // {"name", "interface", "vrid", "version", "state" ("MASTER"...), "priority" (configured),
+  //  "effective_priority", "master" (address of the current master as last seen, "" if unknown,
+  //  our own primary address when MASTER), "virtual_ips" ["192.0.2.10/24"...], "sync_group" (or null),
+  //  "fault_reason" ("" when none; "not running (N failed starts): why" for an instance that could
+  //  not start yet), "last_transition" {"from", "to", "reason", "at" (RFC 3339 UTC)} or null}.
+  // The values are copied on the VRRP thread; the JSON is built here, on the caller's thread.
+  [[nodiscard]] nlohmann::json status();
+  // The VRRP thread's metrics (lbd_vrrp_*) in the Prometheus text format.
+  [[nodiscard]] std::string render_metrics();
+
+  // The [[vrrp]] tables last applied (the main loop's copy).
+  [[nodiscard]] const std::vector<config::vrrp_instance>& running() const { return running_; }
+
+ private:
+  // Runs `f` on the VRRP thread and returns its result; exceptions travel back too.
+  template <typename F>
+  std::invoke_result_t<F> call(F f) {
+    std::packaged_task<std::invoke_result_t<F>()> task(std::move(f));
+    auto answer = task.get_future();
+    boost::asio::post(io_, std::move(task));
+    return answer.get();
+  }
+
+  boost::asio::any_io_executor main_;
+  boost::asio::io_context io_{1};
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  metrics::registry metrics_;              // VRRP thread only
+  std::unique_ptr<vrrp_runtime> runtime_;  // VRRP thread only (built before the thread starts)
+  std::vector<config::vrrp_instance> running_;
+  bool stopped_ = false;
+  std::thread thread_;
+};
+
+}  // namespace lbd::daemon
