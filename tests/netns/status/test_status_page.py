@@ -142,6 +142,8 @@ class StatusPageInChromium(unittest.TestCase):
         self.assertIn(CHECK_TEXT + " exit 1", text)
         self.assertIn("<i>conf</i>.conf", text)
 
+        self.assertIn('<meta name="viewport" content="width=device-width, initial-scale=1">', dump)
+        self.assertIn('<meta http-equiv="refresh" content="5">', dump)
         self.assertIn("lbd on director-a", text)
         self.assertIn("MASTER", text)
         self.assertIn("BACKUP → MASTER", text)
