@@ -136,10 +136,13 @@ void app::open_endpoints(const config::config& next, bool at_start, std::vector<
   if (metrics_http_) metrics_http_->stop();
   metrics_http_.reset();
   if (!next.global.metrics_listen) return;
-  metrics_http_ = std::make_unique<metrics_endpoint>(io_, [this] {
-    if (services_) services_->refresh_kernel_stats();
-    return metrics_.render() + (vrrp_ ? vrrp_->render_metrics() : std::string());
-  });
+  metrics_http_ = std::make_unique<metrics_endpoint>(
+      io_,
+      [this] {
+        if (services_) services_->refresh_kernel_stats();
+        return metrics_.render() + (vrrp_ ? vrrp_->render_metrics() : std::string());
+      },
+      [this] { return status(); });
   if (auto ec = metrics_http_->start(*next.global.metrics_listen)) {
     errors.push_back(fmt::format("metrics_listen {}: {}", to_string(*next.global.metrics_listen), ec.message()));
     log_.err("{}", errors.back());

@@ -1,77 +1,163 @@
 #include "daemon/metrics_endpoint.hpp"
 
-#include <fmt/format.h>
+#include <array>
+#include <boost/beast/core/error.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <exception>
+#include <optional>
 
-#include <boost/asio/read_until.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/streambuf.hpp>
-#include <boost/asio/write.hpp>
-#include <memory>
+#include "daemon/status_page.hpp"
 
 namespace lbd::daemon {
+
+struct metrics_endpoint::shared {
+  std::function<std::string()> metrics;
+  std::function<nlohmann::json()> status;
+  http_limits limits;
+  std::size_t open = 0;  // connections being served
+};
+
 namespace {
 
-constexpr std::size_t max_request_bytes = std::size_t{16} * 1024;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using response = http::response<http::string_body>;
 
-struct scrape : std::enable_shared_from_this<scrape> {
-  scrape(boost::asio::ip::tcp::socket s, const std::function<std::string()>& r)
-      : socket(std::move(s)), render(r), deadline(socket.get_executor()), request(max_request_bytes) {}
+response reply(http::status code, std::string_view type, std::string body) {
+  response r{code, 11};
+  r.set(http::field::content_type, beast::string_view(type.data(), type.size()));
+  r.set(http::field::cache_control, "no-store");
+  r.body() = std::move(body);
+  return r;
+}
+
+response text(http::status code, std::string body) { return reply(code, "text/plain; charset=utf-8", std::move(body)); }
+
+// The page shows names and reasons that come from config files, scripts and real servers: escaping
+// is what keeps them text, and this policy is the second line: no script runs, nothing loads from
+// elsewhere, no other site can frame the page.
+void harden(response& r) {
+  r.set("Content-Security-Policy",
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'");
+  r.set("X-Content-Type-Options", "nosniff");
+  r.set("Referrer-Policy", "no-referrer");
+}
+
+response route(const metrics_endpoint::shared& s, http::verb method, std::string_view target) {
+  if (method != http::verb::get && method != http::verb::head) {
+    auto r = text(http::status::method_not_allowed, "only GET and HEAD\n");
+    r.set(http::field::allow, "GET, HEAD");
+    return r;
+  }
+  const auto path = target.substr(0, target.find('?'));
+  if (path == "/metrics") return reply(http::status::ok, "text/plain; version=0.0.4; charset=utf-8", s.metrics());
+  if (s.status && path == "/") {
+    auto r = reply(http::status::ok, "text/html; charset=utf-8",
+                   render_status_page(s.status(), std::chrono::system_clock::now()));
+    harden(r);
+    return r;
+  }
+  if (s.status && path == "/status.json") {
+    // Reasons can carry bytes from a real server's response that are not UTF-8.
+    auto r = reply(http::status::ok, "application/json",
+                   s.status().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    harden(r);
+    return r;
+  }
+  return text(http::status::not_found,
+              s.status ? "not found: see /, /status.json or /metrics\n" : "metrics are at /metrics\n");
+}
+
+class session : public std::enable_shared_from_this<session> {
+ public:
+  session(boost::asio::ip::tcp::socket s, std::shared_ptr<metrics_endpoint::shared> sh)
+      : stream_(std::move(s)), shared_(std::move(sh)) {
+    ++shared_->open;
+  }
+  ~session() { --shared_->open; }
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
 
   void start() {
-    auto self = shared_from_this();
-    deadline.expires_after(std::chrono::seconds(5));
-    deadline.async_wait([self](const boost::system::error_code& ec) {
-      if (!ec) self->socket.close();
-    });
-    boost::asio::async_read_until(socket, request, "\r\n\r\n",
-                                  [self](const boost::system::error_code& ec, std::size_t) {
-                                    if (ec) {
-                                      self->deadline.cancel();
-                                      return;
-                                    }
-                                    std::istream in(&self->request);
-                                    std::string method;
-                                    std::string target;
-                                    in >> method >> target;
-                                    self->respond(method, target);
-                                  });
+    const auto& l = shared_->limits;
+    parser_.header_limit(static_cast<std::uint32_t>(l.max_header_bytes));
+    parser_.body_limit(l.max_body_bytes);
+    stream_.expires_after(l.read_timeout);
+    http::async_read(stream_, buffer_, parser_,
+                     [self = shared_from_this()](const beast::error_code& ec, std::size_t) { self->on_read(ec); });
   }
 
-  void respond(const std::string& method, const std::string& target) {
-    std::string status = "200 OK";
-    std::string type = "text/plain; version=0.0.4; charset=utf-8";
-    std::string body;
-    if (method != "GET" && method != "HEAD") {
-      status = "405 Method Not Allowed";
-      body = "only GET\n";
-    } else if (target != "/metrics" && target.rfind("/metrics?", 0) != 0) {
-      status = "404 Not Found";
-      body = "metrics are at /metrics\n";
-    } else {
-      body = render();
+ private:
+  void on_read(const beast::error_code& ec) {
+    // A client that is gone or too slow gets nothing: there is no one, or no time, to answer.
+    if (ec == beast::error::timeout || ec == http::error::end_of_stream || ec == boost::asio::error::eof ||
+        ec == boost::asio::error::connection_reset || ec == boost::asio::error::operation_aborted) {
+      return;
     }
-    reply = fmt::format("HTTP/1.1 {}\r\nContent-Type: {}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", status,
-                        type, body.size());
-    if (method != "HEAD") reply += body;
-    auto self = shared_from_this();
-    boost::asio::async_write(socket, boost::asio::buffer(reply), [self](const boost::system::error_code&, std::size_t) {
-      boost::system::error_code ignored;
-      self->socket.shutdown(boost::asio::ip::tcp::socket::shutdown_both, ignored);
-      self->deadline.cancel();
+    if (ec == http::error::header_limit) {
+      send(text(http::status::request_header_fields_too_large, "request header too large\n"), false);
+    } else if (ec == http::error::body_limit) {
+      send(text(http::status::payload_too_large, "request body too large\n"), false);
+    } else if (ec) {
+      send(text(http::status::bad_request, "bad request\n"), false);
+    } else {
+      const auto& req = parser_.get();
+      const bool head = req.method() == http::verb::head;
+      try {
+        send(route(*shared_, req.method(), std::string_view(req.target().data(), req.target().size())), head);
+      } catch (const std::exception& e) {
+        send(text(http::status::internal_server_error, std::string(e.what()) + "\n"), head);
+      }
+    }
+  }
+
+  void send(response r, bool head) {
+    r.keep_alive(false);
+    r.prepare_payload();
+    // HEAD: the headers of the GET, Content-Length included, and no body.
+    if (head) r.body().clear();
+    response_ = std::move(r);
+    stream_.expires_after(shared_->limits.write_timeout);
+    http::async_write(stream_, response_, [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
+      if (ec) return;
+      beast::error_code ignored;
+      self->stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);
+      self->stream_.expires_after(self->shared_->limits.read_timeout);
+      self->drain();
     });
   }
 
-  boost::asio::ip::tcp::socket socket;
-  const std::function<std::string()>& render;
-  boost::asio::steady_timer deadline;
-  boost::asio::streambuf request;
-  std::string reply;
+  // Closing with unread input (a refused oversized request) would reset the connection and could
+  // destroy the answer before the client reads it: read until the client closes, or the deadline.
+  void drain() {
+    stream_.async_read_some(boost::asio::buffer(discard_),
+                            [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
+                              if (!ec) self->drain();
+                            });
+  }
+
+  beast::tcp_stream stream_;
+  std::shared_ptr<metrics_endpoint::shared> shared_;
+  beast::flat_buffer buffer_;
+  http::request_parser<http::string_body> parser_;
+  response response_;
+  std::array<char, 512> discard_{};
 };
 
 }  // namespace
 
-metrics_endpoint::metrics_endpoint(boost::asio::io_context& io, std::function<std::string()> render)
-    : acceptor_(io), render_(std::move(render)) {}
+metrics_endpoint::metrics_endpoint(boost::asio::io_context& io, std::function<std::string()> render,
+                                   std::function<nlohmann::json()> status, http_limits limits)
+    : acceptor_(io), shared_(std::make_shared<shared>(shared{std::move(render), std::move(status), limits})) {}
+
+metrics_endpoint::~metrics_endpoint() = default;
 
 boost::system::error_code metrics_endpoint::start(const endpoint& listen) {
   boost::system::error_code ec;
@@ -85,7 +171,11 @@ boost::system::error_code metrics_endpoint::start(const endpoint& listen) {
     acceptor_.close();
     return ec;
   }
-  log_.info("serving metrics on http://{}/metrics", to_string(local_endpoint()));
+  if (shared_->status) {
+    log_.info("serving metrics on http://{0}/metrics and the status page on http://{0}/", to_string(local_endpoint()));
+  } else {
+    log_.info("serving metrics on http://{}/metrics", to_string(local_endpoint()));
+  }
   accept();
   return {};
 }
@@ -104,7 +194,16 @@ endpoint metrics_endpoint::local_endpoint() const {
 void metrics_endpoint::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, boost::asio::ip::tcp::socket s) {
     if (ec == boost::asio::error::operation_aborted) return;
-    if (!ec) std::make_shared<scrape>(std::move(s), render_)->start();
+    if (!ec) {
+      if (shared_->open < shared_->limits.max_connections) {
+        std::make_shared<session>(std::move(s), shared_)->start();
+      } else {
+        boost::system::error_code ignored;
+        const auto peer = s.remote_endpoint(ignored);
+        log_.debug("{} connections open; closing the one from {}", shared_->open, peer.address().to_string());
+        s.close(ignored);
+      }
+    }
     if (acceptor_.is_open()) accept();
   });
 }

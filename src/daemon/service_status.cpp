@@ -15,6 +15,12 @@ std::string rfc3339(std::chrono::system_clock::time_point t) {
   return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(t)), ms);
 }
 
+// The kernel's per-second estimates (connections, packets, bytes); null when not in the kernel.
+nlohmann::json rates(const ipvs::stats* s) {
+  if (s == nullptr) return nullptr;
+  return {{"cps", s->cps}, {"inpps", s->inpps}, {"outpps", s->outpps}, {"inbps", s->inbps}, {"outbps", s->outbps}};
+}
+
 }  // namespace
 
 void service_runtime::impl::read_kernel() const {
@@ -98,6 +104,7 @@ nlohmann::json service_runtime::impl::services() const {
           {"draining", draining},
           {"active_conns", kd != nullptr ? kd->counters.active : 0},
           {"inactive_conns", kd != nullptr ? kd->counters.inactive : 0},
+          {"rates", rates(kd != nullptr ? &kd->counters.stats : nullptr)},
       });
     }
     out.push_back({
@@ -110,6 +117,7 @@ nlohmann::json service_runtime::impl::services() const {
         {"vrrp", vs.vrrp ? nlohmann::json(*vs.vrrp) : nlohmann::json(nullptr)},
         {"active_conns", active},
         {"inactive_conns", inactive},
+        {"rates", rates(in_kernel != nullptr ? &in_kernel->stats : nullptr)},
         {"real_servers", std::move(servers)},
     });
   }
