@@ -137,7 +137,7 @@ struct vrrp_runtime::impl {
       log.err("{}", s.error);
       metrics
           .get_counter("lbd_vrrp_start_failures_total", "VRRP instances that could not start",
-                       {{"instance", s.cfg.name}})
+                       {{"vrrp_instance", s.cfg.name}})
           .inc();
     }
     return false;
@@ -161,7 +161,8 @@ struct vrrp_runtime::impl {
       if (!try_open(*s)) continue;
       log.notice("instance {} started (it could not before: {})", s->cfg.name, was);
       metrics
-          .get_counter("lbd_vrrp_late_starts_total", "VRRP instances started by a retry", {{"instance", s->cfg.name}})
+          .get_counter("lbd_vrrp_late_starts_total", "VRRP instances started by a retry",
+                       {{"vrrp_instance", s->cfg.name}})
           .inc();
       start(*s);
     }
@@ -175,7 +176,7 @@ struct vrrp_runtime::impl {
         const bool good = static_cast<bool>(spawn_detached(argv));
         metrics
             .get_counter("lbd_vrrp_notify_total", "Notify commands run",
-                         {{"instance", s.cfg.name}, {"result", good ? "detached" : "failed"}})
+                         {{"vrrp_instance", s.cfg.name}, {"result", good ? "detached" : "failed"}})
             .inc();
         if (!good) log::logger(fmt::format("vrrp[{}]", s.cfg.name)).warning("notify {}: could not start", argv.front());
         continue;
@@ -190,7 +191,7 @@ struct vrrp_runtime::impl {
             const bool good = r.started && r.exit_code && *r.exit_code == 0;
             metrics
                 .get_counter("lbd_vrrp_notify_total", "Notify commands run",
-                             {{"instance", name}, {"result", good ? "ok" : "failed"}})
+                             {{"vrrp_instance", name}, {"result", good ? "ok" : "failed"}})
                 .inc();
             if (!good) {
               log::logger(fmt::format("vrrp[{}]", name)).warning("notify {}: {}", command, process::describe(r));
