@@ -10,11 +10,15 @@
 #include "common/time_format.hpp"
 #include "config/diff.hpp"
 #include "config/load.hpp"
+#include "daemon/build_info.hpp"
 
 namespace lbd::daemon {
 namespace {
 
 using wall = std::chrono::system_clock;
+
+constexpr const char* last_reload_help =
+    "Last configuration reload applied completely (1); 0: refused or partly applied (see lbctl status)";
 
 std::vector<std::string> format_errors(const config::load_result& r) {
   std::vector<std::string> out;
@@ -73,6 +77,8 @@ int app::run() {
 
 bool app::start() {
   started_at_ = wall::now();
+  export_build_info(metrics_);
+  loop_.start();
   auto loaded = config::load_file(config_file_);
   log_diagnostics(log_, loaded);
   if (!loaded.ok()) {
@@ -98,6 +104,7 @@ bool app::start() {
   const auto not_running = vrrp_->apply(cfg).size();
   running_ = cfg;
   register_commands();
+  metrics_.get_gauge("lbd_config_last_reload_successful", last_reload_help).set(1);
 
   log_.notice("started with {} ({} vrrp instance(s), {} not running yet, {} virtual server(s), {} IPVS operation(s))",
               config_file_, cfg.vrrp.size(), not_running, cfg.virtual_servers.size(), first.ops);
@@ -185,6 +192,7 @@ reload_report app::reload(const std::string& trigger) {
 
   r.result = !loaded.ok() ? "refused" : (r.ok ? "ok" : "partial");
   metrics_.get_counter("lbd_reloads_total", "Configuration reloads by result", {{"result", r.result}}).inc();
+  metrics_.get_gauge("lbd_config_last_reload_successful", last_reload_help).set(r.ok ? 1 : 0);
   metrics_
       .get_histogram("lbd_reload_duration_seconds", "Time to load, diff and apply a configuration",
                      metrics::latency_buckets())
@@ -207,6 +215,7 @@ void app::stop(const std::string& why) {
   log_.notice("stopping ({})", why);
   notifier_.stopping();
   notifier_.stop_watchdog();
+  loop_.stop();
   signals_.cancel();
   if (control_) control_->stop();
   if (metrics_http_) metrics_http_->stop();

@@ -21,6 +21,7 @@
 #include "config/model.hpp"
 #include "daemon/control_server.hpp"
 #include "daemon/lazy_backend.hpp"
+#include "daemon/loop_monitor.hpp"
 #include "daemon/metrics_endpoint.hpp"
 #include "daemon/reload_report.hpp"
 #include "daemon/service_runtime.hpp"
@@ -53,6 +54,7 @@ class app {
   std::string config_file_;
   boost::asio::io_context io_;
   metrics::registry metrics_;
+  loop_monitor loop_{io_, metrics_};
   systemd_notifier notifier_;
   boost::asio::signal_set signals_;
   lazy_backend kernel_;
