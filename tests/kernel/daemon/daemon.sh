@@ -192,8 +192,12 @@ kt_check "lbd still runs after the broken reload" kill -0 "$PID_d1"
 kt_check "IPVS still holds the three real servers" dest_count_is d1 3
 kt_expect_eq "VRRP still MASTER after the broken reload" MASTER "$(vrrp_state d1)"
 kt_check "traffic still flows" [ "$(kt_fetch client http://$VIP/)" != NONE ]
+kt_expect_eq "lbd_config_last_reload_successful after the broken reload" 0 \
+  "$(metric d1 lbd_config_last_reload_successful)"
 cp $W/d1.good $W/d1.conf
 kill -HUP "$PID_d1"
+kt_wait_for 10 metric_ge d1 lbd_config_last_reload_successful 1 ||
+  kt_fail "lbd_config_last_reload_successful not back to 1 after a good reload"
 
 # ------------------------------------------------------------------------------------ (c) drift
 kt_in d1 /usr/sbin/ipvsadm -C || kt_die "ipvsadm -C in d1"
