@@ -22,6 +22,8 @@ install(CODE "
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/operations.md
               ${PROJECT_SOURCE_DIR}/docs/lbd.conf.md
         DESTINATION share/doc/lbd)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/prometheus/ DESTINATION share/doc/lbd/prometheus
+        FILES_MATCHING PATTERN "*.yml")
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME lbd)

@@ -5,25 +5,10 @@
 #include <algorithm>
 #include <cmath>
 #include <stdexcept>
+#include <string_view>
 
 namespace lbd::metrics {
 namespace {
-
-std::string escape_label(const std::string& v) {
-  std::string out;
-  out.reserve(v.size());
-  for (char c : v) {
-    if (c == '\\' || c == '"') {
-      out += '\\';
-      out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 std::string render_labels(const labels& l, const std::string& extra_key = {}, const std::string& extra_val = {}) {
   if (l.empty() && extra_key.empty()) return {};
@@ -32,7 +17,7 @@ std::string render_labels(const labels& l, const std::string& extra_key = {}, co
   for (const auto& [k, v] : l) {
     if (!first) out += ',';
     first = false;
-    out += fmt::format("{}=\"{}\"", k, escape_label(v));
+    out += fmt::format("{}=\"{}\"", k, escape_label_value(v));
   }
   if (!extra_key.empty()) {
     if (!first) out += ',';
@@ -75,6 +60,10 @@ registry::family& registry::get_family(const std::string& name, kind k, const st
 }
 
 counter& registry::get_counter(const std::string& name, const std::string& help, const labels& l) {
+  static constexpr std::string_view suffix = "_total";
+  if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
+    throw std::logic_error("counter " + name + " does not end in _total");
+  }
   auto& f = get_family(name, kind::counter, help);
   auto& slot = f.counters[l];
   if (!slot) slot = std::make_unique<counter>();
@@ -112,22 +101,67 @@ double registry::value(const std::string& name, const labels& l) const {
   return 0;
 }
 
-std::string registry::render() const {
+std::string registry::render() const { return metrics::render({this}); }
+
+std::string render(const std::vector<const registry*>& registries) {
+  std::map<std::string, std::vector<const registry::family*>> merged;
+  for (const auto* r : registries) {
+    for (const auto& [name, f] : r->families()) {
+      auto& v = merged[name];
+      if (!v.empty() && v.front()->k != f.k) throw std::logic_error("metric " + name + " registered with two types");
+      v.push_back(&f);
+    }
+  }
   std::string out;
-  for (const auto& [name, f] : families_) {
-    const char* type = f.k == kind::counter ? "counter" : f.k == kind::gauge ? "gauge" : "histogram";
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, f.help, name, type);
-    for (const auto& [l, c] : f.counters) out += fmt::format("{}{} {}\n", name, render_labels(l), number(c->value()));
-    for (const auto& [l, g] : f.gauges) out += fmt::format("{}{} {}\n", name, render_labels(l), number(g->value()));
-    for (const auto& [l, h] : f.histograms) {
-      std::uint64_t cumulative = 0;
-      for (std::size_t i = 0; i < h->bounds().size(); ++i) {
-        cumulative += h->bucket_counts()[i];
-        out += fmt::format("{}_bucket{} {}\n", name, render_labels(l, "le", number(h->bounds()[i])), cumulative);
+  for (const auto& [name, fs] : merged) {
+    const auto k = fs.front()->k;
+    const char* type = k == registry::kind::counter ? "counter" : k == registry::kind::gauge ? "gauge" : "histogram";
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(fs.front()->help), name, type);
+    for (const auto* f : fs) {
+      for (const auto& [l, c] : f->counters)
+        out += fmt::format("{}{} {}\n", name, render_labels(l), number(c->value()));
+      for (const auto& [l, g] : f->gauges) out += fmt::format("{}{} {}\n", name, render_labels(l), number(g->value()));
+      for (const auto& [l, h] : f->histograms) {
+        std::uint64_t cumulative = 0;
+        for (std::size_t i = 0; i < h->bounds().size(); ++i) {
+          cumulative += h->bucket_counts()[i];
+          out += fmt::format("{}_bucket{} {}\n", name, render_labels(l, "le", number(h->bounds()[i])), cumulative);
+        }
+        out += fmt::format("{}_bucket{} {}\n", name, render_labels(l, "le", "+Inf"), h->count());
+        out += fmt::format("{}_sum{} {}\n", name, render_labels(l), number(h->sum()));
+        out += fmt::format("{}_count{} {}\n", name, render_labels(l), h->count());
       }
-      out += fmt::format("{}_bucket{} {}\n", name, render_labels(l, "le", "+Inf"), h->count());
-      out += fmt::format("{}_sum{} {}\n", name, render_labels(l), number(h->sum()));
-      out += fmt::format("{}_count{} {}\n", name, render_labels(l), h->count());
+    }
+  }
+  return out;
+}
+
+std::string escape_help(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string escape_label_value(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    if (c == '\\' || c == '"') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
     }
   }
   return out;

@@ -1,7 +1,19 @@
 #pragma once
-// Counters, gauges and histograms with labels, rendered in the Prometheus text exposition format.
-// Debian 12 ships no prometheus-cpp, and lbd needs only this small core. Everything runs on the one
-// io_context, so no locking. Components take a registry& so tests can read what they counted.
+// Counters, gauges and histograms with labels, rendered in the Prometheus text exposition format
+// (version 0.0.4).
+//
+// Why not prometheus-cpp (Debian 12 ships prometheus-cpp-dev 1.0.1): lbd is moving to one registry
+// per thread (VRRP, main loop, IPVS worker), each used by its thread alone and merged when a scrape
+// renders them. prometheus-cpp's core makes every family and child thread-safe (a mutex per family,
+// atomics per value), which single-threaded registries pay for on every update, and its serializer
+// writes the families of several registries one after another, so a family present in two of them
+// (lbd_ipvs_errors_total is counted by the main loop and the IPVS worker) would appear twice, which
+// the format forbids. Its Counter also cannot take a value from the kernel (only Increment), so IPVS
+// statistics would need a custom Collectable. This core is about 200 lines, renders merged families
+// (render(registries)), and lets tests read a value by name and labels.
+//
+// Conventions, checked here where they can be: counter names end in _total (get_counter refuses
+// others), units are in the name (_seconds, _bytes), a counter is monotonic.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -16,6 +28,11 @@ using labels = std::vector<std::pair<std::string, std::string>>;
 class counter {
  public:
   void inc(double by = 1.0) { value_ += by; }
+  // For a counter kept elsewhere, such as the kernel's IPVS packet and byte statistics: the
+  // value is copied from that monotonic source instead of incremented here. It may go down only
+  // when the source itself restarts (an IPVS service deleted and added again); Prometheus treats
+  // that as a counter reset, as it does for a restarted process.
+  void set_total(double v) { value_ = v; }
   [[nodiscard]] double value() const { return value_; }
 
  private:
@@ -51,6 +68,8 @@ class histogram {
 
 class registry {
  public:
+  // Throws std::logic_error when the name does not end in _total, or a name is used with two types:
+  // both are programming errors.
   counter& get_counter(const std::string& name, const std::string& help, const labels& l = {});
   gauge& get_gauge(const std::string& name, const std::string& help, const labels& l = {});
   histogram& get_histogram(const std::string& name, const std::string& help, const std::vector<double>& bounds,
@@ -64,7 +83,6 @@ class registry {
 
   [[nodiscard]] std::string render() const;
 
- private:
   enum class kind { counter, gauge, histogram };
   struct family {
     kind k;
@@ -73,9 +91,22 @@ class registry {
     std::map<labels, std::unique_ptr<gauge>> gauges;
     std::map<labels, std::unique_ptr<histogram>> histograms;
   };
+  [[nodiscard]] const std::map<std::string, family>& families() const { return families_; }
+
+ private:
   family& get_family(const std::string& name, kind k, const std::string& help);
   std::map<std::string, family> families_;
 };
+
+// One exposition of several registries (one per thread): a family present in more than one is
+// written once, with the children of all; the first registry's HELP wins. The caller makes sure no
+// registry changes meanwhile (each is read on, or handed over from, its own thread).
+std::string render(const std::vector<const registry*>& registries);
+
+// Escaping of the text format: HELP escapes backslash and newline; label values also escape the
+// double quote.
+std::string escape_help(const std::string& s);
+std::string escape_label_value(const std::string& s);
 
 // Default buckets for latencies in seconds.
 std::vector<double> latency_buckets();

@@ -11,6 +11,7 @@
 #include "common/time_format.hpp"
 #include "config/diff.hpp"
 #include "config/load.hpp"
+#include "daemon/build_info.hpp"
 #include "daemon/vrrp/vrrp_notify.hpp"
 #include "daemon/vrrp/vrrp_reload.hpp"
 
@@ -21,6 +22,8 @@ using wall = std::chrono::system_clock;
 
 // A notify command that hangs must not pile up: its process group is killed after this long.
 constexpr std::chrono::seconds notify_timeout{60};
+constexpr const char* last_reload_help =
+    "Last configuration reload applied completely (1); 0: refused or partly applied (see lbctl status)";
 
 std::vector<std::string> format_errors(const config::load_result& r) {
   std::vector<std::string> out;
@@ -79,6 +82,8 @@ int app::run() {
 
 bool app::start() {
   started_at_ = wall::now();
+  export_build_info(metrics_);
+  loop_.start();
   auto loaded = config::load_file(config_file_);
   log_diagnostics(log_, loaded);
   if (!loaded.ok()) {
@@ -109,6 +114,7 @@ bool app::start() {
   const auto not_running = apply_vrrp(cfg).size();
   running_ = cfg;
   register_commands();
+  metrics_.get_gauge("lbd_config_last_reload_successful", last_reload_help).set(1);
 
   log_.notice("started with {} ({} vrrp instance(s), {} not running yet, {} virtual server(s), {} IPVS operation(s))",
               config_file_, cfg.vrrp.size(), not_running, cfg.virtual_servers.size(), first.ops);
@@ -199,6 +205,7 @@ reload_report app::reload(const std::string& trigger) {
 
   r.result = !loaded.ok() ? "refused" : (r.ok ? "ok" : "partial");
   metrics_.get_counter("lbd_reloads_total", "Configuration reloads by result", {{"result", r.result}}).inc();
+  metrics_.get_gauge("lbd_config_last_reload_successful", last_reload_help).set(r.ok ? 1 : 0);
   metrics_
       .get_histogram("lbd_reload_duration_seconds", "Time to load, diff and apply a configuration",
                      metrics::latency_buckets())
@@ -221,6 +228,7 @@ void app::stop(const std::string& why) {
   log_.notice("stopping ({})", why);
   notifier_.stopping();
   notifier_.stop_watchdog();
+  loop_.stop();
   signals_.cancel();
   if (control_) control_->stop();
   if (metrics_http_) metrics_http_->stop();
@@ -257,7 +265,7 @@ void app::run_notify(const notify_request& n) {
     hooks_.run(std::move(h), [this, instance = n.instance](std::string_view result) {
       metrics_
           .get_counter("lbd_vrrp_notify_total", "Notify commands run",
-                       {{"instance", instance}, {"result", std::string(result)}})
+                       {{"vrrp_instance", instance}, {"result", std::string(result)}})
           .inc();
     });
   }

@@ -22,6 +22,7 @@
 #include "daemon/control_server.hpp"
 #include "daemon/hook_runner.hpp"
 #include "daemon/lazy_backend.hpp"
+#include "daemon/loop_monitor.hpp"
 #include "daemon/metrics_endpoint.hpp"
 #include "daemon/reload_report.hpp"
 #include "daemon/service_runtime.hpp"
@@ -58,6 +59,7 @@ class app {
   std::string config_file_;
   boost::asio::io_context io_;
   metrics::registry metrics_;
+  loop_monitor loop_{io_, metrics_};
   systemd_notifier notifier_;
   boost::asio::signal_set signals_;
   lazy_backend kernel_;

@@ -273,6 +273,7 @@ reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::table> fre
   ipvs::ownership owned = want.owned;
   owned.insert(leaving_.begin(), leaving_.end());
   auto out = reconciler_.apply(ipvs::plan(kernel, adjusted.desired, owned));
+  export_weights(adjusted.desired);
   patch(kernel, out.ops, out.results);
   for (auto it = leaving_.begin(); it != leaving_.end();) {
     it = kernel.count(*it) == 0 ? leaving_.erase(it) : std::next(it);

@@ -102,6 +102,9 @@ struct service_runtime::impl {
   void update_watches();
   // Kernel statistic series set at the last refresh, to drop those that went away.
   std::set<std::pair<std::string, metrics::labels>> stat_series_;
+  // lbd_realserver_weight from the table a reconcile programmed; drops servers no longer configured.
+  void export_weights(const ipvs::table& programmed);
+  std::set<metrics::labels> weight_series_;
 };
 
 }  // namespace lbd::daemon

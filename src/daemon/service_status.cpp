@@ -159,7 +159,12 @@ void service_runtime::impl::refresh_kernel_stats() {
   if (!needs_kernel()) return;
   read_kernel();
   std::set<std::pair<std::string, metrics::labels>> seen;
-  auto set = [&](const std::string& name, const char* help, metrics::labels l, std::uint64_t v) {
+  // The kernel's statistics are monotonic: counters whose total is copied from the kernel.
+  auto total = [&](const std::string& name, const char* help, metrics::labels l, std::uint64_t v) {
+    metrics_.get_counter(name, help, l).set_total(static_cast<double>(v));
+    seen.emplace(name, std::move(l));
+  };
+  auto level = [&](const std::string& name, const char* help, metrics::labels l, std::uint64_t v) {
     metrics_.get_gauge(name, help, l).set(static_cast<double>(v));
     seen.emplace(name, std::move(l));
   };
@@ -168,40 +173,66 @@ void service_runtime::impl::refresh_kernel_stats() {
     if (k == last_kernel_.end()) continue;
     const auto& s = k->second.stats;
     const std::string& name = e.vs.name;
-    set("lbd_ipvs_service_connections", "Connections the kernel scheduled for the service", {{"service", name}},
-        s.conns);
-    set("lbd_ipvs_service_packets", "Packets through the service, by direction",
-        {{"service", name}, {"direction", "in"}}, s.inpkts);
-    set("lbd_ipvs_service_packets", "Packets through the service, by direction",
-        {{"service", name}, {"direction", "out"}}, s.outpkts);
-    set("lbd_ipvs_service_bytes", "Bytes through the service, by direction", {{"service", name}, {"direction", "in"}},
-        s.inbytes);
-    set("lbd_ipvs_service_bytes", "Bytes through the service, by direction", {{"service", name}, {"direction", "out"}},
-        s.outbytes);
+    total("lbd_ipvs_service_connections_total", "Connections the kernel scheduled for the service", {{"service", name}},
+          s.conns);
+    total("lbd_ipvs_service_packets_total", "Packets through the service, by direction",
+          {{"service", name}, {"direction", "in"}}, s.inpkts);
+    total("lbd_ipvs_service_packets_total", "Packets through the service, by direction",
+          {{"service", name}, {"direction", "out"}}, s.outpkts);
+    total("lbd_ipvs_service_bytes_total", "Bytes through the service, by direction",
+          {{"service", name}, {"direction", "in"}}, s.inbytes);
+    total("lbd_ipvs_service_bytes_total", "Bytes through the service, by direction",
+          {{"service", name}, {"direction", "out"}}, s.outbytes);
     for (const auto& [dk, dv] : k->second.dests) {
       const metrics::labels l{{"service", name}, {"server", ipvs::to_string(dk)}};
       const auto& c = dv.counters;
-      set("lbd_ipvs_realserver_active_connections", "Active connections to the real server", l, c.active);
-      set("lbd_ipvs_realserver_inactive_connections", "Inactive connections to the real server", l, c.inactive);
-      set("lbd_ipvs_realserver_connections", "Connections the kernel scheduled to the real server", l, c.stats.conns);
+      level("lbd_ipvs_realserver_active_connections", "Active connections to the real server", l, c.active);
+      level("lbd_ipvs_realserver_inactive_connections", "Inactive connections to the real server", l, c.inactive);
+      total("lbd_ipvs_realserver_connections_total", "Connections the kernel scheduled to the real server", l,
+            c.stats.conns);
       auto with = [&](const char* dir) {
         auto x = l;
         x.emplace_back("direction", dir);
         return x;
       };
-      set("lbd_ipvs_realserver_packets", "Packets to and from the real server, by direction", with("in"),
-          c.stats.inpkts);
-      set("lbd_ipvs_realserver_packets", "Packets to and from the real server, by direction", with("out"),
-          c.stats.outpkts);
-      set("lbd_ipvs_realserver_bytes", "Bytes to and from the real server, by direction", with("in"), c.stats.inbytes);
-      set("lbd_ipvs_realserver_bytes", "Bytes to and from the real server, by direction", with("out"),
-          c.stats.outbytes);
+      total("lbd_ipvs_realserver_packets_total", "Packets to and from the real server, by direction", with("in"),
+            c.stats.inpkts);
+      total("lbd_ipvs_realserver_packets_total", "Packets to and from the real server, by direction", with("out"),
+            c.stats.outpkts);
+      total("lbd_ipvs_realserver_bytes_total", "Bytes to and from the real server, by direction", with("in"),
+            c.stats.inbytes);
+      total("lbd_ipvs_realserver_bytes_total", "Bytes to and from the real server, by direction", with("out"),
+            c.stats.outbytes);
     }
   }
   for (const auto& old : stat_series_) {
     if (seen.count(old) == 0) metrics_.remove(old.first, old.second);
   }
   stat_series_ = std::move(seen);
+}
+
+void service_runtime::impl::export_weights(const ipvs::table& programmed) {
+  std::set<metrics::labels> seen;
+  for (const auto& e : services_) {
+    const auto svc = programmed.find(e.key);
+    for (const auto& rs : e.vs.real_servers) {
+      unsigned weight = 0;  // drained, failed and removed servers: no traffic
+      if (svc != programmed.end()) {
+        const auto d = svc->second.dests.find(dest_key_of(rs.address));
+        if (d != svc->second.dests.end()) weight = d->second.attrs.weight;
+      }
+      metrics::labels l{{"service", e.vs.name}, {"server", to_string(rs.address)}};
+      metrics_
+          .get_gauge("lbd_realserver_weight",
+                     "Weight lbd programs for the real server now (0: drained, failed or absent)", l)
+          .set(weight);
+      seen.insert(std::move(l));
+    }
+  }
+  for (const auto& old : weight_series_) {
+    if (seen.count(old) == 0) metrics_.remove("lbd_realserver_weight", old);
+  }
+  weight_series_ = std::move(seen);
 }
 
 }  // namespace lbd::daemon

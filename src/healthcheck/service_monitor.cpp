@@ -70,6 +70,7 @@ void service_monitor::subscribe_all(registry& checks, const std::vector<std::opt
     }
     set_gauge(i, st.assumed);
   }
+  set_quorum_gauge();
 }
 
 const server_state& service_monitor::server(std::size_t i) const {
@@ -79,12 +80,14 @@ const server_state& service_monitor::server(std::size_t i) const {
 
 void service_monitor::refresh_gauges() {
   for (std::size_t i = 0; i < subscriptions_.size(); ++i) set_gauge(i, server(i).assumed);
+  set_quorum_gauge();
 }
 
 service_monitor::~service_monitor() {
   for (const auto& s : policy_.config().servers) {
     metrics_.remove("lbd_realserver_up", {{"service", policy_.config().name}, {"server", to_string(s.address)}});
   }
+  metrics_.remove("lbd_service_quorum", {{"service", policy_.config().name}});
 }
 
 void service_monitor::on_check(std::size_t i, const check_event& e) {
@@ -92,6 +95,7 @@ void service_monitor::on_check(std::size_t i, const check_event& e) {
   const auto& address = policy_.config().servers.at(i).address;
   auto events = policy_.on_server(address, e.state.assumed, e.state.weight, e.state.last ? e.state.last->reason : "");
   set_gauge(i, e.state.assumed);
+  set_quorum_gauge();
   act(events);
   const desired_service after = policy_.desired();
   if ((!events.empty() || !(after == before)) && on_change_) on_change_(after, events);
@@ -102,6 +106,14 @@ void service_monitor::set_gauge(std::size_t i, health h) {
       .get_gauge("lbd_realserver_up", "Real server healthy (1) or not (0)",
                  {{"service", policy_.config().name}, {"server", to_string(policy_.config().servers.at(i).address)}})
       .set(h == health::up ? 1 : 0);
+}
+
+void service_monitor::set_quorum_gauge() {
+  metrics_
+      .get_gauge("lbd_service_quorum",
+                 "Service has quorum (1): the live weight of its real servers reaches its quorum; 0: lost",
+                 {{"service", policy_.config().name}})
+      .set(policy_.desired().quorum ? 1 : 0);
 }
 
 void service_monitor::act(const std::vector<policy_event>& events) {

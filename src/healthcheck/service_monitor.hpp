@@ -2,7 +2,8 @@
 // The shell around one virtual server's policy: subscribes a check per real server in the shared
 // registry (identical checks across services run once), feeds results to the pure
 // service_policy, logs its events, runs their hooks through the process runner, keeps
-// lbd_realserver_up{service,server}, and tells its owner when the desired set changed.
+// lbd_realserver_up{service,server} and lbd_service_quorum{service}, and tells its owner when the desired
+// set changed.
 #include <boost/asio/any_io_executor.hpp>
 
 #include <functional>
@@ -37,14 +38,15 @@ class service_monitor {
   // Check state of real server `i` (config order).
   // A server without a check reads as up.
   [[nodiscard]] const server_state& server(std::size_t i) const;
-  // Sets lbd_realserver_up again for every server: after a monitor for the same service with the
-  // same servers was destroyed (its destructor drops the series), e.g. on reload.
+  // Sets lbd_realserver_up (and lbd_service_quorum) again for every server: after a monitor for the same service with
+  // the same servers was destroyed (its destructor drops the series), e.g. on reload.
   void refresh_gauges();
 
  private:
   void on_check(std::size_t i, const check_event& e);
   void act(const std::vector<policy_event>& events);
   void set_gauge(std::size_t i, health h);
+  void set_quorum_gauge();
   void subscribe_all(registry& checks, const std::vector<std::optional<check_spec>>& per_server);
 
   boost::asio::any_io_executor ex_;

@@ -70,7 +70,7 @@ instance::instance(instance_config config, metrics::registry& metrics)
       master_adver_interval_(config_.advert_interval),
       timers_(compute_timers(config_.version, priority_, master_adver_interval_)) {
   count_state();
-  metrics_.get_gauge("lbd_vrrp_priority", "Effective VRRP priority", {{"instance", config_.name}}).set(priority_);
+  metrics_.get_gauge("lbd_vrrp_priority", "Effective VRRP priority", {{"vrrp_instance", config_.name}}).set(priority_);
 }
 
 advert instance::make_advert(std::uint8_t priority) const {
@@ -116,7 +116,8 @@ void instance::on(const ev::advert_received& e, time_point now, actions& out) {
     return;
   }
   if (!accept_common(e)) return;
-  metrics_.get_counter("lbd_vrrp_adverts_received_total", "VRRP adverts accepted", {{"instance", config_.name}}).inc();
+  metrics_.get_counter("lbd_vrrp_adverts_received_total", "VRRP adverts accepted", {{"vrrp_instance", config_.name}})
+      .inc();
   if (state_ == state::backup) {
     backup_receive(e, now, out);
   } else {
@@ -158,7 +159,7 @@ void instance::on(const ev::priority_changed& e, time_point now, actions& out) {
   const bool lowered = e.priority < priority_;
   priority_ = e.priority;
   timers_ = compute_timers(config_.version, priority_, master_adver_interval_);
-  metrics_.get_gauge("lbd_vrrp_priority", "Effective VRRP priority", {{"instance", config_.name}}).set(priority_);
+  metrics_.get_gauge("lbd_vrrp_priority", "Effective VRRP priority", {{"vrrp_instance", config_.name}}).set(priority_);
   if (state_ == state::master && lowered) {
     // Tell preempting backups now rather than at the next tick.
     out.emplace_back(act::send_advert{make_advert(priority_)});
@@ -227,7 +228,7 @@ bool instance::accept_common(const ev::advert_received& e) {
   if (ours != theirs) {
     metrics_
         .get_counter("lbd_vrrp_address_list_mismatch_total", "Adverts whose address list differs from ours",
-                     {{"instance", config_.name}})
+                     {{"vrrp_instance", config_.name}})
         .inc();
     if (!address_mismatch_logged_) {
       log_.warning("advert from {} lists [{}], ours is [{}]: check both configurations", e.source.to_string(),
@@ -298,7 +299,7 @@ void instance::master_receive(const ev::advert_received& e, time_point now, acti
   // preempted. Answer now so it steps down within one advert rather than at our next tick.
   metrics_
       .get_counter("lbd_vrrp_master_conflicts_total", "Adverts from another master that yields to us",
-                   {{"instance", config_.name}})
+                   {{"vrrp_instance", config_.name}})
       .inc();
   if (!conflict_pending_) {
     log_.notice("{} (priority {}) also acts as master; it yields to us (priority {})", e.source.to_string(), a.priority,
@@ -318,7 +319,7 @@ void instance::transition(state to, const std::string& reason, time_point now, a
   log_.notice("{} -> {} ({})", to_string(from), to_string(to), reason);
   metrics_
       .get_counter("lbd_vrrp_transitions_total", "VRRP state transitions",
-                   {{"instance", config_.name},
+                   {{"vrrp_instance", config_.name},
                     {"from", std::string(metric_label(from))},
                     {"to", std::string(metric_label(to))}})
       .inc();
@@ -406,12 +407,13 @@ void instance::adopt_interval(centiseconds interval) {
 void instance::count_drop(std::string_view reason) {
   metrics_
       .get_counter("lbd_vrrp_events_ignored_total", "VRRP events or adverts the state machine ignored",
-                   {{"instance", config_.name}, {"reason", std::string(reason)}})
+                   {{"vrrp_instance", config_.name}, {"reason", std::string(reason)}})
       .inc();
 }
 
 void instance::count_state() {
-  metrics_.get_gauge("lbd_vrrp_state", "VRRP state: 0 init, 1 backup, 2 master, 3 fault", {{"instance", config_.name}})
+  metrics_
+      .get_gauge("lbd_vrrp_state", "VRRP state: 0 init, 1 backup, 2 master, 3 fault", {{"vrrp_instance", config_.name}})
       .set(static_cast<double>(state_));
 }
 

@@ -42,8 +42,9 @@ void track_script_runner::run() {
     if (!*alive) return;
     const bool success = r.started && !r.timed_out && r.exit_code && *r.exit_code == 0;
     metrics_
-        .get_counter("lbd_vrrp_track_script_runs_total", "Track script runs",
-                     {{"instance", instance_}, {"script", script_.name}, {"result", success ? "success" : "failure"}})
+        .get_counter(
+            "lbd_vrrp_track_script_runs_total", "Track script runs",
+            {{"vrrp_instance", instance_}, {"script", script_.name}, {"result", success ? "success" : "failure"}})
         .inc();
     if (!last_ || *last_ != success) {
       if (success) {

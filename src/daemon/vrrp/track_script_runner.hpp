@@ -4,7 +4,7 @@
 // timeout) to a callback; the rise/fall thresholds and the weight apply in the VRRP runner.
 // The first run starts at once; the next one `interval` after the previous one started (or when it
 // ended, if it ran longer). Only changes of the result are logged; every run is counted:
-// lbd_vrrp_track_script_runs_total{instance,script,result="success"|"failure"}.
+// lbd_vrrp_track_script_runs_total{vrrp_instance,script,result="success"|"failure"}.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 

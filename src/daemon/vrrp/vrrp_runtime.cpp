@@ -114,7 +114,7 @@ struct vrrp_runtime::impl {
       log.err("{}", s.error);
       metrics
           .get_counter("lbd_vrrp_start_failures_total", "VRRP instances that could not start",
-                       {{"instance", s.cfg.name}})
+                       {{"vrrp_instance", s.cfg.name}})
           .inc();
     }
     return false;
@@ -138,7 +138,8 @@ struct vrrp_runtime::impl {
       if (!try_open(*s)) continue;
       log.notice("instance {} started (it could not before: {})", s->cfg.name, was);
       metrics
-          .get_counter("lbd_vrrp_late_starts_total", "VRRP instances started by a retry", {{"instance", s->cfg.name}})
+          .get_counter("lbd_vrrp_late_starts_total", "VRRP instances started by a retry",
+                       {{"vrrp_instance", s->cfg.name}})
           .inc();
       start(*s);
     }

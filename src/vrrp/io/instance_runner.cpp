@@ -47,13 +47,14 @@ result<std::unique_ptr<instance_runner>, std::string> instance_runner::open(boos
   auto ann = announcer::open(io, config.interface, [self](const prefix& vip, error_code ec) {
     const auto& name = self->fsm_.config().name;
     if (ec) {
-      self->metrics_.get_counter("lbd_vrrp_garp_errors_total", "GARP/NA send failures", {{"instance", name}}).inc();
+      self->metrics_.get_counter("lbd_vrrp_garp_errors_total", "GARP/NA send failures", {{"vrrp_instance", name}})
+          .inc();
       if (!self->garp_failing_)
         self->fsm_.logger().warning("gratuitous ARP/NA for {}: {}", to_string(vip), ec.message());
       self->garp_failing_ = true;
     } else {
       self->garp_failing_ = false;
-      self->metrics_.get_counter("lbd_vrrp_garp_sent_total", "GARP/NA frames sent", {{"instance", name}}).inc();
+      self->metrics_.get_counter("lbd_vrrp_garp_sent_total", "GARP/NA frames sent", {{"vrrp_instance", name}}).inc();
     }
   });
   if (!ann) return unexpected(ann.error());
@@ -75,7 +76,7 @@ void instance_runner::start() {
                    fsm_.logger().err("receive failed, no more adverts will be heard: {}", ec.message());
                    metrics_
                        .get_counter("lbd_vrrp_receive_errors_total", "Fatal receive errors",
-                                    {{"instance", fsm_.config().name}})
+                                    {{"vrrp_instance", fsm_.config().name}})
                        .inc();
                  });
   // Current link states first, so an instance whose interface is down starts in FAULT.
@@ -153,7 +154,7 @@ void instance_runner::on_packet(const received& r) {
 void instance_runner::count_rx_drop(std::string_view reason) {
   metrics_
       .get_counter("lbd_vrrp_rx_dropped_total", "Received VRRP packets dropped before the state machine",
-                   {{"instance", fsm_.config().name}, {"reason", std::string(reason)}})
+                   {{"vrrp_instance", fsm_.config().name}, {"reason", std::string(reason)}})
       .inc();
 }
 
@@ -162,11 +163,12 @@ void instance_runner::send(const advert& a) {
   auto emit = [&](const ip_address& dst) {
     auto ec = socket_->send(build(a, c.primary_address, dst), dst);
     if (ec) {
-      metrics_.get_counter("lbd_vrrp_send_errors_total", "VRRP advert send failures", {{"instance", c.name}}).inc();
+      metrics_.get_counter("lbd_vrrp_send_errors_total", "VRRP advert send failures", {{"vrrp_instance", c.name}})
+          .inc();
       if (!send_failing_) fsm_.logger().warning("sending advert to {}: {}", dst.to_string(), ec.message());
       send_failing_ = true;
     } else {
-      metrics_.get_counter("lbd_vrrp_adverts_sent_total", "VRRP adverts sent", {{"instance", c.name}}).inc();
+      metrics_.get_counter("lbd_vrrp_adverts_sent_total", "VRRP adverts sent", {{"vrrp_instance", c.name}}).inc();
       send_failing_ = false;
     }
   };
@@ -204,7 +206,7 @@ void instance_runner::perform(const action& a) {
         } else if constexpr (std::is_same_v<T, act::add_vips>) {
           for (const auto& vip : x.vips) {
             if (auto s = addresses_->add(socket_->ifindex(), vip, label_of(c, vip)); !s) {
-              metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"instance", c.name}})
+              metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"vrrp_instance", c.name}})
                   .inc();
               fsm_.logger().err("{}", s.error());
             }
@@ -213,7 +215,7 @@ void instance_runner::perform(const action& a) {
           announcer_->stop();
           for (const auto& vip : x.vips) {
             if (auto s = addresses_->remove(socket_->ifindex(), vip); !s) {
-              metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"instance", c.name}})
+              metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"vrrp_instance", c.name}})
                   .inc();
               fsm_.logger().err("{}", s.error());
             }

@@ -14,9 +14,9 @@
 # one reconcile period); SIGKILL and restart with the kernel already matching (0 writes); operator
 # drain (weight 0, deleted when the connection ends; enable brings it back; the held connection
 # reaches the BACKUP through the kernel's sync daemons, master on the MASTER and backup on the
-# BACKUP); the metrics endpoint scraped and parsed; a takeover with a synced connection open (d1
-# stops under exit_policy keep, everything left; the connection goes on through d2); SIGTERM under
-# exit_policy remove (nothing left).
+# BACKUP); the metrics endpoint scraped, parsed and passed through `promtool check metrics`; a
+# takeover with a synced connection open (d1 stops under exit_policy keep, everything left; the
+# connection goes on through d2); SIGTERM under exit_policy remove (nothing left).
 # Figures are printed as "FIGURE name value" lines.
 # shellcheck disable=SC1091 # the guest helpers, tests/kernel/harness/guest-lib.sh
 . /usr/lib/ktest/lib.sh
@@ -192,8 +192,12 @@ kt_check "lbd still runs after the broken reload" kill -0 "$PID_d1"
 kt_check "IPVS still holds the three real servers" dest_count_is d1 3
 kt_expect_eq "VRRP still MASTER after the broken reload" MASTER "$(vrrp_state d1)"
 kt_check "traffic still flows" [ "$(kt_fetch client http://$VIP/)" != NONE ]
+kt_expect_eq "lbd_config_last_reload_successful after the broken reload" 0 \
+  "$(metric d1 lbd_config_last_reload_successful)"
 cp $W/d1.good $W/d1.conf
 kill -HUP "$PID_d1"
+kt_wait_for 10 metric_ge d1 lbd_config_last_reload_successful 1 ||
+  kt_fail "lbd_config_last_reload_successful not back to 1 after a good reload"
 
 # ------------------------------------------------------------------------------------ (c) drift
 kt_in d1 /usr/sbin/ipvsadm -C || kt_die "ipvsadm -C in d1"
@@ -283,12 +287,24 @@ kt_check "metrics: $(grep -c . $W/metrics.txt) lines" [ "$(grep -c '^lbd_' $W/me
 kt_expect_eq "lbd_realserver_up of rs1" 1 \
   "$(awk '$1 == "lbd_realserver_up{service=\"web\",server=\"10.30.0.11:80\"}" {print $2}' $W/metrics.txt)"
 # The service's counter restarted with `ipvsadm -C` in (c); it must say what ipvsadm says.
-SVC_CONNS=$(awk '$1 == "lbd_ipvs_service_connections{service=\"web\"}" {print $2}' $W/metrics.txt)
+SVC_CONNS=$(awk '$1 == "lbd_ipvs_service_connections_total{service=\"web\"}" {print $2}' $W/metrics.txt)
 ADM_CONNS=$(kt_in d1 /usr/sbin/ipvsadm -Ln --stats --exact -t $VIP:80 | awk '$1 == "TCP" {print $3}')
-kt_expect_eq "lbd_ipvs_service_connections{service=web} equals ipvsadm's count" "$ADM_CONNS" "$SVC_CONNS"
+kt_expect_eq "lbd_ipvs_service_connections_total{service=web} equals ipvsadm's count" "$ADM_CONNS" "$SVC_CONNS"
 kt_check "the service counted the connections since (c) ($SVC_CONNS)" [ "${SVC_CONNS:-0}" -ge 5 ]
-kt_check "per-real-server connections are exported" grep -q '^lbd_ipvs_realserver_connections{service="web",server="10.30.0.12:80"} [1-9]' $W/metrics.txt
+kt_check "per-real-server connections are exported" grep -q '^lbd_ipvs_realserver_connections_total{service="web",server="10.30.0.12:80"} [1-9]' $W/metrics.txt
 kt_check "IPVS operations are counted by kind" grep -q '^lbd_ipvs_operations_total{op="add_dest"} [1-9]' $W/metrics.txt
+kt_check "kernel statistics are counters" grep -q '^# TYPE lbd_ipvs_realserver_bytes_total counter$' $W/metrics.txt
+kt_expect_eq "lbd_realserver_weight of rs1" 1 \
+  "$(awk '$1 == "lbd_realserver_weight{service=\"web\",server=\"10.30.0.11:80\"}" {print $2}' $W/metrics.txt)"
+kt_check "lbd_build_info carries the version" grep -q '^lbd_build_info{version="[0-9][^"]*"} 1$' $W/metrics.txt
+kt_check "the event loop lag is measured" grep -q '^lbd_event_loop_lateness_seconds_count [1-9]' $W/metrics.txt
+# Prometheus' own linter on the whole scrape (types, _total suffixes, HELP, histograms, escaping);
+# it exits non-zero on any problem and says which.
+if /ktest/promtool check metrics <$W/metrics.txt >$W/promtool.out 2>&1; then
+  kt_pass "promtool check metrics accepts the scrape"
+else
+  kt_fail "promtool check metrics: $(tr '\n' '|' <$W/promtool.out)"
+fi
 
 # ------------------------------------------------------------------------------------ (h) takeover
 # A connection opened through d1 and synced to d2 goes on through d2 once d1 has stopped: d2's

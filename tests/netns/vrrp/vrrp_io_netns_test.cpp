@@ -272,7 +272,7 @@ TEST_F(vrrp_io_netns, TwoRunnersElectOneMasterAndFailOver) {
   // Stable: a few hundred milliseconds later still one master, adverts flowing, nothing dropped.
   run_until([] { return false; }, 500ms);
   EXPECT_EQ((*rb)->fsm().current_state(), state::backup);
-  EXPECT_GE(reg_b.value("lbd_vrrp_adverts_received_total", {{"instance", "web"}}), 3);
+  EXPECT_GE(reg_b.value("lbd_vrrp_adverts_received_total", {{"vrrp_instance", "web"}}), 3);
   EXPECT_TRUE(run_until([&] { return arp_on_b.count() >= 2; }, 2s)) << "GARPs seen: " << arp_on_b.count();
 
   // Graceful stop of the master: priority 0, the backup takes over after Skew_Time (~61 ms).
@@ -284,7 +284,7 @@ TEST_F(vrrp_io_netns, TwoRunnersElectOneMasterAndFailOver) {
   const auto took = std::chrono::steady_clock::now() - stop;
   EXPECT_LT(took, 300ms) << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms";
   EXPECT_NE(addresses(b_).find("10.99.0.100/24"), std::string::npos);
-  EXPECT_EQ(reg_b.value("lbd_vrrp_rx_dropped_total", {{"instance", "web"}, {"reason", "bad_checksum"}}), 0);
+  EXPECT_EQ(reg_b.value("lbd_vrrp_rx_dropped_total", {{"vrrp_instance", "web"}, {"reason", "bad_checksum"}}), 0);
   (*rb)->stop();
   EXPECT_EQ(addresses(b_).find("10.99.0.100"), std::string::npos);
 }
@@ -309,7 +309,7 @@ TEST_F(vrrp_io_netns, SplitBrainHealsToOneMasterWithinOneAdvertInterval) {
   ASSERT_TRUE(run_until([&] { return b_state() == state::master; }, 3s)) << "no split brain";
   EXPECT_EQ(a_state(), state::master);
   EXPECT_NE(addresses(b_).find("10.99.0.100/24"), std::string::npos);
-  const double garps_before = reg_a.value("lbd_vrrp_garp_sent_total", {{"instance", "web"}});
+  const double garps_before = reg_a.value("lbd_vrrp_garp_sent_total", {{"vrrp_instance", "web"}});
 
   ASSERT_NO_FATAL_FAILURE(must("tc qdisc del dev " + a_ + " root"));
   ASSERT_NO_FATAL_FAILURE(must("tc qdisc del dev " + b_ + " root"));
@@ -323,10 +323,10 @@ TEST_F(vrrp_io_netns, SplitBrainHealsToOneMasterWithinOneAdvertInterval) {
   // The survivor repeats its gratuitous ARPs once the conflict is over (2 frames per burst).
   EXPECT_TRUE(run_until(
       [&] {
-        return reg_a.value("lbd_vrrp_garp_sent_total", {{"instance", "web"}}) >= garps_before + 2;
+        return reg_a.value("lbd_vrrp_garp_sent_total", {{"vrrp_instance", "web"}}) >= garps_before + 2;
       },
       2s));
-  EXPECT_GE(reg_a.value("lbd_vrrp_master_conflicts_total", {{"instance", "web"}}), 1);
+  EXPECT_GE(reg_a.value("lbd_vrrp_master_conflicts_total", {{"vrrp_instance", "web"}}), 1);
   run_until([] { return false; }, 500ms);
   EXPECT_EQ(a_state(), state::master);
   EXPECT_EQ(b_state(), state::backup);
@@ -352,7 +352,8 @@ TEST_F(vrrp_io_netns, CarrierLossPutsRunnerInFaultAndBack) {
   EXPECT_EQ(addresses(a_).find("10.99.0.100"), std::string::npos);
   ASSERT_NO_FATAL_FAILURE(must("ip link set " + b_ + " up"));
   ASSERT_TRUE(run_until([&] { return st() == state::master; }, 5s));
-  EXPECT_EQ(reg.value("lbd_vrrp_transitions_total", {{"instance", "web"}, {"from", "fault"}, {"to", "backup"}}), 1);
+  EXPECT_EQ(reg.value("lbd_vrrp_transitions_total", {{"vrrp_instance", "web"}, {"from", "fault"}, {"to", "backup"}}),
+            1);
 
   // A track script with fall 2 and weight -100: the priority drops after the second failure.
   (*r)->script_result("chk", false);
@@ -376,7 +377,7 @@ TEST_F(vrrp_io_netns, UnicastRunnerDropsAdvertsFromStrangers) {
   (*ra)->start();
   (*rb)->start();
   auto dropped = [&] {
-    return reg_b.value("lbd_vrrp_rx_dropped_total", {{"instance", "web"}, {"reason", "not_a_peer"}}) >= 3;
+    return reg_b.value("lbd_vrrp_rx_dropped_total", {{"vrrp_instance", "web"}, {"reason", "not_a_peer"}}) >= 3;
   };
   EXPECT_TRUE(run_until(dropped, 3s));
   EXPECT_TRUE(run_until([&] { return (*rb)->fsm().current_state() == state::master; }, 3s));

@@ -139,6 +139,7 @@ struct service_runtime_test : ::testing::Test {
     return it != kernel.fake.kernel().end() && it->second.dests.count(dk(d)) != 0;
   }
   std::uint32_t weight(const char* d) { return kernel.fake.kernel().at(web_key).dests.at(dk(d)).attrs.weight; }
+  double weight_gauge(const char* d) { return m.value("lbd_realserver_weight", {{"service", "web"}, {"server", d}}); }
   void settle(std::size_t n) {
     ASSERT_TRUE(run_until(io, [&] { return dests() == n; }));
   }
@@ -228,14 +229,19 @@ TEST_F(service_runtime_test, FailedServerDrainsThenLeavesWhenIdle) {
   settle(2);
   kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 4;
   probes.down.insert(ep("10.0.1.11:80"));
+  EXPECT_EQ(weight_gauge("10.0.1.11:80"), 1);
+  EXPECT_EQ(weight_gauge("10.0.1.12:80"), 2);
   ASSERT_TRUE(run_until(io, [&] { return weight("10.0.1.11:80") == 0; }));
   EXPECT_TRUE(rt->services()[0]["real_servers"][0]["draining"].get<bool>());
+  EXPECT_EQ(weight_gauge("10.0.1.11:80"), 0);
   kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 0;
   rt->reconcile();
   EXPECT_FALSE(has("10.0.1.11:80"));
+  EXPECT_EQ(weight_gauge("10.0.1.11:80"), 0);  // absent: no traffic
   probes.down.clear();
   settle(2);
   EXPECT_EQ(weight("10.0.1.11:80"), 1U);
+  EXPECT_EQ(weight_gauge("10.0.1.11:80"), 1);
 }
 
 TEST_F(service_runtime_test, FailedServerUnderRemoveLeavesAtOnce) {
@@ -278,6 +284,7 @@ TEST_F(service_runtime_test, OperatorDrainWeightAndEnable) {
   auto weighted = rt->set_weight("10.0.1.11:80", std::string("web"), 9);
   ASSERT_TRUE(weighted);
   EXPECT_EQ(weight("10.0.1.11:80"), 9U);
+  EXPECT_EQ(weight_gauge("10.0.1.11:80"), 9);
   EXPECT_EQ((*weighted)[0]["override_weight"], 9);
   ASSERT_TRUE(rt->enable("10.0.1.11:80", std::nullopt));
   EXPECT_EQ(weight("10.0.1.11:80"), 1U);
@@ -289,6 +296,7 @@ TEST_F(service_runtime_test, OperatorDrainWeightAndEnable) {
 TEST_F(service_runtime_test, ReloadRemovingAServiceDeletesIt) {
   rt->apply(load(service()));
   settle(2);
+  EXPECT_NE(m.render().find("lbd_realserver_weight{service=\"web\""), std::string::npos);
   auto other = load(R"(
 [[virtual_server]]
 name = "dns"
@@ -300,19 +308,25 @@ protocol = "udp"
   EXPECT_EQ(kernel.fake.kernel().count(web_key), 0U);
   EXPECT_EQ(kernel.fake.kernel().size(), 1U);
   EXPECT_EQ(rt->checks().size(), 0U);
+  // The removed service's series are gone.
+  EXPECT_EQ(m.render().find("lbd_realserver_weight{service=\"web\""), std::string::npos);
+  EXPECT_EQ(m.render().find("lbd_service_quorum{service=\"web\""), std::string::npos);
 }
 
 TEST_F(service_runtime_test, SorryServerWhileNoServerIsUp) {
   rt->apply(load(service("", "sorry_server = \"10.0.1.250:80\"")));
   settle(2);
   probes.down = {ep("10.0.1.11:80"), ep("10.0.1.12:80")};
+  EXPECT_EQ(m.value("lbd_service_quorum", {{"service", "web"}}), 1);
   ASSERT_TRUE(run_until(io, [&] { return has("10.0.1.250:80"); }));
   EXPECT_TRUE(rt->services()[0]["sorry_active"].get<bool>());
+  EXPECT_EQ(m.value("lbd_service_quorum", {{"service", "web"}}), 0);
   // Drained (idle) servers leave; the sorry server stays alone.
   rt->reconcile();
   EXPECT_EQ(dests(), 1U);
   probes.down.clear();
   ASSERT_TRUE(run_until(io, [&] { return !has("10.0.1.250:80") && dests() == 2; }));
+  EXPECT_EQ(m.value("lbd_service_quorum", {{"service", "web"}}), 1);
 }
 
 TEST_F(service_runtime_test, StopUnderRemoveDeletesEveryOwnedServiceOnly) {
@@ -417,7 +431,7 @@ TEST_F(service_runtime_test, SyncDaemonRefusalIsLoggedOnceAndCounted) {
   EXPECT_TRUE(kernel.fake.daemons()->empty());
 }
 
-TEST_F(service_runtime_test, KernelStatisticsAsGauges) {
+TEST_F(service_runtime_test, KernelStatisticsAsCounters) {
   rt->apply(load(service()));
   settle(2);
   auto& svc = kernel.fake.kernel().at(web_key);
@@ -426,12 +440,19 @@ TEST_F(service_runtime_test, KernelStatisticsAsGauges) {
   svc.dests.at(dk("10.0.1.11:80")).counters.active = 3;
   svc.dests.at(dk("10.0.1.11:80")).counters.stats.outpkts = 77;
   rt->refresh_kernel_stats();
-  EXPECT_EQ(m.value("lbd_ipvs_service_connections", {{"service", "web"}}), 10);
-  EXPECT_EQ(m.value("lbd_ipvs_service_bytes", {{"service", "web"}, {"direction", "in"}}), 1000);
+  EXPECT_EQ(m.value("lbd_ipvs_service_connections_total", {{"service", "web"}}), 10);
+  EXPECT_EQ(m.value("lbd_ipvs_service_bytes_total", {{"service", "web"}, {"direction", "in"}}), 1000);
   EXPECT_EQ(m.value("lbd_ipvs_realserver_active_connections", {{"service", "web"}, {"server", "10.0.1.11:80"}}), 3);
-  EXPECT_EQ(
-      m.value("lbd_ipvs_realserver_packets", {{"service", "web"}, {"server", "10.0.1.11:80"}, {"direction", "out"}}),
-      77);
+  EXPECT_EQ(m.value("lbd_ipvs_realserver_packets_total",
+                    {{"service", "web"}, {"server", "10.0.1.11:80"}, {"direction", "out"}}),
+            77);
+  const auto text = m.render();
+  for (const char* c : {"lbd_ipvs_service_connections_total", "lbd_ipvs_service_packets_total",
+                        "lbd_ipvs_service_bytes_total", "lbd_ipvs_realserver_connections_total",
+                        "lbd_ipvs_realserver_packets_total", "lbd_ipvs_realserver_bytes_total"}) {
+    EXPECT_NE(text.find(std::string("# TYPE ") + c + " counter\n"), std::string::npos) << c;
+  }
+  EXPECT_NE(text.find("# TYPE lbd_ipvs_realserver_active_connections gauge\n"), std::string::npos);
   EXPECT_EQ(rt->services()[0]["active_conns"], 3);
   // A server gone from the kernel loses its series.
   svc.dests.erase(dk("10.0.1.11:80"));

@@ -202,7 +202,7 @@ void check_split_brain_heals(std::uint8_t p0, std::uint8_t p1, std::size_t winne
   sim.run_until(heal + 3s);
   EXPECT_EQ(sim.nodes_[winner].garps.size(), garps_before + 1);
   EXPECT_EQ(sim.masters(), 1U);
-  EXPECT_GE(sim.reg_.value("lbd_vrrp_master_conflicts_total", {{"instance", "web"}}), 1);
+  EXPECT_GE(sim.reg_.value("lbd_vrrp_master_conflicts_total", {{"vrrp_instance", "web"}}), 1);
 }
 
 TEST(VrrpLink, SplitBrainHealsToHigherPriority) { check_split_brain_heals(100, 150, 1); }

@@ -47,7 +47,7 @@ class vrrp_instance : public ::testing::Test {
     return fire(*armed(a, timer_kind::master_down));
   }
   double transitions(const char* from, const char* to) const {
-    return reg_.value("lbd_vrrp_transitions_total", {{"instance", "web"}, {"from", from}, {"to", to}});
+    return reg_.value("lbd_vrrp_transitions_total", {{"vrrp_instance", "web"}, {"from", from}, {"to", to}});
   }
 
   metrics::registry reg_;
@@ -70,7 +70,7 @@ TEST_F(vrrp_instance, StartupEntersBackupWithMasterDownInterval) {
   EXPECT_FALSE(first_of<act::send_advert>(a));
   EXPECT_FALSE(first_of<act::add_vips>(a));
   EXPECT_EQ(transitions("init", "backup"), 1);
-  EXPECT_EQ(reg_.value("lbd_vrrp_state", {{"instance", "web"}}), 1);
+  EXPECT_EQ(reg_.value("lbd_vrrp_state", {{"vrrp_instance", "web"}}), 1);
 }
 
 TEST_F(vrrp_instance, V2StartupUsesV2Skew) {
@@ -115,7 +115,7 @@ TEST_F(vrrp_instance, MasterDownExpiryTakesOverAndLogsOnce) {
   EXPECT_EQ(adv.max_advert_interval, centiseconds(10));
   EXPECT_FALSE(first_of<act::add_vips>(a)->accept_mode);
   EXPECT_EQ(transitions("backup", "master"), 1);
-  EXPECT_EQ(reg_.value("lbd_vrrp_state", {{"instance", "web"}}), 2);
+  EXPECT_EQ(reg_.value("lbd_vrrp_state", {{"vrrp_instance", "web"}}), 2);
 
   std::vector<log::record> notices;
   for (const auto& r : lines_) {
@@ -144,8 +144,9 @@ TEST_F(vrrp_instance, AdvertResetsMasterDownAndStaleExpiryIsIgnored) {
   // The first arming fires anyway (the adapter lost the cancel race): nothing happens.
   EXPECT_TRUE(fire(first).empty());
   EXPECT_EQ(inst_->current_state(), state::backup);
-  EXPECT_EQ(reg_.value("lbd_vrrp_events_ignored_total", {{"instance", "web"}, {"reason", "stale_master_down_timer"}}),
-            1);
+  EXPECT_EQ(
+      reg_.value("lbd_vrrp_events_ignored_total", {{"vrrp_instance", "web"}, {"reason", "stale_master_down_timer"}}),
+      1);
   fire(second);
   EXPECT_EQ(inst_->current_state(), state::master);
 }
@@ -176,7 +177,8 @@ TEST_F(vrrp_instance, V2DropsAdvertWithOtherInterval) {
   auto a = on(advert_from("10.0.0.1", 200, cfg_, centiseconds(200)));
   EXPECT_TRUE(a.empty());
   EXPECT_TRUE(on(advert_from("10.0.0.1", 200, cfg_, centiseconds(200))).empty());
-  EXPECT_EQ(reg_.value("lbd_vrrp_events_ignored_total", {{"instance", "web"}, {"reason", "interval_mismatch"}}), 2);
+  EXPECT_EQ(reg_.value("lbd_vrrp_events_ignored_total", {{"vrrp_instance", "web"}, {"reason", "interval_mismatch"}}),
+            2);
   std::size_t warnings = 0;
   for (const auto& r : lines_) warnings += r.lvl == log::level::warning ? 1 : 0;
   EXPECT_EQ(warnings, 1U);  // counted every time, logged once
@@ -258,8 +260,9 @@ TEST_F(vrrp_instance, PreemptDelayWindowClosesWhenAHigherMasterAppears) {
   auto a = on(advert_from("10.0.0.3", 200, cfg_));
   EXPECT_TRUE(cancels(a, timer_kind::preempt_delay));
   fire(delay);  // stale
-  EXPECT_EQ(reg_.value("lbd_vrrp_events_ignored_total", {{"instance", "web"}, {"reason", "stale_preempt_delay_timer"}}),
-            1);
+  EXPECT_EQ(
+      reg_.value("lbd_vrrp_events_ignored_total", {{"vrrp_instance", "web"}, {"reason", "stale_preempt_delay_timer"}}),
+      1);
 }
 
 TEST_F(vrrp_instance, MasterSendsAdvertOnEveryTick) {
@@ -353,7 +356,7 @@ TEST_F(vrrp_instance, FaultFromMasterReleasesAndRecoversAsBackup) {
   EXPECT_EQ(first_of<act::send_advert>(a)->advert.priority, 0);
   EXPECT_TRUE(first_of<act::remove_vips>(a));
   EXPECT_EQ(first_of<act::state_changed>(a)->reason, "interface eth1 down");
-  EXPECT_EQ(reg_.value("lbd_vrrp_state", {{"instance", "web"}}), 3);
+  EXPECT_EQ(reg_.value("lbd_vrrp_state", {{"vrrp_instance", "web"}}), 3);
   // Adverts are not processed in FAULT.
   EXPECT_TRUE(on(advert_from("10.0.0.1", 0, cfg_)).empty());
   EXPECT_TRUE(on(ev::fault_on{"again"}).empty());
@@ -381,7 +384,7 @@ TEST_F(vrrp_instance, LoweredPriorityIsAdvertisedAtOnce) {
   ASSERT_EQ(all_of<act::send_advert>(a).size(), 1U);
   EXPECT_EQ(all_of<act::send_advert>(a)[0].advert.priority, 150);
   EXPECT_EQ(inst_->priority(), 150);
-  EXPECT_EQ(reg_.value("lbd_vrrp_priority", {{"instance", "web"}}), 150);
+  EXPECT_EQ(reg_.value("lbd_vrrp_priority", {{"vrrp_instance", "web"}}), 150);
   // A higher-priority backup now wins.
   on(advert_from("10.0.0.1", 180, cfg_));
   EXPECT_EQ(inst_->current_state(), state::backup);
@@ -402,7 +405,7 @@ TEST_F(vrrp_instance, OwnAdvertIsDropped) {
   make(web_config());
   on(ev::startup{});
   EXPECT_TRUE(on(advert_from("10.0.0.2", 200, cfg_)).empty());
-  EXPECT_EQ(reg_.value("lbd_vrrp_events_ignored_total", {{"instance", "web"}, {"reason", "own_advert"}}), 1);
+  EXPECT_EQ(reg_.value("lbd_vrrp_events_ignored_total", {{"vrrp_instance", "web"}, {"reason", "own_advert"}}), 1);
 }
 
 TEST_F(vrrp_instance, AddressListMismatchIsReportedButAccepted) {
@@ -412,7 +415,7 @@ TEST_F(vrrp_instance, AddressListMismatchIsReportedButAccepted) {
   e.advert.addresses.push_back(boost::asio::ip::make_address("192.0.2.11"));
   EXPECT_TRUE(armed(on(e), timer_kind::master_down));
   on(e);
-  EXPECT_EQ(reg_.value("lbd_vrrp_address_list_mismatch_total", {{"instance", "web"}}), 2);
+  EXPECT_EQ(reg_.value("lbd_vrrp_address_list_mismatch_total", {{"vrrp_instance", "web"}}), 2);
   std::size_t warnings = 0;
   for (const auto& r : lines_) warnings += r.lvl == log::level::warning ? 1 : 0;
   EXPECT_EQ(warnings, 1U);  // logged once, counted every time

@@ -1,0 +1,9 @@
+#pragma once
+// lbd_build_info{version="..."} 1: which lbd a director runs, for dashboards and upgrades.
+#include "common/metrics.hpp"
+
+namespace lbd::daemon {
+
+void export_build_info(metrics::registry& m);
+
+}  // namespace lbd::daemon
