@@ -178,7 +178,7 @@ run_pair() {
     if [ "$_impl" = lbd ]; then
       /usr/sbin/ip netns exec "$_ns" $LBD -f "$W/$_ns.conf" >>"$W/$_ns.log" 2>&1 &
     else
-      /usr/sbin/ip netns exec "$_ns" $KA -n -l -f "$W/$_ns.conf" -p "/run/ka-$_ns.pid" -c "/run/ka-$_ns-checkers.pid" \
+      /usr/sbin/ip netns exec "$_ns" $KA -n -f "$W/$_ns.conf" -p "/run/ka-$_ns.pid" -c "/run/ka-$_ns-checkers.pid" \
         -r "/run/ka-$_ns-vrrp.pid" >>"$W/$_ns.log" 2>&1 &
     fi
     eval "PID_$_ns=\$!"
