@@ -79,6 +79,15 @@ conn_table parse_conn_table(std::string_view text) {
       bad(fmt::format("{} fields", w.size()));
       continue;
     }
+    // The kernel prints ASCII only; anything else is not its table (and would not be valid JSON).
+    bool printable = true;
+    for (auto word : w) {
+      for (char ch : word) printable = printable && ch > ' ' && ch < 0x7f;
+    }
+    if (!printable) {
+      bad("not printable ASCII");
+      continue;
+    }
     connection c;
     c.proto = std::string(w[0]);
     if (!endpoint_of(w[1], w[2], c.client) || !endpoint_of(w[3], w[4], c.virtual_address) ||

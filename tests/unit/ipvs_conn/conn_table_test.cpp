@@ -45,10 +45,12 @@ TEST(ConnTable, BadLinesAreReportedNotGuessed) {
       "TCP C0000201 CDE6 C000020A 0050 0A00010B 1F90 ESTABLISHED\n"
       "TCP C00002 CDE6 C000020A 0050 0A00010B 1F90 ESTABLISHED 1\n"
       "TCP C0000201 CDE6 C000020A 0050 0A00010B 1F90 ESTABLISHED -1\n"
-      "TCP C0000201 CDE6 C000020A 0050 0A00010B 1F90 ESTABLISHED 7\n");
+      "TCP C0000201 CDE6 C000020A 0050 0A00010B 1F90 ESTABLISHED 7\n"
+      "TCP C0000201 CDE6 C000020A 0050 0A00010B 1F90 ESTABLISH\xff 7\n");
   ASSERT_EQ(t.rows.size(), 1U);
   EXPECT_EQ(t.rows[0].expires, 7U);
-  ASSERT_EQ(t.errors.size(), 3U);
+  ASSERT_EQ(t.errors.size(), 4U);
+  EXPECT_EQ(t.errors[3], "line 5: not printable ASCII");
   EXPECT_EQ(t.errors[0], "line 1: 8 fields");
   EXPECT_EQ(t.errors[1], "line 2: bad address or port");
   EXPECT_EQ(t.errors[2], "line 3: bad expiry");
