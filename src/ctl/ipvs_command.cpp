@@ -87,6 +87,14 @@ result<std::string, std::string> run(const ipvs_options& o) {
   return ipvs::format_listing(t, *i, f);
 }
 
+// VIP:PORT checked while parsing, so a bad one is a usage error (exit 2).
+const CLI::Validator endpoint_check(
+    [](const std::string& s) {
+      auto e = parse_endpoint(s);
+      return e ? std::string() : e.error();
+    },
+    "VIP:PORT");
+
 }  // namespace
 
 void add_ipvs_command(CLI::App& app, int& exit_code) {
@@ -95,9 +103,13 @@ void add_ipvs_command(CLI::App& app, int& exit_code) {
   auto* s = cmd->add_flag("--stats", o->stats, "connection, packet and byte totals");
   auto* r = cmd->add_flag("--rate", o->rate, "rates")->excludes(s);
   cmd->add_flag("-c,--connections", o->connections, "the connection table, like ipvsadm -Lnc")->excludes(s, r);
-  auto* t = cmd->add_option("-t,--tcp-service", o->tcp, "only this TCP service, VIP:PORT");
-  auto* u = cmd->add_option("-u,--udp-service", o->udp, "only this UDP service, VIP:PORT")->excludes(t);
-  auto* sc = cmd->add_option("--sctp-service", o->sctp, "only this SCTP service, VIP:PORT")->excludes(t, u);
+  auto* t = cmd->add_option("-t,--tcp-service", o->tcp, "only this TCP service, VIP:PORT")->check(endpoint_check);
+  auto* u = cmd->add_option("-u,--udp-service", o->udp, "only this UDP service, VIP:PORT")
+                ->check(endpoint_check)
+                ->excludes(t);
+  auto* sc = cmd->add_option("--sctp-service", o->sctp, "only this SCTP service, VIP:PORT")
+                 ->check(endpoint_check)
+                 ->excludes(t, u);
   auto* f = cmd->add_option("-f,--fwmark-service", o->fwmark, "only this firewall-mark service")
                 ->check(CLI::Range(1U, 0xffffffffU))
                 ->excludes(t, u, sc);

@@ -207,6 +207,10 @@ TEST(cli_conventions, UsageErrorsExitTwoAndNameTheCommands) {
   EXPECT_NE(r.out.find("--bogus"), std::string::npos) << r.out;
   r = lbctl("ipvs --stats --rate");
   EXPECT_EQ(r.exit_code, 2) << r.out;
+  r = lbctl("ipvs -c -t notanaddr");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("'notanaddr' is not an IPv4 or IPv6 address"), std::string::npos) << r.out;
+  EXPECT_EQ(lbctl("ipvs -6").exit_code, 2);  // -6 needs -f
 
   r = run(LBD_IPVS_PATH, "bogus");
   EXPECT_EQ(r.exit_code, 2);
