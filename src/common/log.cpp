@@ -1,6 +1,7 @@
 #include "common/log.hpp"
 
 #include <atomic>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
@@ -48,6 +49,44 @@ std::string_view level_name(level l) {
   return "?";
 }
 
+bool valid_field_name(std::string_view name) {
+  // journald's rule (journal_field_valid): 1..64 characters of A-Z, 0-9 and '_', not starting with a
+  // digit or '_' (fields starting with '_' are the journal's own, trusted ones).
+  if (name.empty() || name.size() > 64) return false;
+  if (name[0] == '_' || (name[0] >= '0' && name[0] <= '9')) return false;
+  for (char c : name) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> journal_entry(const record& r, std::string_view identifier) {
+  std::vector<std::string> out;
+  out.reserve(3 + r.fields.size());
+  out.push_back(r.prefix.empty() ? "MESSAGE=" + r.message : fmt::format("MESSAGE={}: {}", r.prefix, r.message));
+  out.push_back(fmt::format("PRIORITY={}", static_cast<int>(r.lvl)));
+  out.push_back(fmt::format("SYSLOG_IDENTIFIER={}", identifier));
+  for (const auto& f : r.fields) {
+    if (f.value.empty() || !valid_field_name(f.name)) continue;
+    out.push_back(fmt::format("{}={}", f.name, f.value));
+  }
+  return out;
+}
+
+bool journal_stream_matches(std::string_view journal_stream, unsigned long long dev, unsigned long long inode) {
+  const auto colon = journal_stream.find(':');
+  if (colon == std::string_view::npos) return false;
+  auto number = [](std::string_view text, unsigned long long& v) {
+    const auto* end = text.data() + text.size();
+    auto [p, ec] = std::from_chars(text.data(), end, v);
+    return !text.empty() && ec == std::errc() && p == end;
+  };
+  unsigned long long d = 0;
+  unsigned long long i = 0;
+  return number(journal_stream.substr(0, colon), d) && number(journal_stream.substr(colon + 1), i) && d == dev &&
+         i == inode;
+}
+
 void set_sink(sink s) {
   std::lock_guard lk(global().mu);
   global().out = std::move(s);
@@ -57,9 +96,9 @@ void set_threshold(level max_level) { global().max = max_level; }
 level threshold() { return global().max; }
 void set_journal_prefixes(bool on) { global().journal = on; }
 
-void write(level lvl, std::string_view prefix, std::string message) {
+void write(level lvl, std::string_view prefix, std::string message, log::fields f) {
   auto& g = global();
-  record r{lvl, std::string(prefix), std::move(message)};
+  record r{lvl, std::string(prefix), std::move(message), std::move(f)};
   std::lock_guard lk(g.mu);
   if (g.out) {
     g.out(r);

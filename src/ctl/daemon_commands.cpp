@@ -20,7 +20,9 @@ struct command_options {
   unsigned weight = 0;
 };
 
-enum exit_status { done = 0, refused = 1, unreachable = 2 };
+// The convention of all three programs (common/cli.hpp): a daemon that cannot be reached is a failure
+// like a refusal; 2 is kept for usage errors.
+enum exit_status { done = 0, refused = 1, unreachable = 1 };
 
 int run(const std::string& socket, const std::string& command, const nlohmann::json& args, bool json,
         const render& to_text, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {

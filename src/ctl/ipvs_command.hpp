@@ -1,5 +1,7 @@
 #pragma once
-// `lbctl ipvs [--stats|--rate]`: the kernel's IPVS table, laid out like `ipvsadm -Ln`.
+// `lbctl ipvs [--stats|--rate|-c] [-t|-u|--sctp-service VIP:PORT | -f MARK] [--json]`: the kernel's
+// IPVS table laid out like `ipvsadm -Ln`, its counters, or its connections like `ipvsadm -Lnc`,
+// for all services or one.
 #include <CLI/CLI.hpp>
 
 namespace lbd::ctl {

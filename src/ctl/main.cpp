@@ -1,6 +1,7 @@
 // lbctl: inspect and steer lbd, and prepare real servers.
 #include <CLI/CLI.hpp>
 
+#include "common/cli.hpp"
 #include "ctl/daemon_commands.hpp"
 #include "ctl/doctor_command.hpp"
 #include "ctl/ipvs_command.hpp"
@@ -8,16 +9,16 @@
 
 int main(int argc, char** argv) {
   CLI::App app{"lbctl - inspect and steer lbd, prepare real servers"};
-  app.set_version_flag("--version", "lbctl 0.1.0");
+  lbd::cli::add_version(app, "lbctl");
   app.require_subcommand(1);
   app.fallthrough();  // -s may also follow the command
   std::string socket = lbd::ctl::default_socket;
   app.add_option("-s,--socket", socket, "lbd's control socket")->capture_default_str();
-  int exit_code = 0;
+  int exit_code = lbd::cli::exit_ok;
   lbd::ctl::add_daemon_commands(app, socket, exit_code);
   lbd::ctl::add_doctor_command(app, socket, exit_code);
   lbd::ctl::add_ipvs_command(app, exit_code);
   lbd::ctl::add_realserver_command(app, exit_code);
-  CLI11_PARSE(app, argc, argv);
+  if (auto done = lbd::cli::parse(app, "lbctl", argc, argv)) return *done;
   return exit_code;
 }

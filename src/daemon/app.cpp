@@ -211,10 +211,12 @@ reload_report app::reload(const std::string& trigger) {
                      metrics::latency_buckets())
       .observe(r.duration_ms / 1000.0);
   if (!loaded.ok()) {
-    log_.err("reload refused: {} error(s) in {}; still running the previous configuration", r.errors.size(),
+    log_.with({{log::event_field, "reload"}, {log::reason_field, r.result}})
+        .err("reload refused: {} error(s) in {}; still running the previous configuration", r.errors.size(),
              config_file_);
   } else {
-    log_.notice("reload {}: {}; {} IPVS operation(s) ({} failed), {:.1f} ms", r.result, r.summary, r.ipvs_ops,
+    log_.with({{log::event_field, "reload"}, {log::reason_field, r.result}})
+        .notice("reload {}: {}; {} IPVS operation(s) ({} failed), {:.1f} ms", r.result, r.summary, r.ipvs_ops,
                 r.ipvs_errors, r.duration_ms);
   }
   last_reload_ = r;

@@ -4,6 +4,8 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
+#include "common/cli.hpp"
+#include "common/journal_sink.hpp"
 #include "config/load.hpp"
 #include "config/to_json.hpp"
 #include "daemon/app.hpp"
@@ -60,7 +62,7 @@ int main(int argc, char** argv) {
   app.add_flag("--print", print, "with --check: print the normalised configuration as JSON")->needs("--check");
   auto* file_opt = app.add_option("-f,--file", file, "configuration file (default /etc/lbd/lbd.conf)");
   app.add_option("config", positional, "configuration file, as an alternative to -f")->excludes(file_opt);
-  app.set_version_flag("--version", "lbd 0.1.0");
+  lbd::cli::add_version(app, "lbd");
   auto* imp = app.add_subcommand("import", "convert a keepalived.conf or `ipvsadm -Sn` rules into lbd.conf");
   std::string import_kind;
   std::string import_file;
@@ -70,11 +72,12 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"keepalived", "ipvsadm"}));
   imp->add_option("file", import_file, "the file to convert")->required();
   imp->add_option("-o,--output", import_out, "write lbd.conf here instead of standard output");
-  CLI11_PARSE(app, argc, argv);
+  if (auto done = lbd::cli::parse(app, "lbd", argc, argv)) return *done;
   if (imp->parsed()) return import_config(import_kind, import_file, import_out);
   if (!positional.empty()) file = positional;
   if (check) return check_config(file, print);
-  // Runs in the foreground, as systemd wants for Type=notify.
+  // Runs in the foreground, as systemd wants for Type=notify; under it, stderr is the journal.
+  lbd::log::use_journal_if_stderr_is_journal("lbd");
   lbd::daemon::app daemon(file);
   return daemon.run();
 }

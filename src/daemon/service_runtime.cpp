@@ -263,7 +263,10 @@ reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::table> fre
   auto adjusted = tracker_.update(want.drain_only.empty() ? kernel : hidden, std::move(want.table), want.drained,
                                   ipvs::drain_tracker::clock::now());
   for (const auto& e : adjusted.events) {
-    log_.notice("drain of {} in {}: {}", ipvs::to_string(e.dest), ipvs::to_string(e.service), ipvs::to_string(e.kind));
+    log_.with({{log::event_field, "drain"},
+               {log::server_field, ipvs::to_string(e.dest)},
+               {log::reason_field, std::string(ipvs::to_string(e.kind))}})
+        .notice("drain of {} in {}: {}", ipvs::to_string(e.dest), ipvs::to_string(e.service), ipvs::to_string(e.kind));
     const char* name = e.kind == ipvs::drain_event_kind::started            ? "started"
                        : e.kind == ipvs::drain_event_kind::finished_idle    ? "finished_idle"
                        : e.kind == ipvs::drain_event_kind::finished_timeout ? "finished_timeout"
@@ -332,10 +335,14 @@ result<nlohmann::json, std::string> service_runtime::impl::set_override(const st
     } else {
       overrides_.clear(r);
     }
+    auto line = log_.with({{log::event_field, std::string(what) == "drain" ? "drain" : "override"},
+                           {log::service_field, r.service},
+                           {log::server_field, to_string(r.address)},
+                           {log::reason_field, what}});
     if (e && e->kind == override_kind::weight) {
-      log_.notice("operator override: {} in {}: weight {}", to_string(r.address), r.service, e->weight);
+      line.notice("operator override: {} in {}: weight {}", to_string(r.address), r.service, e->weight);
     } else {
-      log_.notice("operator override: {} in {}: {}", to_string(r.address), r.service, what);
+      line.notice("operator override: {} in {}: {}", to_string(r.address), r.service, what);
     }
     metrics_.get_counter("lbd_overrides_total", "Operator overrides (drain, weight, enable)", {{"kind", what}}).inc();
   }

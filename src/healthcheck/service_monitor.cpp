@@ -38,7 +38,7 @@ service_monitor::service_monitor(boost::asio::any_io_executor ex, registry& chec
     : ex_(std::move(ex)),
       metrics_(m),
       policy_(std::move(cfg), check.thresholds.initial),
-      log_("service[" + policy_.config().name + "]"),
+      log_("service[" + policy_.config().name + "]", {{log::service_field, policy_.config().name}}),
       on_change_(std::move(on_change)),
       hook_timeout_(hook_timeout) {
   subscribe_all(checks, from_template(policy_.config(), check));
@@ -50,7 +50,7 @@ service_monitor::service_monitor(boost::asio::any_io_executor ex, registry& chec
     : ex_(std::move(ex)),
       metrics_(m),
       policy_(std::move(cfg), initial_states(checks_per_server)),
-      log_("service[" + policy_.config().name + "]"),
+      log_("service[" + policy_.config().name + "]", {{log::service_field, policy_.config().name}}),
       on_change_(std::move(on_change)),
       hook_timeout_(hook_timeout) {
   subscribe_all(checks, checks_per_server);
@@ -121,12 +121,19 @@ void service_monitor::act(const std::vector<policy_event>& events) {
     switch (e.what) {
       case policy_event::kind::server_up:
       case policy_event::kind::server_down:
-        log_.notice("real server {} {} ({})", to_string(*e.server),
+        log_.with({{log::event_field, e.what == policy_event::kind::server_up ? "server_up" : "server_down"},
+                   {log::server_field, to_string(*e.server)},
+                   {log::reason_field, e.reason}})
+            .notice("real server {} {} ({})", to_string(*e.server),
                     e.what == policy_event::kind::server_up ? "up" : "down", e.reason);
         break;
-      case policy_event::kind::quorum_up: log_.notice("quorum regained ({})", e.reason); break;
+      case policy_event::kind::quorum_up:
+        log_.with({{log::event_field, "quorum_regained"}, {log::reason_field, e.reason}})
+            .notice("quorum regained ({})", e.reason);
+        break;
       case policy_event::kind::quorum_down:
-        log_.notice("quorum lost ({}){}", e.reason, policy_.config().sorry_server ? ", sorry server active" : "");
+        log_.with({{log::event_field, "quorum_lost"}, {log::reason_field, e.reason}})
+            .notice("quorum lost ({}){}", e.reason, policy_.config().sorry_server ? ", sorry server active" : "");
         break;
     }
     metrics_

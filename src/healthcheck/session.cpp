@@ -26,7 +26,7 @@ check_session::check_session(const boost::asio::any_io_executor& ex, prober& p, 
       metrics_(m),
       spec_(std::move(spec)),
       type_(type_name(spec_.params)),
-      log_("check[" + display_name(spec_) + "]"),
+      log_("check[" + display_name(spec_) + "]", {{log::server_field, to_string(spec_.target)}}),
       schedule_(spec_.timing, clock::now(), stable_hash(canonical_key(spec_))),
       thresholds_(spec_.thresholds),
       lateness_(m.get_histogram("lbd_check_lateness_seconds", "Delay of probe starts against their schedule",
@@ -138,11 +138,13 @@ void check_session::apply(probe_result r, time_point now) {
     if (change == transition::pending) {
       // Out of pending into the initial state by a result pointing the other way (a first success
       // while rise is 2): say why the state is not the one the result suggests.
-      log_.notice("{} -> {} ({}; {} of {} {} needed)", to_string(before), to_string(after), r.reason,
+      log_.with({{log::event_field, "check_transition"}, {log::reason_field, r.reason}})
+          .notice("{} -> {} ({}; {} of {} {} needed)", to_string(before), to_string(after), r.reason,
                   r.ok ? state_.consecutive_ok : state_.consecutive_fail,
                   r.ok ? spec_.thresholds.rise : spec_.thresholds.fall, r.ok ? "successes" : "failures");
     } else {
-      log_.notice("{} -> {} ({})", to_string(before), to_string(after), r.reason);
+      log_.with({{log::event_field, "check_transition"}, {log::reason_field, r.reason}})
+          .notice("{} -> {} ({})", to_string(before), to_string(after), r.reason);
     }
     metrics_
         .get_counter("lbd_check_transitions_total", "Health check status transitions",

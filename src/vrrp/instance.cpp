@@ -65,7 +65,7 @@ std::string_view to_string(timer_kind k) {
 instance::instance(instance_config config, metrics::registry& metrics)
     : config_(std::move(config)),
       metrics_(metrics),
-      log_(fmt::format("vrrp[{}/{}]", config_.name, config_.vrid)),
+      log_(fmt::format("vrrp[{}/{}]", config_.name, config_.vrid), {{log::instance_field, config_.name}}),
       priority_(config_.priority),
       master_adver_interval_(config_.advert_interval),
       timers_(compute_timers(config_.version, priority_, master_adver_interval_)) {
@@ -316,7 +316,8 @@ void instance::master_receive(const ev::advert_received& e, time_point now, acti
 void instance::transition(state to, const std::string& reason, time_point now, actions& out) {
   const state from = state_;
   if (from == to) return;
-  log_.notice("{} -> {} ({})", to_string(from), to_string(to), reason);
+  log_.with({{log::event_field, "vrrp_transition"}, {log::reason_field, reason}})
+      .notice("{} -> {} ({})", to_string(from), to_string(to), reason);
   metrics_
       .get_counter("lbd_vrrp_transitions_total", "VRRP state transitions",
                    {{"vrrp_instance", config_.name},

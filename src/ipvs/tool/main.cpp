@@ -11,6 +11,7 @@
 #include <malloc.h>
 #include <unistd.h>
 
+#include "common/cli.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "ipvs/json_table.hpp"
@@ -72,7 +73,7 @@ int run_reconcile(backend& b, const table& desired, const ownership& owned, bool
   // Planning compares the whole kernel table with the desired one; applying sends the writes.
   std::cout << fmt::format("plan time: {:.1f} ms\n", ms(t1 - t0).count());
   std::cout << fmt::format("apply time: {:.1f} ms\n", ms(t2 - t1).count());
-  return out.errors == 0 ? 0 : 2;
+  return out.errors == 0 ? 0 : 1;
 }
 
 std::string daemon_line(const sync_daemon& d) {
@@ -88,6 +89,7 @@ std::string daemon_line(const sync_daemon& d) {
 
 int main(int argc, char** argv) {
   CLI::App app{"lbd-ipvs: read and program the kernel IPVS table the way lbd does"};
+  lbd::cli::add_version(app, "lbd-ipvs");
   app.require_subcommand(1);
   app.fallthrough();  // global options may follow the subcommand: `apply --batch 7 FILE`
   unsigned timeout_ms = 5000;
@@ -154,7 +156,7 @@ int main(int argc, char** argv) {
   d_start->add_option("--port", sd.mcast_port, "multicast port");
   d_start->add_option("--ttl", ttl, "multicast TTL")->check(CLI::Range(0U, 255U));
 
-  CLI11_PARSE(app, argc, argv);
+  if (auto done = lbd::cli::parse(app, "lbd-ipvs", argc, argv)) return *done;
 
   table file_table;
   if (!file.empty()) {

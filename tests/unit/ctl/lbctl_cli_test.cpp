@@ -19,8 +19,8 @@ struct run_result {
   std::string out;  // stdout and stderr
 };
 
-run_result lbctl(const std::string& args) {
-  std::string command = std::string(LBCTL_PATH) + " " + args + " 2>&1";
+run_result run(const std::string& program, const std::string& args) {
+  std::string command = program + " " + args + " 2>&1";
   run_result r;
   FILE* p = ::popen(command.c_str(), "r");
   if (p == nullptr) return r;
@@ -31,6 +31,8 @@ run_result lbctl(const std::string& args) {
   r.exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
   return r;
 }
+
+run_result lbctl(const std::string& args) { return run(LBCTL_PATH, args); }
 
 nlohmann::json canned_status() {
   std::ifstream in(std::string(LBD_CTL_TEST_DATA) + "/status.json");
@@ -168,11 +170,73 @@ TEST_F(lbctl_cli, Reload) {
   EXPECT_FALSE(nlohmann::json::parse(r.out)["ok"].get<bool>());
 }
 
-TEST_F(lbctl_cli, NoDaemonExitsTwo) {
+TEST_F(lbctl_cli, NoDaemonIsAFailure) {
   auto missing = (dir_ / "nobody.sock").string();
   auto r = lbctl("-s " + missing + " status");
-  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "lbctl: cannot reach lbd at " + missing + ": No such file or directory (is lbd running?)\n");
+}
+
+// The conventions of all three programs: --version from the project version, 0 ok, 1 failure,
+// 2 usage error naming the valid commands, --help 0.
+TEST(cli_conventions, VersionIsTheProjectVersion) {
+  for (const auto& [program, name] :
+       {std::pair{LBCTL_PATH, "lbctl"}, std::pair{LBD_PATH, "lbd"}, std::pair{LBD_IPVS_PATH, "lbd-ipvs"}}) {
+    auto r = run(program, "--version");
+    EXPECT_EQ(r.exit_code, 0) << name;
+    EXPECT_EQ(r.out, std::string(name) + " " + LBD_PROJECT_VERSION + "\n");
+    r = run(program, "--help");
+    EXPECT_EQ(r.exit_code, 0) << name << r.out;
+  }
+}
+
+TEST(cli_conventions, UsageErrorsExitTwoAndNameTheCommands) {
+  auto r = lbctl("bogus");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
+            "lbctl: unknown command 'bogus'; commands: status, vrrp, services, checks, reload, drain, enable, weight, "
+            "doctor, ipvs, realserver");
+  r = lbctl("");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("lbctl: a command is required; commands: status, vrrp,"), std::string::npos) << r.out;
+  r = lbctl("-s /nonexistent bogus");  // an option's value is not taken for the command
+  EXPECT_NE(r.out.find("unknown command 'bogus'"), std::string::npos) << r.out;
+  r = lbctl("status --bogus");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("lbctl: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--bogus"), std::string::npos) << r.out;
+  r = lbctl("ipvs --stats --rate");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  r = lbctl("ipvs -c -t notanaddr");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("'notanaddr' is not an IPv4 or IPv6 address"), std::string::npos) << r.out;
+  EXPECT_EQ(lbctl("ipvs -6").exit_code, 2);  // -6 needs -f
+
+  r = run(LBD_IPVS_PATH, "bogus");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("lbd-ipvs: unknown command 'bogus'; commands: list, apply, flush-owned, dump-json"),
+            std::string::npos)
+      << r.out;
+  r = run(LBD_IPVS_PATH, "--batch 7 config bogus");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("lbd-ipvs: unknown command 'bogus'; commands: get, set"), std::string::npos) << r.out;
+  r = run(LBD_IPVS_PATH, "daemon");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("lbd-ipvs: 'daemon' needs a command; commands: start, stop, show"), std::string::npos) << r.out;
+
+  r = run(LBD_PATH, "--bogus");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.out.find("lbd: "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("commands: import"), std::string::npos) << r.out;
+  r = run(LBD_PATH, "import nonsense file");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+}
+
+TEST(cli_conventions, FailuresExitOne) {
+  EXPECT_EQ(run(LBD_PATH, "--check /nonexistent/lbd.conf").exit_code, 1);
+  EXPECT_EQ(run(LBD_PATH, "import ipvsadm /nonexistent/rules").exit_code, 1);
+  EXPECT_EQ(run(LBD_IPVS_PATH, "apply /nonexistent/table.json").exit_code, 1);
+  EXPECT_EQ(lbctl("-s /nonexistent/lbd.sock vrrp").exit_code, 1);
 }
 
 }  // namespace
