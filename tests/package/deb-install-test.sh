@@ -6,7 +6,8 @@
 #   1. the source tree (the files git knows of, as they are in the work tree) is copied to
 #      BUILD_DIR/package-build/lbd, so nothing is written next to the repository; there
 #      `dpkg-source -b` makes the source package and `dpkg-buildpackage -us -uc -b` the binary one
-#      (parallel=2; through ccache when it is installed, so a rebuild is quick);
+#      (DEB_BUILD_OPTIONS from the environment, parallel=2 unless it sets parallel=; through ccache
+#      when it is installed, so a rebuild is quick);
 #   2. lintian on the .dsc and the .changes: its whole output is printed, any error or warning fails;
 #   3. the .deb holds the binaries, unit, example configuration, man pages and docs, nothing in
 #      /etc, no conffile, and has computed Depends;
@@ -76,7 +77,11 @@ echo "source package built in ${t_source}s: $(cd "$out" && echo *.dsc)"
 t=$(now)
 launcher=()
 command -v ccache >/dev/null && launcher=(CMAKE_CXX_COMPILER_LAUNCHER=ccache)
-(cd "$copy" && env DEB_BUILD_OPTIONS="parallel=2" "${launcher[@]}" dpkg-buildpackage -us -uc -b) \
+# DEB_BUILD_OPTIONS from the caller is kept (`noopt` compiles much faster on a loaded machine).
+options=${DEB_BUILD_OPTIONS:-}
+[[ $options == *parallel=* ]] || options="$options parallel=2"
+echo "DEB_BUILD_OPTIONS=\"${options# }\"${launcher[*]:+, ${launcher[*]}}"
+(cd "$copy" && env DEB_BUILD_OPTIONS="${options# }" "${launcher[@]}" dpkg-buildpackage -us -uc -b) \
   >"$out/dpkg-buildpackage.log" 2>&1 ||
   { tail -100 "$out/dpkg-buildpackage.log"; die "dpkg-buildpackage failed (log: $out/dpkg-buildpackage.log)"; }
 t_build=$(since "$t")
