@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh: runs one benchmark on a release build and shows where its figures went.
 #
 #   bench/run.sh ipvs [BUILD_DIR]     (default BUILD_DIR: build)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Every dependency comes from a Debian package; scripts/setup.sh installs them.
 find_package(PkgConfig REQUIRED)
 find_package(Threads REQUIRED)

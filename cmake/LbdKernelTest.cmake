@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Kernel test tier: guest scripts that run against real IPVS in a QEMU TCG guest booting Debian's
 # cloud kernel (see tests/kernel/README.md).
 #

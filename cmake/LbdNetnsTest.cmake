@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lbd_netns_test(NAME name SCRIPT test_x.py [TIMEOUT s] [NEEDS target...]): a Python unittest module
 # run as root against real processes in network namespaces (label netns). The lab library is on
 # PYTHONPATH, and each NEEDS target's path is passed as an environment variable named after it in

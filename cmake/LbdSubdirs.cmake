@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Adds every immediate subdirectory that has a CMakeLists.txt, so each subsystem registers its own
 # tests and benchmarks without editing a shared list.
 function(lbd_add_subdirectories)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Flags for the project's own targets only; third-party headers are included as SYSTEM by their
 # imported targets, so -Werror never fires on code we do not own.
 set(LBD_WARNINGS -Wall -Wextra -Werror -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # README command 1: a director pair you can watch working.
 #
 # Installs the Debian packages (scripts/setup.sh), builds lbd and lbctl, then boots a throwaway QEMU

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs every Debian package lbd needs (build, all test tiers, demo), then configures and builds.
 # Idempotent: run it as often as you like.
 #   scripts/setup.sh                 release build in build/ (gcc)

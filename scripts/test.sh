@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # README command 2: installs what is needed, builds the sanitizer builds and runs every test tier
 # (unit, fuzz, netns, kernel, package) with CTest under ASan+UBSan, then the unit and netns tiers
 # again under ThreadSanitizer (the daemon runs VRRP on a thread of its own). Needs root: the netns

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gen-lbd.awk: the table of bench/ipvs/gen-table.awk as an lbd.conf, for the daemon benchmarks.
 #
 #   awk -v services=10000 -v dests=10 [-v policy=remove] [-v socket=/run/lbd.sock] [-v bump=1] -f gen-lbd.awk

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # guest-stop.sh: removing a whole IPVS table on stop, lbd (exit_policy = "remove", SIGTERM) against
 # keepalived (its checker removing its virtual servers on SIGTERM), in the kernel-test guest; and,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Small pieces the health-check benchmarks share: a cheap HTTP 200 listener, the process's CPU
 // time, percentiles, and the results file (one line per run with date and load average).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # The full comparison: 1,000 real servers, 10 s per checker, type and placement; the median ratio
 # of 3 rounds with the servers on their own CPU must be <= 0.5.

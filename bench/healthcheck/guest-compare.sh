@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # Guest side of the keepalived comparison (tests/kernel harness, busybox sh). The real servers are
 # HC_TARGETS ports of healthcheck_listener in namespace "rs" behind a veth pair; from the root

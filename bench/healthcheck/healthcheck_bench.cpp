@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Health-check cost: K targets checked every interval by tcp or http for N seconds. Prints the
 // checker's CPU seconds per 1,000 checks (getrusage of this process only), how many checks failed
 // and the lateness of probe starts against their schedule, and appends the figures to a results

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Detection latency: K loopback targets (127.2.x.y, served in this process) checked by tcp every
 // interval with timeout T and fall F. Once all are up, R of them are killed (their listener
 // closed) at random phases; the time from the kill to the down event is measured against the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The least an http check on a new connection costs the checker, to set lbd's figure against in
 // the guest comparison: no scheduler, no parser, no timers per check, no results kept. One
 // socket per target, reused; a tenth of the targets start every 100 ms. A check is TCP_QUICKACK

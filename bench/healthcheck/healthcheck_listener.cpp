@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Real servers for the guest comparison: accepts on COUNT consecutive ports from FIRST_PORT on
 // ADDR and answers each connection that sends bytes with "HTTP/1.1 200 OK" (a TCP connect check
 // is just accepted and dropped). One thread, one epoll: cheap next to the checkers it serves.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Host side of the keepalived comparison: runs the kernel-test runner with the given arguments,
 # then appends the guest's "HCBENCH ..." lines to RESULTS with the date and the host's load.
 # usage: run-guest-compare.sh RESULTS WORKDIR RUNNER [RUNNER-ARGS...]

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs the benchmarks against a build tree (default: build) and appends their figures to
 # <build>/bench-results/. Use a release build: cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # usage: bench/healthcheck/run.sh [BUILD_DIR] [--seconds N] [--no-guest]  (or bench/run.sh healthcheck ...)

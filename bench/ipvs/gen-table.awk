@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gen-table.awk: one synthetic IPVS table in the three formats the IPVS benchmark feeds its
 # contenders, so that each of them programs exactly the same kernel entries.
 #

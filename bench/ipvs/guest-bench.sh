@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # guest-bench.sh: the IPVS benchmark, run by busybox sh inside the kernel-test guest (real IPVS).
 # lbd-ipvs, keepalived (checker process only, no health checks) and ipvsadm program the same

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-bench.sh: runs the IPVS benchmark guest (guest-bench.sh) through the kernel-test runner and
 # appends its figures to a results file.
 #

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // vip_prober TARGET IFNAME [INTERVAL_US]: ICMP echo requests to TARGET (IPv4) every INTERVAL_US
 // microseconds (default 1000), from the namespace it runs in, until SIGTERM/SIGINT. Every echo reply
 // and every VRRP advert heard is printed as it arrives, one line each:

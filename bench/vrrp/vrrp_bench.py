@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """VRRP failover from the client's view: lbd against keepalived with the same settings, same run.
 
 For each setting (v2 with 1 s adverts, v3 with 100 ms, v3 with 10 ms) one lab per implementation

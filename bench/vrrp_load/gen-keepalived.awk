@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gen-keepalived.awk: the virtual servers of tests/kernel/vrrp_load/gen-services.awk as keepalived
 # configuration (the caller writes global_defs and vrrp_instance in front of it), same options:
 #

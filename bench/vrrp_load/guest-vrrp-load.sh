@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # guest-vrrp-load.sh: VRRP adverts while the director does IPVS work, lbd against keepalived, in
 # the kernel-test guest. Parameters from /ktest/bench-params.sh (bench/vrrp_load/CMakeLists.txt):

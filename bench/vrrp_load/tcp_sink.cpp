@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // tcp_sink ADDRESS PORT: accepts TCP connections on ADDRESS:PORT (IPv4) and closes each at once,
 // until SIGTERM. The target of the benchmark's TCP health checks: one process, no fork per
 // connection, so a thousand checks cost the guest little; stopping it makes them all fail at once.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Turns a man page's Markdown source into what go-md2man renders well, so the man pages and the
 # Markdown documents share one text:
 #   <!-- include FILE -->  is replaced by FILE (relative to the including file's directory), minus

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Addresses as lbd.conf writes them: "10.0.1.11", "10.0.1.11:8080", "[2001:db8::1]:80",
 // "192.0.2.10/24", "2001:db8::10/64".

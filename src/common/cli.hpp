@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The command-line conventions of lbd, lbctl and lbd-ipvs: exit status 0 ok, 1 failure, 2 usage
 // error; --help and --version exit 0. A usage error says what was wrong and names the valid

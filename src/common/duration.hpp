@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Durations as lbd.conf writes them: "100ms", "2s", "5m", "1m30s", "1.5s". Units: ns us ms s m h.
 #include <chrono>

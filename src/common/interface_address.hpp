@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Addresses on a network interface through rtnetlink (libnl-route-3): list, add with prefix and
 // label, delete. Synchronous: one request, one acknowledgement, a few hundred microseconds.

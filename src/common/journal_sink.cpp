@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/journal_sink.hpp"
 
 #include <sys/stat.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The log sink that sends each record to the journal as a structured entry (sd_journal_sendv), so
 // lbd's fields (LBD_SERVER, LBD_EVENT, ...) can be queried with journalctl. Used only when stderr is

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Logging with syslog priorities. Under systemd each line either goes to the journal as a structured
 // entry (stderr is the journal's stream: JOURNAL_STREAM names stderr's device and inode) with lbd's own

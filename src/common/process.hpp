@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Asynchronous child processes on Asio, without a shell: health-check scripts, notify hooks and
 // track scripts all run through here.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A small expected-like type: the I/O path and the parsers return errors as values (STYLE.md rule 8).
 // std::expected is C++23 and Debian 12's toolchain lacks it.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Wall-clock times as lbctl and the JSON status show them.
 #include <chrono>

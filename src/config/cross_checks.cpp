@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Rules that span several tables: unique names and keys, references by name, VIP coverage.
 #include <fmt/format.h>
 

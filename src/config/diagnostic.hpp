@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What the loader reports: errors make the configuration unusable, warnings do not.
 #include <string>

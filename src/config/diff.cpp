@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Entities are compared through their JSON form, so a field is "changed" exactly when --print
 // would show a different value, and a new key can never be forgotten here.
 #include "config/diff.hpp"

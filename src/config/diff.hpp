@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What changed between two configurations, for reload: the daemon re-applies only what a diff
 // names. Entities are matched by name (vrrp instances, virtual servers) and by service name plus

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "config/json_to_toml.hpp"
 
 #include <fmt/format.h>

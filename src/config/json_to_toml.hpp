@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The printed JSON form back into the TOML tree the loader reads, so --print output is loaded by
 // exactly the same rules as lbd.conf (there is no second, laxer reader).

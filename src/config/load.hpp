@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Loading lbd.conf: parse, validate, resolve defaults. Never throws; every problem found is in
 // `diagnostics` (all of them, not just the first), and `cfg` is set only when there is no error.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The typed, immutable model of lbd.conf. Every default is resolved by the loader, so consumers
 // (VRRP, health checks, IPVS planner, daemon) read plain values and never look at TOML.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The lbd.conf spelling of every enumerated value, one table per enum, used by the reader, the JSON
 // printer and the diff so the three can never disagree.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A health-check table: common keys, then the keys of its type.
 #include <fmt/format.h>
 #include <regex.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // [global] and [ipvs].
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One [[virtual_server.real_server]], resolved against its service.
 #include <fmt/format.h>
 

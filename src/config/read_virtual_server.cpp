@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One [[virtual_server]] and the rules that concern it alone.
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // scheduler_flags, tunnel, persistence and quorum of a [[virtual_server]].
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Pieces of a [[virtual_server]]: its option sub-tables and its real servers.
 #include "config/sections.hpp"

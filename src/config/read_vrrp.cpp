@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One [[vrrp]] instance and the rules that concern it alone.
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The optional sub-tables of a [[vrrp]] instance: garp, tracking, notify, auth.
 #include "config/sections.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Typed access to TOML values with diagnostics. Every reader reports a problem (wrong TOML type,
 // bad address, out of range ...) at the value's line:column under a dotted path such as

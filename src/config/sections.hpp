@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The readers of each part of lbd.conf and the checks that span several parts. Internal to the
 // loader: each returns the model plus where it came from, so later checks can point at the source.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // "did you mean 'priority'?" for misspelt keys and values.
 #include <optional>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The normalised configuration as JSON (`lbd --check --print`): the lbd.conf keys and spellings,
 // with every default resolved, durations in format_duration() form and addresses canonical. Keys

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Input the TOML parser must not see. toml++ 3.3.0 (Debian 12) reaches __builtin_unreachable() --
 // undefined behaviour -- when it tests a non-ASCII character for whitespace: a non-ASCII character

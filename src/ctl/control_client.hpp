@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // lbctl's side of the control socket: one JSON request line, one JSON reply line, with a deadline.
 #include <nlohmann/json.hpp>

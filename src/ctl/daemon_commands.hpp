@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The lbctl commands answered by a running lbd over its control socket:
 //   lbctl [-s PATH] status | vrrp | services | checks | reload

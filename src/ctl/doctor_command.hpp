@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // `lbctl doctor [-f FILE] [--json] [--timeout D]`: checks this director against its lbd.conf (IPVS
 // modules, forwarding, IPVS sysctls, VIPs vs VRRP state, firewall, real servers) and prints each

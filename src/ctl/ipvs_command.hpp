@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // `lbctl ipvs [--stats|--rate|-c] [-t|-u|--sctp-service VIP:PORT | -f MARK] [--json]`: the kernel's
 // IPVS table laid out like `ipvsadm -Ln`, its counters, or its connections like `ipvsadm -Lnc`,

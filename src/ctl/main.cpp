@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // lbctl: inspect and steer lbd, and prepare real servers.
 #include <CLI/CLI.hpp>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "ctl/realserver_command.hpp"
 
 #include <fmt/format.h>

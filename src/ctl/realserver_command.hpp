@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // `lbctl realserver setup|teardown --vip ADDR [--mode dr|tun] [--dry-run] [--json]`
 #include <CLI/CLI.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The daemon: VRRP on a thread of its own (vrrp/vrrp_thread.hpp); the main io_context runs the health
 // checks, the IPVS reconciler, the hooks and track scripts, the signals, systemd notifications,

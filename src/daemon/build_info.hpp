@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // lbd_build_info{version="..."} 1: which lbd a director runs, for dashboards and upgrades.
 #include "common/metrics.hpp"

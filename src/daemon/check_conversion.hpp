@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // lbd.conf's resolved check of a real server -> the health-check subsystem's check. Pure.
 #include <optional>

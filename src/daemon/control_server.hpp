@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The control socket lbctl talks to: a Unix stream socket, mode 0600 (root only), one JSON request
 // line in, one JSON reply line out. Commands are handlers the daemon registers by name; a handler

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The IPVS table lbd wants: the config's virtual servers, each with the real servers its health
 // policy keeps, the operator's overrides applied, or only the sorry server while quorum is lost.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/hook_runner.hpp"
 
 #include "daemon/vrrp/detached_spawn.hpp"

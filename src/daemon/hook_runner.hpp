@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The one way lbd runs an operator's hook (VRRP notify commands; more callers move here): on the
 // daemon's main loop, never on the VRRP thread, so spawning a program can never delay an advert.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The kernel IPVS backend, opened on first use: a director whose config has no virtual server and
 // no sync daemon never needs IPVS (and runs on a kernel without it), and a kernel whose ip_vs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // How late the daemon's event loop runs a periodic timer: a stalled loop (a long IPVS dump, a
 // blocking call, a starved CPU) delays VRRP adverts and can hand the VIPs to the peer, so the lag

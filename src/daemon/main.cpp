@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // lbd: the director daemon, its configuration check and its importers.
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The HTTP listener on metrics_listen, served from the event loop with Boost.Beast:
 //   GET /metrics       the metrics registry in the Prometheus text format

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Runtime overrides set with lbctl (drain, weight), keyed by virtual server name and real server
 // address. They survive a reload while the real server stays in its service. Pure.

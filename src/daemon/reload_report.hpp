@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What a reload did, for the journal, `lbctl status` and `lbctl reload`. Pure.
 #include <chrono>

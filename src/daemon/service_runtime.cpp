@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/service_runtime.hpp"
 
 #include <boost/asio/post.hpp>

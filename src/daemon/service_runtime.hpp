@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The virtual servers of the running config: their health checks (shared registry, so identical
 // checks run once), their policies, the runtime overrides set with lbctl, and the IPVS table they

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // service_runtime's state, shared by its source files (runtime, status JSON, sync daemon).
 #include <boost/asio/io_context.hpp>

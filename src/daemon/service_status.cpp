@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the service runtime shows: lbctl services/checks and the kernel's per-service and
 // per-real-server statistics as metrics.
 #include <fmt/chrono.h>

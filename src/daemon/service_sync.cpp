@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The IPVS connection-sync daemon: its MASTER or BACKUP role follows the VRRP instance named in
 // [ipvs] sync_daemon.follow. The kernel's refusals are logged once per distinct message.
 #include "daemon/service_runtime_impl.hpp"

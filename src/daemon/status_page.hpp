@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The read-only HTML status page served on metrics_listen: the daemon's status JSON (app::status(),
 // what `lbctl status --json` prints) in, one self-contained HTML document out. No I/O, no clock:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The daemon's side of Type=notify: READY, RELOADING (with MONOTONIC_USEC, as systemd 253+ wants),
 // STOPPING, STATUS, and WATCHDOG pings sent from the event loop itself, so a stalled loop is what

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Digest of a response body, shared by the http probers.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What to check: the target, the type-specific parameters, timing and thresholds. Two specs with
 // the same canonical key are the same check and run once however many services use them.

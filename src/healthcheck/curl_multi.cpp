@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "healthcheck/curl_multi.hpp"
 
 #include <boost/asio/posix/stream_descriptor.hpp>

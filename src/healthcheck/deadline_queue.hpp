@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Deadlines of many probes on one Asio timer. A finished probe does not cancel its deadline (that
 // would move the timer, often a system call each time): its entry stays in the queue, is

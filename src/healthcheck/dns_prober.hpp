@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // dns: query a name and type with c-ares against the real server itself (not the system's
 // resolvers) and expect NOERROR with at least one answer record, or a configured rcode. c-ares'

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // http/https through the shared curl multi handle: connects to the real server's address while
 // sending the service's Host (and SNI), checks the status against the expected list, the body

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Incremental parser of one HTTP/1.x response, for the plain-http prober: status line, headers,
 // then the body framed by Content-Length, chunked transfer coding or the end of the connection.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Whether to try a cheap optimistic step that, in a given network, works nearly always or nearly
 // never (sending a request right after connect works when the handshake completes inside the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "healthcheck/plain_http_prober.hpp"
 
 #include <fmt/format.h>

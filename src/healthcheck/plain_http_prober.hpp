@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // http (without TLS) on a socket_poller: connect to the real server, write one HTTP/1.1 request
 // (the service's Host, "Connection: close"), read the status line, headers and body up to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Per virtual server policy, pure: from the health of its real servers to the desired set of real
 // servers with weights, the sorry-server flag, and the events (with hook argv) to act on. The IPVS

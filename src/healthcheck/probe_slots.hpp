@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Reusable per-probe state for the probers that run on a socket_poller: a probe takes a slot, the
 // slot's token (index and generation) travels through the deadline queue, and deadlines that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The TCP socket of a probe slot and the system-call helpers around it.
 #include <boost/system/error_code.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The narrow asynchronous interface every check type implements, so the scheduler and tests can
 // substitute a fake. A prober must call the handler exactly once, on the io_context's thread, and

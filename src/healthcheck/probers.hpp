@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // All check types behind one prober: dispatches on the parameters' type. The daemon builds one
 // per io_context (with the shared curl multi handle); tests build only what they need.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Reasons for socket-level failures, shared by the probers: the same words for the same errors.
 #include <boost/system/error_code.hpp>

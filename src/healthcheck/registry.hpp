@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Dedup of identical checks: subscribers that ask for the same check (same canonical key: target,
 // parameters, timing, thresholds) share one running session and all receive its results. The

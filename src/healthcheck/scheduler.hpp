@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // When each check runs: a pure per-check schedule (time is passed in), so tests drive it on a fake
 // clock. First runs are spread over the interval by a stable hash of the check's key, so 10k checks

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // script: runs a program (no shell) through the common process runner; exit 0 = up. The timeout
 // kills the script's whole process group. Dynamic weights (see script_params) are computed by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "healthcheck/service_monitor.hpp"
 
 #include "common/process.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The shell around one virtual server's policy: subscribes a check per real server in the shared
 // registry (identical checks across services run once), feeds results to the pure

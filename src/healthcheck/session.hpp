@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // One running check: the Asio shell around the pure schedule and thresholds. It owns one timer
 // (next run, or the deadline of the probe in flight), calls the prober, applies the result, logs

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Readiness of many short-lived probe sockets through one epoll instance of the prober's own,
 // itself watched by Asio (a stream_descriptor on the epoll descriptor, so the io_context still

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The queryable state of one check (and so of the real server it watches), for subscribers,
 // lbctl and metrics.

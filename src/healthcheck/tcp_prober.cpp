@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "healthcheck/tcp_prober.hpp"
 
 #include <sys/epoll.h>

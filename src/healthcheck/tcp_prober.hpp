@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // tcp: connect within the timeout; optionally send bytes and expect the reply to start with
 // given bytes. Runs on its own socket_poller with reusable probe slots, each keeping its socket,

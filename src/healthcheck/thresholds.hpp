@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Rise/fall thresholds: a pure state machine fed with probe outcomes. A server changes state only
 // after `rise` consecutive successes (down -> up) or `fall` consecutive failures (up -> down); each

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "healthcheck/udp_prober.hpp"
 
 #include <boost/asio/ip/udp.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // udp: send a payload, expect a reply (optionally starting with a prefix and/or matching a regex)
 // within the timeout. An ICMP port unreachable surfaces as "connection refused".

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Importers into lbd.conf: `lbd import keepalived FILE` and `lbd import ipvsadm FILE`.
 // Each returns the lbd.conf text and what it could not carry over, named by source line, so the

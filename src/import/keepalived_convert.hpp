@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Shared state of the keepalived.conf conversion: the VRRP part and the virtual-server part.
 #include <map>

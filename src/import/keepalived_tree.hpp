@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // keepalived.conf as a tree of statements. keepalived's syntax is line-based: a statement is a
 // keyword and its arguments up to the end of the line; "{" opens a block of the statement before

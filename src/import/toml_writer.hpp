@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Just enough TOML writing for the importers: quoted strings, arrays and inline tables built from
 // already-rendered values.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Where an IPVS table lives: the kernel (netlink client) or memory (fake, for tests). Calls are
 // synchronous and bounded by a deadline inside the implementation; errors are values.

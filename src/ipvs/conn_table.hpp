@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The kernel's IPVS connection table. Netlink has no dump of connections: ipvsadm -Lnc reads
 // /proc/net/ip_vs_conn, and so does lbctl. The kernel prints (net/netfilter/ipvs/ip_vs_conn.c)

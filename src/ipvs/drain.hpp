@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Draining: a real server that fails or leaves the config under the drain policy stays in the kernel
 // at weight 0, so established connections finish, and is removed once it has no connections left or

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // An in-memory IPVS that answers like the kernel: EEXIST for a duplicate, ESRCH for a missing
 // service, ENOENT for a missing destination or scheduler, ERANGE for inverted thresholds. Tests of

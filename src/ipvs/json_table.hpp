@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A table as JSON, for the lbd-ipvs tool and tests:
 // {"services": [{"protocol": "tcp", "address": "192.0.2.10:80", "scheduler": "wlc",

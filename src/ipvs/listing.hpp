@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The table printed the way `ipvsadm -Ln` (and `--stats`, `--rate`) prints it, byte for byte, so
 // operators and tests can compare the two. Pure: a table in, text out.

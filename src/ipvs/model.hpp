@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The IPVS table as values: services keyed by (family, protocol, address, port) or (family, fwmark),
 // each with its destinations. The planner diffs two of these; the netlink client reads and writes

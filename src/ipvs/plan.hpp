@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The IPVS planner: the difference between what the kernel holds and what lbd wants, as the
 // shortest ordered list of operations. Pure: tables in, operations out.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // snapshot -> plan -> apply. Each change is logged once (notice, or err when the kernel refused it)
 // and counted: lbd_ipvs_operations_total{op}, lbd_ipvs_errors_total{op,error}.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Frames that tell the link a VIP moved, pure: a gratuitous ARP (IPv4) as keepalived sends it
 // (an ARP request whose sender and target IP are the VIP, broadcast), and an unsolicited neighbour

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Internet checksum (RFC 1071) and the VRRP checksum rules:
 // - VRRPv2 (RFC 3768 5.3.8): over the VRRP message only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The state machine's inputs (events) and outputs (actions), as values. The I/O adapter turns
 // sockets, timers and tracking into events and performs the actions in order.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // One VRRP virtual router (RFC 5798 section 6.4, RFC 3768 section 6.4) as a pure state machine:
 // events and the current time in, actions out. No sockets, no clocks, no timers of its own: timers

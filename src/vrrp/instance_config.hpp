@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Plain description of one VRRP instance, filled by the daemon from lbd.conf. Defaults follow
 // keepalived where keepalived users would expect them.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Sync group (keepalived's vrrp_sync_group): member instances move together. A member that becomes
 // MASTER pulls the others in BACKUP to MASTER; a master that is outranked pushes the other masters to

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Effective priority and fault from tracked interfaces and track scripts, pure. keepalived's
 // semantics for weights: 0 = the object failing puts the instance in FAULT; > 0 = added to the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Vocabulary shared by the VRRP codec, timers and state machine.
 #include <chrono>

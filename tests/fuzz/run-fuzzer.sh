@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Runs a libFuzzer binary for a bounded time, seeded by the checked-in corpus; new inputs go to a
 # scratch corpus in the build tree so the source tree stays clean.
 # usage: run-fuzzer.sh BINARY SEED_CORPUS WORK_DIR SECONDS

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What `lbctl doctor` found on the director, gathered by gather.hpp and judged by rules.hpp.
 #include <chrono>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A doctor finding: how bad, what was seen, and the one thing to do about it.
 #include <nlohmann/json.hpp>

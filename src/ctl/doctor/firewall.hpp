@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // A small model of netfilter rules, enough to answer "would this packet be dropped?" for the few
 // packets a director depends on (VRRP adverts, health-check connections). Rules come from

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `iptables-save` / `ip6tables-save` -> firewall::ruleset (filter table only).
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // `nft -j list ruleset` -> firewall::ruleset.
 #include <fmt/format.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Reads the firewall as the tools print it into firewall::ruleset. Pure: text in, model out.
 #include <string>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The doctor's eyes on this director: /proc and /lib/modules, sysctls, the running lbd (through its
 // control socket), interface addresses (rtnetlink), TCP connects to the real servers, and the

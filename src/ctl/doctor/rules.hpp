@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The doctor's judgement: the local lbd.conf and the facts gathered on the director in, findings
 // out. Pure, so every rule is table-tested; gather.hpp does the looking.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The real server's side of plan.hpp: reads the host's state and carries out changes
 // (/proc/sys, rtnetlink, modprobe).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What a real server behind an LVS director needs, as a plan computed from what the host already
 // has: for direct routing the VIP on lo and ARP kept quiet about it (arp_ignore=1, arp_announce=2);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Small pieces shared by lbctl's views: tolerant reads of the daemon's JSON (a field that is
 // missing or of another type reads as empty, never throws), RFC 3339 times, "3m ago", and a table

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // lbctl's human output: the daemon's JSON answers (shapes documented in daemon/vrrp/vrrp_runtime.hpp,
 // daemon/service_runtime.hpp and the control commands) turned into text an operator reads at a

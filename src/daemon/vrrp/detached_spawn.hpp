@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Starts a program and forgets it: no shell (argv[0] is an absolute path), stdin on /dev/null, in a
 // session of its own, and reparented to init at once (double fork), so it outlives lbd and never

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/vrrp/track_script_runner.hpp"
 
 #include <fmt/format.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Runs one [[vrrp]] track script periodically through common/process (no shell, the configured
 // timeout kills its process group) and reports each run's success (exit status 0 within the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The [[vrrp]] track scripts of the running config, run on the main loop: starting a program never
 // happens on the VRRP thread. Each run's success goes to `report` (the daemon posts it to the VRRP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/vrrp/vrrp_config.hpp"
 
 #include <fmt/format.h>

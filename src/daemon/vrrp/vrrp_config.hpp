@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // From lbd.conf's [[vrrp]] to what the VRRP runner drives, pure. The only thing the config cannot
 // say is the primary address when neither unicast_source nor mcast_source is set: the I/O part

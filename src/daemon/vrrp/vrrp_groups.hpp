@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The sync groups of a config, wired to instance names, pure. Every runner reports its tracking
 // changes and its transitions here; what comes back is the events to feed to which instance. An

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What the VRRP thread and the daemon's main loop tell each other: plain values, copied or moved
 // across, never shared.

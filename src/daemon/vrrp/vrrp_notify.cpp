@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/vrrp/vrrp_notify.hpp"
 
 namespace lbd::daemon {

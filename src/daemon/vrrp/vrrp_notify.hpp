@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The commands [[vrrp]] notify runs on a transition, pure. Exactly these arguments are appended to
 // the configured command (lbd.conf reference, vrrp.notify):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What a reload does to each VRRP instance, decided from the running and the new [[vrrp]] tables
 // alone (pure). An instance is matched by name. Its notify commands and its sync group can change

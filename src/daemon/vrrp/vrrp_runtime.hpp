@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Every VRRP instance of the running config on the VRRP thread's io_context (vrrp_thread): one
 // io::instance_runner per [[vrrp]], the sync groups that tie them, and a stream of transitions for

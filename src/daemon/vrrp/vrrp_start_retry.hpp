@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // When to try again to start a VRRP instance that could not start (its interface does not exist
 // yet, has no address yet...): soon at first, so an interface that appears a moment after the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // One [[vrrp]] instance as `lbctl vrrp` / `lbctl status` show it, pure: the object format is
 // documented in vrrp_thread.hpp (status()).

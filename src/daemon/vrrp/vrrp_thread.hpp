@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // VRRP on a thread of its own, so that nothing the daemon's main loop does (IPVS dumps and writes,
 // config loads and diffs, health-check bursts, JSON rendering, metrics scrapes, starting hooks and

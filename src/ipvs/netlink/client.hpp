@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The kernel backend: IPVS over generic netlink on a libnl socket. Writes are batched: many requests
 // go out in one sendmsg, each with NLM_F_ACK and its own sequence number, and the acknowledgements

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "ipvs/netlink/codec.hpp"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // IPVS generic-netlink messages as bytes: requests are built (with libnl) and appended to a batch
 // buffer; replies are decoded from their attributes into the model. No sockets here, so every

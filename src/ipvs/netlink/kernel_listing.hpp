@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // The kernel's IPVS table printed the way `ipvsadm -Ln` (--stats, --rate) prints it: one read of
 // the kernel through the netlink client, then the pure formatter.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // lbd-ipvs: the IPVS part of lbd on the command line. Lists the kernel table like ipvsadm, applies a
 // desired table from a JSON file through the same planner and netlink client lbd uses, and drives
 // timeouts and the sync daemon. The kernel-tier tests run it inside a guest with real IPVS.

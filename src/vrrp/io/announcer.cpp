@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "vrrp/io/announcer.hpp"
 
 #include <fmt/format.h>

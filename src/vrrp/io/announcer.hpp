@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Sends gratuitous ARPs / unsolicited NAs for the VIPs of one interface: a burst of `repeat` frames
 // `interval` apart, then (if `refresh` > 0) the same burst every `refresh` while announcing.

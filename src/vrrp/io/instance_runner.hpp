@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Drives one vrrp::instance on Asio: the raw socket and the three timers become events, and the
 // instance's actions are performed in order (send adverts, add/remove VIPs over rtnetlink,

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Interface link state from rtnetlink (RTMGRP_LINK) on Asio, for tracking: each RTM_NEWLINK /
 // RTM_DELLINK becomes (index, name, up). "Up" means administratively up and carrier present

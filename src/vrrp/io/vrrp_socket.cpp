@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "vrrp/io/vrrp_socket.hpp"
 
 #include <arpa/inet.h>

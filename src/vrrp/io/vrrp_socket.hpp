@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Raw IP socket for VRRP (protocol 112) on one interface and one address family, on Asio.
 // Multicast mode joins 224.0.0.18 / ff02::12 on the interface; unicast mode joins nothing. Adverts

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Any bytes as lbd.conf: the loader must return diagnostics, never crash, leak or hit UB. Whatever
 // it accepts must print, reload from the printed JSON, and print again identically.
 #include <fmt/format.h>

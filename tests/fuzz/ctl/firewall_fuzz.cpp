@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Firewall listings: the first byte picks the reader (even: nft JSON, odd: iptables-save), the rest
 // is the listing. Any input gives a ruleset or an error; a ruleset answers every packet question
 // without crashing or looping (jumps between chains are followed to a bounded depth).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The daemon's answers as lbctl prints them: any JSON value renders in every view without throwing,
 // and any text is a time or not.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The verdicts that read bytes from the outside: a DNS answer from the real server, and a
 // script's stdout (dynamic weight). First byte selects, the rest is the input.
 #include <cstddef>

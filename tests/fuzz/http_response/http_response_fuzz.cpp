@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The plain-http prober's response parser reads whatever a real server sends. The first byte
 // chooses the limits and where the input is split into two reads; the rest is the answer. The
 // outcome must not depend on the split, and a body never exceeds its limit.

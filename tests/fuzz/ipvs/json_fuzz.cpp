@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The lbd-ipvs table file: any input gives a table or an error, and a table survives a round trip.
 #include <cstddef>
 #include <cstdint>

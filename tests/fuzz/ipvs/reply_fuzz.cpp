@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Feeds arbitrary attributes to the IPVS reply decoders. The first byte picks the decoder; the rest
 // is the payload of the nested attribute (or, for info/config, the message's attributes), wrapped in
 // a well-formed generic-netlink header the way the kernel's replies are.

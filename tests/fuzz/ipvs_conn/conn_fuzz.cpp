@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // /proc/net/ip_vs_conn text: the parser takes any bytes, and what it accepts formats and converts to
 // JSON without failing.
 #include <cstddef>

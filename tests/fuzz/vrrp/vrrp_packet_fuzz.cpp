@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Fuzzes the VRRP codec. The first input byte chooses the receive context (version, family,
 // TTL, auth, unicast or multicast destination); the rest is the VRRP payload. Whatever parses must
 // survive a build/parse round trip unchanged.

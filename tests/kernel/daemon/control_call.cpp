@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // control_call SOCKET COMMAND [ARGS-JSON [POINTER]]: one request on lbd's control socket, for guest
 // scripts (busybox has no JSON tool). Prints the result (or, with POINTER, the value at that JSON
 // pointer; strings without quotes) and exits 0; prints the daemon's refusal or the transport error

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # kernel_daemon: two lbd directors against real IPVS.
 #

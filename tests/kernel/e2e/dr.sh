@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh disable=SC1091
 # kernel_e2e_dr: the director pair's story with direct routing.
 # shellcheck disable=SC2034 # read by e2e-lib.sh

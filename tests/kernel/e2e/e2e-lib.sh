@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # e2e-lib.sh: the lab of the end-to-end story of a director pair (namespaces, lbd.conf, processes,
 # the client, narration), shared by the live demo (scripts/demo.sh) and the kernel tests

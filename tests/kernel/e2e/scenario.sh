@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # scenario.sh: the end-to-end story of a director pair (see e2e-lib.sh for the lab), sourced by nat.sh
 # or dr.sh after e2e-lib.sh. Each step is narrated, prints `lbctl status`, and is asserted.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build-base.sh CACHE_DIR
 #
 # Builds the base initramfs shared by every kernel test of a build tree: busybox-static with its

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fetch-kernel.sh CACHE_DIR
 #
 # Makes Debian's cloud kernel available for the kernel test tier and writes CACHE_DIR/kernel.env

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # /init of the kernel-test guest (runs under busybox sh as PID 1).
 #
 # Mounts the pseudo file systems, loads the module list the base initramfs was built with, runs

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # guest-lib.sh: helpers for kernel-test guest scripts (busybox sh). Source it first:
 #   . /usr/lib/ktest/lib.sh

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=bash
 # harness-lib.sh: shared by the host-side harness scripts (sourced by bash).
 

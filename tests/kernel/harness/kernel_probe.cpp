@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // kernel_probe: asks the running kernel for its IPVS version over generic netlink, the way lbd's
 // IPVS client talks to it (libnl-genl, family "IPVS", IPVS_CMD_GET_INFO). Prints
 //   IPVS version 1.2.1 (size=4096)

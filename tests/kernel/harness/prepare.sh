@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # prepare.sh CACHE_DIR: the kernel_prepare fixture. Fetches the kernel and builds the base
 # initramfs once per build tree (both are cached), so the first guest test does not pay for it.
 set -Eeuo pipefail

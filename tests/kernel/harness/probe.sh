@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # kernel_probe: our own netlink client binary in the guest. Its GET_INFO answer must match what
 # ipvsadm reports, and it must fail once ip_vs is gone from the kernel.

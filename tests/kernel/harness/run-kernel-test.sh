@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-kernel-test.sh: runs one guest script against real IPVS in a QEMU TCG guest.
 #
 #   run-kernel-test.sh --name NAME --cache DIR --work DIR --script FILE

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # symbolize.sh SERIAL_LOG [HOST_BINARY]...
 #
 # The guest has no symbolizer, so sanitizer reports there show frames as "(/guest/path+0xOFFSET)".

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Kernel-tier test of lbd's IPVS client, run by busybox sh inside a QEMU guest with real IPVS.
 # Drives /usr/local/bin/lbd-ipvs and checks what the kernel holds with the real ipvsadm: round trip
 # of every scheduler, forwarding method and tunnel type, protocol, family, fwmark and persistence;

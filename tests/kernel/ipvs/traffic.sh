@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # kernel_ipvs_traffic: HTTP through services lbd's IPVS client programmed, NAT and DR, two real
 # servers each under round robin, counters moving; a second apply of the same table writes nothing.

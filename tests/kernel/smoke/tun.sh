@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # kernel_smoke_tun: IPVS tunnelling (IPIP) with round robin, programmed by ipvsadm.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gap-stats.awk: summary of the sorted gaps (ms, one per line) that gaps.awk printed:
 #   "max=MS p99=MS over150=N gaps=N" (p99: the nearest-rank 99th percentile).
 { g[NR] = $1 + 0; if ($1 + 0 > 150) over++ }

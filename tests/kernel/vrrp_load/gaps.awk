@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gaps.awk: the gaps between consecutive VRRP adverts of one sender, from vip_prober's output
 # (bench/vrrp/vip_prober.cpp: "RECV_MONOTONIC_NS A SOURCE_MAC PRIORITY" per advert heard).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # gen-services.awk: the [[virtual_server]] part of an lbd.conf for the VRRP-under-load test and
 # benchmark (the caller writes [global] and [[vrrp]] in front of it).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 # shellcheck shell=sh
 # kernel_vrrp_under_load: VRRP adverts keep their rhythm while the director's IPVS work runs.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """lbctl against a real lbd in a namespace: status, checks, overrides, refusals, a refused reload,
 and a daemon that is gone.
 

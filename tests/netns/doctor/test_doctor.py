@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """lbctl doctor on a director in a namespace, against deliberately broken setups.
 
 Topology: director (eth0 10.79.0.2/24) and two real servers on one bridge. Each test breaks one

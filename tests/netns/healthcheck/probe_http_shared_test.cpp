@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Plain http against real local servers, asserted identically for both http probers: libcurl's
 // (kept for https) and the Asio one the daemon uses for `http`. Same answers, same reasons.
 #include <gtest/gtest.h>

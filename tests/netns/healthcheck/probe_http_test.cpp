@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // https through libcurl against real local TLS servers: verification, SNI, client certificates.
 // Plain http, shared with the Asio prober, is in probe_http_shared_test.cpp.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // tcp, udp, dns and script checks against real local servers and real processes.
 #include <gtest/gtest.h>
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Plain http through the Asio prober: what only it does (an empty reply, no TLS, its lifetime).
 // What both http probers must do alike is in probe_http_shared_test.cpp.
 #include <gtest/gtest.h>

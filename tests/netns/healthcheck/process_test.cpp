@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The common process runner against real programs: exit codes, signals, stdout capture and its
 // limit, timeouts that kill the group, no zombies.
 #include "common/process.hpp"

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Misbehaving servers for the health-check tests, bound to 127.0.0.1 on port 0.
 
 usage: servers.py MODE [ARGS...]; prints the chosen port on stdout once listening, then serves

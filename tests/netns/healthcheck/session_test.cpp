@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The whole chain on real servers: scheduler + prober + thresholds in the dedup registry, and the
 // service monitor with its policy and hooks.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Test support: local servers started by PID and killed by PID, temporary directories, certs made
 // with the openssl CLI, and running one probe to completion.

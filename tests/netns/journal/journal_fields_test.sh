@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A private systemd-journald in a mount namespace of its own: tmpfs over /run/systemd, /run/log and
 # /var/log/journal and a journald.conf of ours bound over the system's, so a journald the host runs
 # is never touched. journal_probe runs under systemd-cat (which connects its stderr to the journal's

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Logs the way lbd does: the journal sink when stderr is the journal, then one real-server-down line
 // with lbd's fields. Exits 3 when stderr is not the journal, so the test sees which path was taken.
 #include <cstdio>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Real keepalived (Debian package) as a VRRP peer inside a Lab namespace, for interop tests."""
 
 import os

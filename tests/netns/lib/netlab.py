@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Network-namespace lab for lbd's netns test tier.
 
 A Lab creates its own namespaces (names carry the test's PID, so two CTest jobs never collide),

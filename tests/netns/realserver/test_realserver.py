@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """lbctl realserver on a real server in a namespace, seen from a client on the same segment."""
 
 import json

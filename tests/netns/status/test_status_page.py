@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The status page of a real lbd in a namespace, loaded by headless Chromium.
 
 The real servers' script check lives at a path full of markup, so the reason lbd reports for each

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Shared by test_vrrp_keepalived_v2 and _v3 (two CTest tests, run side by side): the lbd binary
 and keepalived 2.2.7 (Debian package) in the same VRID.
 

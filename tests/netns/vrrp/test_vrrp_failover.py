@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Two lbd processes in one VRID: election, failover (crash, link down, clean stop) and preemption."""
 
 import time

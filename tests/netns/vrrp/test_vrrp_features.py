@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Two lbd processes in one VRID: unicast, IPv6, tracking, split brain, notify hooks, sync groups."""
 
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """lbd and keepalived in one VRID, VRRPv2 (1 s adverts): multicast, unicast, simple password;
 each case both ways (see keepalived_pair.py)."""
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """lbd and keepalived in one VRID, VRRPv3 (100 ms adverts): multicast, unicast, IPv6 multicast and unicast;
 each case both ways (see keepalived_pair.py)."""
 

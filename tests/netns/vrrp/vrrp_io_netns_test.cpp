@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The VRRP I/O adapters against the real kernel, each test in a fresh network namespace of its own
 // (unshare(CLONE_NEWNET): nothing to clean up, nothing shared with a parallel test) with a veth pair.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Two directors and a client on one bridge, for the VRRP tests of the lbd binary.
 
     d1   10.77.0.11/24  fe80::11  2001:db8:77::11/64 --+

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/time_format.hpp"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // diff(old, new): what a reload must apply, by entity and field.
 #include <gtest/gtest.h>
 

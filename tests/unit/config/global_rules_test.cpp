@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // [global], [ipvs], the top level and TOML syntax: one failing input per rule.
 #include "rule_case.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The loader as a whole: every error in one run, defaults, inheritance of checks, failures.
 #include <gtest/gtest.h>
 

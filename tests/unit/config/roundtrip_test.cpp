@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // print -> load_json -> print is stable: the printed form is a complete configuration that the
 // same loader accepts and that means the same thing.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // One validation rule, one failing input: the input must produce exactly one diagnostic of the
 // expected severity, at the expected line:column, whose message contains the expected text.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Non-ASCII input that would drive toml++ 3.3.0 into undefined behaviour is rejected with a
 // position; non-ASCII text inside strings and comments still loads.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // [[virtual_server]] and [[virtual_server.real_server]]: one failing input per rule.
 #include "rule_case.hpp"
 

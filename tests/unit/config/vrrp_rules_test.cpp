@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // [[vrrp]]: one failing input per rule.
 #include "rule_case.hpp"
 

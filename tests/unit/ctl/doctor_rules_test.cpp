@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // lbctl doctor's judgement: a config and hand-made facts in, findings out.
 #include <gtest/gtest.h>
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The firewall model: what nft and iptables-save print, and whether VRRP or a health check passes.
 // data/nft-ruleset.{json,txt} were printed by nft 1.0.6 for a ruleset loaded into a namespace.
 #include <gtest/gtest.h>

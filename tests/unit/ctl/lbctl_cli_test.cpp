@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // lbctl end to end: the real binary against a real control_server (canned answers) on a temporary
 // socket: arguments reach the daemon, answers are printed, exit codes say what happened.
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The desired IPVS table from config + health + overrides, and the check conversion (pure).
 #include "daemon/desired_table.hpp"
 

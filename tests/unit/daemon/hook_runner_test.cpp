@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The pure part of the hook runner: which lines of a hook's output reach the log.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The event-loop lag tracker on made-up time points: lateness per tick and the windowed maximum.
 #include "daemon/loop_monitor.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/metrics_endpoint.hpp"
 
 #include <fmt/format.h>

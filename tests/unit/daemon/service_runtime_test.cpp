@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The service runtime over the in-memory IPVS (fake_backend) and a fake prober: what reaches the
 // kernel on start, reload, overrides, drift, health changes and stop. Checks run on real steady
 // timers with millisecond intervals; the tests wait for conditions with a deadline.

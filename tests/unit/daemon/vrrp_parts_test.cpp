@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The pure parts of the VRRP runtime: config translation, primary address choice, reload plans,
 // notify arguments, sync group wiring and the status object.
 #include <gmock/gmock.h>

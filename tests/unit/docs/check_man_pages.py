@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """The man pages render cleanly and say what the programs do.
 
 For each page built from docs/man/*.md:

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The plain-http prober's pure parts: the response parser (framing, limits, malformed answers),
 // the request it writes and the verdict on a response.
 #include <gtest/gtest.h>

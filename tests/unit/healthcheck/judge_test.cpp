@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Pure verdicts of the probers: script exit codes and dynamic weights, DNS answer headers, digests.
 #include <gtest/gtest.h>
 

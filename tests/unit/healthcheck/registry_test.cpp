@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Dedup registry and check sessions over a fake prober. Sessions run on real steady timers with
 // millisecond intervals; the tests wait for conditions with a deadline, never for a fixed time.
 #include "healthcheck/registry.hpp"

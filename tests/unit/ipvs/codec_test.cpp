@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The netlink encoding, proven without a kernel: requests are parsed back with libnl and checked
 // attribute by attribute against the kernel's UAPI; replies shaped like the kernel's are decoded.
 #include "ipvs/netlink/codec.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Small builders so test tables read like ipvsadm listings.
 #include <gtest/gtest.h>

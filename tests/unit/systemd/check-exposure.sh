@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Asserts the unit's systemd exposure score stays at or below the limit, and prints Debian
 # keepalived's score beside it when its unit is installed.
 # usage: check-exposure.sh UNIT_FILE LIMIT

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Helpers for driving vrrp::instance with a fake clock.
 #include <optional>

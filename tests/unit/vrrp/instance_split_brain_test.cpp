@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Several instances on a simulated link with a fake clock: failover, preemption and split-brain
 // healing end to end through the state machines alone.
 #include <gtest/gtest.h>
