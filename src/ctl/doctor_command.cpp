@@ -30,7 +30,7 @@ int run(const doctor_options& o, const std::string& socket) {
   if (!loaded.ok()) {
     for (const auto& d : loaded.diagnostics) fmt::print(stderr, "{}\n", config::format(d));
     fmt::print(stderr, "lbctl doctor: {} cannot be loaded; fix it first (lbd --check {})\n", o.file, o.file);
-    return 2;
+    return 1;  // a failure, not a usage error: the command line was right
   }
   const auto& cfg = *loaded.cfg;
   doctor::gather_options g;

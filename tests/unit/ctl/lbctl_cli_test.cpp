@@ -238,6 +238,9 @@ TEST(cli_conventions, FailuresExitOne) {
   EXPECT_EQ(run(LBD_PATH, "import ipvsadm /nonexistent/rules").exit_code, 1);
   EXPECT_EQ(run(LBD_IPVS_PATH, "apply /nonexistent/table.json").exit_code, 1);
   EXPECT_EQ(lbctl("-s /nonexistent/lbd.sock vrrp").exit_code, 1);
+  // The command line is right; the configuration it names cannot be loaded.
+  EXPECT_EQ(lbctl("doctor -f /nonexistent/lbd.conf").exit_code, 1);
+  EXPECT_EQ(lbctl("doctor --timeout soon").exit_code, 2);
 }
 
 }  // namespace
