@@ -7,6 +7,7 @@
 
 #include "ipvs/conn_table.hpp"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);  // NOLINT
   auto t = lbd::ipvs::parse_conn_table(text);
