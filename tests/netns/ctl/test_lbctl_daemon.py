@@ -159,11 +159,12 @@ class LbctlAgainstLbd(unittest.TestCase):
                          and f["what"] == "%s/24 is on eth0 and vrrp web is MASTER" % VIP], findings)
         self.assertTrue([f for f in findings if f["topic"] == "daemon" and f["severity"] == "ok"], findings)
 
-    def test_a_stopped_daemon_exits_two(self):
+    def test_a_stopped_daemon_is_a_failure(self):
+        # Exit 1: the command line was right, the daemon could not be reached (2 is for usage errors).
         self.lbd.signal(signal.SIGTERM)
         self.lbd.wait(10)
         r = self.lbctl("status")
-        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.returncode, 1)
         self.assertEqual(r.stderr.strip(), "lbctl: cannot reach lbd at %s: No such file or directory "
                                            "(is lbd running?)" % self.socket)
 
