@@ -119,23 +119,21 @@ void service_monitor::set_quorum_gauge() {
 
 void service_monitor::act(const std::vector<policy_event>& events) {
   for (const auto& e : events) {
-    switch (e.what) {
-      case policy_event::kind::server_up:
-      case policy_event::kind::server_down:
-        log_.with({{log::event_field, e.what == policy_event::kind::server_up ? "server_up" : "server_down"},
-                   {log::server_field, to_string(*e.server)},
-                   {log::reason_field, e.reason}})
-            .notice("real server {} {} ({})", to_string(*e.server),
-                    e.what == policy_event::kind::server_up ? "up" : "down", e.reason);
-        break;
-      case policy_event::kind::quorum_up:
-        log_.with({{log::event_field, "quorum_regained"}, {log::reason_field, e.reason}})
-            .notice("quorum regained ({})", e.reason);
-        break;
-      case policy_event::kind::quorum_down:
-        log_.with({{log::event_field, "quorum_lost"}, {log::reason_field, e.reason}})
-            .notice("quorum lost ({}){}", e.reason, policy_.config().sorry_server ? ", sorry server active" : "");
-        break;
+    // if/else rather than a switch: clang's use-after-scope check misreads the lifetime of the
+    // temporary line object in a case label.
+    const bool server = e.what == policy_event::kind::server_up || e.what == policy_event::kind::server_down;
+    if (server) {
+      const bool up = e.what == policy_event::kind::server_up;
+      log_.with({{log::event_field, up ? "server_up" : "server_down"},
+                 {log::server_field, to_string(*e.server)},
+                 {log::reason_field, e.reason}})
+          .notice("real server {} {} ({})", to_string(*e.server), up ? "up" : "down", e.reason);
+    } else if (e.what == policy_event::kind::quorum_up) {
+      log_.with({{log::event_field, "quorum_regained"}, {log::reason_field, e.reason}})
+          .notice("quorum regained ({})", e.reason);
+    } else {
+      log_.with({{log::event_field, "quorum_lost"}, {log::reason_field, e.reason}})
+          .notice("quorum lost ({}){}", e.reason, policy_.config().sorry_server ? ", sorry server active" : "");
     }
     metrics_
         .get_counter("lbd_service_events_total", "Service policy events",
