@@ -2,7 +2,10 @@
 // lbctl end to end: the real binary against a real control_server (canned answers) on a temporary
 // socket: arguments reach the daemon, answers are printed, exit codes say what happened.
 #include <gtest/gtest.h>
+
 #include <unistd.h>
+#include <atomic>
+#include <mutex>
 
 #include <cstdio>
 #include <filesystem>
@@ -57,18 +60,19 @@ class lbctl_cli : public ::testing::Test {
       return nlohmann::json::array({{{"check", "tcp 10.0.1.11:8080"}, {"status", "up"}, {"reason", "connected"}}});
     });
     server_->add("reload", [this](const nlohmann::json&) {
-      return nlohmann::json{{"ok", reload_ok_},
-                            {"trigger", "lbctl"},
-                            {"file", "/etc/lbd/lbd.conf"},
-                            {"errors", reload_ok_ ? nlohmann::json::array()
-                                                  : nlohmann::json::array({"/etc/lbd/lbd.conf:3:1: error: bad"})},
-                            {"ipvs_ops", 1},
-                            {"ipvs_errors", 0},
-                            {"summary", reload_ok_ ? "1 real server added"
-                                                   : "refused: 1 error(s); the running configuration is unchanged"}};
+      const bool ok = reload_ok_;
+      return nlohmann::json{
+          {"ok", ok},
+          {"trigger", "lbctl"},
+          {"file", "/etc/lbd/lbd.conf"},
+          {"errors", ok ? nlohmann::json::array() : nlohmann::json::array({"/etc/lbd/lbd.conf:3:1: error: bad"})},
+          {"ipvs_ops", 1},
+          {"ipvs_errors", 0},
+          {"summary", ok ? "1 real server added" : "refused: 1 error(s); the running configuration is unchanged"}};
     });
     for (const char* name : {"drain", "enable", "weight"}) {
       server_->add(name, [this, name = std::string(name)](const nlohmann::json& args) {
+        const std::lock_guard lock(mu_);
         last_args_ = args;
         if (args.at("server") != "10.0.1.13:8080") {
           throw daemon::control_error("no real server " + args.at("server").get<std::string>() + " in any service");
@@ -100,8 +104,14 @@ class lbctl_cli : public ::testing::Test {
   std::string socket_;
   std::unique_ptr<daemon::control_server> server_;
   std::thread loop_;
-  bool reload_ok_ = true;
-  nlohmann::json last_args_;  // written on the loop thread, read after lbctl exited
+  // The server runs on its own thread: what it shares with the test body is atomic or locked.
+  std::atomic<bool> reload_ok_{true};
+  std::mutex mu_;
+  nlohmann::json last_args_;  // guarded by mu_
+  nlohmann::json last_args() {
+    const std::lock_guard lock(mu_);
+    return last_args_;
+  }
 };
 
 TEST_F(lbctl_cli, StatusForHumans) {
@@ -138,12 +148,12 @@ TEST_F(lbctl_cli, OverridesCarryTheirArguments) {
   auto r = lbctl(s() + "drain 10.0.1.13:8080 --service http");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out, "drained 10.0.1.13:8080 in http: weight 0 (configured weight 3), up\n");
-  EXPECT_EQ(last_args_, (nlohmann::json{{"server", "10.0.1.13:8080"}, {"service", "http"}}));
+  EXPECT_EQ(last_args(), (nlohmann::json{{"server", "10.0.1.13:8080"}, {"service", "http"}}));
 
   r = lbctl(s() + "weight 10.0.1.13:8080 7");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(r.out, "weight set 10.0.1.13:8080 in http: weight 7 (configured weight 3), up\n");
-  EXPECT_EQ(last_args_, (nlohmann::json{{"server", "10.0.1.13:8080"}, {"weight", 7}}));
+  EXPECT_EQ(last_args(), (nlohmann::json{{"server", "10.0.1.13:8080"}, {"weight", 7}}));
 
   r = lbctl(s() + "enable 10.0.1.13:8080 --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
