@@ -51,15 +51,8 @@ done
 mkdir -p $W
 
 # ------------------------------------------------------------------------------------ topology
-ip link add br0 type bridge forward_delay 0 || kt_die "creating the bridge"
-ip link set br0 up
-join() { # NS ADDRESS MAC
-  if ! { kt_netns "$1" && kt_veth - "p-$1" "$1" eth0 && ip link set "p-$1" master br0; }; then
-    kt_die "veth for $1"
-  fi
-  ip -n "$1" link set eth0 address "$3" || kt_die "MAC of $1"
-  ip -n "$1" addr add "$2/24" dev eth0
-}
+kt_lan br0 || kt_die "creating the bridge"
+join() { kt_lan_join br0 "$1" "$2/24" "$3" || kt_die "$1 on the LAN"; } # NS ADDRESS MAC
 join obs 10.30.0.5 02:00:00:00:00:05
 join d1 10.30.0.3 02:00:00:00:00:03
 join d2 10.30.0.4 02:00:00:00:00:04

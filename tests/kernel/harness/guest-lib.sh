@@ -85,6 +85,19 @@ kt_veth() {
     kt_ip_in "$1" link set "$2" up && kt_ip_in "$3" link set "$4" up
 }
 
+# kt_lan BRIDGE: a bridge in the root namespace, up, forwarding at once (no listening delay): one
+# LAN for directors, peers and observers that need to see each other's multicast and ARP.
+kt_lan() {
+  ip link add "$1" type bridge forward_delay 0 && ip link set "$1" up
+}
+
+# kt_lan_join BRIDGE NS ADDRESS/PREFIX MAC: namespace NS on the LAN as eth0 with a fixed MAC (so
+# tests can tell which director answers ARP for a VIP) and one address.
+kt_lan_join() {
+  kt_netns "$2" && kt_veth - "p-$2" "$2" eth0 && ip link set "p-$2" master "$1" &&
+    ip -n "$2" link set eth0 address "$4" && ip -n "$2" addr add "$3" dev eth0
+}
+
 # kt_ip_in NS ARGS...: iproute2 in namespace NS ("-" is the root namespace).
 kt_ip_in() {
   _kt_ns=$1
