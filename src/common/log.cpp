@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "common/log.hpp"
 
+#include "common/log_writer.hpp"
+
 #include <atomic>
 #include <charconv>
 #include <cstdio>
@@ -10,11 +12,14 @@
 namespace lbd::log {
 namespace {
 
-// Lines come from the main loop and the VRRP thread: the sink is called under the mutex, and the
-// settings read on every line are atomics.
+// Lines come from the main loop and the VRRP thread: the sink is called under its mutex, the queue
+// (when the daemon writes through a thread of its own, log_writer.hpp) is reached under another, and
+// the settings read on every line are atomics.
 struct state {
-  std::mutex mu;
+  std::mutex sink_mu;
   sink out;
+  std::mutex queue_mu;
+  async_writer* queue = nullptr;
   std::atomic<level> max{level::info};
   std::atomic<bool> journal{std::getenv("JOURNAL_STREAM") != nullptr};
 };
@@ -89,7 +94,7 @@ bool journal_stream_matches(std::string_view journal_stream, unsigned long long 
 }
 
 void set_sink(sink s) {
-  std::lock_guard lk(global().mu);
+  std::lock_guard lk(global().sink_mu);
   global().out = std::move(s);
 }
 void reset_sink() { set_sink(nullptr); }
@@ -100,12 +105,42 @@ void set_journal_prefixes(bool on) { global().journal = on; }
 void write(level lvl, std::string_view prefix, std::string message, log::fields f) {
   auto& g = global();
   record r{lvl, std::string(prefix), std::move(message), std::move(f)};
-  std::lock_guard lk(g.mu);
+  {
+    std::lock_guard lk(g.queue_mu);
+    if (g.queue != nullptr) {
+      g.queue->push(std::move(r));
+      return;
+    }
+  }
+  detail::write_now(r);
+}
+
+namespace detail {
+
+void write_now(const record& r) {
+  auto& g = global();
+  std::lock_guard lk(g.sink_mu);
   if (g.out) {
     g.out(r);
   } else {
     write_stderr(r, g.journal.load());
   }
 }
+
+bool set_queue(async_writer* q) {
+  auto& g = global();
+  std::lock_guard lk(g.queue_mu);
+  if (q != nullptr && g.queue != nullptr) return false;
+  g.queue = q;
+  return true;
+}
+
+std::uint64_t queue_dropped() {
+  auto& g = global();
+  std::lock_guard lk(g.queue_mu);
+  return g.queue != nullptr ? g.queue->dropped() : 0;
+}
+
+}  // namespace detail
 
 }  // namespace lbd::log

@@ -7,6 +7,7 @@
 // through a prefix.
 #include <fmt/format.h>
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -61,6 +62,13 @@ level threshold();
 void set_journal_prefixes(bool on);  // default: on when JOURNAL_STREAM is in the environment
 
 void write(level lvl, std::string_view prefix, std::string message, log::fields f = {});
+
+class async_writer;
+namespace detail {
+void write_now(const record& r);  // to the sink, by the calling thread
+bool set_queue(async_writer* q);  // false if another writer is active
+std::uint64_t queue_dropped();    // records the active writer dropped
+}  // namespace detail
 
 class logger;
 

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "common/duration.hpp"
+#include "common/log_writer.hpp"
 #include "common/time_format.hpp"
 #include "config/diff.hpp"
 #include "config/load.hpp"
@@ -147,6 +148,10 @@ void app::open_endpoints(const config::config& next, bool at_start, std::vector<
       io_,
       [this] {
         if (services_) services_->refresh_kernel_stats();
+        metrics_
+            .get_counter("lbd_log_records_dropped_total",
+                         "Log records dropped because the journal took them slower than they came")
+            .set_total(static_cast<double>(log::dropped_records()));
         return metrics_.render() + (vrrp_ ? vrrp_->render_metrics() : std::string());
       },
       [this] { return status(); });

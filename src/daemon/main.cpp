@@ -7,6 +7,7 @@
 
 #include "common/cli.hpp"
 #include "common/journal_sink.hpp"
+#include "common/log_writer.hpp"
 #include "config/load.hpp"
 #include "config/to_json.hpp"
 #include "daemon/app.hpp"
@@ -79,6 +80,9 @@ int main(int argc, char** argv) {
   if (check) return check_config(file, print);
   // Runs in the foreground, as systemd wants for Type=notify; under it, stderr is the journal.
   lbd::log::use_journal_if_stderr_is_journal("lbd");
+  // Lines are written by a thread of their own, so a slow journal never holds up VRRP; declared
+  // first, it is destroyed last and writes the daemon's final lines.
+  const lbd::log::async_writer log_writer;
   lbd::daemon::app daemon(file);
   return daemon.run();
 }
