@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include "config/json_to_toml.hpp"
 #include "config/sections.hpp"
@@ -45,15 +44,20 @@ void for_each_table(diagnostic_sink& sink, const toml::table& root, std::string_
   }
 }
 
+// The number of entries of an array of tables, to reserve room for them.
+std::size_t array_size(const toml::table& root, std::string_view key) {
+  const auto* a = root[key].as_array();
+  return a == nullptr ? 0 : a->size();
+}
+
 config assemble(parsed_config&& pc) {
   config c;
   c.global = std::move(pc.global);
   c.ipvs = std::move(pc.ipvs);
+  c.vrrp.reserve(pc.vrrp.size());
   for (auto& v : pc.vrrp) c.vrrp.push_back(std::move(v.model));
-  for (auto& p : pc.virtual_servers) {
-    for (auto& rs : p.reals) p.model.real_servers.push_back(std::move(rs.model));
-    c.virtual_servers.push_back(std::move(p.model));
-  }
+  c.virtual_servers.reserve(pc.virtual_servers.size());
+  for (auto& p : pc.virtual_servers) c.virtual_servers.push_back(std::move(p.model));
   return c;
 }
 
@@ -64,6 +68,8 @@ load_result load_table(const toml::table& root, diagnostic_sink& sink, const loa
   std::string node_name = options.default_node_name.empty() ? hostname() : options.default_node_name;
   pc.global = read_global(sink, root.get("global"), node_name);
   pc.ipvs = read_ipvs(sink, root.get("ipvs"), &pc.sync_daemon_source);
+  pc.vrrp.reserve(array_size(root, "vrrp"));
+  pc.virtual_servers.reserve(array_size(root, "virtual_server"));
   for_each_table(sink, root, "vrrp",
                  [&](const toml::table& t, std::size_t i) { pc.vrrp.push_back(read_vrrp(sink, t, i)); });
   for_each_table(sink, root, "virtual_server", [&](const toml::table& t, std::size_t i) {
@@ -126,10 +132,19 @@ load_result load_file(const std::string& path, const load_options& options) {
   try {
     std::ifstream in(path, std::ios::binary);
     if (!in) return failure(path, 0, 0, fmt::format("cannot open: {}", std::strerror(errno)));
-    std::ostringstream text;
-    text << in.rdbuf();
+    // One buffer of the file's size: a string stream held the text twice during the whole load.
+    std::string text;
+    in.seekg(0, std::ios::end);
+    if (const auto size = static_cast<std::streamoff>(in.tellg()); size > 0)
+      text.reserve(static_cast<std::size_t>(size));
+    in.seekg(0, std::ios::beg);
+    std::array<char, 65536> chunk{};
+    while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+      text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+      if (in.eof()) break;
+    }
     if (in.bad()) return failure(path, 0, 0, "read error");
-    return load_string(text.str(), path, options);
+    return load_string(text, path, options);
   } catch (const std::exception& e) {
     return failure(path, 0, 0, fmt::format("cannot read: {}", e.what()));
   }
