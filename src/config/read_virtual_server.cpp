@@ -69,14 +69,16 @@ void read_real_servers(const table_reader& r, parsed_virtual_server& p) {
       for (std::size_t j = 0; j < reals.size(); ++j) {
         if (!p.real_sources[j].address_ok || reals[j].address != rs.model.address) continue;
         auto at = position_of(*t->get("address"));
-        auto first_at = position_of(*p.real_sources[j].source->get("address"));
-        r.values().error(
-            at, path, fmt::format("{} is listed twice (first at line {})", to_string(rs.model.address), first_at.line));
+        r.values().error(at, path,
+                         fmt::format("{} is listed twice (first at line {})", to_string(rs.model.address),
+                                     p.real_sources[j].address.line));
         break;
       }
     }
     reals.push_back(std::move(rs.model));
-    p.real_sources.push_back(real_server_source{rs.source, rs.address_ok});
+    const auto* address = t->get("address");
+    p.real_sources.push_back(
+        real_server_source{address == nullptr ? position{} : position_of(*address), rs.address_ok});
   }
 }
 
@@ -84,9 +86,9 @@ void read_real_servers(const table_reader& r, parsed_virtual_server& p) {
 
 parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::table& t, std::size_t index) {
   parsed_virtual_server p;
-  p.source = &t;
   auto& vs = p.model;
   table_reader r(sink, t, fmt::format("virtual_server[#{}]", index + 1));
+  p.at = service_positions{r.pos("name"), r.pos("address"), r.pos("fwmark"), r.pos("vrrp")};
   if (auto name = read_section_name(r, "virtual_server")) {
     vs.name = *name;
     p.name_ok = true;
