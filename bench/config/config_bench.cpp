@@ -8,8 +8,11 @@
 // IPVS table (every real server up, as the daemon starts them without checks), plan that table
 // against an empty kernel, render the normalised JSON (`lbd --check --print`). With CHANGED (the
 // same file with a small edit): load it too and plan the old desired table against the new one, as
-// a reload does; prints the number of write operations. Peak RSS (VmHWM) is read after the cold
-// phases, before the reload phase loads a second configuration.
+// a reload does; prints the number of write operations. Then the daemon's part: its service
+// runtime (health policy, desired table, reconciler) started on CONFIG over the in-memory IPVS
+// (fake_backend), and with CHANGED reloaded on it, each timed with its write operations. Peak RSS
+// (VmHWM) is read after the cold phases, before the reload phase loads a second configuration, and
+// at the end.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -22,9 +25,12 @@
 #include <string>
 #include <vector>
 
+#include "common/metrics.hpp"
 #include "config/load.hpp"
 #include "config/to_json.hpp"
 #include "daemon/desired_table.hpp"
+#include "daemon/service_runtime.hpp"
+#include "ipvs/fake_backend.hpp"
 #include "ipvs/plan.hpp"
 
 namespace {
@@ -93,6 +99,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string host_load = load_average();
+  // As under the generated lbd.conf's log_level: no line per IPVS write.
+  lbd::log::set_threshold(lbd::log::level::warning);
 
   auto t = clock_type::now();
   auto cfg = load(files[0]);
@@ -101,6 +109,7 @@ int main(int argc, char** argv) {
   std::size_t reals = 0;
   for (const auto& vs : cfg->virtual_servers) reals += vs.real_servers.size();
   const long loaded_rss = status_kb("VmRSS");
+  const long load_hwm = status_kb("VmHWM");
 
   t = clock_type::now();
   auto desired = desired_of(*cfg);
@@ -117,9 +126,9 @@ int main(int argc, char** argv) {
 
   std::string line = fmt::format(
       "{} services={} real_servers={} load_ms={:.0f} translate_ms={:.0f} plan_ms={:.0f} cold_ops={} json_ms={:.0f} "
-      "json_bytes={} loaded_rss_kb={} peak_rss_kb={}",
+      "json_bytes={} load_peak_rss_kb={} loaded_rss_kb={} peak_rss_kb={}",
       label, cfg->virtual_servers.size(), reals, load_ms, translate_ms, plan_ms, ops.size(), json_ms, json_bytes,
-      loaded_rss, cold_hwm);
+      load_hwm, loaded_rss, cold_hwm);
 
   if (files.size() == 2) {
     const auto reload_start = clock_type::now();
@@ -133,7 +142,21 @@ int main(int argc, char** argv) {
     const double reload_plan_ms = ms_since(t);
     line += fmt::format(" reload_ops={} reload_load_ms={:.0f} reload_plan_ms={:.0f} reload_ms={:.0f}",
                         reload_ops.size(), reload_load_ms, reload_plan_ms, ms_since(reload_start));
+
+    boost::asio::io_context io;
+    lbd::metrics::registry metrics;
+    lbd::ipvs::fake_backend kernel;
+    lbd::daemon::service_runtime runtime(io, metrics, kernel);
+    t = clock_type::now();
+    const auto started = runtime.apply(*cfg);
+    const double start_ms = ms_since(t);
+    t = clock_type::now();
+    const auto reloaded = runtime.apply(*changed);
+    const double runtime_reload_ms = ms_since(t);
+    line += fmt::format(" runtime_start_ms={:.0f} runtime_start_ops={} runtime_reload_ms={:.0f} runtime_reload_ops={}",
+                        start_ms, started.ops, runtime_reload_ms, reloaded.ops);
   }
+  line += fmt::format(" final_peak_rss_kb={}", status_kb("VmHWM"));
 
   std::printf("%s\n", line.c_str());
   if (!results.empty()) {
