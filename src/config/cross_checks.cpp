@@ -87,16 +87,15 @@ void check_virtual_servers(diagnostic_sink& sink, const parsed_config& pc) {
     if (p.name_ok) {
       auto [it, fresh] = names.emplace(vs.name, &p);
       if (!fresh) {
-        values.error(pos_in(p.source, "name"), path + ".name",
-                     fmt::format("'{}' is already used by the service at line {}", vs.name,
-                                 pos_in(it->second->source, "name").line));
+        values.error(p.at.name, path + ".name",
+                     fmt::format("'{}' is already used by the service at line {}", vs.name, it->second->at.name.line));
       }
     }
     if (p.key_ok) {
       auto key = service_key(vs);
       auto [it, fresh] = keys.emplace(key, &p);
       if (!fresh) {
-        values.error(pos_in(p.source, vs.address ? "address" : "fwmark"), path,
+        values.error(vs.address ? p.at.address : p.at.fwmark, path,
                      fmt::format("{} is already the service virtual_server[{}]", key, it->second->model.name));
       }
     }
@@ -106,7 +105,7 @@ void check_virtual_servers(diagnostic_sink& sink, const parsed_config& pc) {
         if (v.name_ok && v.model.name == *vs.vrrp) bound = &v.model;
       }
       if (bound == nullptr) {
-        values.error(pos_in(p.source, "vrrp"), path + ".vrrp",
+        values.error(p.at.vrrp, path + ".vrrp",
                      fmt::format("no vrrp instance is named '{}'{}", *vs.vrrp, suggestion(*vs.vrrp, vrrp_names)));
         continue;
       }
@@ -118,11 +117,11 @@ void check_virtual_servers(diagnostic_sink& sink, const parsed_config& pc) {
                          [&](const virtual_ip& x) { return x.address.address == vs.address->address; });
     };
     if (bound != nullptr && !holds(*bound)) {
-      values.warning(pos_in(p.source, "address"), path + ".address",
+      values.warning(p.at.address, path + ".address",
                      fmt::format("{} is not a virtual IP of vrrp[{}]", vs.address->address.to_string(), bound->name));
     } else if (bound == nullptr &&
                std::none_of(pc.vrrp.begin(), pc.vrrp.end(), [&](const parsed_vrrp& v) { return holds(v.model); })) {
-      values.warning(pos_in(p.source, "address"), path + ".address",
+      values.warning(p.at.address, path + ".address",
                      fmt::format("{} is not a virtual IP of any vrrp instance", vs.address->address.to_string()));
     }
   }

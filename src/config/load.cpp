@@ -9,7 +9,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include "config/json_to_toml.hpp"
 #include "config/sections.hpp"
@@ -28,45 +27,55 @@ std::string hostname() {
   return valid_name(name) ? name : "localhost";
 }
 
-// [[vrrp]] and [[virtual_server]]: arrays of tables.
+// [[vrrp]] and [[virtual_server]]: arrays of tables. With `release`, each table is emptied once
+// read (its reader keeps positions, not the table).
 template <typename F>
-void for_each_table(diagnostic_sink& sink, const toml::table& root, std::string_view key, F&& read) {
-  const auto* n = root.get(key);
+void for_each_table(diagnostic_sink& sink, toml::table& root, std::string_view key, bool release, F&& read) {
+  auto* n = root.get(key);
   if (n == nullptr) return;
   value_reader values(sink);
-  const auto* a = n->as_array();
+  auto* a = n->as_array();
   if (a == nullptr) {
     values.error(*n, key, fmt::format("expected an array of tables ([[{}]]), got {}", key, type_phrase(n->type())));
     return;
   }
   for (std::size_t i = 0; i < a->size(); ++i) {
     const auto* t = values.table(*a->get(i), fmt::format("{}[#{}]", key, i + 1));
-    if (t != nullptr) read(*t, i);
+    if (t == nullptr) continue;
+    read(*t, i);
+    if (release) a->get(i)->as_table()->clear();
   }
+}
+
+// The number of entries of an array of tables, to reserve room for them.
+std::size_t array_size(const toml::table& root, std::string_view key) {
+  const auto* a = root[key].as_array();
+  return a == nullptr ? 0 : a->size();
 }
 
 config assemble(parsed_config&& pc) {
   config c;
   c.global = std::move(pc.global);
   c.ipvs = std::move(pc.ipvs);
+  c.vrrp.reserve(pc.vrrp.size());
   for (auto& v : pc.vrrp) c.vrrp.push_back(std::move(v.model));
-  for (auto& p : pc.virtual_servers) {
-    for (auto& rs : p.reals) p.model.real_servers.push_back(std::move(rs.model));
-    c.virtual_servers.push_back(std::move(p.model));
-  }
+  c.virtual_servers.reserve(pc.virtual_servers.size());
+  for (auto& p : pc.virtual_servers) c.virtual_servers.push_back(std::move(p.model));
   return c;
 }
 
 }  // namespace
 
-load_result load_table(const toml::table& root, diagnostic_sink& sink, const load_options& options) {
+load_result load_table(toml::table& root, diagnostic_sink& sink, const load_options& options) {
   parsed_config pc;
   std::string node_name = options.default_node_name.empty() ? hostname() : options.default_node_name;
   pc.global = read_global(sink, root.get("global"), node_name);
   pc.ipvs = read_ipvs(sink, root.get("ipvs"), &pc.sync_daemon_source);
-  for_each_table(sink, root, "vrrp",
+  pc.vrrp.reserve(array_size(root, "vrrp"));
+  pc.virtual_servers.reserve(array_size(root, "virtual_server"));
+  for_each_table(sink, root, "vrrp", false,
                  [&](const toml::table& t, std::size_t i) { pc.vrrp.push_back(read_vrrp(sink, t, i)); });
-  for_each_table(sink, root, "virtual_server", [&](const toml::table& t, std::size_t i) {
+  for_each_table(sink, root, "virtual_server", true, [&](const toml::table& t, std::size_t i) {
     pc.virtual_servers.push_back(read_virtual_server(sink, t, i));
   });
   table_reader(sink, root, "").finish({"global", "ipvs", "vrrp", "virtual_server"});
@@ -98,9 +107,8 @@ load_result failure(const std::string& name, unsigned line, unsigned column, std
   return r;
 }
 
-}  // namespace
-
-load_result load_string(std::string_view text, const std::string& name, const load_options& options) {
+// `owned`: the buffer `text` points into, if the caller gives it up; it is freed once parsed.
+load_result load_text(std::string_view text, const std::string& name, const load_options& options, std::string* owned) {
   // Exceptions stop here: a bad file must yield diagnostics, never take the daemon down.
   try {
     if (auto unsafe = detail::find_unsafe_input(text)) {
@@ -113,6 +121,7 @@ load_result load_string(std::string_view text, const std::string& name, const lo
       const auto& where = e.source().begin;
       return failure(name, where.line, where.column, std::string(e.description()));
     }
+    if (owned != nullptr) std::string().swap(*owned);
     diagnostic_sink sink(name);
     return detail::load_table(root, sink, options);
   } catch (const std::exception& e) {
@@ -122,14 +131,29 @@ load_result load_string(std::string_view text, const std::string& name, const lo
   }
 }
 
+}  // namespace
+
+load_result load_string(std::string_view text, const std::string& name, const load_options& options) {
+  return load_text(text, name, options, nullptr);
+}
+
 load_result load_file(const std::string& path, const load_options& options) {
   try {
     std::ifstream in(path, std::ios::binary);
     if (!in) return failure(path, 0, 0, fmt::format("cannot open: {}", std::strerror(errno)));
-    std::ostringstream text;
-    text << in.rdbuf();
+    // One buffer of the file's size: a string stream held the text twice during the whole load.
+    std::string text;
+    in.seekg(0, std::ios::end);
+    if (const auto size = static_cast<std::streamoff>(in.tellg()); size > 0)
+      text.reserve(static_cast<std::size_t>(size));
+    in.seekg(0, std::ios::beg);
+    std::array<char, 65536> chunk{};
+    while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
+      text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
+      if (in.eof()) break;
+    }
     if (in.bad()) return failure(path, 0, 0, "read error");
-    return load_string(text.str(), path, options);
+    return load_text(text, path, options, &text);
   } catch (const std::exception& e) {
     return failure(path, 0, 0, fmt::format("cannot read: {}", e.what()));
   }

@@ -56,23 +56,29 @@ void read_key(const table_reader& r, parsed_virtual_server& p) {
 void read_real_servers(const table_reader& r, parsed_virtual_server& p) {
   const auto* a = r.array("real_server");
   if (a == nullptr) return;
+  auto& reals = p.model.real_servers;
+  reals.reserve(a->size());
+  p.real_sources.reserve(a->size());
+  const std::string path = r.where("real_server");
   for (std::size_t i = 0; i < a->size(); ++i) {
-    std::string where = fmt::format("{}[#{}]", r.where("real_server"), i + 1);
+    std::string where = fmt::format("{}[#{}]", path, i + 1);
     const auto* t = r.values().table(*a->get(i), where);
     if (t == nullptr) continue;
     auto rs = read_real_server(r.values(), *t, where, p.model);
     if (rs.address_ok) {
-      auto same = [&](const parsed_real_server& x) { return x.address_ok && x.model.address == rs.model.address; };
-      auto first = std::find_if(p.reals.begin(), p.reals.end(), same);
-      if (first != p.reals.end()) {
+      for (std::size_t j = 0; j < reals.size(); ++j) {
+        if (!p.real_sources[j].address_ok || reals[j].address != rs.model.address) continue;
         auto at = position_of(*t->get("address"));
-        auto first_at = position_of(*first->source->get("address"));
-        r.values().error(
-            at, r.where("real_server"),
-            fmt::format("{} is listed twice (first at line {})", to_string(rs.model.address), first_at.line));
+        r.values().error(at, path,
+                         fmt::format("{} is listed twice (first at line {})", to_string(rs.model.address),
+                                     p.real_sources[j].address.line));
+        break;
       }
     }
-    p.reals.push_back(std::move(rs));
+    reals.push_back(std::move(rs.model));
+    const auto* address = t->get("address");
+    p.real_sources.push_back(
+        real_server_source{address == nullptr ? position{} : position_of(*address), rs.address_ok});
   }
 }
 
@@ -80,9 +86,9 @@ void read_real_servers(const table_reader& r, parsed_virtual_server& p) {
 
 parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::table& t, std::size_t index) {
   parsed_virtual_server p;
-  p.source = &t;
   auto& vs = p.model;
   table_reader r(sink, t, fmt::format("virtual_server[#{}]", index + 1));
+  p.at = service_positions{r.pos("name"), r.pos("address"), r.pos("fwmark"), r.pos("vrrp")};
   if (auto name = read_section_name(r, "virtual_server")) {
     vs.name = *name;
     p.name_ok = true;
@@ -117,9 +123,9 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
   if (auto v = r.word("vrrp")) vs.vrrp = *v;
   read_real_servers(r, p);
 
-  const bool uses_tun = vs.method == forwarding::tun ||
-                        std::any_of(p.reals.begin(), p.reals.end(),
-                                    [](const parsed_real_server& x) { return x.model.method == forwarding::tun; });
+  const bool uses_tun =
+      vs.method == forwarding::tun || std::any_of(vs.real_servers.begin(), vs.real_servers.end(),
+                                                  [](const real_server& x) { return x.method == forwarding::tun; });
   if (const auto* tt = r.subtable("tunnel")) {
     if (!uses_tun) {
       r.error("tunnel", "is only used with forwarding = \"tun\"");
@@ -129,7 +135,7 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
   } else if (uses_tun) {
     vs.tunnel = tunnel_settings{};
   }
-  if (p.reals.empty() && !vs.sorry_server) {
+  if (vs.real_servers.empty() && !vs.sorry_server) {
     r.values().warning(r.table_position(), r.path(), "has no real servers and no sorry_server: it will refuse traffic");
   }
   r.finish({"name", "address", "fwmark", "family", "protocol", "scheduler", "scheduler_flags", "forwarding", "tunnel",

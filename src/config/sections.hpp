@@ -23,16 +23,33 @@ struct parsed_vrrp {
 
 struct parsed_real_server {
   real_server model;
-  const toml::table* source = nullptr;
+  const toml::table* source = nullptr;  // valid while the service's table is being read
   bool address_ok = false;
 };
 
+// Where a real server of model.real_servers came from, at the same index. The real servers go
+// straight into the model: a second vector of them, moved over at the end, doubled the loader's peak.
+struct real_server_source {
+  position address;  // of its address value
+  bool address_ok = false;
+};
+
+// Where the keys of a [[virtual_server]] that the cross-table checks point at are: the key's value,
+// or the table when the key is absent. Positions, not the TOML table: a service's table is freed as
+// soon as it is read, so the tree and the model of a large file are not both held whole.
+struct service_positions {
+  position name;
+  position address;
+  position fwmark;
+  position vrrp;
+};
+
 struct parsed_virtual_server {
-  virtual_server model;  // real_servers is filled from `reals` at the end of the load
-  const toml::table* source = nullptr;
+  virtual_server model;
+  service_positions at;
   bool name_ok = false;
-  bool key_ok = false;  // address or fwmark (and family) were read
-  std::vector<parsed_real_server> reals;
+  bool key_ok = false;                           // address or fwmark (and family) were read
+  std::vector<real_server_source> real_sources;  // one per model.real_servers entry
 };
 
 struct parsed_config {

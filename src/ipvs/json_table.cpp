@@ -176,18 +176,50 @@ json flags_json(const service_attrs& a) {
 }  // namespace
 
 result<table, std::string> table_from_json(std::string_view input) {
-  try {
-    const json doc = json::parse(input);
-    only_keys(doc, {"services"}, "top level");
-    table t;
-    if (!doc.contains("services")) return t;
-    if (!doc.at("services").is_array()) return unexpected(std::string("'services' must be an array"));
-    std::size_t i = 0;
-    for (const auto& s : doc.at("services")) {
-      auto [key, svc] = read_service(s, i++);
-      const std::string name = to_string(key);
-      if (!t.emplace(key, std::move(svc)).second) return unexpected("service " + name + " is listed twice");
+  // The services are read one by one as the parser completes them, and their JSON is dropped at
+  // once: a document of the whole table held several times the table's size at the peak. The first
+  // problem of a service is reported only after the whole text parsed, in the order a parse of the
+  // whole document followed by a read of its services would find them.
+  table t;
+  std::optional<std::string> first_error;
+  std::size_t i = 0;
+  std::string key;  // the top-level key being read
+  bool in_services = false;
+  auto read = [&](const json& s) {
+    if (first_error) return;
+    try {
+      auto [k, svc] = read_service(s, i++);
+      const std::string name = to_string(k);
+      if (!t.emplace(k, std::move(svc)).second) first_error = "service " + name + " is listed twice";
+    } catch (const json::exception& e) {
+      first_error = std::string("bad JSON: ") + e.what();
+    } catch (const bad_input& e) {
+      first_error = e.what();
     }
+  };
+  auto on_event = [&](int depth, json::parse_event_t event, json& parsed) {
+    using ev = json::parse_event_t;
+    if (depth == 1 && event == ev::key) {
+      key = parsed.get<std::string>();
+      if (key == "services") {  // a repeated key replaces the earlier value
+        t.clear();
+        first_error.reset();
+        i = 0;
+      }
+    } else if (depth == 1 && (event == ev::array_start || event == ev::array_end)) {
+      in_services = event == ev::array_start && key == "services";
+    } else if (depth == 2 && in_services && (event == ev::value || event == ev::object_end || event == ev::array_end)) {
+      read(parsed);
+      return false;  // read: not kept in the document
+    }
+    return true;
+  };
+  try {
+    const json doc = json::parse(input, on_event);
+    only_keys(doc, {"services"}, "top level");
+    if (!doc.contains("services")) return table{};
+    if (!doc.at("services").is_array()) return unexpected(std::string("'services' must be an array"));
+    if (first_error) return unexpected(*first_error);
     return t;
   } catch (const json::exception& e) {
     return unexpected(std::string("bad JSON: ") + e.what());
