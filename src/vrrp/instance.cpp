@@ -100,12 +100,14 @@ actions instance::on_event(const event& e, time_point now) {
 
 // --- events -----------------------------------------------------------------------------------
 
-void instance::on(const ev::startup&, time_point now, actions& out) {
+void instance::on(const ev::startup& e, time_point now, actions& out) {
   if (state_ != state::init) return;
   if (in_fault()) {
     transition(state::fault, fault_reason_, now, out);
   } else if (priority_ == owner_priority) {
     transition(state::master, "address owner, priority 255", now, out);
+  } else if (e.resume_master) {
+    transition(state::master, "resumed: " + e.reason, now, out);
   } else {
     transition(state::backup, "startup", now, out);
   }

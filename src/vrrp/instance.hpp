@@ -45,7 +45,7 @@ class instance {
   [[nodiscard]] advert make_advert(std::uint8_t priority) const;
 
  private:
-  void on(const ev::startup&, time_point now, actions& out);
+  void on(const ev::startup& e, time_point now, actions& out);
   void on(const ev::advert_received& e, time_point now, actions& out);
   void on(const ev::master_down_timer_expired&, time_point now, actions& out);
   void on(const ev::advert_timer_fired&, time_point now, actions& out);

@@ -161,3 +161,48 @@ TEST(Resume, AnAdvertInTheFutureInitializes) {
 
 }  // namespace
 }  // namespace lbd::vrrp
+
+namespace lbd::vrrp {
+namespace {
+
+using namespace std::chrono_literals;
+
+// The state machine's side: a resumed startup is MASTER at once, with VIPs, advert and ARPs, and
+// never a removal of the VIPs.
+TEST(ResumeStartup, EntersMasterAtOnce) {
+  metrics::registry reg;
+  instance inst(test::web_config(), reg);
+  const time_point now(1000s);
+  auto a = inst.on_event(ev::startup{true, "restart 40 ms after its last advert"}, now);
+  EXPECT_EQ(inst.current_state(), state::master);
+  ASSERT_TRUE(test::first_of<act::add_vips>(a));
+  EXPECT_TRUE(test::first_of<act::send_advert>(a));
+  EXPECT_TRUE(test::first_of<act::send_garp>(a));
+  EXPECT_FALSE(test::first_of<act::remove_vips>(a));
+  auto changed = test::first_of<act::state_changed>(a);
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(changed->from, state::init);
+  EXPECT_EQ(changed->reason, "resumed: restart 40 ms after its last advert");
+  EXPECT_TRUE(test::armed(a, timer_kind::advert));
+  EXPECT_FALSE(test::armed(a, timer_kind::master_down));
+}
+
+TEST(ResumeStartup, AFaultStillWins) {
+  metrics::registry reg;
+  instance inst(test::web_config(), reg);
+  const time_point now(1000s);
+  inst.on_event(ev::fault_on{"eth0 down"}, now);
+  auto a = inst.on_event(ev::startup{true, "quick restart"}, now);
+  EXPECT_EQ(inst.current_state(), state::fault);
+  EXPECT_FALSE(test::first_of<act::add_vips>(a));
+}
+
+TEST(ResumeStartup, WithoutResumeItIsBackup) {
+  metrics::registry reg;
+  instance inst(test::web_config(), reg);
+  inst.on_event(ev::startup{}, time_point(1000s));
+  EXPECT_EQ(inst.current_state(), state::backup);
+}
+
+}  // namespace
+}  // namespace lbd::vrrp
