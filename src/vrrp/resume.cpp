@@ -142,6 +142,15 @@ std::uint64_t identity_of(const instance_config& c) {
 
 std::chrono::nanoseconds resume_window(centiseconds advert_interval) { return 3 * advert_interval; }
 
+std::optional<std::chrono::seconds> release_hold(const saved_state& saved, time_point now) {
+  constexpr auto margin = std::chrono::milliseconds(500);
+  if (saved.role != state::master || now < saved.last_advert) return std::nullopt;
+  const auto left = saved.last_advert + resume_window(saved.advert_interval) - margin - now;
+  const auto whole = std::chrono::floor<std::chrono::seconds>(left);
+  if (whole < std::chrono::seconds(1)) return std::nullopt;
+  return whole;
+}
+
 resume_decision decide_resume(const saved_state& saved, const instance_config& config, time_point now) {
   auto no = [](std::string why) { return resume_decision{false, std::move(why)}; };
   if (saved.instance != config.name) return no("state of another instance");

@@ -18,6 +18,7 @@
 // and an error means "no saved state" (normal Initialize), never a guess.
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,12 @@ struct resume_decision {
   bool resume_master = false;
   std::string reason;  // why (logged either way)
 };
+
+// After lbd died: how long its VIPs may stay in the kernel (an address lifetime, which the kernel
+// enforces in whole seconds, up to ~250 ms late) so that a restart within the window finds them and
+// no peer can hold them at the same time: until 500 ms before the window's end, rounded down.
+// No value: remove them now (not MASTER, or less than a second left, as always at 100 ms adverts).
+std::optional<std::chrono::seconds> release_hold(const saved_state& saved, time_point now);
 
 // Resume MASTER only if the saved state is this instance's, MASTER, of the same identity, and its
 // last advert is less than resume_window() before `now`.

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "vrrp/io/vip_lifetime.hpp"
+
 namespace lbd::vrrp::io {
 
 using boost::system::error_code;
@@ -87,7 +89,13 @@ void instance_runner::start() {
         fsm_.logger().notice("was MASTER, starts in Initialize: {}", d.reason);
     }
   }
-  if (!startup.resume_master) {
+  if (startup.resume_master) {
+    // --release-vips may have given them a lifetime (state_store.hpp): permanent again, in place.
+    for (const auto& vip : c.virtual_ips) {
+      if (auto s = set_vip_lifetime(c.interface, vip, label_of(c, vip), std::nullopt); !s)
+        fsm_.logger().warning("{}", s.error());
+    }
+  } else {
     for (const auto& vip : c.virtual_ips) {
       if (auto s = addresses_->remove(socket_->ifindex(), vip); !s) fsm_.logger().warning("{}", s.error());
     }

@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "common/interface_address.hpp"
+#include "vrrp/io/vip_lifetime.hpp"
 
 namespace lbd::vrrp::io {
 namespace {
@@ -24,6 +25,30 @@ std::string& directory() {
 
 constexpr std::string_view prefix_name = "vrrp-";
 constexpr std::string_view suffix_name = ".state";
+
+bool present(const std::vector<netif::interface_address>& have, const prefix& p) {
+  return std::any_of(have.begin(), have.end(), [&](const auto& a) { return a.address == p; });
+}
+
+// A MASTER that died within its window: its VIPs stay until shortly before a peer may take over (the
+// kernel removes them then), so a restart that resumes finds them and makes them permanent again.
+bool hold_vips(const saved_state& s, std::chrono::seconds hold, std::vector<std::string>& report) {
+  auto have = netif::list_addresses(s.interface);
+  if (!have) {
+    report.push_back(fmt::format("instance {}: {}", s.instance, have.error()));
+    return false;
+  }
+  for (const auto& vip : s.vips) {
+    if (!present(*have, vip)) continue;  // never re-create what is gone
+    if (auto r = set_vip_lifetime(s.interface, vip, {}, hold); !r) {
+      report.push_back(fmt::format("instance {}: {}", s.instance, r.error()));
+      return false;
+    }
+    report.push_back(fmt::format("instance {}: {} on {} expires in {} s unless lbd resumes MASTER by then", s.instance,
+                                 to_string(vip), s.interface, hold.count()));
+  }
+  return true;
+}
 
 }  // namespace
 
@@ -98,6 +123,10 @@ bool release_vips(const std::string& dir, std::vector<std::string>& report) {
     }
     if (!*loaded || (*loaded)->vips.empty()) continue;
     saved_state s = std::move(**loaded);
+    if (auto hold = release_hold(s, clock::now())) {
+      if (hold_vips(s, *hold, report)) continue;
+      all_ok = false;  // could not hold them: removed below instead
+    }
     std::vector<prefix> kept;
     for (const auto& vip : s.vips) {
       if (auto r = netif::delete_address(s.interface, vip); !r) {

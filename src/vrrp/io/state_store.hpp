@@ -25,10 +25,12 @@ status<std::string> save_state(const std::string& path, const saved_state& s);
 // Absent file: no value, no error.
 result<std::optional<saved_state>, std::string> load_state(const std::string& path);
 
-// `lbd --release-vips`: removes, from their interfaces, the VIPs every state file in `dir` says lbd
-// added, and records that they are gone (role and last advert are kept, so a restart within the
-// window still resumes). Addresses lbd did not add are never touched. One line per action or
-// problem in `report`; false when a VIP could not be removed.
+// `lbd --release-vips`: the VIPs every state file in `dir` says lbd added leave the kernel. Those of
+// a MASTER whose last advert is recent enough get an address lifetime instead (release_hold() in
+// resume.hpp): the kernel removes them before any peer may take over, unless a restarted lbd
+// resumes MASTER first. The others are removed now, and the file records that they are gone (role
+// and last advert are kept). Addresses lbd did not add are never touched, nor re-created. One line
+// per action or problem in `report`; false when a VIP could not be removed.
 bool release_vips(const std::string& dir, std::vector<std::string>& report);
 
 }  // namespace lbd::vrrp::io

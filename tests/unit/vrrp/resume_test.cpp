@@ -206,3 +206,43 @@ TEST(ResumeStartup, WithoutResumeItIsBackup) {
 
 }  // namespace
 }  // namespace lbd::vrrp
+
+namespace lbd::vrrp {
+namespace {
+
+using namespace std::chrono_literals;
+
+saved_state crashed_master(centiseconds interval, time_point last_advert) {
+  saved_state s;
+  s.instance = "web";
+  s.role = state::master;
+  s.last_advert = last_advert;
+  s.advert_interval = interval;
+  s.interface = "eth0";
+  return s;
+}
+
+TEST(ReleaseHold, KeepsTheVipsUntilShortlyBeforeTheWindowEnds) {
+  // 1 s adverts: window 3 s; the VIPs may stay until 2.5 s after the last advert, in whole seconds.
+  EXPECT_EQ(release_hold(crashed_master(centiseconds(100), t0), t0 + 100ms), 2s);
+  EXPECT_EQ(release_hold(crashed_master(centiseconds(100), t0), t0 + 600ms), 1s);
+  EXPECT_EQ(release_hold(crashed_master(centiseconds(100), t0), t0 + 1600ms), std::nullopt);
+  // 8 s adverts: window 24 s.
+  EXPECT_EQ(release_hold(crashed_master(centiseconds(800), t0), t0 + 5s), 18s);
+}
+
+TEST(ReleaseHold, RemovesAtOnceWhenLessThanASecondIsLeft) {
+  // 100 ms adverts: a window of 300 ms never leaves a whole second.
+  EXPECT_EQ(release_hold(crashed_master(centiseconds(10), t0), t0), std::nullopt);
+  EXPECT_EQ(release_hold(crashed_master(centiseconds(100), t0), t0 + 10s), std::nullopt);
+  EXPECT_EQ(release_hold(crashed_master(centiseconds(100), t0 + 1s), t0), std::nullopt);  // from the future
+}
+
+TEST(ReleaseHold, OnlyAMasterHolds) {
+  auto s = crashed_master(centiseconds(800), t0);
+  s.role = state::backup;
+  EXPECT_EQ(release_hold(s, t0 + 1s), std::nullopt);
+}
+
+}  // namespace
+}  // namespace lbd::vrrp
