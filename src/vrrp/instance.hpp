@@ -10,7 +10,9 @@
 // hearing a master that should yield answers at once (so the other steps down within one advert)
 // and, once a whole advert interval passed without conflict, repeats its gratuitous ARPs so hosts
 // that followed the loser come back. An outranked master sends one parting advert as it steps
-// down, so the winner learns of the conflict even when the loser heard the winner first.
+// down, so the winner learns of the conflict even when the loser heard the winner first. A startup
+// may resume MASTER (ev::startup::resume_master): a restarted lbd within its peers'
+// Master_Down_Interval continues the master it was, instead of Initialize (vrrp/resume.hpp).
 #include <array>
 #include <optional>
 #include <string>

@@ -195,6 +195,7 @@ TEST(ResumeStartup, AFaultStillWins) {
   auto a = inst.on_event(ev::startup{true, "quick restart"}, now);
   EXPECT_EQ(inst.current_state(), state::fault);
   EXPECT_FALSE(test::first_of<act::add_vips>(a));
+  EXPECT_TRUE(test::first_of<act::remove_vips>(a));  // the VIPs the resumed start kept
 }
 
 TEST(ResumeStartup, WithoutResumeItIsBackup) {
