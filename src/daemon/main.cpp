@@ -54,8 +54,9 @@ int import_config(const std::string& kind, const std::string& file, const std::s
   return checked.ok() ? 0 : 1;
 }
 
-// `lbd --release-vips`: after lbd died (ExecStopPost= in lbd.service, or any supervisor), removes
-// the VIPs its state files say it added. 0 = nothing left behind, 1 = a VIP could not be removed.
+// `lbd --release-vips`: after lbd died (ExecStopPost= in lbd.service, or any supervisor), the VIPs
+// its state files say it added leave the kernel (vrrp/io/state_store.hpp). 1 = a VIP could not be
+// removed.
 int release_vips(const std::string& dir) {
   std::vector<std::string> report;
   const bool ok = lbd::vrrp::io::release_vips(dir, report);
@@ -78,7 +79,8 @@ int main(int argc, char** argv) {
   bool release = false;
   std::string state_dir = "/run/lbd";
   app.add_flag("--release-vips", release,
-               "remove the VIPs a dead lbd added (its state under --state-dir) and exit; for ExecStopPost=");
+               "after lbd died (ExecStopPost=): the VIPs it added leave the kernel, at once or when a peer may take "
+               "over; then exit");
   app.add_option("--state-dir", state_dir,
                  "where each VRRP instance keeps its role, last advert and VIPs (default /run/lbd)");
   lbd::cli::add_version(app, "lbd");
