@@ -2,6 +2,8 @@
 // lbd: the director daemon, its configuration check and its importers.
 #include <fmt/format.h>
 
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <cstdio>
 
@@ -12,6 +14,7 @@
 #include "config/to_json.hpp"
 #include "daemon/app.hpp"
 #include "import/import.hpp"
+#include "vrrp/io/state_store.hpp"
 
 namespace {
 
@@ -52,6 +55,16 @@ int import_config(const std::string& kind, const std::string& file, const std::s
   return checked.ok() ? 0 : 1;
 }
 
+// `lbd --release-vips`: after lbd died (ExecStopPost= in lbd.service, or any supervisor), the VIPs
+// its state files say it added leave the kernel (vrrp/io/state_store.hpp). 1 = a VIP could not be
+// removed.
+int release_vips(const std::string& dir) {
+  std::vector<std::string> report;
+  const bool ok = lbd::vrrp::io::release_vips(dir, report);
+  for (const auto& line : report) fmt::print(stderr, "{}\n", line);
+  return ok ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -64,6 +77,13 @@ int main(int argc, char** argv) {
   app.add_flag("--print", print, "with --check: print the normalised configuration as JSON")->needs("--check");
   auto* file_opt = app.add_option("-f,--file", file, "configuration file (default /etc/lbd/lbd.conf)");
   app.add_option("config", positional, "configuration file, as an alternative to -f")->excludes(file_opt);
+  bool release = false;
+  std::string state_dir = "/run/lbd";
+  app.add_flag("--release-vips", release,
+               "after lbd died (ExecStopPost=): the VIPs it added leave the kernel, at once or when a peer may take "
+               "over; then exit");
+  app.add_option("--state-dir", state_dir,
+                 "where each VRRP instance keeps its role, last advert and VIPs (default /run/lbd)");
   lbd::cli::add_version(app, "lbd");
   auto* imp = app.add_subcommand("import", "convert a keepalived.conf or `ipvsadm -Sn` rules into lbd.conf");
   std::string import_kind;
@@ -78,6 +98,10 @@ int main(int argc, char** argv) {
   if (imp->parsed()) return import_config(import_kind, import_file, import_out);
   if (!positional.empty()) file = positional;
   if (check) return check_config(file, print);
+  if (release) return release_vips(state_dir);
+  // Owner-only, like the control socket beside it; systemd creates it (RuntimeDirectory=lbd).
+  static_cast<void>(::mkdir(state_dir.c_str(), 0700));  // EEXIST is the usual case; failures show on save
+  lbd::vrrp::io::set_state_directory(state_dir);
   // Runs in the foreground, as systemd wants for Type=notify; under it, stderr is the journal.
   lbd::log::use_journal_if_stderr_is_journal("lbd");
   // Lines are written by a thread of their own, so a slow journal never holds up VRRP; declared

@@ -27,7 +27,13 @@ inline constexpr std::size_t timer_kind_count = 3;
 std::string_view to_string(timer_kind k);
 
 namespace ev {
-struct startup {};
+// Leaves Initialize. `resume_master`: this router was MASTER a moment ago (a restarted lbd within its
+// peers' Master_Down_Interval with the same configuration, vrrp/resume.hpp), so it continues as
+// MASTER instead of waiting as BACKUP; `reason` says why.
+struct startup {
+  bool resume_master = false;
+  std::string reason;
+};
 struct advert_received {
   vrrp::advert advert;
   ip_address source;  // the sender's primary address (IP source)

@@ -100,12 +100,16 @@ actions instance::on_event(const event& e, time_point now) {
 
 // --- events -----------------------------------------------------------------------------------
 
-void instance::on(const ev::startup&, time_point now, actions& out) {
+void instance::on(const ev::startup& e, time_point now, actions& out) {
   if (state_ != state::init) return;
   if (in_fault()) {
+    // A resumed start kept the VIPs of the master it continues; a faulty router must not hold them.
+    if (e.resume_master) out.emplace_back(act::remove_vips{config_.virtual_ips});
     transition(state::fault, fault_reason_, now, out);
   } else if (priority_ == owner_priority) {
     transition(state::master, "address owner, priority 255", now, out);
+  } else if (e.resume_master) {
+    transition(state::master, "resumed: " + e.reason, now, out);
   } else {
     transition(state::backup, "startup", now, out);
   }

@@ -10,7 +10,9 @@
 // hearing a master that should yield answers at once (so the other steps down within one advert)
 // and, once a whole advert interval passed without conflict, repeats its gratuitous ARPs so hosts
 // that followed the loser come back. An outranked master sends one parting advert as it steps
-// down, so the winner learns of the conflict even when the loser heard the winner first.
+// down, so the winner learns of the conflict even when the loser heard the winner first. A startup
+// may resume MASTER (ev::startup::resume_master): a restarted lbd within its peers'
+// Master_Down_Interval continues the master it was, instead of Initialize (vrrp/resume.hpp).
 #include <array>
 #include <optional>
 #include <string>
@@ -45,7 +47,7 @@ class instance {
   [[nodiscard]] advert make_advert(std::uint8_t priority) const;
 
  private:
-  void on(const ev::startup&, time_point now, actions& out);
+  void on(const ev::startup& e, time_point now, actions& out);
   void on(const ev::advert_received& e, time_point now, actions& out);
   void on(const ev::master_down_timer_expired&, time_point now, actions& out);
   void on(const ev::advert_timer_fired&, time_point now, actions& out);

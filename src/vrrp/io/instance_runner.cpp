@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "vrrp/io/vip_lifetime.hpp"
+
 namespace lbd::vrrp::io {
 
 using boost::system::error_code;
@@ -20,6 +22,11 @@ instance_runner::instance_runner(boost::asio::io_context& io, const instance_con
   expect_.vrids.set(config.vrid);
   expect_.auth = config.auth;
   expect_.require_ttl_255 = config.unicast_peers.empty() || config.unicast_ttl_check;
+  state_path_ = state_path(state_directory(), config.name);
+  saved_.instance = config.name;
+  saved_.identity = identity_of(config);
+  saved_.advert_interval = config.advert_interval;
+  saved_.interface = config.interface;
 }
 
 instance_runner::~instance_runner() {
@@ -69,8 +76,29 @@ result<std::unique_ptr<instance_runner>, std::string> instance_runner::open(boos
 
 void instance_runner::start() {
   const auto& c = fsm_.config();
-  for (const auto& vip : c.virtual_ips) {
-    if (auto s = addresses_->remove(socket_->ifindex(), vip); !s) fsm_.logger().warning("{}", s.error());
+  ev::startup startup;
+  if (!state_path_.empty()) {
+    auto loaded = load_state(state_path_);
+    if (!loaded) {
+      fsm_.logger().warning("saved state ignored: {}", loaded.error());
+    } else if (*loaded) {
+      auto d = decide_resume(**loaded, c, clock::now());
+      startup.resume_master = d.resume_master;
+      startup.reason = d.reason;
+      if (!d.resume_master && (*loaded)->role == state::master)
+        fsm_.logger().notice("was MASTER, starts in Initialize: {}", d.reason);
+    }
+  }
+  if (startup.resume_master) {
+    // --release-vips may have given them a lifetime (state_store.hpp): permanent again, in place.
+    for (const auto& vip : c.virtual_ips) {
+      if (auto s = set_vip_lifetime(c.interface, vip, label_of(c, vip), std::nullopt); !s)
+        fsm_.logger().warning("{}", s.error());
+    }
+  } else {
+    for (const auto& vip : c.virtual_ips) {
+      if (auto s = addresses_->remove(socket_->ifindex(), vip); !s) fsm_.logger().warning("{}", s.error());
+    }
   }
   socket_->start([this](const received& r) { on_packet(r); }, [this](rx_drop d) { count_rx_drop(to_string(d)); },
                  [this](error_code ec) {
@@ -82,7 +110,18 @@ void instance_runner::start() {
                  });
   // Current link states first, so an instance whose interface is down starts in FAULT.
   reread_links();
-  feed(ev::startup{});
+  feed(startup);
+  save();
+}
+
+void instance_runner::save() {
+  if (state_path_.empty()) return;
+  saved_.role = fsm_.current_state();
+  auto s = save_state(state_path_, saved_);
+  if (!s && !save_failing_) {
+    fsm_.logger().warning("saving the VRRP state (a restart will not resume MASTER): {}", s.error());
+  }
+  save_failing_ = !s;
 }
 
 void instance_runner::script_result(std::string_view script, bool success) {
@@ -200,11 +239,19 @@ void instance_runner::perform(const action& a) {
         using T = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<T, act::send_advert>) {
           send(x.advert);
+          if (x.advert.priority != stop_priority) {
+            saved_.last_advert = clock::now();
+            save();
+          }
         } else if constexpr (std::is_same_v<T, act::arm_timer>) {
           arm(x);
         } else if constexpr (std::is_same_v<T, act::cancel_timer>) {
           timers_[static_cast<std::size_t>(x.kind)].cancel();
         } else if constexpr (std::is_same_v<T, act::add_vips>) {
+          // Recorded before the kernel has them: --release-vips after a crash in between removes an
+          // address that is not there, which is no error.
+          saved_.vips = x.vips;
+          save();
           for (const auto& vip : x.vips) {
             if (auto s = addresses_->add(socket_->ifindex(), vip, label_of(c, vip)); !s) {
               metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"vrrp_instance", c.name}})
@@ -221,9 +268,12 @@ void instance_runner::perform(const action& a) {
               fsm_.logger().err("{}", s.error());
             }
           }
+          saved_.vips.clear();
+          save();
         } else if constexpr (std::is_same_v<T, act::send_garp>) {
           announcer_->announce(x.vips, x.repeat, x.interval, x.refresh);
         } else if constexpr (std::is_same_v<T, act::state_changed>) {
+          save();
           if (hooks_.on_state_changed) hooks_.on_state_changed(x);
         }
       },

@@ -22,6 +22,7 @@
 #include "vrrp/io/address_manager.hpp"
 #include "vrrp/io/announcer.hpp"
 #include "vrrp/io/link_monitor.hpp"
+#include "vrrp/io/state_store.hpp"
 #include "vrrp/io/vrrp_socket.hpp"
 #include "vrrp/tracking.hpp"
 
@@ -45,7 +46,9 @@ class instance_runner {
   instance_runner(const instance_runner&) = delete;
   instance_runner& operator=(const instance_runner&) = delete;
 
-  // Removes VIPs a crashed predecessor may have left, starts receiving, and enters the protocol.
+  // Starts receiving and enters the protocol. A predecessor that was MASTER until a moment ago with
+  // the same configuration (its saved state, state_store.hpp) is continued: MASTER at once, its
+  // VIPs kept. Otherwise Initialize: VIPs a crashed predecessor may have left are removed first.
   void start();
   // Feeds an event from outside (sync group) now.
   void post(const event& e);
@@ -68,6 +71,8 @@ class instance_runner {
   void on_link(const link_event& e);
   void reread_links();
   void apply_tracking();
+  // Writes the saved state (role, last advert, VIPs added) for the next lbd and --release-vips.
+  void save();
 
   instance fsm_;
   metrics::registry& metrics_;
@@ -83,6 +88,9 @@ class instance_runner {
   bool send_failing_ = false;  // log the first of a run of failures only
   bool garp_failing_ = false;
   bool stopped_ = false;
+  std::string state_path_;  // empty: not saved
+  saved_state saved_;
+  bool save_failing_ = false;
 };
 
 }  // namespace lbd::vrrp::io

@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#include "vrrp/io/vip_lifetime.hpp"
+
+#include <fmt/format.h>
+#include <linux/if_addr.h>
+#include <net/if.h>
+#include <netlink/errno.h>
+#include <netlink/netlink.h>
+#include <netlink/route/addr.h>
+#include <sys/socket.h>
+
+#include <memory>
+
+namespace lbd::vrrp::io {
+namespace {
+
+struct sock_deleter {
+  void operator()(nl_sock* s) const { nl_socket_free(s); }
+};
+struct addr_deleter {
+  void operator()(rtnl_addr* a) const { rtnl_addr_put(a); }
+};
+struct nladdr_deleter {
+  void operator()(nl_addr* a) const { nl_addr_put(a); }
+};
+
+constexpr std::uint32_t forever = 0xffffffffU;  // INFINITY_LIFE_TIME
+
+}  // namespace
+
+status<std::string> set_vip_lifetime(const std::string& ifname, const prefix& vip, const std::string& label,
+                                     std::optional<std::chrono::seconds> lifetime) {
+  const unsigned ifindex = if_nametoindex(ifname.c_str());
+  if (ifindex == 0) return unexpected(fmt::format("no interface named '{}'", ifname));
+  std::unique_ptr<nl_sock, sock_deleter> sock(nl_socket_alloc());
+  std::unique_ptr<rtnl_addr, addr_deleter> a(rtnl_addr_alloc());
+  if (!sock || !a) return unexpected(std::string("out of memory"));
+  if (int err = nl_connect(sock.get(), NETLINK_ROUTE); err < 0) {
+    return unexpected(fmt::format("netlink connect: {}", nl_geterror(err)));
+  }
+  const bool v4 = vip.address.is_v4();
+  std::unique_ptr<nl_addr, nladdr_deleter> local;
+  if (v4) {
+    auto b = vip.address.to_v4().to_bytes();
+    local.reset(nl_addr_build(AF_INET, b.data(), b.size()));
+  } else {
+    auto b = vip.address.to_v6().to_bytes();
+    local.reset(nl_addr_build(AF_INET6, b.data(), b.size()));
+  }
+  if (!local) return unexpected(std::string("out of memory"));
+  nl_addr_set_prefixlen(local.get(), static_cast<int>(vip.length));
+  rtnl_addr_set_ifindex(a.get(), static_cast<int>(ifindex));
+  rtnl_addr_set_family(a.get(), v4 ? AF_INET : AF_INET6);
+  if (int err = rtnl_addr_set_local(a.get(), local.get()); err < 0) {
+    return unexpected(fmt::format("{}: {}", to_string(vip), nl_geterror(err)));
+  }
+  rtnl_addr_set_prefixlen(a.get(), static_cast<int>(vip.length));
+  if (!v4) rtnl_addr_set_flags(a.get(), IFA_F_NODAD);
+  if (v4 && !label.empty()) rtnl_addr_set_label(a.get(), label.c_str());
+  const auto secs = lifetime ? static_cast<std::uint32_t>(lifetime->count()) : forever;
+  rtnl_addr_set_valid_lifetime(a.get(), secs);
+  rtnl_addr_set_preferred_lifetime(a.get(), secs);
+  if (int err = rtnl_addr_add(sock.get(), a.get(), NLM_F_REPLACE); err < 0) {
+    return unexpected(fmt::format("lifetime of {} on {}: {}", to_string(vip), ifname, nl_geterror(err)));
+  }
+  return ok;
+}
+
+}  // namespace lbd::vrrp::io
