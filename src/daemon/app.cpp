@@ -11,11 +11,10 @@
 #include "common/duration.hpp"
 #include "common/log_writer.hpp"
 #include "common/time_format.hpp"
-#include "config/diff.hpp"
 #include "config/load.hpp"
 #include "daemon/build_info.hpp"
+#include "daemon/reload/reload_plan.hpp"
 #include "daemon/vrrp/vrrp_notify.hpp"
-#include "daemon/vrrp/vrrp_reload.hpp"
 
 namespace lbd::daemon {
 namespace {
@@ -96,7 +95,7 @@ bool app::start() {
   log::set_threshold(cfg.global.log_level);
 
   std::vector<std::string> errors;
-  open_endpoints(cfg, true, errors);
+  open_endpoints(cfg, {}, true, errors);
   if (!errors.empty()) return false;
 
   services_ = std::make_unique<service_runtime>(io_, metrics_, kernel_);
@@ -108,12 +107,14 @@ bool app::start() {
                                                vrrp_->script_result(instance, script, ok);
                                              });
 
+  // Starting is the plan from an empty configuration: every instance starts.
+  const auto plan = plan_reload(config::config{}, cfg);
   // IPVS before VRRP: a director that wins the election already has its services.
-  const auto first = services_->apply(cfg);
+  const auto first = services_->apply(cfg, plan.diff);
   if (!first.failure.empty())
     log_.err("IPVS: {}; retrying every {}", first.failure, format_duration(cfg.global.reconcile_interval));
   // Instances that could not start were logged by the runtime, which keeps trying them.
-  const auto not_running = apply_vrrp(cfg).size();
+  const auto not_running = apply_vrrp(cfg, plan.vrrp).size();
   running_ = cfg;
   register_commands();
   metrics_.get_gauge("lbd_config_last_reload_successful", last_reload_help).set(1);
@@ -126,7 +127,8 @@ bool app::start() {
   return true;
 }
 
-void app::open_endpoints(const config::config& next, bool at_start, std::vector<std::string>& errors) {
+void app::open_endpoints(const config::config& next, const global_reload_plan& globals, bool at_start,
+                         std::vector<std::string>& errors) {
   if (at_start) {
     ensure_parent(next.global.control_socket);
     control_ = std::make_unique<control_server>(io_, next.global.control_socket);
@@ -134,13 +136,12 @@ void app::open_endpoints(const config::config& next, bool at_start, std::vector<
       errors.push_back(fmt::format("control socket {}: {}", next.global.control_socket, ec.message()));
       log_.err("{}", errors.back());
     }
-  } else if (running_ && next.global.control_socket != running_->global.control_socket) {
+  } else if (globals.control_socket) {
     // Replacing the socket from inside one of its own requests (lbctl reload) is not safe.
     log_.warning("control_socket change to {} takes effect at the next restart", next.global.control_socket);
   }
 
-  const bool metrics_changed = at_start || !running_ || next.global.metrics_listen != running_->global.metrics_listen;
-  if (!metrics_changed) return;
+  if (!at_start && !globals.metrics_listen) return;
   if (metrics_http_) metrics_http_->stop();
   metrics_http_.reset();
   if (!next.global.metrics_listen) return;
@@ -188,46 +189,55 @@ reload_report app::reload(const std::string& trigger) {
   r.warnings = loaded.warning_count();
   if (!loaded.ok()) {
     r.errors = format_errors(loaded);
-    r.summary = fmt::format("refused: {} error(s); the running configuration is unchanged", r.errors.size());
   } else {
     const config::config& next = *loaded.cfg;
-    const auto d = config::diff(*running_, next);
-    r.summary = summarize(d);
-    r.vrrp_restarted = restarted_instances(d);
+    // The one plan of this reload: every part below takes its slice, the report renders it.
+    const auto& plan = r.plan.emplace(plan_reload(*running_, next));
     std::vector<std::string> problems;
-    open_endpoints(next, false, problems);
-    log::set_threshold(next.global.log_level);
-    const auto applied = services_->apply(next);
+    open_endpoints(next, plan.globals, false, problems);
+    if (plan.globals.log_level) log::set_threshold(next.global.log_level);
+    const auto applied = services_->apply(next, plan.diff);
     r.ipvs_ops = applied.ops;
     r.ipvs_errors = applied.errors;
     if (!applied.failure.empty()) problems.push_back("IPVS: " + applied.failure);
-    for (auto& e : apply_vrrp(next)) problems.push_back(std::move(e));
+    for (auto& e : apply_vrrp(next, plan.vrrp)) problems.push_back(std::move(e));
     running_ = next;
     // The new config is running either way; problems applying it are reported, not rolled back.
     r.ok = problems.empty();
     r.errors = std::move(problems);
   }
   r.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-
   r.result = !loaded.ok() ? "refused" : (r.ok ? "ok" : "partial");
+  record_reload(r);
+  last_reload_ = r;
+  notifier_.ready();
+  return r;
+}
+
+void app::record_reload(const reload_report& r) {
   metrics_.get_counter("lbd_reloads_total", "Configuration reloads by result", {{"result", r.result}}).inc();
   metrics_.get_gauge("lbd_config_last_reload_successful", last_reload_help).set(r.ok ? 1 : 0);
   metrics_
       .get_histogram("lbd_reload_duration_seconds", "Time to load, diff and apply a configuration",
                      metrics::latency_buckets())
       .observe(r.duration_ms / 1000.0);
-  if (!loaded.ok()) {
-    log_.with({{log::event_field, "reload"}, {log::reason_field, r.result}})
-        .err("reload refused: {} error(s) in {}; still running the previous configuration", r.errors.size(),
-             config_file_);
-  } else {
-    log_.with({{log::event_field, "reload"}, {log::reason_field, r.result}})
-        .notice("reload {}: {}; {} IPVS operation(s) ({} failed), {:.1f} ms", r.result, r.summary, r.ipvs_ops,
-                r.ipvs_errors, r.duration_ms);
+  if (r.plan) {
+    const auto& v = r.plan->vrrp;
+    const std::pair<const char*, std::size_t> actions[] = {
+        {"start", v.start.size()}, {"stop", v.stop.size()}, {"restart", v.restart.size()}, {"update", v.update.size()}};
+    for (const auto& [action, n] : actions) {
+      if (n == 0) continue;
+      metrics_
+          .get_counter("lbd_reload_vrrp_instances_total",
+                       "VRRP instances a reload started, stopped, restarted or "
+                       "updated in place (kept running)",
+                       {{"action", action}})
+          .inc(static_cast<double>(n));
+    }
   }
-  last_reload_ = r;
-  notifier_.ready();
-  return r;
+  log_.with({{log::event_field, "reload"}, {log::reason_field, r.result}})
+      .log(r.plan ? log::level::notice : log::level::err, "{}", journal_line(r));
+  notifier_.status(fmt::format("running {}; last reload {}: {}", config_file_, r.result, summary(r)));
 }
 
 void app::stop(const std::string& why) {
@@ -258,11 +268,10 @@ void app::stop(const std::string& why) {
   io_.stop();
 }
 
-std::vector<std::string> app::apply_vrrp(const config::config& cfg) {
-  const auto plan = plan_reload(vrrp_->running(), cfg.vrrp);
-  std::set<std::string> restarted(plan.restart.begin(), plan.restart.end());
-  restarted.insert(plan.start.begin(), plan.start.end());
-  auto errors = vrrp_->apply(cfg);
+std::vector<std::string> app::apply_vrrp(const config::config& cfg, const vrrp_reload_plan& plan) {
+  const auto started = plan.started_or_restarted();
+  const std::set<std::string> restarted(started.begin(), started.end());
+  auto errors = vrrp_->apply(cfg, plan);
   scripts_->apply(cfg.vrrp, restarted);
   return errors;
 }

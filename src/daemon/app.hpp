@@ -6,8 +6,8 @@
 //
 // Start: load the config (errors: exit 1), program IPVS (adopting what the kernel holds), then start
 // VRRP, so a director that becomes MASTER already has its services; READY=1 after that first
-// reconcile. SIGHUP or `lbctl reload`: load, validate, diff, apply; a refused config leaves the
-// running one untouched and is reported in `lbctl status`. SIGTERM / SIGINT: STOPPING=1, VRRP stops
+// reconcile. SIGHUP or `lbctl reload`: load, validate, plan once (reload/reload_plan.hpp), apply; a refused config
+// leaves the running one untouched and is reported in `lbctl status`. SIGTERM / SIGINT: STOPPING=1, VRRP stops
 // (priority-0 adverts, VIPs removed), checks stop, the exit policy is applied, exit 0.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
@@ -25,7 +25,7 @@
 #include "daemon/lazy_backend.hpp"
 #include "daemon/loop_monitor.hpp"
 #include "daemon/metrics_endpoint.hpp"
-#include "daemon/reload_report.hpp"
+#include "daemon/reload/reload_report.hpp"
 #include "daemon/service_runtime.hpp"
 #include "daemon/systemd_notifier.hpp"
 #include "daemon/vrrp/track_scripts.hpp"
@@ -50,11 +50,15 @@ class app {
   void stop(const std::string& why);
   void wait_signal();
   void register_commands();
-  void open_endpoints(const config::config& next, bool at_start, std::vector<std::string>& errors);
+  // At start every endpoint opens; on reload those the plan's global slice names.
+  void open_endpoints(const config::config& next, const global_reload_plan& globals, bool at_start,
+                      std::vector<std::string>& errors);
+  // Metrics, the journal line and the systemd status of a reload, all from its report.
+  void record_reload(const reload_report& r);
   void on_transition(const vrrp_transition& t);
   void run_notify(const notify_request& n);
   // The VRRP part of start and reload: instances on the VRRP thread, their track scripts here.
-  std::vector<std::string> apply_vrrp(const config::config& cfg);
+  std::vector<std::string> apply_vrrp(const config::config& cfg, const vrrp_reload_plan& plan);
   [[nodiscard]] nlohmann::json status() const;
 
   std::string config_file_;

@@ -159,7 +159,7 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
   update_watches();
 }
 
-reconcile_report service_runtime::impl::apply(const config::config& cfg) {
+reconcile_report service_runtime::impl::apply(const config::config& cfg, const config::config_diff& changes) {
   const bool first = !started_;
   const config::config old = std::move(cfg_);
   cfg_ = cfg;
@@ -186,24 +186,13 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg) {
       fresh = std::move(snap).value();
     }
   }
-  std::optional<config::config_diff> d;
-  if (!first) d = config::diff(old, cfg_);
-  rebuild_services(cfg_, d ? &*d : nullptr);
+  const config::config_diff* d = first ? nullptr : &changes;
+  rebuild_services(cfg_, d);
   for (const auto& gone : overrides_.prune(cfg_)) {
     log_.notice("override of {} in {} dropped: the real server left the config", to_string(gone.address), gone.service);
   }
   if (first || old.global.drain_timeout != cfg_.global.drain_timeout) {
     tracker_ = ipvs::drain_tracker(cfg_.global.drain_timeout);
-  }
-  if (d) {
-    std::size_t added = 0;
-    std::size_t removed = 0;
-    std::size_t changed = 0;
-    for (const auto& c : d->virtual_servers) {
-      (c.kind == config::change_kind::added ? added : c.kind == config::change_kind::removed ? removed : changed)++;
-    }
-    log_.notice("reload: {} virtual servers added, {} removed, {} changed, {} real server changes", added, removed,
-                changed, d->real_servers.size());
   }
   if (needs_kernel()) {
     apply_timeouts();
@@ -446,7 +435,9 @@ service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry&
 
 service_runtime::~service_runtime() = default;
 
-reconcile_report service_runtime::apply(const config::config& cfg) { return impl_->apply(cfg); }
+reconcile_report service_runtime::apply(const config::config& cfg, const config::config_diff& changes) {
+  return impl_->apply(cfg, changes);
+}
 reconcile_report service_runtime::reconcile() { return impl_->reconcile(); }
 
 result<nlohmann::json, std::string> service_runtime::drain(const std::string& server,

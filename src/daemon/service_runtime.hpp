@@ -20,6 +20,7 @@
 
 #include "common/metrics.hpp"
 #include "common/result.hpp"
+#include "config/diff.hpp"
 #include "config/model.hpp"
 #include "healthcheck/prober.hpp"
 #include "ipvs/backend.hpp"
@@ -43,8 +44,10 @@ class service_runtime {
   service_runtime(const service_runtime&) = delete;
   service_runtime& operator=(const service_runtime&) = delete;
 
-  // Starts or reloads (see above) and reconciles once, synchronously.
-  reconcile_report apply(const config::config& cfg);
+  // Starts or reloads (see above) and reconciles once, synchronously. `changes`: config::diff from
+  // the configuration of the previous apply() to `cfg` (the reload plan's); the first apply()
+  // ignores it.
+  reconcile_report apply(const config::config& cfg, const config::config_diff& changes);
   // Reconciles now (also run by the periodic timer).
   reconcile_report reconcile();
 

@@ -41,7 +41,7 @@ struct service_runtime::impl {
   impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel, healthcheck::prober* probes);
   ~impl();
 
-  reconcile_report apply(const config::config& cfg);
+  reconcile_report apply(const config::config& cfg, const config::config_diff& changes);
   // `fresh`: a table just read from the kernel, saving a second read (start-up).
   reconcile_report reconcile(std::optional<ipvs::table> fresh = std::nullopt);
   reconcile_report stop(config::exit_policy policy);

@@ -28,7 +28,8 @@ std::string origin(const nlohmann::json& r) {
   return parts.empty() ? std::string() : fmt::format(" ({})", fmt::join(parts, ", "));
 }
 
-// What an accepted reload did: "summary; 1 IPVS op, 0 errors; VRRP restarted: web; 2 warnings; 12 ms"
+// What an accepted reload did: "summary; 1 IPVS op, 0 errors; VRRP restarted: web; VRRP updated in place: db;
+// 2 warnings; 12 ms"
 std::string effects(const nlohmann::json& r) {
   std::vector<std::string> parts;
   if (auto s = text(r, "summary"); !s.empty()) parts.push_back(s);
@@ -36,6 +37,9 @@ std::string effects(const nlohmann::json& r) {
                               plural(integer(r, "ipvs_errors").value_or(0), "error", "errors")));
   if (const auto& restarted = array(r, "vrrp_restarted"); !restarted.empty()) {
     parts.push_back("VRRP restarted: " + joined_strings(restarted));
+  }
+  if (const auto& updated = array(r, "vrrp_updated"); !updated.empty()) {
+    parts.push_back("VRRP updated in place: " + joined_strings(updated));
   }
   if (auto w = integer(r, "warnings").value_or(0); w > 0) parts.push_back(plural(w, "warning", "warnings"));
   if (r.is_object() && r.contains("duration_ms") && r["duration_ms"].is_number()) {

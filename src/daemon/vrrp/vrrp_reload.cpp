@@ -2,47 +2,54 @@
 #include "daemon/vrrp/vrrp_reload.hpp"
 
 #include <algorithm>
-
-#include "config/to_json.hpp"
+#include <map>
 
 namespace lbd::daemon {
 namespace {
 
-// The table as lbd.conf spells it, every default resolved, minus what a running instance can take
-// without a restart.
-config::json restart_relevant(const config::vrrp_instance& v) {
-  auto j = config::to_json(v);
-  j.erase("notify");
-  j.erase("sync_group");
-  return j;
-}
-
-const config::vrrp_instance* find(const std::vector<config::vrrp_instance>& v, const std::string& name) {
-  auto it = std::find_if(v.begin(), v.end(), [&](const config::vrrp_instance& x) { return x.name == name; });
-  return it == v.end() ? nullptr : &*it;
+bool named(const std::vector<vrrp_instance_change>& v, std::string_view name) {
+  return std::any_of(v.begin(), v.end(), [&](const vrrp_instance_change& c) { return c.name == name; });
 }
 
 }  // namespace
 
-bool needs_restart(const config::vrrp_instance& running, const config::vrrp_instance& wanted) {
-  return restart_relevant(running) != restart_relevant(wanted);
+bool vrrp_reload_plan::restarts(std::string_view name) const { return named(restart, name); }
+
+bool vrrp_reload_plan::stops(std::string_view name) const {
+  return std::find(stop.begin(), stop.end(), name) != stop.end();
 }
 
-vrrp_reload_plan plan_reload(const std::vector<config::vrrp_instance>& running,
-                             const std::vector<config::vrrp_instance>& wanted) {
+std::vector<std::string> vrrp_reload_plan::started_or_restarted() const {
+  std::vector<std::string> out = start;
+  for (const auto& r : restart) out.push_back(r.name);
+  return out;
+}
+
+bool changes_in_place(std::string_view setting) { return setting == "notify" || setting == "sync_group"; }
+
+vrrp_reload_plan plan_vrrp_reload(const std::vector<config::change>& changes,
+                                  const std::vector<config::vrrp_instance>& next) {
+  std::map<std::string_view, const config::change*> by_name;
+  for (const auto& c : changes) by_name.emplace(c.name, &c);
   vrrp_reload_plan p;
-  for (const auto& w : wanted) {
-    const auto* r = find(running, w.name);
-    if (r == nullptr) {
-      p.start.push_back(w.name);
-    } else if (needs_restart(*r, w)) {
-      p.restart.push_back(w.name);
+  for (const auto& v : next) {
+    const auto it = by_name.find(v.name);
+    if (it == by_name.end()) {
+      p.keep.push_back(v.name);
+      continue;
+    }
+    const auto& c = *it->second;
+    if (c.kind == config::change_kind::added) {
+      p.start.push_back(v.name);
+    } else if (std::all_of(c.fields.begin(), c.fields.end(),
+                           [](const std::string& f) { return changes_in_place(f); })) {
+      p.update.push_back({v.name, c.fields});
     } else {
-      p.keep.push_back(w.name);
+      p.restart.push_back({v.name, c.fields});
     }
   }
-  for (const auto& r : running) {
-    if (find(wanted, r.name) == nullptr) p.stop.push_back(r.name);
+  for (const auto& c : changes) {
+    if (c.kind == config::change_kind::removed) p.stop.push_back(c.name);
   }
   return p;
 }

@@ -167,23 +167,21 @@ vrrp_runtime::~vrrp_runtime() {
   *impl_->alive = false;
 }
 
-std::vector<std::string> vrrp_runtime::apply(const config::config& cfg) {
+std::vector<std::string> vrrp_runtime::apply(const config::config& cfg, const vrrp_reload_plan& plan) {
   auto& m = *impl_;
-  std::vector<config::vrrp_instance> running;
-  running.reserve(m.slots.size());
-  for (const auto& s : m.slots) running.push_back(s->cfg);
-  const auto plan = plan_reload(running, cfg.vrrp);
-  auto listed = [](const std::vector<std::string>& v, const std::string& n) {
-    return std::find(v.begin(), v.end(), n) != v.end();
+  auto wanted = [&](const std::string& n) {
+    return std::any_of(cfg.vrrp.begin(), cfg.vrrp.end(), [&](const config::vrrp_instance& v) { return v.name == n; });
   };
 
   // Leaving and changed instances stop first, so a successor on the same VRID finds the field clear.
+  // An instance the plan does not know as running (it cannot be, but a runner must never be dropped
+  // without its graceful stop) stops as if it left.
   std::vector<std::unique_ptr<vrrp_slot>> old = std::move(m.slots);
   m.slots.clear();
   for (auto& s : old) {
-    if (listed(plan.stop, s->cfg.name) || listed(plan.restart, s->cfg.name)) {
-      if (s->runner)
-        m.log.notice("instance {} {}", s->cfg.name, listed(plan.stop, s->cfg.name) ? "removed" : "changed: restarting");
+    const bool gone = plan.stops(s->cfg.name) || !wanted(s->cfg.name);
+    if (gone || plan.restarts(s->cfg.name)) {
+      if (s->runner) m.log.notice("instance {} {}", s->cfg.name, gone ? "removed" : "changed: restarting");
       // Still reachable through find() while it reports its last transitions.
       m.slots.push_back(std::move(s));
       impl::stop(*m.slots.back());
@@ -196,9 +194,9 @@ std::vector<std::string> vrrp_runtime::apply(const config::config& cfg) {
   for (const auto& want : cfg.vrrp) {
     auto it = std::find_if(old.begin(), old.end(), [&](const auto& s) { return s && s->cfg.name == want.name; });
     std::unique_ptr<vrrp_slot> s;
-    if (it != old.end() && listed(plan.keep, want.name)) {
+    if (it != old.end() && *it && !plan.restarts(want.name)) {
       s = std::move(*it);
-      s->cfg = want;  // notify and sync_group take effect now
+      s->cfg = want;  // in-place settings (notify, sync_group) take effect now
     } else {
       s = std::make_unique<vrrp_slot>();
       s->cfg = want;
@@ -227,8 +225,9 @@ std::vector<std::string> vrrp_runtime::apply(const config::config& cfg) {
   }
   for (auto* s : fresh) m.start(*s);
   m.schedule_retry();
-  m.log.info("configuration applied: {} kept, {} restarted, {} started, {} stopped, {} not running", plan.keep.size(),
-             plan.restart.size(), plan.start.size(), plan.stop.size(), errors.size());
+  m.log.info(
+      "configuration applied: {} kept, {} updated in place, {} restarted, {} started, {} stopped, {} not running",
+      plan.keep.size(), plan.update.size(), plan.restart.size(), plan.start.size(), plan.stop.size(), errors.size());
   return errors;
 }
 

@@ -6,10 +6,11 @@
 // program: the notify commands of a transition are handed to `notify` (the main loop runs them) and
 // the track scripts run on the main loop, their results coming back through script_result().
 //
-// Reload: apply() with the new config. An instance whose [[vrrp]] table is unchanged keeps its
-// runner (state, timers, socket): no missed advert, no transition. A changed one is restarted
-// (graceful stop, then start); a new one starts; a removed one stops gracefully (priority 0 advert
-// if MASTER, VIPs removed).
+// Reload: apply() with the new config and the VRRP slice of the reload plan (vrrp_reload.hpp),
+// applied as planned. An instance kept or updated in place keeps its runner (state, timers,
+// socket): no missed advert, no transition; its new notify commands and sync group take effect at
+// once. A restarted one is stopped gracefully, then started; a new one starts; a removed one stops
+// gracefully (priority 0 advert if MASTER, VIPs removed).
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
@@ -22,6 +23,7 @@
 #include "common/metrics.hpp"
 #include "config/model.hpp"
 #include "daemon/vrrp/vrrp_messages.hpp"
+#include "daemon/vrrp/vrrp_reload.hpp"
 #include "vrrp/events.hpp"
 
 namespace lbd::daemon {
@@ -36,11 +38,11 @@ class vrrp_runtime {
   vrrp_runtime(const vrrp_runtime&) = delete;
   vrrp_runtime& operator=(const vrrp_runtime&) = delete;
 
-  // Brings the running instances to `cfg.vrrp` (see above). Returns one message per instance that
+  // Brings the running instances to `cfg.vrrp` as `plan` says (see above). Returns one message per instance that
   // could not be started (socket, interface missing or without an address...); the others run
   // regardless, and those are tried again (vrrp_start_retry_delay) until they start, without a
   // reload.
-  std::vector<std::string> apply(const config::config& cfg);
+  std::vector<std::string> apply(const config::config& cfg, const vrrp_reload_plan& plan);
 
   // Graceful stop of every instance: priority-0 adverts from the masters, VIPs removed.
   // Synchronous: when it returns the adverts are sent and the VIPs are gone. Returns the notify

@@ -27,9 +27,9 @@ vrrp_thread::~vrrp_thread() {
   thread_.join();
 }
 
-std::vector<std::string> vrrp_thread::apply(const config::config& cfg) {
+std::vector<std::string> vrrp_thread::apply(const config::config& cfg, const vrrp_reload_plan& plan) {
   running_ = cfg.vrrp;
-  return call([this, &cfg] { return runtime_->apply(cfg); });
+  return call([this, &cfg, &plan] { return runtime_->apply(cfg, plan); });
 }
 
 std::vector<notify_request> vrrp_thread::stop() {

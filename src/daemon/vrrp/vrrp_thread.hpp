@@ -30,6 +30,7 @@
 #include "common/metrics.hpp"
 #include "config/model.hpp"
 #include "daemon/vrrp/vrrp_messages.hpp"
+#include "daemon/vrrp/vrrp_reload.hpp"
 
 namespace lbd::daemon {
 
@@ -49,7 +50,7 @@ class vrrp_thread {
 
   // vrrp_runtime::apply on the VRRP thread (see vrrp_runtime.hpp). Returns the instances that
   // could not start.
-  std::vector<std::string> apply(const config::config& cfg);
+  std::vector<std::string> apply(const config::config& cfg, const vrrp_reload_plan& plan);
   // Graceful stop of every instance; returns the notify commands of the stop, to start detached.
   std::vector<notify_request> stop();
   // A track script's result (from the main loop), applied on the VRRP thread.

@@ -236,12 +236,30 @@ class LbdFeatures(unittest.TestCase):
             d1.reload(sections)
             wait_for(lambda: d1.log().count("configuration applied") > n, 10, what="d1 to apply the new config")
 
-        # A new notify command and a second instance: web keeps running, db starts.
+        # Only a new notify command: web is updated in place, and the report, the journal line and
+        # the metrics say so.
         before = len(d1.transitions())
+        notify = 'notify = { any = ["/bin/true"] }\n'
+        reload(vrrp_section(priority=150, extra=notify))
+        report = d1.control("status")["reload"]
+        self.assertEqual(report["vrrp_restarted"], [])
+        self.assertEqual(report["vrrp_updated"], ["web"])
+        self.assertEqual(report["changes"]["vrrp"]["update"], [{"name": "web", "settings": ["notify"]}])
+        self.assertEqual(report["changes"]["vrrp"]["restart"], [])
+        self.assertEqual(report["summary"], "vrrp ~web(in place: notify)")
+        journal = re.findall(r"reload \w+: vrrp ~web\(in place: notify\)[^\n]*", d1.log())
+        self.assertEqual(len(journal), 1, d1.log())
+        self.assertIn("VRRP in place: web (notify)", journal[0])
+        self.assertNotIn("reload: ", d1.log(), "one journal line per reload")
+        self.assertEqual(len(d1.transitions()), before, "web went through no transition")
+        self.assertEqual(self.lab.vip_holders(), {"d1"})
+
+        # A second instance: web keeps running, db starts.
         db = vrrp_section(name="db", vrid=52, priority=150, vips=("10.77.0.101/24",))
-        reload(vrrp_section(priority=150, extra='notify = { any = ["/bin/true"] }\n') + db)
+        reload(vrrp_section(priority=150, extra=notify) + db)
         d1.wait_state("MASTER", 10, instance="db")
         self.assertEqual(len(d1.transitions()), before, "web went through no transition")
+        self.assertEqual(d1.control("status")["reload"]["changes"]["vrrp"]["start"], ["db"])
         self.assertEqual(self.lab.vip_holders(), {"d1"})
         self.assertIn("10.77.0.101", self.lab.addresses("d1"))
 

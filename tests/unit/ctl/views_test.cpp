@@ -148,10 +148,10 @@ TEST(Views, PartlyAppliedReload) {
 TEST(Views, AcceptedReload) {
   auto report = nlohmann::json::parse(R"({"ok": true, "at": "2026-11-21T10:00:00Z", "trigger": "lbctl",
     "file": "/etc/lbd/lbd.conf", "errors": [], "warnings": 2, "duration_ms": 40, "ipvs_ops": 3, "ipvs_errors": 1,
-    "vrrp_restarted": ["web", "db"], "summary": "vrrp web changed, 1 real server added"})");
+    "vrrp_restarted": ["web", "db"], "vrrp_updated": ["gw"], "summary": "vrrp web changed, 1 real server added"})");
   report["duration_ms"] = 0.4213;
   EXPECT_EQ(reload(report, now),
-            "reloaded (lbctl, /etc/lbd/lbd.conf): vrrp web changed, 1 real server added; 3 IPVS ops, 1 error; VRRP restarted: web, db; 2 warnings; 0.421 ms\n");
+            "reloaded (lbctl, /etc/lbd/lbd.conf): vrrp web changed, 1 real server added; 3 IPVS ops, 1 error; VRRP restarted: web, db; VRRP updated in place: gw; 2 warnings; 0.421 ms\n");
 }
 
 TEST(Views, OverrideResult) {

@@ -8,8 +8,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 
+#include <optional>
 #include <set>
 
+#include "config/diff.hpp"
 #include "config/load.hpp"
 #include "ipvs/fake_backend.hpp"
 
@@ -130,6 +132,15 @@ struct service_runtime_test : ::testing::Test {
   counting_backend kernel;
   fake_prober probes{io};
   std::unique_ptr<service_runtime> rt = std::make_unique<service_runtime>(io, m, kernel, probes);
+  std::optional<config::config> applied;
+
+  // What the daemon does: the diff from the configuration applied before (a new runtime's first
+  // apply ignores it).
+  reconcile_report apply(const config::config& cfg) {
+    auto report = rt->apply(cfg, config::diff(applied ? *applied : config::config{}, cfg));
+    applied = cfg;
+    return report;
+  }
 
   std::size_t dests() {
     auto it = kernel.fake.kernel().find(web_key);
@@ -148,7 +159,7 @@ struct service_runtime_test : ::testing::Test {
 
 TEST_F(service_runtime_test, NoVirtualServerNeverTouchesTheKernel) {
   auto cfg = load("[global]\nreconcile_interval = \"10ms\"\n");
-  rt->apply(cfg);
+  apply(cfg);
   rt->reconcile();
   rt->refresh_kernel_stats();
   rt->on_vrrp_state("web", vrrp::state::master);
@@ -159,7 +170,7 @@ TEST_F(service_runtime_test, NoVirtualServerNeverTouchesTheKernel) {
 }
 
 TEST_F(service_runtime_test, ProgramsServersOnceTheirChecksPass) {
-  const auto report = rt->apply(load(service()));
+  const auto report = apply(load(service()));
   EXPECT_EQ(report.ops, 1U);  // the service; its servers wait for their checks
   EXPECT_EQ(kernel.fake.kernel().at(web_key).attrs.scheduler, "rr");
   settle(2);
@@ -174,11 +185,11 @@ TEST_F(service_runtime_test, ProgramsServersOnceTheirChecksPass) {
 }
 
 TEST_F(service_runtime_test, ReloadAddingAServerKeepsTheOthersChecksAndSendsOneOperation) {
-  rt->apply(load(service()));
+  apply(load(service()));
   settle(2);
   const auto probes_before = probes.probes[ep("10.0.1.11:80")];
   const std::size_t writes = kernel.writes;
-  const auto report = rt->apply(load(service("[[virtual_server.real_server]]\naddress = \"10.0.1.13:80\"\n")));
+  const auto report = apply(load(service("[[virtual_server.real_server]]\naddress = \"10.0.1.13:80\"\n")));
   EXPECT_EQ(report.ops, 0U);
   // The unchanged servers are still up: their checks kept their state (no pending, no removal).
   const auto s = rt->services();
@@ -193,13 +204,13 @@ TEST_F(service_runtime_test, ReloadAddingAServerKeepsTheOthersChecksAndSendsOneO
 }
 
 TEST_F(service_runtime_test, RestartWithTheKernelAlreadyMatchingWritesNothing) {
-  rt->apply(load(service()));
+  apply(load(service()));
   settle(2);
   rt.reset();  // lbd killed: the kernel keeps its table
   const std::size_t writes = kernel.writes;
   fake_prober fresh(io);
   rt = std::make_unique<service_runtime>(io, m, kernel, fresh);
-  EXPECT_EQ(rt->apply(load(service())).ops, 0U);
+  EXPECT_EQ(apply(load(service())).ops, 0U);
   // The adopted servers start "up": their first results change nothing.
   ASSERT_TRUE(run_until(io, [&] { return fresh.probes[ep("10.0.1.12:80")] >= 3; }));
   EXPECT_EQ(rt->reconcile().ops, 0U);
@@ -207,7 +218,7 @@ TEST_F(service_runtime_test, RestartWithTheKernelAlreadyMatchingWritesNothing) {
 }
 
 TEST_F(service_runtime_test, DriftIsRepaired) {
-  rt->apply(load(service()));
+  apply(load(service()));
   settle(2);
   kernel.fake.kernel().clear();  // ipvsadm -C
   kernel.fake.kernel()[ipvs::service_key::inet(ipvs::protocol::udp, ep("198.51.100.1:53"))] = {};
@@ -219,14 +230,14 @@ TEST_F(service_runtime_test, DriftIsRepaired) {
 TEST_F(service_runtime_test, PeriodicReconcileRepairsDrift) {
   auto cfg = load(service());
   cfg.global.reconcile_interval = milliseconds(20);
-  rt->apply(cfg);
+  apply(cfg);
   settle(2);
   kernel.fake.kernel().clear();
   settle(2);
 }
 
 TEST_F(service_runtime_test, FailedServerDrainsThenLeavesWhenIdle) {
-  rt->apply(load(service()));
+  apply(load(service()));
   settle(2);
   kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 4;
   probes.down.insert(ep("10.0.1.11:80"));
@@ -246,7 +257,7 @@ TEST_F(service_runtime_test, FailedServerDrainsThenLeavesWhenIdle) {
 }
 
 TEST_F(service_runtime_test, FailedServerUnderRemoveLeavesAtOnce) {
-  rt->apply(load(service("", "on_failure = \"remove\"")));
+  apply(load(service("", "on_failure = \"remove\"")));
   settle(2);
   kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 4;
   probes.down.insert(ep("10.0.1.11:80"));
@@ -255,7 +266,7 @@ TEST_F(service_runtime_test, FailedServerUnderRemoveLeavesAtOnce) {
 }
 
 TEST_F(service_runtime_test, OperatorDrainWeightAndEnable) {
-  rt->apply(load(service("", "on_failure = \"remove\"")));
+  apply(load(service("", "on_failure = \"remove\"")));
   settle(2);
   auto& d11 = kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80"));
   d11.counters.active = 1;
@@ -277,7 +288,7 @@ TEST_F(service_runtime_test, OperatorDrainWeightAndEnable) {
   probes.down.clear();
 
   // The override survives a reload.
-  rt->apply(load(service("", "on_failure = \"remove\"\nscheduler_flags = []")));
+  apply(load(service("", "on_failure = \"remove\"\nscheduler_flags = []")));
   settle(1);
   EXPECT_FALSE(has("10.0.1.11:80"));
   EXPECT_EQ(rt->services()[0]["real_servers"][0]["override"], "drain");
@@ -295,7 +306,7 @@ TEST_F(service_runtime_test, OperatorDrainWeightAndEnable) {
 }
 
 TEST_F(service_runtime_test, ReloadRemovingAServiceDeletesIt) {
-  rt->apply(load(service()));
+  apply(load(service()));
   settle(2);
   EXPECT_NE(m.render().find("lbd_realserver_weight{service=\"web\""), std::string::npos);
   auto other = load(R"(
@@ -304,7 +315,7 @@ name = "dns"
 address = "192.0.2.10:53"
 protocol = "udp"
 )");
-  const auto report = rt->apply(other);
+  const auto report = apply(other);
   EXPECT_EQ(report.ops, 2U);  // delete web, add dns
   EXPECT_EQ(kernel.fake.kernel().count(web_key), 0U);
   EXPECT_EQ(kernel.fake.kernel().size(), 1U);
@@ -315,7 +326,7 @@ protocol = "udp"
 }
 
 TEST_F(service_runtime_test, SorryServerWhileNoServerIsUp) {
-  rt->apply(load(service("", "sorry_server = \"10.0.1.250:80\"")));
+  apply(load(service("", "sorry_server = \"10.0.1.250:80\"")));
   settle(2);
   probes.down = {ep("10.0.1.11:80"), ep("10.0.1.12:80")};
   EXPECT_EQ(m.value("lbd_service_quorum", {{"service", "web"}}), 1);
@@ -331,7 +342,7 @@ TEST_F(service_runtime_test, SorryServerWhileNoServerIsUp) {
 }
 
 TEST_F(service_runtime_test, StopUnderRemoveDeletesEveryOwnedServiceOnly) {
-  rt->apply(load(service()));
+  apply(load(service()));
   settle(2);
   const auto foreign = ipvs::service_key::inet(ipvs::protocol::udp, ep("198.51.100.1:53"));
   kernel.fake.kernel()[foreign] = {};
@@ -346,7 +357,7 @@ TEST_F(service_runtime_test, StopUnderRemoveDeletesEveryOwnedServiceOnly) {
 }
 
 TEST_F(service_runtime_test, StopUnderKeepLeavesTheTable) {
-  rt->apply(load(service()));
+  apply(load(service()));
   settle(2);
   const std::size_t writes = kernel.writes;
   EXPECT_EQ(rt->stop(config::exit_policy::keep).ops, 0U);
@@ -355,9 +366,9 @@ TEST_F(service_runtime_test, StopUnderKeepLeavesTheTable) {
 }
 
 TEST_F(service_runtime_test, TimeoutsAppliedOnlyWhenTheyDiffer) {
-  rt->apply(load(service("", "") + "[ipvs]\ntimeouts = { tcp = \"900s\" }\n"));
+  apply(load(service("", "") + "[ipvs]\ntimeouts = { tcp = \"900s\" }\n"));
   EXPECT_EQ(kernel.timeout_sets, 0U);  // the kernel already has 900
-  rt->apply(load(service("", "") + "[ipvs]\ntimeouts = { tcp = \"600s\", udp = \"30s\" }\n"));
+  apply(load(service("", "") + "[ipvs]\ntimeouts = { tcp = \"600s\", udp = \"30s\" }\n"));
   EXPECT_EQ(kernel.timeout_sets, 1U);
   EXPECT_EQ(kernel.fake.get_timeouts()->tcp, 600U);
   EXPECT_EQ(kernel.fake.get_timeouts()->tcp_fin, 120U);
@@ -375,7 +386,7 @@ virtual_ips = ["192.0.2.10/24"]
 )";
 
 TEST_F(service_runtime_test, SyncDaemonFollowsItsVrrpInstance) {
-  rt->apply(load(sync_only));
+  apply(load(sync_only));
   auto running = kernel.fake.daemons().value();
   ASSERT_EQ(running.size(), 1U);
   EXPECT_EQ(running[0].state, ipvs::daemon_state::backup);
@@ -394,7 +405,7 @@ TEST_F(service_runtime_test, SyncDaemonFollowsItsVrrpInstance) {
   rt.reset();
   rt = std::make_unique<service_runtime>(io, m, kernel, probes);
   const std::size_t calls = kernel.calls;
-  rt->apply(load(sync_only));
+  apply(load(sync_only));
   EXPECT_EQ(kernel.fake.daemons()->size(), 1U);
   EXPECT_EQ(kernel.calls - calls, 2U);  // one snapshot (adoption, reused) and a daemons() read
 }
@@ -404,7 +415,7 @@ TEST_F(service_runtime_test, PeriodicCheckRestoresTimeoutsAndSyncDaemon) {
   text.insert(text.find("[[vrrp]]"), "timeouts = { tcp_fin = \"2s\" }\n");
   auto cfg = load(text);
   cfg.global.reconcile_interval = milliseconds(20);
-  rt->apply(cfg);
+  apply(cfg);
   ASSERT_EQ(kernel.fake.get_timeouts()->tcp_fin, 2U);
   ASSERT_EQ(kernel.fake.daemons()->size(), 1U);
   const std::size_t reads = kernel.calls;
@@ -425,7 +436,7 @@ TEST_F(service_runtime_test, PeriodicCheckRestoresTimeoutsAndSyncDaemon) {
 
 TEST_F(service_runtime_test, SyncDaemonRefusalIsLoggedOnceAndCounted) {
   kernel.refuse_daemons = true;
-  rt->apply(load(sync_only));
+  apply(load(sync_only));
   rt->on_vrrp_state("web", vrrp::state::master);
   rt->on_vrrp_state("web", vrrp::state::backup);
   EXPECT_EQ(m.value("lbd_ipvs_sync_daemon_errors_total"), 3);
@@ -433,7 +444,7 @@ TEST_F(service_runtime_test, SyncDaemonRefusalIsLoggedOnceAndCounted) {
 }
 
 TEST_F(service_runtime_test, KernelStatisticsAsCounters) {
-  rt->apply(load(service()));
+  apply(load(service()));
   settle(2);
   auto& svc = kernel.fake.kernel().at(web_key);
   svc.stats.conns = 10;

@@ -4,6 +4,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "config/diff.hpp"
 #include "config/load.hpp"
 #include "daemon/vrrp/vrrp_config.hpp"
 #include "daemon/vrrp/vrrp_groups.hpp"
@@ -135,34 +136,39 @@ TEST(VrrpDaemonConfig, PrimaryIsTheFirstAddressOfTheFamilyButNeverAVip) {
   EXPECT_THAT(none.error(), ::testing::HasSubstr("'db'"));
 }
 
-TEST(VrrpReload, KeepsRestartsStartsAndStops) {
-  auto running = load(two_instances).vrrp;
-  auto wanted = running;
-  EXPECT_FALSE(needs_restart(running[0], wanted[0]));
+TEST(VrrpReload, KeepsUpdatesRestartsStartsAndStops) {
+  config::config running = load(two_instances);
+  config::config wanted = running;
+  auto plan = plan_vrrp_reload(config::diff(running, wanted).vrrp, wanted.vrrp);
+  EXPECT_THAT(plan.keep, ElementsAre("web", "db"));
 
   // Notify and sync group are rewired in place; anything else restarts.
-  wanted[0].notify.master = {"/bin/echo", "hi"};
-  wanted[0].sync_group.reset();
-  EXPECT_FALSE(needs_restart(running[0], wanted[0]));
-  wanted[1].priority = 120;
-  EXPECT_TRUE(needs_restart(running[1], wanted[1]));
-
-  auto added = running[1];
+  wanted.vrrp[0].notify.master = {"/bin/echo", "hi"};
+  wanted.vrrp[0].sync_group.reset();
+  wanted.vrrp[1].priority = 120;
+  auto added = running.vrrp[1];
   added.name = "api";
   added.vrid = 53;
-  wanted.insert(wanted.begin(), added);
-  auto plan = plan_reload(running, wanted);
-  EXPECT_THAT(plan.keep, ElementsAre("web"));
-  EXPECT_THAT(plan.restart, ElementsAre("db"));
+  wanted.vrrp.insert(wanted.vrrp.begin(), added);
+  plan = plan_vrrp_reload(config::diff(running, wanted).vrrp, wanted.vrrp);
+  EXPECT_TRUE(plan.keep.empty());
+  EXPECT_THAT(plan.update, ElementsAre(vrrp_instance_change{"web", {"notify", "sync_group"}}));
+  EXPECT_THAT(plan.restart, ElementsAre(vrrp_instance_change{"db", {"priority"}}));
   EXPECT_THAT(plan.start, ElementsAre("api"));
   EXPECT_TRUE(plan.stop.empty());
+  EXPECT_TRUE(plan.restarts("db"));
+  EXPECT_FALSE(plan.restarts("web"));
+  EXPECT_THAT(plan.started_or_restarted(), ElementsAre("api", "db"));
 
-  plan = plan_reload(running, {added});
+  config::config only_api;
+  only_api.vrrp = {added};
+  plan = plan_vrrp_reload(config::diff(running, only_api).vrrp, only_api.vrrp);
   EXPECT_TRUE(plan.keep.empty());
   EXPECT_THAT(plan.start, ElementsAre("api"));
   EXPECT_THAT(plan.stop, ElementsAre("web", "db"));
+  EXPECT_TRUE(plan.stops("web"));
 
-  plan = plan_reload({}, running);
+  plan = plan_vrrp_reload(config::diff(config::config{}, running).vrrp, running.vrrp);
   EXPECT_THAT(plan.start, ElementsAre("web", "db"));
 }
 
