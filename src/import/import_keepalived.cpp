@@ -92,6 +92,9 @@ import_result convert(const kad_parse_result& parsed, const std::string& name) {
           if (auto s = sync_daemon(ctx, c, parsed.top); !s.empty()) ipvs += "sync_daemon = " + s + "\n";
         } else if (c.keyword == "lvs_timeouts") {
           if (auto t = timeouts(ctx, c); !t.empty()) ipvs += "timeouts = " + t + "\n";
+        } else if (c.keyword == "vrrp_strict") {
+          ctx.strict = true;  // only its accept_mode default carries over
+          ctx.refuse(c, "lbd has no strict mode (its other checks and restrictions); accept_mode stays off as with it");
         } else {
           ctx.refuse(c, "global setting with no lbd equivalent");
         }

@@ -16,7 +16,8 @@ struct kad_context {
   std::vector<std::string> not_converted;            // "refused: f:12: kw: why", "changed: f:40: kw: why"
   int default_version = 2;                           // keepalived's default VRRP version
   std::string default_garp_refresh;                  // global_defs vrrp_garp_master_refresh
-  std::string default_garp_repeat;                   // global_defs vrrp_garp_master_refresh_repeat
+  std::string default_garp_repeat;                   // global_defs vrrp_garp_master_repeat
+  bool strict = false;                               // global_defs vrrp_strict
   std::map<std::string, const kad_node*> scripts;    // vrrp_script by name
   std::map<std::string, std::string> sync_group_of;  // vrrp_instance name -> group name
 

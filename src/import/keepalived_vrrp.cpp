@@ -79,6 +79,7 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
   std::vector<std::pair<std::string, std::string>> garp;
   std::string auth;
   std::string lines;
+  bool accept_given = false;
   for (const auto& c : n.children) {
     const auto& k = c.keyword;
     if (k == "interface") {
@@ -97,8 +98,10 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
       lines += fmt::format("preempt_delay = {}\n", toml_string(seconds_to_duration(ctx.arg(c))));
     } else if (k == "accept") {
       lines += "accept_mode = true\n";
+      accept_given = true;
     } else if (k == "no_accept") {
       lines += "accept_mode = false\n";
+      accept_given = true;
     } else if (k == "state") {
       // keepalived's initial state only shortens the start-up; the election decides either way.
       if (!c.args.empty() && c.args[0] == "BACKUP") continue;
@@ -195,6 +198,8 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
   }
   if (!notify.empty()) o += fmt::format("notify = {}\n", toml_inline_table(notify));
   if (!auth.empty()) o += fmt::format("auth = {}\n", auth);
+  // keepalived accepts traffic to the VIPs by default unless vrrp_strict (vrrp.c); lbd does not.
+  if (!accept_given && !ctx.strict) o += "accept_mode = true\n";
 }
 
 }  // namespace lbd::import

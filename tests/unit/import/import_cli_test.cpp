@@ -29,7 +29,7 @@ const char* const same_behaviour = R"(virtual_server 192.0.2.40 80 {
 }
 )";
 
-class ImportCli : public ::testing::Test {
+class import_cli : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string tmpl = (fs::temp_directory_path() / "lbd-import-cli-XXXXXX").string();
@@ -53,7 +53,7 @@ class ImportCli : public ::testing::Test {
   fs::path dir_;
 };
 
-TEST_F(ImportCli, SameBehaviourExitsZeroAndBacksUpWhatItReplaces) {
+TEST_F(import_cli, SameBehaviourExitsZeroAndBacksUpWhatItReplaces) {
   auto in = write("keepalived.conf", same_behaviour);
   auto out = (dir_ / "lbd.conf").string();
   ASSERT_EQ(run_import({"keepalived", in, out, false}), exit_converted);
@@ -74,7 +74,7 @@ TEST_F(ImportCli, SameBehaviourExitsZeroAndBacksUpWhatItReplaces) {
   }
 }
 
-TEST_F(ImportCli, RefusedOrChangedExitsThreeAndWritesNothingWithoutAllowChanges) {
+TEST_F(import_cli, RefusedOrChangedExitsThreeAndWritesNothingWithoutAllowChanges) {
   auto in = write("keepalived.conf", std::string(same_behaviour) + "virtual_server_group G {\n 192.0.2.41 80\n}\n");
   auto out = write("lbd.conf", "# the running configuration\n");
   EXPECT_EQ(run_import({"keepalived", in, out, false}), exit_changes);
@@ -86,7 +86,7 @@ TEST_F(ImportCli, RefusedOrChangedExitsThreeAndWritesNothingWithoutAllowChanges)
   EXPECT_EQ(read(out + ".bak"), "# the running configuration\n");
 }
 
-TEST_F(ImportCli, AResultThatFailsTheCheckIsNeverWritten) {
+TEST_F(import_cli, AResultThatFailsTheCheckIsNeverWritten) {
   // vrid 300 converts as written and fails lbd's check (1-255).
   auto in = write("keepalived.conf",
                   "vrrp_instance V {\n interface eth0\n virtual_router_id 300\n priority 100\n"
@@ -97,7 +97,7 @@ TEST_F(ImportCli, AResultThatFailsTheCheckIsNeverWritten) {
   EXPECT_FALSE(fs::exists(out + ".bak"));
 }
 
-TEST_F(ImportCli, UnreadableInputAndUnwritableOutputFail) {
+TEST_F(import_cli, UnreadableInputAndUnwritableOutputFail) {
   EXPECT_EQ(run_import({"keepalived", (dir_ / "missing.conf").string(), (dir_ / "o.conf").string(), true}),
             exit_failed);
   EXPECT_FALSE(fs::exists(dir_ / "o.conf"));
