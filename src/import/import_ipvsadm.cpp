@@ -188,8 +188,9 @@ import_result import_ipvsadm_text(const std::string& text, const std::string& na
       }
       if (m != method) out += fmt::format("forwarding = {}\n", toml_string(m));
       if (d.opts.count("--tun-type") != 0U) {
-        res.not_converted.push_back(fmt::format("refused: {}:{}: tunnel type {} of {}: set virtual_server.tunnel by hand", name,
-                                                d.line, d.opts.at("--tun-type"), rs));
+        res.not_converted.push_back(
+            fmt::format("refused: {}:{}: tunnel type {} of {}: set virtual_server.tunnel by hand", name, d.line,
+                        d.opts.at("--tun-type"), rs));
       }
     }
   }
