@@ -91,14 +91,33 @@ std::string printable_from_hex(const std::string& hex) {
 
 }  // namespace
 
+bool read_checker_default(kad_context& ctx, const kad_node& n, checker_defaults& d) {
+  const auto& k = n.keyword;
+  if (k == "delay_loop") {
+    d.interval = seconds_to_duration(ctx.arg(n));
+  } else if (k == "alpha") {
+    d.alpha = n.args.empty() || n.args[0] != "no";
+  } else if (k == "connect_timeout") {
+    d.timeout = seconds_to_duration(ctx.arg(n));
+  } else if (k == "retry") {
+    d.retry = ctx.arg(n);
+  } else if (k == "delay_before_retry") {
+    d.retry_delay = seconds_to_duration(ctx.arg(n));
+  } else {
+    return false;
+  }
+  return true;
+}
+
 std::string convert_checker(kad_context& ctx, const kad_node& c, const std::string& rs_ip, const checker_defaults& d) {
   fields f;
   fields extra;
   const std::string& type = c.keyword;
-  std::string timeout;
+  std::string timeout = d.timeout;
   std::string interval = d.interval;
-  std::string retry_delay;
-  unsigned retry = default_retry(type);
+  std::string retry_delay = d.retry_delay;
+  unsigned retry =
+      d.retry.empty() ? default_retry(type) : static_cast<unsigned>(std::strtoul(d.retry.c_str(), nullptr, 10));
   bool alpha = d.alpha;
   std::string connect_ip = rs_ip;
   std::string connect_port;

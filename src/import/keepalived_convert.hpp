@@ -39,11 +39,18 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n);
 void convert_virtual_server(kad_context& ctx, const kad_node& n);
 
 // One checker block of a real server as a lbd check table; "" when lbd has no such check.
+// keepalived lets a virtual or real server set defaults for its checkers (check_data.c).
 struct checker_defaults {
-  std::string interval;     // the virtual server's delay_loop as a lbd duration
+  std::string interval;     // delay_loop as a lbd duration
   std::string virtualhost;  // the virtual server's virtualhost
   bool alpha = false;
+  std::string timeout;      // connect_timeout; "" = the checker's default
+  std::string retry;        // "" = the checker's default
+  std::string retry_delay;  // delay_before_retry; "" = the checker's default
 };
+// Reads a checker default (delay_loop, alpha, connect_timeout, retry, delay_before_retry) given on a
+// virtual or real server; false when `n` is none of them.
+bool read_checker_default(kad_context& ctx, const kad_node& n, checker_defaults& d);
 std::string convert_checker(kad_context& ctx, const kad_node& c, const std::string& rs_ip,
                             const checker_defaults& defaults);
 

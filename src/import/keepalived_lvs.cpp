@@ -59,7 +59,8 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
   std::string name = fwmark ? fmt::format("fwmark-{}", port) : fmt::format("{}-{}-{}", proto, ip, port);
   std::replace(name.begin(), name.end(), ':', '_');
 
-  checker_defaults defaults{"60s", {}, false};  // keepalived's default delay_loop; no alpha
+  checker_defaults defaults;
+  defaults.interval = "60s";  // keepalived's default delay_loop; no alpha
   bool drain = false;
   std::string lines;
   fields quorum;
@@ -68,11 +69,8 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
   std::string tunnel;
   for (const auto& c : n.children) {
     const auto& k = c.keyword;
-    if (k == "delay_loop") {
-      defaults.interval = seconds_to_duration(ctx.arg(c));
-    } else if (k == "alpha") {
-      defaults.alpha = true;
-    } else if (k == "lb_algo" || k == "lvs_sched") {
+    if (read_checker_default(ctx, c, defaults)) continue;
+    if (k == "lb_algo" || k == "lvs_sched") {
       lines += fmt::format("scheduler = {}\n", toml_string(ctx.arg(c)));
     } else if (k == "lb_kind" || k == "lvs_method") {
       lines += fmt::format("forwarding = {}\n", toml_string(lower(ctx.arg(c))));
@@ -116,7 +114,9 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
     std::string check;
     fields notify;
     checker_defaults rs_defaults = defaults;
-    if (rs.find("alpha") != nullptr) rs_defaults.alpha = true;
+    for (const auto& c : rs.children) {
+      if (c.children.empty()) read_checker_default(ctx, c, rs_defaults);  // before the checkers they apply to
+    }
     for (const auto& c : rs.children) {
       const auto& k = c.keyword;
       if (k == "weight") {
@@ -127,7 +127,8 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
         servers += fmt::format("lower_threshold = {}\n", ctx.arg(c));
       } else if (k == "inhibit_on_failure") {
         drain = true;
-      } else if (k == "alpha") {
+      } else if (k == "alpha" || k == "delay_loop" || k == "connect_timeout" || k == "retry" ||
+                 k == "delay_before_retry") {
         continue;  // read above, before the checkers
       } else if (k == "notify_up" || k == "notify_down") {
         notify.emplace_back(k.substr(7), toml_string_array(split_command(joined(c))));

@@ -128,6 +128,50 @@ virtual_server 192.0.2.20 25 {
   EXPECT_EQ(r.not_converted, std::vector<std::string>{});
 }
 
+// keepalived takes connect_timeout, retry, delay_before_retry, delay_loop and alpha from the real
+// server, else the virtual server, when the checker does not set them (check_data.c).
+TEST(ImportKeepalivedCases, CheckerDefaultsFromTheVirtualAndRealServer) {
+  auto r = import_keepalived_text(R"(virtual_server 192.0.2.21 80 {
+    delay_loop 8
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    connect_timeout 4
+    retry 2
+    delay_before_retry 3
+    alpha
+    real_server 10.0.2.31 80 {
+        TCP_CHECK {
+        }
+    }
+    real_server 10.0.2.32 80 {
+        delay_loop 12
+        retry 0
+        alpha no
+        HTTP_GET {
+            url {
+              path /
+              status_code 200
+            }
+        }
+    }
+}
+)",
+                                  "defaults.conf");
+  expect_loads(r);
+  const auto& t = r.toml;
+  EXPECT_TRUE(has(t,
+                  "check = { type = \"tcp\", interval = \"8s\", timeout = \"4s\", rise = 1, fall = 3, initial_state = "
+                  "\"down\", retry_delay = \"3s\" }"))
+      << t;
+  EXPECT_TRUE(
+      has(t,
+          "check = { type = \"http\", interval = \"12s\", timeout = \"4s\", rise = 1, fall = 1, initial_state = "
+          "\"up\", retry_delay = \"3s\", path = \"/\", expect_status = [200] }"))
+      << t;
+  EXPECT_EQ(r.not_converted, std::vector<std::string>{});
+}
+
 TEST(ImportKeepalivedCases, SyncGroupUnicastV3TrackScriptAndNotify) {
   auto r = import_keepalived_text(R"(global_defs {
     router_id lb-a
