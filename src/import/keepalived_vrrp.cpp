@@ -118,7 +118,13 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
         for (std::size_t i = 0; i + 1 < v.args.size(); i += 2) {
           if (v.args[i] == "label") {
             f.emplace_back("label", toml_string(v.args[i + 1]));
-          } else if (v.args[i] != "dev") {
+          } else if (v.args[i] == "dev") {
+            // lbd adds every VIP on the instance's interface.
+            const auto* itf = n.find("interface");
+            if (itf == nullptr || itf->args.empty() || itf->args[0] != v.args[i + 1]) {
+              ctx.change(v, "keepalived adds it on " + v.args[i + 1] + "; lbd on the instance's interface");
+            }
+          } else {
             ctx.refuse(v, "option '" + v.args[i] + "' of a virtual address");
           }
         }

@@ -221,7 +221,8 @@ vrrp_instance VI_INT {
         10.0.3.3
     }
     virtual_ipaddress {
-        10.0.3.1/24
+        10.0.3.1/24 dev eth1
+        10.0.3.2/24 dev eth2
     }
 }
 )",
@@ -244,7 +245,7 @@ vrrp_instance VI_INT {
   EXPECT_EQ(test::finding_heads(r.not_converted),
             (std::vector<std::string>{"refused: sync.conf:16: notify", "refused: sync.conf:17: notify_master",
                                       "changed: sync.conf:6: vrrp_script", "changed: sync.conf:35: notify",
-                                      "changed: sync.conf:36: notify_backup"}));
+                                      "changed: sync.conf:36: notify_backup", "changed: sync.conf:50: 10.0.3.2/24"}));
 }
 
 TEST(ImportKeepalivedCases, FwmarkAndVirtualServerGroupWithTunAndMiscDynamic) {
