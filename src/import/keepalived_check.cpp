@@ -5,6 +5,7 @@
 // fall, rise = 1, retry_delay and initial_state, so the timing is the same.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 #include "common/duration.hpp"
@@ -142,6 +143,8 @@ std::string convert_checker(kad_context& ctx, const kad_node& c, const std::stri
   bool first_url = true;
   bool has_name = false;
   std::string payload;
+  bool has_payload = false;
+  bool sni = false;
   bool require_reply = false;
   for (const auto& k : c.children) {
     const auto& kw = k.keyword;
@@ -173,12 +176,15 @@ std::string convert_checker(kad_context& ctx, const kad_node& c, const std::stri
                  "keepalived takes the weight from the exit code (0 up, 1 down, 2-255 up with weight code - 2); "
                  "lbd.conf can only read a weight from the script's output, and lbd counts every non-zero exit "
                  "as down: make the script exit 0 and print the weight, then add dynamic_weight");
+    } else if (kw == "enable_sni" && type == "SSL_GET") {
+      sni = k.args.empty() || k.args[0] != "no";
     } else if (kw == "name" && type == "DNS_CHECK") {
       has_name = true;
       extra.emplace_back("name", toml_string(ctx.arg(k)));
     } else if (kw == "type" && type == "DNS_CHECK") {
       extra.emplace_back("query_type", toml_string(ctx.arg(k)));
     } else if (kw == "payload" && type == "UDP_CHECK") {
+      has_payload = true;
       payload = printable_from_hex(ctx.arg(k));
       if (payload.empty()) ctx.refuse(k, "lbd's udp check sends text; these bytes are not printable: set send by hand");
     } else if (kw == "require_reply" && type == "UDP_CHECK") {
@@ -189,10 +195,17 @@ std::string convert_checker(kad_context& ctx, const kad_node& c, const std::stri
       ctx.refuse(k, fmt::format("no lbd equivalent in {} checks", f.front().second));
     }
   }
+  // lbd sends the Host as SNI when it is a name; keepalived sends SNI only with enable_sni.
+  bool named_host = std::any_of(extra.begin(), extra.end(), [](const auto& e) { return e.first == "host"; });
+  if (type == "SSL_GET" && named_host && !sni) {
+    ctx.change(c,
+               "keepalived sends no SNI without enable_sni; lbd sends the virtualhost as SNI (tls.sni cannot be "
+               "turned off)");
+  }
   if (type == "DNS_CHECK" && !has_name) extra.emplace_back("name", toml_string("."));  // check_dns.c default
   if (type == "UDP_CHECK") {
     extra.emplace_back("send", toml_string(payload.empty() ? "\n" : payload));
-    if (payload.empty()) ctx.change(c, "keepalived sends an empty datagram without payload; lbd sends \"\\n\"");
+    if (!has_payload) ctx.change(c, "keepalived sends an empty datagram without payload; lbd sends \"\\n\"");
     if (!require_reply) {
       ctx.change(c,
                  "without require_reply keepalived counts a server up unless an ICMP error comes back; lbd's udp "

@@ -318,6 +318,35 @@ TEST(ImportKeepalivedCases, TunWithGue) {
   EXPECT_EQ(r.not_converted, std::vector<std::string>{});
 }
 
+TEST(ImportKeepalivedCases, SslGetWithAVirtualhostSendsSni) {
+  const std::string conf = R"(virtual_server 203.0.113.11 443 {
+    delay_loop 6
+    lb_algo rr
+    lb_kind DR
+    virtualhost www.example.com
+    real_server 198.51.100.21 443 {
+        SSL_GET {
+            url {
+              path /
+            }
+            SNI
+        }
+    }
+}
+)";
+  auto with_line = [&](const std::string& line) {
+    std::string text = conf;
+    return text.replace(text.find("SNI"), 3, line);
+  };
+  auto without = import_keepalived_text(with_line(""), "sni.conf");
+  expect_loads(without);
+  EXPECT_TRUE(has(without.toml, "host = \"www.example.com\"")) << without.toml;
+  EXPECT_EQ(test::finding_heads(without.not_converted), std::vector<std::string>{"changed: sni.conf:7: SSL_GET"});
+  auto with = import_keepalived_text(with_line("enable_sni"), "sni.conf");
+  expect_loads(with);
+  EXPECT_EQ(with.not_converted, std::vector<std::string>{});
+}
+
 TEST(ImportKeepalivedCases, UdpCheck) {
   auto r = import_keepalived_text(R"(virtual_server 192.0.2.50 514 {
     delay_loop 10
