@@ -13,7 +13,7 @@
 #include "config/load.hpp"
 #include "config/to_json.hpp"
 #include "daemon/app.hpp"
-#include "import/import.hpp"
+#include "import/import_cli.hpp"
 #include "vrrp/io/state_store.hpp"
 
 namespace {
@@ -29,30 +29,6 @@ int check_config(const std::string& file, bool print) {
   if (print) fmt::print("{}\n", lbd::config::to_json(*result.cfg).dump(2));
   fmt::print(stderr, "{}: configuration is valid ({} warning(s))\n", file, result.warning_count());
   return 0;
-}
-
-// `lbd import keepalived|ipvsadm FILE [-o OUT]`: the lbd.conf text on stdout (or OUT), what was not
-// converted on stderr, and the result checked by the same loader as `lbd --check`.
-int import_config(const std::string& kind, const std::string& file, const std::string& out) {
-  auto r = kind == "keepalived" ? lbd::import::import_keepalived_file(file) : lbd::import::import_ipvsadm_file(file);
-  for (const auto& e : r.errors) fmt::print(stderr, "error: {}\n", e);
-  if (!r.errors.empty()) return 1;
-  for (const auto& n : r.not_converted) fmt::print(stderr, "not converted: {}\n", n);
-  std::string name = out.empty() ? "(imported lbd.conf)" : out;
-  auto checked = lbd::config::load_string(r.toml, name);
-  for (const auto& d : checked.diagnostics) fmt::print(stderr, "{}\n", lbd::config::format(d));
-  if (out.empty()) {
-    fmt::print("{}", r.toml);
-  } else {
-    std::FILE* f = std::fopen(out.c_str(), "w");
-    if (f == nullptr || std::fputs(r.toml.c_str(), f) < 0 || std::fclose(f) != 0) {
-      fmt::print(stderr, "error: cannot write {}\n", out);
-      return 1;
-    }
-  }
-  fmt::print(stderr, "{} item(s) not converted; the result {}\n", r.not_converted.size(),
-             checked.ok() ? "passes lbd --check" : "does NOT pass lbd --check: fix the errors above");
-  return checked.ok() ? 0 : 1;
 }
 
 // `lbd --release-vips`: after lbd died (ExecStopPost= in lbd.service, or any supervisor), the VIPs
@@ -93,9 +69,13 @@ int main(int argc, char** argv) {
       ->required()
       ->check(CLI::IsMember({"keepalived", "ipvsadm"}));
   imp->add_option("file", import_file, "the file to convert")->required();
-  imp->add_option("-o,--output", import_out, "write lbd.conf here instead of standard output");
+  imp->add_option("-o,--output", import_out,
+                  "write lbd.conf here instead of standard output (atomically; an existing file is kept as FILE.bak)");
+  bool allow_changes = false;
+  imp->add_flag("--allow-changes", allow_changes,
+                "write the result even when keywords were refused or changed (exit 3 and nothing written otherwise)");
   if (auto done = lbd::cli::parse(app, "lbd", argc, argv)) return *done;
-  if (imp->parsed()) return import_config(import_kind, import_file, import_out);
+  if (imp->parsed()) return lbd::import::run_import({import_kind, import_file, import_out, allow_changes});
   if (!positional.empty()) file = positional;
   if (check) return check_config(file, print);
   if (release) return release_vips(state_dir);

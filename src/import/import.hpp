@@ -10,8 +10,10 @@ namespace lbd::import {
 
 struct import_result {
   std::string toml;
-  std::vector<std::string> not_converted;  // "keepalived.conf:12: digest (MD5 of the body): ..."
-  std::vector<std::string> errors;         // the input could not be read or parsed
+  // What does not behave as in the input: "refused: keepalived.conf:12: digest: why" (dropped) or
+  // "changed: keepalived.conf:40: notify: why" (converted, behaves differently).
+  std::vector<std::string> not_converted;
+  std::vector<std::string> errors;  // the input could not be read or parsed
 };
 
 import_result import_keepalived_file(const std::string& path);

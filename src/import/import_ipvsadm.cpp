@@ -169,7 +169,7 @@ import_result import_ipvsadm_text(const std::string& text, const std::string& na
     out += "on_failure = \"remove\"\n";
     out += "check = { type = \"none\" }\n";
     res.not_converted.push_back(
-        fmt::format("{}:{}: ipvsadm rules carry no health checks: the real servers of {} "
+        fmt::format("changed: {}:{}: ipvsadm rules carry no health checks: the real servers of {} "
                     "are always up (check type none) until you add one",
                     name, svc.line, service_name(svc)));
     for (const auto& d : rules) {
@@ -188,8 +188,9 @@ import_result import_ipvsadm_text(const std::string& text, const std::string& na
       }
       if (m != method) out += fmt::format("forwarding = {}\n", toml_string(m));
       if (d.opts.count("--tun-type") != 0U) {
-        res.not_converted.push_back(fmt::format("{}:{}: tunnel type {} of {}: set virtual_server.tunnel by hand", name,
-                                                d.line, d.opts.at("--tun-type"), rs));
+        res.not_converted.push_back(
+            fmt::format("refused: {}:{}: tunnel type {} of {}: set virtual_server.tunnel by hand", name, d.line,
+                        d.opts.at("--tun-type"), rs));
       }
     }
   }

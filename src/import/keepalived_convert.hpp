@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Shared state of the keepalived.conf conversion: the VRRP part and the virtual-server part.
+// Every keyword met either converts to the same behaviour or is reported, with its file:line, as
+// "refused" (dropped: lbd.conf cannot say it) or "changed" (converted, but lbd behaves differently).
 #include <map>
 #include <string>
 #include <vector>
@@ -11,23 +13,45 @@ namespace lbd::import {
 
 struct kad_context {
   std::string out;
-  std::vector<std::string> not_converted;
+  std::vector<std::string> not_converted;            // "refused: f:12: kw: why", "changed: f:40: kw: why"
   int default_version = 2;                           // keepalived's default VRRP version
+  std::string default_garp_refresh;                  // global_defs vrrp_garp_master_refresh
+  std::string default_garp_repeat;                   // global_defs vrrp_garp_master_repeat
+  bool strict = false;                               // global_defs vrrp_strict
   std::map<std::string, const kad_node*> scripts;    // vrrp_script by name
   std::map<std::string, std::string> sync_group_of;  // vrrp_instance name -> group name
 
-  void skip(const kad_node& n, const std::string& why) {
-    not_converted.push_back(n.where() + ": " + n.keyword + ": " + why);
+  void refuse(const kad_node& n, const std::string& why) {
+    not_converted.push_back("refused: " + n.where() + ": " + n.keyword + ": " + why);
+  }
+  void change(const kad_node& n, const std::string& why) {
+    not_converted.push_back("changed: " + n.where() + ": " + n.keyword + ": " + why);
   }
   // The first argument, or a note and "" when it is missing.
   std::string arg(const kad_node& n, std::size_t i = 0) {
     if (i < n.args.size()) return n.args[i];
-    not_converted.push_back(n.where() + ": " + n.keyword + ": value missing");
+    refuse(n, "value missing");
     return {};
   }
 };
 
 void convert_vrrp_instance(kad_context& ctx, const kad_node& n);
 void convert_virtual_server(kad_context& ctx, const kad_node& n);
+
+// One checker block of a real server as a lbd check table; "" when lbd has no such check.
+// keepalived lets a virtual or real server set defaults for its checkers (check_data.c).
+struct checker_defaults {
+  std::string interval;     // delay_loop as a lbd duration
+  std::string virtualhost;  // the virtual server's virtualhost
+  bool alpha = false;
+  std::string timeout;      // connect_timeout; "" = the checker's default
+  std::string retry;        // "" = the checker's default
+  std::string retry_delay;  // delay_before_retry; "" = the checker's default
+};
+// Reads a checker default (delay_loop, alpha, connect_timeout, retry, delay_before_retry) given on a
+// virtual or real server; false when `n` is none of them.
+bool read_checker_default(kad_context& ctx, const kad_node& n, checker_defaults& d);
+std::string convert_checker(kad_context& ctx, const kad_node& c, const std::string& rs_ip,
+                            const checker_defaults& defaults);
 
 }  // namespace lbd::import

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 
-#include "common/duration.hpp"
 #include "import/keepalived_convert.hpp"
 #include "import/toml_writer.hpp"
 
@@ -28,126 +27,28 @@ std::string joined(const kad_node& n) {
   return line;
 }
 
-// One checker block of a real server as a lbd check table. keepalived's defaults are written out
-// (connect_timeout 5s, retry 1, one success brings a server back) so behaviour does not change.
-std::string convert_checker(kad_context& ctx, const kad_node& c, const std::string& rs_ip, const std::string& interval,
-                            const std::string& virtualhost) {
-  fields f;
-  std::string timeout = "5s";
-  std::string fall = "1";
-  std::string retry_delay = "1s";
-  std::string connect_ip = rs_ip;
-  std::string connect_port;
-  std::string own_interval = interval;
-  fields extra;
-  if (c.keyword == "TCP_CHECK") {
-    f.emplace_back("type", toml_string("tcp"));
-  } else if (c.keyword == "HTTP_GET" || c.keyword == "SSL_GET") {
-    f.emplace_back("type", toml_string(c.keyword == "HTTP_GET" ? "http" : "https"));
-    if (!virtualhost.empty()) extra.emplace_back("host", toml_string(virtualhost));
-    if (c.keyword == "SSL_GET") {
-      // keepalived never verifies certificates; keep that, and say so.
-      extra.emplace_back("tls", toml_inline_table({{"verify", "false"}}));
-      ctx.not_converted.push_back(c.where() +
-                                  ": SSL_GET: certificate verification left off as in keepalived; turn it on "
-                                  "(tls.verify, tls.ca_file) once the CA is known");
-    }
-    bool first_url = true;
-    for (const auto& u : c.children) {
-      if (u.keyword != "url") continue;
-      if (!first_url) {
-        ctx.skip(u, "lbd checks one URL per real server; only the first is converted");
-        continue;
-      }
-      first_url = false;
-      std::vector<std::string> codes;
-      for (const auto& k : u.children) {
-        if (k.keyword == "path") {
-          extra.emplace_back("path", toml_string(ctx.arg(k)));
-        } else if (k.keyword == "status_code") {
-          for (const auto& code : k.args) {
-            codes.push_back(code.find('-') != std::string::npos ? toml_string(code) : code);
-          }
-        } else if (k.keyword == "digest") {
-          ctx.skip(k,
-                   "MD5 body digests have no lbd equivalent (lbd uses body_sha256); compute the SHA-256 of "
-                   "the expected body");
-        } else if (k.keyword == "regex") {
-          extra.emplace_back("body_regex", toml_string(joined(k)));
-        } else if (k.keyword == "virtualhost") {
-          extra.emplace_back("host", toml_string(ctx.arg(k)));
-        } else {
-          ctx.skip(k, "no lbd equivalent in HTTP checks");
-        }
-      }
-      std::string list = "[";
-      for (std::size_t i = 0; i < codes.size(); ++i) list += (i > 0 ? ", " : "") + codes[i];
-      if (!codes.empty()) extra.emplace_back("expect_status", list + "]");
-    }
-  } else if (c.keyword == "MISC_CHECK") {
-    f.emplace_back("type", toml_string("script"));
-    connect_ip.clear();
-  } else if (c.keyword == "DNS_CHECK") {
-    f.emplace_back("type", toml_string("dns"));
-  } else {
-    ctx.skip(c, "checker type has no lbd equivalent");
-    return {};
-  }
-  for (const auto& k : c.children) {
-    const auto& kw = k.keyword;
-    if (kw == "url") continue;
-    if (kw == "connect_timeout" || kw == "misc_timeout") {
-      timeout = seconds_to_duration(ctx.arg(k));
-    } else if (kw == "retry" || kw == "nb_get_retry") {
-      fall = ctx.arg(k);
-    } else if (kw == "delay_before_retry") {
-      retry_delay = seconds_to_duration(ctx.arg(k));
-    } else if (kw == "delay_loop") {
-      own_interval = seconds_to_duration(ctx.arg(k));
-    } else if (kw == "connect_port") {
-      connect_port = ctx.arg(k);
-    } else if (kw == "connect_ip") {
-      connect_ip = ctx.arg(k);
-    } else if (kw == "misc_path") {
-      extra.emplace_back("command", toml_string_array(split_command(joined(k))));
-    } else if (kw == "misc_dynamic") {
-      // keepalived: exit 0 up, 1 down, 2..255 up with weight = code - 2.
-      extra.emplace_back("dynamic_weight", toml_inline_table({{"min", "0"}, {"max", "253"}}));
-    } else if (kw == "name" && c.keyword == "DNS_CHECK") {
-      extra.emplace_back("name", toml_string(ctx.arg(k)));
-    } else if (kw == "type" && c.keyword == "DNS_CHECK") {
-      extra.emplace_back("query_type", toml_string(ctx.arg(k)));
+// `lb_kind TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum]` (check_parser.c) as a tunnel table.
+std::string convert_tunnel(kad_context& ctx, const kad_node& c) {
+  fields t;
+  for (std::size_t i = 1; i < c.args.size(); ++i) {
+    const auto& a = c.args[i];
+    if ((a == "type" || a == "port") && i + 1 < c.args.size()) {
+      t.emplace_back(a, a == "type" ? toml_string(c.args[i + 1]) : c.args[i + 1]);
+      ++i;
+    } else if (a == "nocsum" || a == "csum" || a == "remcsum") {
+      t.emplace_back("checksum", toml_string(a));
     } else {
-      ctx.skip(k, "no lbd equivalent in checks");
+      ctx.refuse(c, "tunnel option '" + a + "' not understood");
     }
   }
-  // keepalived waits delay_loop after a check ends, so a timeout as long as delay_loop is fine there;
-  // lbd's interval runs from start to start and must exceed the timeout.
-  auto t = parse_duration(timeout);
-  auto i = parse_duration(own_interval);
-  if (t && i && *t >= *i) {
-    std::string longer = format_duration(*t + std::chrono::seconds(1));
-    ctx.not_converted.push_back(fmt::format("{}: {}: interval raised from {} to {} so it exceeds the timeout {}",
-                                            c.where(), c.keyword, own_interval, longer, timeout));
-    own_interval = longer;
-  }
-  f.emplace_back("interval", toml_string(own_interval));
-  f.emplace_back("timeout", toml_string(timeout));
-  f.emplace_back("rise", "1");
-  f.emplace_back("fall", fall);
-  f.emplace_back("retry_delay", toml_string(retry_delay));
-  if (!connect_ip.empty() && (!connect_port.empty() || connect_ip != rs_ip)) {
-    f.emplace_back("connect_to", toml_string(endpoint_text(connect_ip, connect_port)));
-  }
-  for (auto& e : extra) f.push_back(std::move(e));
-  return toml_inline_table(f);
+  return t.empty() ? std::string{} : toml_inline_table(t);
 }
 
 }  // namespace
 
 void convert_virtual_server(kad_context& ctx, const kad_node& n) {
   if (n.args.empty() || n.args[0] == "group") {
-    ctx.skip(n, "virtual_server_group is not supported; write one virtual_server per address");
+    ctx.refuse(n, "virtual_server_group is not supported; write one virtual_server per address");
     return;
   }
   bool fwmark = n.args[0] == "fwmark";
@@ -158,25 +59,28 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
   std::string name = fwmark ? fmt::format("fwmark-{}", port) : fmt::format("{}-{}-{}", proto, ip, port);
   std::replace(name.begin(), name.end(), ':', '_');
 
-  std::string interval = "60s";  // keepalived's default delay_loop
-  std::string virtualhost;
+  checker_defaults defaults;
+  defaults.interval = "60s";  // keepalived's default delay_loop; no alpha
   bool drain = false;
   std::string lines;
   fields quorum;
   std::vector<std::string> flags;
   fields persistence;
+  std::string tunnel;
   for (const auto& c : n.children) {
     const auto& k = c.keyword;
-    if (k == "delay_loop") {
-      interval = seconds_to_duration(ctx.arg(c));
-    } else if (k == "lb_algo" || k == "lvs_sched") {
+    if (read_checker_default(ctx, c, defaults)) continue;
+    if (k == "lb_algo" || k == "lvs_sched") {
       lines += fmt::format("scheduler = {}\n", toml_string(ctx.arg(c)));
     } else if (k == "lb_kind" || k == "lvs_method") {
       lines += fmt::format("forwarding = {}\n", toml_string(lower(ctx.arg(c))));
+      tunnel = convert_tunnel(ctx, c);
     } else if (k == "protocol") {
       lines += fmt::format("protocol = {}\n", toml_string(proto));
     } else if (k == "persistence_timeout") {
       persistence.emplace_back("timeout", toml_string(c.args.empty() ? "360s" : seconds_to_duration(c.args[0])));
+    } else if (k == "persistence_engine") {
+      persistence.emplace_back("pe", toml_string(ctx.arg(c)));
     } else if (k == "persistence_granularity") {
       persistence.emplace_back("netmask", toml_string(ctx.arg(c)));
     } else if (k == "sorry_server") {
@@ -192,11 +96,11 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
     } else if (k == "sh-port" || k == "sh-fallback" || k == "mh-port" || k == "mh-fallback") {
       flags.push_back(k);
     } else if (k == "virtualhost") {
-      virtualhost = ctx.arg(c);
+      defaults.virtualhost = ctx.arg(c);
     } else if (k == "inhibit_on_failure") {
       drain = true;
     } else if (k != "real_server") {
-      ctx.skip(c, "no lbd equivalent for virtual servers");
+      ctx.refuse(c, "no lbd equivalent for virtual servers");
     }
   }
   // Real servers first, so a service-wide inhibit_on_failure found on them decides on_failure.
@@ -209,6 +113,10 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
         fmt::format("\n[[virtual_server.real_server]]\naddress = {}\n", toml_string(endpoint_text(rs_ip, rs_port)));
     std::string check;
     fields notify;
+    checker_defaults rs_defaults = defaults;
+    for (const auto& c : rs.children) {
+      if (c.children.empty()) read_checker_default(ctx, c, rs_defaults);  // before the checkers they apply to
+    }
     for (const auto& c : rs.children) {
       const auto& k = c.keyword;
       if (k == "weight") {
@@ -219,17 +127,20 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
         servers += fmt::format("lower_threshold = {}\n", ctx.arg(c));
       } else if (k == "inhibit_on_failure") {
         drain = true;
+      } else if (k == "alpha" || k == "delay_loop" || k == "connect_timeout" || k == "retry" ||
+                 k == "delay_before_retry") {
+        continue;  // read above, before the checkers
       } else if (k == "notify_up" || k == "notify_down") {
         notify.emplace_back(k.substr(7), toml_string_array(split_command(joined(c))));
       } else if (k == "TCP_CHECK" || k == "HTTP_GET" || k == "SSL_GET" || k == "MISC_CHECK" || k == "DNS_CHECK" ||
                  k == "SMTP_CHECK" || k == "UDP_CHECK" || k == "PING_CHECK" || k == "FILE_CHECK" || k == "BFD_CHECK") {
         if (!check.empty()) {
-          ctx.skip(c, "lbd runs one check per real server; only the first checker is converted");
+          ctx.refuse(c, "lbd runs one check per real server; only the first checker is converted");
           continue;
         }
-        check = convert_checker(ctx, c, rs_ip, interval, virtualhost);
+        check = convert_checker(ctx, c, rs_ip, rs_defaults);
       } else {
-        ctx.skip(c, "no lbd equivalent for real servers");
+        ctx.refuse(c, "no lbd equivalent for real servers");
       }
     }
     if (check.empty()) check = toml_inline_table({{"type", toml_string("none")}});
@@ -247,6 +158,7 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
   // keepalived removes a failed server unless inhibit_on_failure keeps it at weight 0.
   o += fmt::format("on_failure = {}\n", toml_string(drain ? "drain" : "remove"));
   if (!flags.empty()) o += fmt::format("scheduler_flags = {}\n", toml_string_array(flags));
+  if (!tunnel.empty()) o += fmt::format("tunnel = {}\n", tunnel);
   if (!persistence.empty()) o += fmt::format("persistence = {}\n", toml_inline_table(persistence));
   if (!quorum.empty()) o += fmt::format("quorum = {}\n", toml_inline_table(quorum));
   o += servers;

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <fmt/format.h>
 
+#include <algorithm>
+
+#include "common/duration.hpp"
 #include "import/keepalived_convert.hpp"
 #include "import/toml_writer.hpp"
 
@@ -15,27 +18,44 @@ std::string with_prefix_length(const std::string& address) {
 std::string track_script_entry(kad_context& ctx, const kad_node& ref) {
   auto it = ctx.scripts.find(ref.keyword);
   if (it == ctx.scripts.end()) {
-    ctx.skip(ref, "no vrrp_script of that name");
+    ctx.refuse(ref, "no vrrp_script of that name");
     return {};
   }
   const kad_node& s = *it->second;
   std::vector<std::pair<std::string, std::string>> f{{"name", toml_string(ref.keyword)}};
   std::string weight = "0";
+  std::string interval = "1s";  // keepalived's default (vrrp_parser.c)
+  std::string timeout;          // keepalived: unset = the interval
   for (const auto& c : s.children) {
     if (c.keyword == "script") {
       std::string line;
       for (const auto& a : c.args) line += (line.empty() ? "" : " ") + a;
       f.emplace_back("command", toml_string_array(split_command(line)));
-    } else if (c.keyword == "interval" || c.keyword == "timeout") {
-      f.emplace_back(c.keyword, toml_string(seconds_to_duration(ctx.arg(c))));
+    } else if (c.keyword == "interval") {
+      interval = seconds_to_duration(ctx.arg(c));
+    } else if (c.keyword == "timeout") {
+      timeout = seconds_to_duration(ctx.arg(c));
     } else if (c.keyword == "rise" || c.keyword == "fall") {
       f.emplace_back(c.keyword, ctx.arg(c));
     } else if (c.keyword == "weight") {
       weight = ctx.arg(c);
     } else {
-      ctx.skip(c, "not supported in track scripts");
+      ctx.refuse(c, "not supported in track scripts");
     }
   }
+  auto every = parse_duration(interval);
+  auto limit = parse_duration(timeout.empty() ? interval : timeout);
+  if (every && limit && *limit >= *every) {
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(*every);
+    std::string shorter = format_duration(ms - std::max(ms / 10, std::chrono::milliseconds(1)));
+    ctx.change(
+        s, fmt::format("keepalived lets a run take {} (timeout {}); lbd needs a timeout shorter than the "
+                       "interval: timeout {}",
+                       timeout.empty() ? interval : timeout, timeout.empty() ? "unset = interval" : timeout, shorter));
+    timeout = shorter;
+  }
+  f.emplace_back("interval", toml_string(interval));
+  if (!timeout.empty()) f.emplace_back("timeout", toml_string(timeout));
   // A weight on the reference overrides the script's own.
   for (std::size_t i = 0; i + 1 < ref.args.size(); ++i) {
     if (ref.args[i] == "weight") weight = ref.args[i + 1];
@@ -59,6 +79,7 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
   std::vector<std::pair<std::string, std::string>> garp;
   std::string auth;
   std::string lines;
+  bool accept_given = false;
   for (const auto& c : n.children) {
     const auto& k = c.keyword;
     if (k == "interface") {
@@ -77,13 +98,16 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
       lines += fmt::format("preempt_delay = {}\n", toml_string(seconds_to_duration(ctx.arg(c))));
     } else if (k == "accept") {
       lines += "accept_mode = true\n";
+      accept_given = true;
     } else if (k == "no_accept") {
       lines += "accept_mode = false\n";
+      accept_given = true;
     } else if (k == "state") {
       // keepalived's initial state only shortens the start-up; the election decides either way.
       if (!c.args.empty() && c.args[0] == "BACKUP") continue;
-      ctx.not_converted.push_back(c.where() + ": state " + (c.args.empty() ? "" : c.args[0]) +
-                                  ": lbd starts as BACKUP and the election (priority) decides");
+      ctx.change(c,
+                 "lbd starts as BACKUP and the election (priority) decides; keepalived's MASTER start "
+                 "only skips the first wait");
     } else if (k == "unicast_src_ip") {
       lines += fmt::format("unicast_source = {}\n", toml_string(ctx.arg(c)));
     } else if (k == "unicast_peer") {
@@ -94,8 +118,14 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
         for (std::size_t i = 0; i + 1 < v.args.size(); i += 2) {
           if (v.args[i] == "label") {
             f.emplace_back("label", toml_string(v.args[i + 1]));
-          } else if (v.args[i] != "dev") {
-            ctx.skip(v, "option '" + v.args[i] + "' of a virtual address");
+          } else if (v.args[i] == "dev") {
+            // lbd adds every VIP on the instance's interface.
+            const auto* itf = n.find("interface");
+            if (itf == nullptr || itf->args.empty() || itf->args[0] != v.args[i + 1]) {
+              ctx.change(v, "keepalived adds it on " + v.args[i + 1] + "; lbd on the instance's interface");
+            }
+          } else {
+            ctx.refuse(v, "option '" + v.args[i] + "' of a virtual address");
           }
         }
         vips.push_back(f.size() == 1 ? f[0].second : toml_inline_table(f));
@@ -116,7 +146,7 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
       if (type != nullptr && !type->args.empty() && type->args[0] == "PASS" && pass != nullptr && !pass->args.empty()) {
         auth = toml_inline_table({{"type", toml_string("pass")}, {"password", toml_string(pass->args[0])}});
       } else {
-        ctx.skip(c, "only auth_type PASS is supported (AH is not)");
+        ctx.refuse(c, "only auth_type PASS is supported (AH is not)");
       }
     } else if (k == "notify_master" || k == "notify_backup" || k == "notify_fault" || k == "notify_stop" ||
                k == "notify") {
@@ -124,6 +154,13 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
       for (const auto& a : c.args) line += (line.empty() ? "" : " ") + a;
       std::string which = k == "notify" ? "any" : k.substr(7);
       notify.emplace_back(which, toml_string_array(split_command(line)));
+      // keepalived runs notify_* with no added arguments and `notify` with INSTANCE NAME STATE PRIORITY
+      // (STATE in capitals); lbd appends its own (docs/lbd.conf.md, vrrp.notify), with no option to stop it.
+      ctx.change(c, k == "notify"
+                        ? "keepalived runs it as `CMD INSTANCE NAME STATE PRIORITY` (MASTER/BACKUP/FAULT/STOP); lbd "
+                          "runs `CMD NAME PRIORITY state` (master/backup/fault/stop): adapt the script"
+                        : "keepalived runs it with no added arguments; lbd appends `NAME STATE PRIORITY`: make "
+                          "sure the script ignores them");
     } else if (k == "garp_master_repeat") {
       garp.emplace_back("repeat", ctx.arg(c));
     } else if (k == "garp_master_refresh") {
@@ -131,11 +168,19 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
     } else if (k == "garp_interval" || k == "gna_interval") {
       garp.emplace_back("delay", toml_string(seconds_to_duration(ctx.arg(c))));
     } else {
-      ctx.skip(c, "no lbd equivalent");
+      ctx.refuse(c, "no lbd equivalent");
     }
   }
+  // global_defs vrrp_garp_master_refresh / _repeat are the defaults of every instance.
+  auto has_garp = [&](const std::string& key) {
+    return std::any_of(garp.begin(), garp.end(), [&](const auto& g) { return g.first == key; });
+  };
+  if (!ctx.default_garp_repeat.empty() && !has_garp("repeat")) garp.emplace_back("repeat", ctx.default_garp_repeat);
+  if (!ctx.default_garp_refresh.empty() && !has_garp("refresh")) {
+    garp.emplace_back("refresh", toml_string(ctx.default_garp_refresh));
+  }
   if (version == 3 && !auth.empty()) {
-    ctx.not_converted.push_back(n.where() + ": authentication: VRRPv3 has no authentication; dropped");
+    ctx.refuse(*n.find("authentication"), "VRRPv3 has no authentication (keepalived ignores it too)");
     auth.clear();
   }
   o += lines;
@@ -159,6 +204,8 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
   }
   if (!notify.empty()) o += fmt::format("notify = {}\n", toml_inline_table(notify));
   if (!auth.empty()) o += fmt::format("auth = {}\n", auth);
+  // keepalived accepts traffic to the VIPs by default unless vrrp_strict (vrrp.c); lbd does not.
+  if (!accept_given && !ctx.strict) o += "accept_mode = true\n";
 }
 
 }  // namespace lbd::import

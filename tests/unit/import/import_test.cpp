@@ -6,16 +6,12 @@
 #include <algorithm>
 
 #include "config/load.hpp"
+#include "findings.hpp"
 
 namespace lbd::import {
 namespace {
 
 const std::string data_dir = LBD_IMPORT_TEST_DATA;
-
-bool mentions(const std::vector<std::string>& lines, const std::string& needle) {
-  return std::any_of(lines.begin(), lines.end(),
-                     [&](const std::string& l) { return l.find(needle) != std::string::npos; });
-}
 
 bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
 
@@ -34,7 +30,7 @@ TEST(ImportKeepalived, ConvertsInstancesWithTheirOptions) {
   EXPECT_TRUE(has(t, "track_interfaces = [{ name = \"eth1\", weight = 0 }]"));
   EXPECT_TRUE(has(t,
                   "track_scripts = [{ name = \"chk_upstream\", command = [\"/usr/bin/ping\", \"-c1\", \"-W1\", "
-                  "\"192.0.2.1\"], interval = \"5s\", timeout = \"2s\", rise = 2, fall = 3, weight = -60 }]"))
+                  "\"192.0.2.1\"], rise = 2, fall = 3, interval = \"5s\", timeout = \"2s\", weight = -60 }]"))
       << t;
   EXPECT_TRUE(has(t, "sync_group = \"DIRECTOR\""));
   EXPECT_TRUE(has(t, "notify = { master = [\"/usr/local/sbin/page-oncall\", \"web\", \"master\"] }"));
@@ -54,12 +50,12 @@ TEST(ImportKeepalived, ConvertsVirtualServersAndChecks) {
                   "quorum = { min_weight = 2, hysteresis = 1, down = [\"/usr/local/sbin/page-oncall\", \"http\", "
                   "\"quorum-lost\"] }"));
   EXPECT_TRUE(has(t,
-                  "check = { type = \"http\", interval = \"2s\", timeout = \"1s\", rise = 1, fall = 3, retry_delay = "
-                  "\"2s\", path = \"/healthz\", expect_status = [200] }"))
+                  "check = { type = \"http\", interval = \"2s\", timeout = \"1s\", rise = 1, fall = 4, initial_state = "
+                  "\"up\", retry_delay = \"2s\", path = \"/healthz\", expect_status = [200] }"))
       << t;
   EXPECT_TRUE(has(t,
-                  "check = { type = \"tcp\", interval = \"2s\", timeout = \"1s\", rise = 1, fall = 1, retry_delay = "
-                  "\"1s\", connect_to = \"10.0.1.12:8081\" }"))
+                  "check = { type = \"tcp\", interval = \"2s\", timeout = \"1s\", rise = 1, fall = 2, initial_state = "
+                  "\"up\", retry_delay = \"1s\", connect_to = \"10.0.1.12:8081\" }"))
       << t;
   EXPECT_TRUE(has(t, "upper_threshold = 500\nlower_threshold = 400\n"));
   EXPECT_TRUE(has(t,
@@ -74,25 +70,30 @@ TEST(ImportKeepalived, ConvertsVirtualServersAndChecks) {
   EXPECT_TRUE(has(t, "tls = { verify = false }, path = \"/ready\", expect_status = [\"200-299\"]"));
   EXPECT_TRUE(
       has(t,
-          "type = \"script\", interval = \"4s\", timeout = \"3s\", rise = 1, fall = 1, retry_delay = \"1s\", "
-          "command = [\"/usr/local/bin/check-app\", \"--host\", \"10.0.1.22\"], dynamic_weight = { min = 0, max = "
-          "253 }"))
+          "type = \"script\", interval = \"3s\", timeout = \"2700ms\", rise = 1, fall = 1, initial_state = "
+          "\"up\", retry_delay = \"1s\", command = [\"/usr/local/bin/check-app\", \"--host\", \"10.0.1.22\"] }"))
       << t;
 }
 
 TEST(ImportKeepalived, ListsWhatItCouldNotConvertWithLines) {
   auto r = import_keepalived_file(data_dir + "/keepalived.conf");
-  const auto& n = r.not_converted;
-  EXPECT_TRUE(mentions(n, "keepalived.conf:3: notification_email"));
-  EXPECT_TRUE(mentions(n, "keepalived.conf:8: enable_script_security"));
-  EXPECT_TRUE(mentions(n, "keepalived.conf:25: notify_master"));
-  EXPECT_TRUE(mentions(n, "keepalived.conf:29: state MASTER"));
-  EXPECT_TRUE(mentions(n, "keepalived.conf:55: smtp_alert"));
-  EXPECT_TRUE(mentions(n, "keepalived.conf:86: digest: MD5"));
-  EXPECT_TRUE(mentions(n, "SSL_GET: certificate verification left off"));
-  EXPECT_TRUE(mentions(n, "virtual_server_group"));
-  EXPECT_TRUE(mentions(n, "keepalived.conf:126: MISC_CHECK: interval raised from 3s to 4s"));
-  EXPECT_TRUE(has(r.toml, "# Not converted:\n#   "));
+  const std::string f = data_dir + "/keepalived.conf:";
+  auto heads = test::finding_heads(r.not_converted);
+  const std::vector<std::string> expected{
+      "refused: " + f + "3: notification_email",
+      "refused: " + f + "8: enable_script_security",
+      "refused: " + f + "25: notify_master",
+      "changed: " + f + "29: state",
+      "changed: " + f + "52: notify_master",
+      "refused: " + f + "55: smtp_alert",
+      "refused: " + f + "86: digest",
+      "refused: " + f + "129: misc_dynamic",
+      "changed: " + f + "126: MISC_CHECK",
+      "refused: " + f + "134: virtual_server_group",
+  };
+  EXPECT_EQ(heads, expected);
+  EXPECT_TRUE(
+      has(r.toml, "# Refused (dropped) or changed (behaves differently) - review each before use:\n#   refused: "));
 }
 
 // What the importers write is meant to be used as it is: the same loader as `lbd --check` accepts it.

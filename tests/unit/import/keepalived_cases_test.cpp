@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// Production-style keepalived.conf files: the values each converts to, the exact list of keywords it
+// refused or changed, and that the result loads without errors.
+#include <gtest/gtest.h>
+
+#include "config/load.hpp"
+#include "findings.hpp"
+#include "import/import.hpp"
+
+namespace lbd::import {
+namespace {
+
+bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+
+void expect_loads(const import_result& r) {
+  ASSERT_TRUE(r.errors.empty()) << r.errors.front();
+  auto loaded = config::load_string(r.toml, "imported.conf");
+  std::string diagnostics;
+  for (const auto& d : loaded.diagnostics) diagnostics += config::format(d) + "\n";
+  EXPECT_TRUE(loaded.ok()) << diagnostics << r.toml;
+  EXPECT_EQ(loaded.error_count(), 0U) << diagnostics;
+}
+
+TEST(ImportKeepalivedCases, DrWithHttpAndSslChecks) {
+  auto r = import_keepalived_text(R"(global_defs {
+   router_id lb-dr-1
+}
+virtual_server 203.0.113.10 443 {
+    delay_loop 6
+    lb_algo wrr
+    lb_kind DR
+    persistence_timeout 300
+    protocol TCP
+    real_server 198.51.100.11 443 {
+        weight 10
+        SSL_GET {
+            url {
+              path /health
+            }
+            connect_timeout 3
+            retry 2
+            delay_before_retry 2
+        }
+    }
+    real_server 198.51.100.12 443 {
+        weight 10
+        alpha
+        HTTP_GET {
+            url {
+              path /status
+              status_code 200 204
+            }
+            connect_port 8080
+            connect_timeout 3
+        }
+    }
+}
+)",
+                                  "dr.conf");
+  expect_loads(r);
+  const auto& t = r.toml;
+  // retry 2: down after 3 failures; no status_code: any 2xx; no alpha: starts up.
+  EXPECT_TRUE(
+      has(t,
+          "check = { type = \"https\", interval = \"6s\", timeout = \"3s\", rise = 1, fall = 3, initial_state = "
+          "\"up\", retry_delay = \"2s\", tls = { verify = false }, path = \"/health\", expect_status = "
+          "[\"200-299\"] }"))
+      << t;
+  // Default retry 1 and HTTP_GET's 3 s delay_before_retry; alpha: starts down.
+  EXPECT_TRUE(has(t,
+                  "check = { type = \"http\", interval = \"6s\", timeout = \"3s\", rise = 1, fall = 2, initial_state = "
+                  "\"down\", retry_delay = \"3s\", connect_to = \"198.51.100.12:8080\", path = \"/status\", "
+                  "expect_status = [200, 204] }"))
+      << t;
+  EXPECT_TRUE(has(t,
+                  "forwarding = \"dr\"\nprotocol = \"tcp\"\non_failure = \"remove\"\npersistence = { timeout = "
+                  "\"300s\" }\n"))
+      << t;
+  EXPECT_EQ(r.not_converted, std::vector<std::string>{});
+  EXPECT_TRUE(has(t, "# Every keyword converted to the same behaviour.\n"));
+}
+
+TEST(ImportKeepalivedCases, NatWithTcpCheckSorryServerAndDnsCheck) {
+  auto r = import_keepalived_text(R"(virtual_server 192.0.2.20 53 {
+    delay_loop 5
+    lb_algo rr
+    lb_kind NAT
+    protocol UDP
+    sorry_server 10.0.2.250 53
+    real_server 10.0.2.11 53 {
+        DNS_CHECK {
+            type A
+            name www.example.com
+            connect_timeout 2
+        }
+    }
+}
+virtual_server 192.0.2.20 25 {
+    delay_loop 10
+    lb_algo wlc
+    lb_kind NAT
+    protocol TCP
+    sorry_server 10.0.2.250 25
+    real_server 10.0.2.21 25 {
+        weight 2
+        TCP_CHECK {
+            connect_timeout 3
+            retry 3
+            delay_before_retry 2
+        }
+    }
+}
+)",
+                                  "nat.conf");
+  expect_loads(r);
+  const auto& t = r.toml;
+  // DNS_CHECK: retry 3 by default, delay_before_retry = delay_loop.
+  EXPECT_TRUE(has(t,
+                  "check = { type = \"dns\", interval = \"5s\", timeout = \"2s\", rise = 1, fall = 4, initial_state = "
+                  "\"up\", retry_delay = \"5s\", query_type = \"A\", name = \"www.example.com\" }"))
+      << t;
+  EXPECT_TRUE(has(t,
+                  "check = { type = \"tcp\", interval = \"10s\", timeout = \"3s\", rise = 1, fall = 4, initial_state = "
+                  "\"up\", retry_delay = \"2s\" }"))
+      << t;
+  EXPECT_TRUE(has(t, "protocol = \"udp\"\nsorry_server = \"10.0.2.250:53\"\n")) << t;
+  EXPECT_TRUE(has(t, "sorry_server = \"10.0.2.250:25\"\n")) << t;
+  EXPECT_EQ(r.not_converted, std::vector<std::string>{});
+}
+
+// keepalived takes connect_timeout, retry, delay_before_retry, delay_loop and alpha from the real
+// server, else the virtual server, when the checker does not set them (check_data.c).
+TEST(ImportKeepalivedCases, CheckerDefaultsFromTheVirtualAndRealServer) {
+  auto r = import_keepalived_text(R"(virtual_server 192.0.2.21 80 {
+    delay_loop 8
+    lb_algo rr
+    lb_kind NAT
+    protocol TCP
+    connect_timeout 4
+    retry 2
+    delay_before_retry 3
+    alpha
+    real_server 10.0.2.31 80 {
+        TCP_CHECK {
+        }
+    }
+    real_server 10.0.2.32 80 {
+        delay_loop 12
+        retry 0
+        alpha no
+        HTTP_GET {
+            url {
+              path /
+              status_code 200
+            }
+        }
+    }
+}
+)",
+                                  "defaults.conf");
+  expect_loads(r);
+  const auto& t = r.toml;
+  EXPECT_TRUE(has(t,
+                  "check = { type = \"tcp\", interval = \"8s\", timeout = \"4s\", rise = 1, fall = 3, initial_state = "
+                  "\"down\", retry_delay = \"3s\" }"))
+      << t;
+  EXPECT_TRUE(
+      has(t,
+          "check = { type = \"http\", interval = \"12s\", timeout = \"4s\", rise = 1, fall = 1, initial_state = "
+          "\"up\", retry_delay = \"3s\", path = \"/\", expect_status = [200] }"))
+      << t;
+  EXPECT_EQ(r.not_converted, std::vector<std::string>{});
+}
+
+TEST(ImportKeepalivedCases, SyncGroupUnicastV3TrackScriptAndNotify) {
+  auto r = import_keepalived_text(R"(global_defs {
+    router_id lb-a
+    vrrp_version 3
+    vrrp_garp_master_refresh 30
+}
+vrrp_script chk_haproxy {
+    script "/usr/bin/killall -0 haproxy"
+    interval 2
+    weight -20
+}
+vrrp_sync_group VG_1 {
+    group {
+        VI_EXT
+        VI_INT
+    }
+    notify "/etc/keepalived/notify-group.sh"
+    notify_master "/etc/keepalived/group-master.sh"
+}
+vrrp_instance VI_EXT {
+    state BACKUP
+    interface eth0
+    virtual_router_id 61
+    priority 100
+    advert_int 1
+    unicast_src_ip 192.0.2.2
+    unicast_peer {
+        192.0.2.3
+    }
+    virtual_ipaddress {
+        192.0.2.100/24
+    }
+    track_script {
+        chk_haproxy
+    }
+    notify "/etc/keepalived/notify.sh"
+    notify_backup "/etc/keepalived/backup.sh"
+}
+vrrp_instance VI_INT {
+    state BACKUP
+    interface eth1
+    virtual_router_id 62
+    priority 100
+    advert_int 1
+    unicast_src_ip 10.0.3.2
+    unicast_peer {
+        10.0.3.3
+    }
+    virtual_ipaddress {
+        10.0.3.1/24 dev eth1
+        10.0.3.2/24 dev eth2
+    }
+}
+)",
+                                  "sync.conf");
+  expect_loads(r);
+  const auto& t = r.toml;
+  EXPECT_TRUE(has(t, "node_name = \"lb-a\"")) << t;
+  EXPECT_TRUE(has(t,
+                  "name = \"VI_EXT\"\ninterface = \"eth0\"\nvrid = 61\npriority = 100\nadvert_interval = \"1s\"\n"
+                  "unicast_source = \"192.0.2.2\"\nversion = 3\nvirtual_ips = [\"192.0.2.100/24\"]\n"
+                  "unicast_peers = [\"192.0.2.3\"]\ngarp = { refresh = \"30s\" }\n"))
+      << t;
+  // No timeout: keepalived lets the script run the whole interval; lbd needs less.
+  EXPECT_TRUE(has(t,
+                  "track_scripts = [{ name = \"chk_haproxy\", command = [\"/usr/bin/killall\", \"-0\", \"haproxy\"], "
+                  "interval = \"2s\", timeout = \"1800ms\", weight = -20 }]"))
+      << t;
+  EXPECT_TRUE(has(t, "notify = { any = [\"/etc/keepalived/notify.sh\"], backup = [\"/etc/keepalived/backup.sh\"] }"))
+      << t;
+  EXPECT_EQ(test::finding_heads(r.not_converted),
+            (std::vector<std::string>{"refused: sync.conf:16: notify", "refused: sync.conf:17: notify_master",
+                                      "changed: sync.conf:6: vrrp_script", "changed: sync.conf:35: notify",
+                                      "changed: sync.conf:36: notify_backup", "changed: sync.conf:50: 10.0.3.2/24"}));
+}
+
+TEST(ImportKeepalivedCases, FwmarkAndVirtualServerGroupWithTunAndMiscDynamic) {
+  auto r = import_keepalived_text(R"(virtual_server_group VSG_WEB {
+    192.0.2.30 80
+    192.0.2.31 80
+}
+virtual_server group VSG_WEB {
+    delay_loop 3
+    lb_algo wlc
+    lb_kind TUN
+    protocol TCP
+    real_server 10.0.4.11 80 {
+        TCP_CHECK {
+            connect_timeout 1
+        }
+    }
+}
+virtual_server fwmark 7 {
+    delay_loop 4
+    lb_algo wrr
+    lb_kind TUN
+    persistence_timeout 120
+    real_server 10.0.4.21 80 {
+        weight 5
+        MISC_CHECK {
+            misc_path "/usr/local/bin/chk-app 10.0.4.21"
+            misc_timeout 2
+            misc_dynamic
+        }
+    }
+}
+)",
+                                  "fwmark.conf");
+  expect_loads(r);
+  const auto& t = r.toml;
+  EXPECT_TRUE(has(t, "name = \"fwmark-7\"\nfwmark = 7\nscheduler = \"wrr\"\nforwarding = \"tun\"\n")) << t;
+  EXPECT_TRUE(has(t,
+                  "check = { type = \"script\", interval = \"4s\", timeout = \"2s\", rise = 1, fall = 1, initial_state "
+                  "= \"up\", retry_delay = \"1s\", command = [\"/usr/local/bin/chk-app\", \"10.0.4.21\"] }"))
+      << t;
+  EXPECT_FALSE(has(t, "dynamic_weight = ")) << "lbd.conf cannot take a weight from the exit code";
+  EXPECT_FALSE(has(t, "10.0.4.11")) << "the group's service is refused, not half converted";
+  EXPECT_EQ(test::finding_heads(r.not_converted),
+            (std::vector<std::string>{"refused: fwmark.conf:5: virtual_server", "refused: fwmark.conf:26: misc_dynamic",
+                                      "refused: fwmark.conf:1: virtual_server_group"}));
+}
+
+TEST(ImportKeepalivedCases, TunWithGue) {
+  auto r = import_keepalived_text(R"(virtual_server 192.0.2.40 443 {
+    delay_loop 5
+    lb_algo mh
+    mh-port
+    lb_kind TUN type gue port 6080 csum
+    protocol TCP
+    real_server 10.0.5.11 443 {
+        TCP_CHECK {
+            connect_timeout 2
+        }
+    }
+}
+)",
+                                  "gue.conf");
+  expect_loads(r);
+  EXPECT_TRUE(has(r.toml,
+                  "forwarding = \"tun\"\nprotocol = \"tcp\"\non_failure = \"remove\"\n"
+                  "scheduler_flags = [\"mh-port\"]\ntunnel = { type = \"gue\", port = 6080, checksum = "
+                  "\"csum\" }\n"))
+      << r.toml;
+  EXPECT_EQ(r.not_converted, std::vector<std::string>{});
+}
+
+TEST(ImportKeepalivedCases, SslGetWithAVirtualhostSendsSni) {
+  const std::string conf = R"(virtual_server 203.0.113.11 443 {
+    delay_loop 6
+    lb_algo rr
+    lb_kind DR
+    virtualhost www.example.com
+    real_server 198.51.100.21 443 {
+        SSL_GET {
+            url {
+              path /
+            }
+            SNI
+        }
+    }
+}
+)";
+  auto with_line = [&](const std::string& line) {
+    std::string text = conf;
+    return text.replace(text.find("SNI"), 3, line);
+  };
+  auto without = import_keepalived_text(with_line(""), "sni.conf");
+  expect_loads(without);
+  EXPECT_TRUE(has(without.toml, "host = \"www.example.com\"")) << without.toml;
+  EXPECT_EQ(test::finding_heads(without.not_converted), std::vector<std::string>{"changed: sni.conf:7: SSL_GET"});
+  auto with = import_keepalived_text(with_line("enable_sni"), "sni.conf");
+  expect_loads(with);
+  EXPECT_EQ(with.not_converted, std::vector<std::string>{});
+}
+
+TEST(ImportKeepalivedCases, UdpCheck) {
+  auto r = import_keepalived_text(R"(virtual_server 192.0.2.50 514 {
+    delay_loop 10
+    lb_algo rr
+    lb_kind NAT
+    protocol UDP
+    ops
+    real_server 10.0.6.11 514 {
+        UDP_CHECK {
+            connect_timeout 2
+            payload 68656c6c6f
+            require_reply
+        }
+    }
+    real_server 10.0.6.12 514 {
+        UDP_CHECK {
+            connect_timeout 2
+        }
+    }
+}
+)",
+                                  "udp.conf");
+  expect_loads(r);
+  const auto& t = r.toml;
+  EXPECT_TRUE(has(t,
+                  "check = { type = \"udp\", interval = \"10s\", timeout = \"2s\", rise = 1, fall = 2, initial_state = "
+                  "\"up\", retry_delay = \"1s\", send = \"hello\" }"))
+      << t;
+  EXPECT_TRUE(has(t, "retry_delay = \"1s\", send = \"\\n\" }")) << t;
+  EXPECT_EQ(test::finding_heads(r.not_converted),
+            (std::vector<std::string>{"changed: udp.conf:15: UDP_CHECK", "changed: udp.conf:15: UDP_CHECK"}));
+}
+
+TEST(ImportKeepalivedCases, SyncDaemonAndTimeouts) {
+  auto r = import_keepalived_text(R"(global_defs {
+    lvs_sync_daemon eth1 VI_1 id 10 maxlen 1400
+    lvs_timeouts tcp 900 tcpfin 30 udp 60
+}
+vrrp_instance VI_1 {
+    interface eth1
+    virtual_router_id 51
+    priority 100
+    virtual_ipaddress {
+        10.0.7.1/24
+    }
+}
+)",
+                                  "syncd.conf");
+  expect_loads(r);
+  EXPECT_TRUE(has(r.toml,
+                  "[ipvs]\nsync_daemon = { interface = \"eth1\", maxlen = 1400, sync_id = 10, follow = \"VI_1\" }\n"
+                  "timeouts = { tcp = \"900s\", tcp_fin = \"30s\", udp = \"60s\" }\n"))
+      << r.toml;
+  EXPECT_EQ(r.not_converted, std::vector<std::string>{});
+  // The newer form names the instance with `inst`; the sync id then defaults to its vrid.
+  auto inst = import_keepalived_text(
+      "global_defs {\n lvs_sync_daemon eth1 inst VI_1\n}\nvrrp_instance VI_1 {\n interface eth1\n"
+      " virtual_router_id 51\n priority 100\n virtual_ipaddress {\n 10.0.7.1/24\n }\n}\n",
+      "inst.conf");
+  expect_loads(inst);
+  EXPECT_TRUE(has(inst.toml, "sync_daemon = { interface = \"eth1\", sync_id = 51, follow = \"VI_1\" }")) << inst.toml;
+}
+
+}  // namespace
+}  // namespace lbd::import
