@@ -34,6 +34,7 @@ inline constexpr std::string_view service_field = "LBD_SERVICE";    // virtual s
 inline constexpr std::string_view server_field = "LBD_SERVER";      // real server ip:port
 inline constexpr std::string_view event_field = "LBD_EVENT";        // vrrp_transition, server_down, reload...
 inline constexpr std::string_view reason_field = "LBD_REASON";      // why, in a few words
+inline constexpr std::string_view hook_field = "LBD_HOOK";          // a hook's label: "vrrp[web] notify master"
 
 struct record {
   level lvl;

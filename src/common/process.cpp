@@ -44,7 +44,8 @@ class child : public std::enable_shared_from_this<child> {
 
   ~child() {
     // The io_context went away with the program still running: do not leave it behind.
-    if (pid_ > 0 && !reaped_) {
+    const bool spared = opts_.spare_on_destroy && *opts_.spare_on_destroy;
+    if (pid_ > 0 && !reaped_ && !spared) {
       ::kill(-pid_, SIGKILL);
       int st = 0;
       while (::waitpid(pid_, &st, 0) < 0 && errno == EINTR) {

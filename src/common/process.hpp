@@ -8,7 +8,8 @@
 //   dispositions, and every descriptor above stderr closed.
 // - Its exit is observed through a pidfd (pidfd_open, Linux >= 5.3) waited on by the io_context:
 //   no SIGCHLD handler, no thread, no polling. The child is always reaped (no zombies); destroying
-//   the io_context with children still running kills their groups and reaps them.
+//   the io_context with children still running kills their groups and reaps them (unless
+//   options::spare_on_destroy says otherwise).
 // - On timeout the whole process group gets SIGKILL, so whatever the program forked dies with it.
 // - stdout is optionally captured up to a size limit; the rest is read and discarded so the child
 //   never blocks on a full pipe. stderr is inherited (it lands in the daemon's journal).
@@ -19,6 +20,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +34,9 @@ struct options {
   bool capture_stdout = false;
   std::size_t max_stdout = 4096;
   bool kill_group_on_exit = false;  // also SIGKILL the group once the program itself exited
+  // When set and true by the time the io_context is destroyed with the program still running, the
+  // program is left running (neither killed nor reaped): a stopping daemon's hooks outlive it.
+  std::shared_ptr<const bool> spare_on_destroy;
 };
 
 struct outcome {

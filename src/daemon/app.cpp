@@ -21,8 +21,6 @@ namespace {
 
 using wall = std::chrono::system_clock;
 
-// A notify command that hangs must not pile up: its process group is killed after this long.
-constexpr std::chrono::seconds notify_timeout{60};
 constexpr const char* last_reload_help =
     "Last configuration reload applied completely (1); 0: refused or partly applied (see lbctl status)";
 
@@ -278,7 +276,7 @@ std::vector<std::string> app::apply_vrrp(const config::config& cfg, const vrrp_r
 
 void app::run_notify(const notify_request& n) {
   for (const auto& argv : n.commands) {
-    hook_request h{argv, fmt::format("vrrp[{}] notify {}", n.instance, notify_state_word(n.to)), notify_timeout};
+    hook_request h{argv, fmt::format("vrrp[{}] notify {}", n.instance, notify_state_word(n.to)), "vrrp_notify"};
     hooks_.run(std::move(h), [this, instance = n.instance](std::string_view result) {
       metrics_
           .get_counter("lbd_vrrp_notify_total", "Notify commands run",

@@ -17,11 +17,11 @@
 #include <optional>
 #include <string>
 
+#include "common/hook_runner.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "config/model.hpp"
 #include "daemon/control_server.hpp"
-#include "daemon/hook_runner.hpp"
 #include "daemon/lazy_backend.hpp"
 #include "daemon/loop_monitor.hpp"
 #include "daemon/metrics_endpoint.hpp"
@@ -69,7 +69,7 @@ class app {
   boost::asio::signal_set signals_;
   lazy_backend kernel_;
   std::unique_ptr<service_runtime> services_;
-  hook_runner hooks_{io_.get_executor()};
+  hook_runner hooks_{io_.get_executor(), &metrics_};
   std::unique_ptr<vrrp_thread> vrrp_;
   std::unique_ptr<track_scripts> scripts_;
   std::unique_ptr<control_server> control_;

@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "common/process.hpp"
+#include "common/hook_runner.hpp"
 #include "config/diff.hpp"
 #include "daemon/check_conversion.hpp"
 #include "daemon/service_runtime_impl.hpp"
@@ -136,15 +136,7 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
               const bool up = ev.what == hc::policy_event::kind::server_up;
               const auto& hook = up ? rs.notify.up : rs.notify.down;
               if (hook.empty()) continue;
-              process::options opts;
-              opts.argv = hook;
-              opts.timeout = std::chrono::seconds(10);
-              process::async_run(io_.get_executor(), std::move(opts),
-                                 [logger = log_, what = up ? "up" : "down"](const process::outcome& o) {
-                                   if (!o.started || o.timed_out || o.exit_code != 0) {
-                                     logger.warning("real server {} hook: {}", what, process::describe(o));
-                                   }
-                                 });
+              hook_runner(io_.get_executor(), &metrics_).run(hc::server_hook_request(hook, name, ev));
             }
           }
           schedule_reconcile();

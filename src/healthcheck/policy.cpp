@@ -15,6 +15,18 @@ std::string_view to_string(policy_event::kind k) {
   return "?";
 }
 
+std::vector<std::string> server_hook_argv(std::vector<std::string> command, std::string_view service,
+                                          const endpoint& server, bool up, std::string_view reason) {
+  command.insert(command.end(), {std::string(service), to_string(server), up ? "up" : "down", std::string(reason)});
+  return command;
+}
+
+std::vector<std::string> quorum_hook_argv(std::vector<std::string> command, std::string_view service,
+                                          unsigned live_weight, unsigned quorum) {
+  command.insert(command.end(), {std::string(service), std::to_string(live_weight), std::to_string(quorum)});
+  return command;
+}
+
 service_policy::service_policy(service_config cfg, health initial)
     : service_policy(std::move(cfg), std::vector<health>()) {
   for (auto& s : servers_) s.h = initial;
@@ -56,8 +68,7 @@ std::vector<policy_event> service_policy::on_server(const endpoint& address, hea
         up ? policy_event::kind::server_up : policy_event::kind::server_down, address, std::string(reason), {}};
     const auto& hook = up ? cfg_.notify_up : cfg_.notify_down;
     if (!hook.empty()) {
-      e.hook_argv = hook;
-      e.hook_argv.insert(e.hook_argv.end(), {cfg_.name, to_string(address), up ? "up" : "down", std::string(reason)});
+      e.hook_argv = server_hook_argv(hook, cfg_.name, address, up, reason);
     }
     out.push_back(std::move(e));
   }
@@ -81,8 +92,7 @@ void service_policy::update_quorum(std::vector<policy_event>& out) {
       {}};
   const auto& hook = next ? cfg_.quorum_up : cfg_.quorum_down;
   if (!hook.empty()) {
-    e.hook_argv = hook;
-    e.hook_argv.insert(e.hook_argv.end(), {cfg_.name, std::to_string(live), std::to_string(cfg_.quorum)});
+    e.hook_argv = quorum_hook_argv(hook, cfg_.name, live, cfg_.quorum);
   }
   out.push_back(std::move(e));
 }

@@ -61,6 +61,14 @@ struct policy_event {
 };
 std::string_view to_string(policy_event::kind k);
 
+// The hook arguments every real-server hook gets (lbd.conf(5), "real_server.notify"):
+// `<command...> SERVICE SERVER up|down REASON`. Pure.
+std::vector<std::string> server_hook_argv(std::vector<std::string> command, std::string_view service,
+                                          const endpoint& server, bool up, std::string_view reason);
+// Quorum hooks: `<command...> SERVICE LIVE_WEIGHT QUORUM`. Pure.
+std::vector<std::string> quorum_hook_argv(std::vector<std::string> command, std::string_view service,
+                                          unsigned live_weight, unsigned quorum);
+
 class service_policy {
  public:
   // Every server starts in `initial` (the check's initial state) with its configured weight.

@@ -26,8 +26,8 @@ const server_state& registry::subscription::state() const {
   return *s;
 }
 
-registry::registry(boost::asio::any_io_executor ex, prober& p, metrics::registry& m)
-    : ex_(std::move(ex)), prober_(p), metrics_(m) {}
+registry::registry(boost::asio::any_io_executor ex, prober& p, metrics::registry& m, time_source& time)
+    : ex_(std::move(ex)), prober_(p), metrics_(m), time_(time) {}
 
 registry::~registry() {
   for (auto& [key, e] : checks_) e.session->stop();
@@ -40,7 +40,7 @@ registry::subscription registry::subscribe(const check_spec& spec, subscriber s)
     checks_per_second_ += per_second(spec);
     check_spec timed = spec;
     timed.timing.start_grid = start_grid_for(spec.timing.interval, checks_per_second_);
-    auto session = std::make_shared<check_session>(ex_, prober_, metrics_, std::move(timed));
+    auto session = std::make_shared<check_session>(ex_, prober_, metrics_, std::move(timed), time_);
     it = checks_.emplace(key, entry{session, {}}).first;
     // A stopped session calls no listener, and the entry is only erased after stopping its
     // session: while the listener runs, the entry exists.

@@ -46,7 +46,9 @@ class registry {
     std::uint64_t id_ = 0;
   };
 
-  registry(boost::asio::any_io_executor ex, prober& p, metrics::registry& m);
+  // The checks' clock and timers come from `time` (steady_time() in the daemon, fake_time in tests),
+  // which must outlive the registry.
+  registry(boost::asio::any_io_executor ex, prober& p, metrics::registry& m, time_source& time = steady_time());
   registry(const registry&) = delete;
   registry& operator=(const registry&) = delete;
   ~registry();
@@ -76,6 +78,7 @@ class registry {
   boost::asio::any_io_executor ex_;
   prober& prober_;
   metrics::registry& metrics_;
+  time_source& time_;
   std::map<std::string, entry> checks_;
   std::uint64_t next_id_ = 1;
   double checks_per_second_ = 0;

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "healthcheck/service_monitor.hpp"
 
-#include "common/process.hpp"
-
 namespace lbd::healthcheck {
 
 namespace {
@@ -33,27 +31,37 @@ const server_state& always_up() {
 
 }  // namespace
 
+hook_request server_hook_request(const std::vector<std::string>& command, const std::string& service,
+                                 const policy_event& e) {
+  hook_request h;
+  const bool up = e.what == policy_event::kind::server_up;
+  const std::string server = e.server ? to_string(*e.server) : "";
+  if (!command.empty() && e.server) h.argv = server_hook_argv(command, service, *e.server, up, e.reason);
+  h.label = fmt::format("service[{}] real server {} {}", service, server, up ? "up" : "down");
+  h.kind = "realserver_notify";
+  return h;
+}
+
 service_monitor::service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m,
-                                 service_config cfg, const check_spec& check, change_handler on_change,
-                                 duration hook_timeout)
+                                 service_config cfg, const check_spec& check, change_handler on_change)
     : ex_(std::move(ex)),
       metrics_(m),
       policy_(std::move(cfg), check.thresholds.initial),
       log_("service[" + policy_.config().name + "]", {{log::service_field, policy_.config().name}}),
       on_change_(std::move(on_change)),
-      hook_timeout_(hook_timeout) {
+      hooks_(ex_, &m) {
   subscribe_all(checks, from_template(policy_.config(), check));
 }
 
 service_monitor::service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m,
                                  service_config cfg, const std::vector<std::optional<check_spec>>& checks_per_server,
-                                 change_handler on_change, duration hook_timeout)
+                                 change_handler on_change)
     : ex_(std::move(ex)),
       metrics_(m),
       policy_(std::move(cfg), initial_states(checks_per_server)),
       log_("service[" + policy_.config().name + "]", {{log::service_field, policy_.config().name}}),
       on_change_(std::move(on_change)),
-      hook_timeout_(hook_timeout) {
+      hooks_(ex_, &m) {
   subscribe_all(checks, checks_per_server);
 }
 
@@ -140,15 +148,15 @@ void service_monitor::act(const std::vector<policy_event>& events) {
                      {{"service", policy_.config().name}, {"event", std::string(to_string(e.what))}})
         .inc();
     if (e.hook_argv.empty()) continue;
-    process::options opts;
-    opts.argv = e.hook_argv;
-    opts.timeout = hook_timeout_;
-    process::async_run(ex_, std::move(opts),
-                       [logger = log_, what = std::string(to_string(e.what))](const process::outcome& o) {
-                         if (!o.started || o.timed_out || o.exit_code != 0) {
-                           logger.warning("{} hook: {}", what, process::describe(o));
-                         }
-                       });
+    const bool quorum = !server;
+    hook_request h;
+    h.argv = e.hook_argv;
+    h.kind = quorum ? "quorum" : "realserver_notify";
+    h.label = quorum ? fmt::format("service[{}] quorum {}", policy_.config().name,
+                                   e.what == policy_event::kind::quorum_up ? "up" : "down")
+                     : fmt::format("service[{}] real server {} {}", policy_.config().name, to_string(*e.server),
+                                   e.what == policy_event::kind::server_up ? "up" : "down");
+    hooks_.run(std::move(h));
   }
 }
 

@@ -2,7 +2,7 @@
 #pragma once
 // The shell around one virtual server's policy: subscribes a check per real server in the shared
 // registry (identical checks across services run once), feeds results to the pure
-// service_policy, logs its events, runs their hooks through the process runner, keeps
+// service_policy, logs its events, runs their hooks through the hook runner (common/hook_runner), keeps
 // lbd_realserver_up{service,server} and lbd_service_quorum{service}, and tells its owner when the desired
 // set changed.
 #include <boost/asio/any_io_executor.hpp>
@@ -11,12 +11,19 @@
 #include <optional>
 #include <vector>
 
+#include "common/hook_runner.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "healthcheck/policy.hpp"
 #include "healthcheck/registry.hpp"
 
 namespace lbd::healthcheck {
+
+// A real server's own notify hook (real_server.notify.up / .down) for one of its policy events:
+// the documented arguments appended (server_hook_argv), labelled "service[web] real server
+// 10.0.1.11:80 up", kind "realserver_notify". An empty command gives an empty argv (nothing runs).
+hook_request server_hook_request(const std::vector<std::string>& command, const std::string& service,
+                                 const policy_event& e);
 
 class service_monitor {
  public:
@@ -25,12 +32,11 @@ class service_monitor {
   // `check` is the template for every real server: its target address is replaced by the server's,
   // and its port too unless the template sets one (a check on another port than the service's).
   service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m, service_config cfg,
-                  const check_spec& check, change_handler on_change, duration hook_timeout = std::chrono::seconds(10));
+                  const check_spec& check, change_handler on_change);
   // One check per real server (config order), each used as given; nullopt: the server has no check
   // and is always up. Each server starts in its check's initial state.
   service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m, service_config cfg,
-                  const std::vector<std::optional<check_spec>>& checks_per_server, change_handler on_change,
-                  duration hook_timeout = std::chrono::seconds(10));
+                  const std::vector<std::optional<check_spec>>& checks_per_server, change_handler on_change);
   service_monitor(const service_monitor&) = delete;
   service_monitor& operator=(const service_monitor&) = delete;
   ~service_monitor();
@@ -55,7 +61,7 @@ class service_monitor {
   service_policy policy_;
   log::logger log_;
   change_handler on_change_;
-  duration hook_timeout_;
+  hook_runner hooks_;
   std::vector<registry::subscription> subscriptions_;
 };
 

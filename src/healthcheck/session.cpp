@@ -21,14 +21,16 @@ std::string_view to_string(status s) {
   return "?";
 }
 
-check_session::check_session(const boost::asio::any_io_executor& ex, prober& p, metrics::registry& m, check_spec spec)
-    : timer_(ex),
+check_session::check_session(const boost::asio::any_io_executor& ex, prober& p, metrics::registry& m, check_spec spec,
+                             time_source& time)
+    : time_(time),
+      timer_(time.make_timer(ex)),
       prober_(p),
       metrics_(m),
       spec_(std::move(spec)),
       type_(type_name(spec_.params)),
       log_("check[" + display_name(spec_) + "]", {{log::server_field, to_string(spec_.target)}}),
-      schedule_(spec_.timing, clock::now(), stable_hash(canonical_key(spec_))),
+      schedule_(spec_.timing, time_.now(), stable_hash(canonical_key(spec_))),
       thresholds_(spec_.thresholds),
       lateness_(m.get_histogram("lbd_check_lateness_seconds", "Delay of probe starts against their schedule",
                                 metrics::latency_buckets())),
@@ -39,19 +41,19 @@ check_session::check_session(const boost::asio::any_io_executor& ex, prober& p, 
 
 void check_session::start() {
   stopped_ = false;
-  rearm(clock::now());
+  rearm(time_.now());
 }
 
 void check_session::stop() {
   stopped_ = true;
   armed_ = false;
-  timer_.cancel();
+  timer_->cancel();
 }
 
 void check_session::set_start_grid(duration grid) {
   spec_.timing.start_grid = grid;
   schedule_.set_start_grid(grid);
-  if (!schedule_.in_flight()) rearm(clock::now());
+  if (!schedule_.in_flight()) rearm(time_.now());
 }
 
 void check_session::rearm(time_point now) {
@@ -67,8 +69,7 @@ void check_session::rearm(time_point now) {
   if (armed_ && wake == armed_for_) return;
   armed_ = true;
   armed_for_ = wake;
-  timer_.expires_at(wake);
-  timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& ec) {
+  timer_->async_wait_until(wake, [weak = weak_from_this()](const boost::system::error_code& ec) {
     if (ec) return;  // cancelled: a newer wait, if any, is armed
     if (auto self = weak.lock()) {
       self->armed_ = false;
@@ -79,7 +80,7 @@ void check_session::rearm(time_point now) {
 
 void check_session::on_timer() {
   if (stopped_) return;
-  const auto now = clock::now();
+  const auto now = time_.now();
   if (schedule_.in_flight()) {
     if (schedule_.expire(now)) {
       apply(probe_fail("timeout", "no result within " + format_duration(spec_.timing.timeout), spec_.timing.timeout),
@@ -104,7 +105,7 @@ void check_session::on_timer() {
 
 void check_session::on_result(std::uint64_t probe_id, probe_result r) {
   if (stopped_) return;
-  const auto now = clock::now();
+  const auto now = time_.now();
   if (!schedule_.finish(probe_id, now, r.ok)) return;  // the scheduler already gave up on it
   apply(std::move(r), now);
   rearm(now);

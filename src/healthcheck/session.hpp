@@ -3,9 +3,9 @@
 // One running check: the Asio shell around the pure schedule and thresholds. It owns one timer
 // (next run, or the deadline of the probe in flight), calls the prober, applies the result, logs
 // each status transition once at notice with its reason, counts results and transitions, and hands
-// every result to one listener (the registry fans it out to subscribers).
+// every result to one listener (the registry fans it out to subscribers). The time and the timer
+// come from a time_source: the steady clock in the daemon, fake_time in tests.
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <functional>
 #include <memory>
@@ -20,6 +20,7 @@
 #include "healthcheck/scheduler.hpp"
 #include "healthcheck/state.hpp"
 #include "healthcheck/thresholds.hpp"
+#include "healthcheck/time_source.hpp"
 
 namespace lbd::healthcheck {
 
@@ -34,7 +35,9 @@ class check_session : public std::enable_shared_from_this<check_session> {
  public:
   using listener = std::function<void(const check_event&)>;
 
-  check_session(const boost::asio::any_io_executor& ex, prober& p, metrics::registry& m, check_spec spec);
+  // `time` must outlive the session.
+  check_session(const boost::asio::any_io_executor& ex, prober& p, metrics::registry& m, check_spec spec,
+                time_source& time = steady_time());
   check_session(const check_session&) = delete;
   check_session& operator=(const check_session&) = delete;
 
@@ -55,7 +58,8 @@ class check_session : public std::enable_shared_from_this<check_session> {
   void apply(probe_result r, time_point now);
   metrics::counter& results_counter(const std::string& kind);
 
-  boost::asio::steady_timer timer_;
+  time_source& time_;
+  std::unique_ptr<check_timer> timer_;
   prober& prober_;
   metrics::registry& metrics_;
   check_spec spec_;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// Dedup registry and check sessions over a fake prober. Sessions run on real steady timers with
-// millisecond intervals; the tests wait for conditions with a deadline, never for a fixed time.
+// Dedup registry and check sessions over a fake prober, on fake time: the clock moves only when a
+// test advances it, so timing is asserted exactly and no test waits for real time.
 #include "healthcheck/registry.hpp"
 
 #include <gtest/gtest.h>
@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "healthcheck/fake_time.hpp"
+
 namespace lbd::healthcheck {
 namespace {
 
@@ -21,9 +23,10 @@ using std::chrono::milliseconds;
 // Answers probes from a script of outcomes (true/false); with the script empty it never answers.
 class fake_prober final : public prober {
  public:
-  explicit fake_prober(asio::io_context& io) : io_(io) {}
+  fake_prober(asio::io_context& io, const time_source& time) : io_(io), time_(time) {}
   void async_probe(const endpoint& target, const check_params&, duration, probe_handler h) override {
     ++calls;
+    started.push_back(time_.now());
     ++in_flight;
     max_in_flight = std::max(max_in_flight, in_flight);
     targets.push_back(target);
@@ -39,6 +42,8 @@ class fake_prober final : public prober {
     });
   }
   asio::io_context& io_;
+  const time_source& time_;
+  std::vector<time_point> started;  // when each probe started, on the fake clock
   std::deque<bool> outcomes;
   std::vector<probe_handler> held;
   std::vector<endpoint> targets;
@@ -58,21 +63,22 @@ check_spec spec(const char* target, unsigned rise = 1, unsigned fall = 1) {
   return s;
 }
 
+// Advances the fake clock a millisecond at a time until `pred` holds, for at most `limit` of fake time.
 template <typename Pred>
-bool run_until(asio::io_context& io, Pred pred) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    io.run_one_for(milliseconds(5));
+bool run_until(fake_time& time, Pred pred, duration limit = std::chrono::seconds(1)) {
+  for (duration spent{}; !pred(); spent += milliseconds(1)) {
+    if (spent >= limit) return false;
+    time.advance(milliseconds(1));
   }
   return true;
 }
 
 struct registry_test : ::testing::Test {
   asio::io_context io;
-  fake_prober fake{io};
+  fake_time time{io};
+  fake_prober fake{io, time};
   metrics::registry m;
-  registry reg{io.get_executor(), fake, m};
+  registry reg{io.get_executor(), fake, m, time};
 };
 
 TEST_F(registry_test, IdenticalChecksRunOnceAndFeedEverySubscriber) {
@@ -84,7 +90,7 @@ TEST_F(registry_test, IdenticalChecksRunOnceAndFeedEverySubscriber) {
   EXPECT_EQ(reg.running_checks(), 1U);
   EXPECT_EQ(reg.subscribers(a.key()), 2U);
   EXPECT_EQ(m.value("lbd_checks_running"), 1.0);
-  ASSERT_TRUE(run_until(io, [&] { return a_events >= 3; }));
+  ASSERT_TRUE(run_until(time, [&] { return a_events >= 3; }));
   EXPECT_EQ(a_events, b_events);
   EXPECT_EQ(fake.calls, 3);  // not 6
   EXPECT_EQ(a.state().current, status::up);
@@ -114,8 +120,9 @@ TEST_F(registry_test, LastUnsubscribeStopsTheCheck) {
   EXPECT_EQ(m.value("lbd_checks_running"), 0.0);
   // A stopped check does not probe any more.
   const int calls = fake.calls;
-  io.run_for(milliseconds(30));
+  time.advance(std::chrono::seconds(1));
   EXPECT_EQ(fake.calls, calls);
+  EXPECT_EQ(time.pending_waits(), 0U);
 }
 
 TEST_F(registry_test, SubscriberMayUnsubscribeWhileBeingNotified) {
@@ -128,7 +135,7 @@ TEST_F(registry_test, SubscriberMayUnsubscribeWhileBeingNotified) {
     a.reset();
   });
   auto b = reg.subscribe(spec("127.0.0.1:80"), [&](const check_event&) { ++b_events; });
-  ASSERT_TRUE(run_until(io, [&] { return b_events >= 2; }));
+  ASSERT_TRUE(run_until(time, [&] { return b_events >= 2; }));
   EXPECT_EQ(a_events, 1);
   EXPECT_EQ(reg.running_checks(), 1U);
 }
@@ -142,7 +149,7 @@ TEST_F(registry_test, RiseFallTransitionsAreCountedAndTheStateIsQueryable) {
     statuses.push_back(e.state.current);
   });
   EXPECT_EQ(a.state().current, status::pending);
-  ASSERT_TRUE(run_until(io, [&] { return changes.size() >= 7; }));
+  ASSERT_TRUE(run_until(time, [&] { return changes.size() >= 7; }));
   EXPECT_EQ(changes, (std::vector<transition>{transition::pending, transition::changed, transition::pending,
                                               transition::unchanged, transition::pending, transition::changed,
                                               transition::pending}));
@@ -167,7 +174,7 @@ TEST_F(registry_test, TransitionsAreLoggedOnceAtNotice) {
   fake.outcomes = {false, false, true, true, true};
   int events = 0;
   auto a = reg.subscribe(spec("127.0.0.1:80", 2, 1), [&](const check_event&) { ++events; });
-  ASSERT_TRUE(run_until(io, [&] { return events >= 5; }));
+  ASSERT_TRUE(run_until(time, [&] { return events >= 5; }));
   log::reset_sink();
   std::vector<std::string> notices;
   for (const auto& l : lines) {
@@ -187,7 +194,7 @@ TEST_F(registry_test, FirstSuccessShortOfRiseSaysWhyTheServerIsStillDown) {
   fake.outcomes = {true, true};
   int events = 0;
   auto a = reg.subscribe(spec("127.0.0.1:80", 2, 1), [&](const check_event&) { ++events; });
-  ASSERT_TRUE(run_until(io, [&] { return events >= 2; }));
+  ASSERT_TRUE(run_until(time, [&] { return events >= 2; }));
   log::reset_sink();
   EXPECT_EQ(notices,
             (std::vector<std::string>{"pending -> down (fake ok; 1 of 2 successes needed)", "down -> up (fake ok)"}));
@@ -215,7 +222,7 @@ TEST_F(registry_test, StartGridFollowsTheRateOfAllChecks) {
 TEST_F(registry_test, ProberThatNeverAnswersTimesOutAndNoSecondProbeStartsMeanwhile) {
   std::vector<std::string> reasons;
   auto a = reg.subscribe(spec("127.0.0.1:80"), [&](const check_event& e) { reasons.push_back(e.state.last->reason); });
-  ASSERT_TRUE(run_until(io, [&] { return reasons.size() >= 2; }));
+  ASSERT_TRUE(run_until(time, [&] { return reasons.size() >= 2; }));
   EXPECT_EQ(reasons[0], "no result within 20ms");
   EXPECT_EQ(a.state().current, status::down);
   // Each probe was given up before the next started: exactly one call per timeout so far.
@@ -224,6 +231,32 @@ TEST_F(registry_test, ProberThatNeverAnswersTimesOutAndNoSecondProbeStartsMeanwh
   const auto probes = a.state().probes;
   fake.held.front()(probe_ok("late", milliseconds(100)));
   EXPECT_EQ(a.state().probes, probes);
+}
+
+TEST_F(registry_test, TimeoutThenSuccessAtTheScheduledTimes) {
+  // The first probe never answers: it fails at timeout + grace (25 ms) after its start, on the
+  // next point of the start grid (10 ms for one check of 100 ms); the next
+  // starts on the next interval point after that, answers, and the check is up.
+  auto s = spec("127.0.0.1:80");
+  s.timing.interval = milliseconds(100);
+  std::vector<std::pair<time_point, std::string>> events;
+  auto a = reg.subscribe(s, [&](const check_event& e) { events.emplace_back(time.now(), e.state.last->reason); });
+  ASSERT_TRUE(run_until(time, [&] { return fake.calls == 1; }));
+  const time_point first = fake.started[0];
+  fake.outcomes = {true};
+  ASSERT_TRUE(run_until(time, [&] { return events.size() == 2; }));
+  EXPECT_EQ(events[0].first - first, milliseconds(30));
+  EXPECT_EQ(events[0].second, "no result within 20ms");
+  ASSERT_EQ(fake.started.size(), 2U);
+  EXPECT_EQ(fake.started[1] - first, milliseconds(100));
+  EXPECT_EQ(events[1].first, fake.started[1]);  // the fake prober answers at once
+  EXPECT_EQ(events[1].second, "fake ok");
+  EXPECT_EQ(a.state().current, status::up);
+  // One probe per interval from then on, exactly.
+  fake.outcomes = {true, true, true};
+  time.advance(milliseconds(300));
+  ASSERT_EQ(fake.started.size(), 5U);
+  for (std::size_t i = 2; i < 5; ++i) EXPECT_EQ(fake.started[i] - fake.started[i - 1], milliseconds(100));
 }
 
 }  // namespace

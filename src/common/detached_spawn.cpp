@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/vrrp/detached_spawn.hpp"
+#include "common/detached_spawn.hpp"
 
 #include <fcntl.h>
 #include <sys/wait.h>
@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-namespace lbd::daemon {
+namespace lbd {
 
 status<std::string> spawn_detached(const std::vector<std::string>& argv) {
   if (argv.empty() || argv.front().empty() || argv.front()[0] != '/') {
@@ -45,4 +45,4 @@ status<std::string> spawn_detached(const std::vector<std::string>& argv) {
   return ok;
 }
 
-}  // namespace lbd::daemon
+}  // namespace lbd

@@ -9,10 +9,10 @@
 
 #include "common/result.hpp"
 
-namespace lbd::daemon {
+namespace lbd {
 
 // The error says why the intermediate process could not be created; exec failures of the program
 // itself cannot be seen (it runs detached) and end it with status 127.
 status<std::string> spawn_detached(const std::vector<std::string>& argv);
 
-}  // namespace lbd::daemon
+}  // namespace lbd
