@@ -23,9 +23,18 @@ bool service_runtime::impl::sync_master() const {
 void service_runtime::impl::on_vrrp_state(const std::string& instance, vrrp::state s) {
   vrrp_states_[instance] = s;
   if (stopped_ || !cfg_.ipvs.sync_daemon || cfg_.ipvs.sync_daemon->follow != instance) return;
-  // A role change is a change of the desired state; the same role again needs no pass.
+  // A role change is a change of the desired state; the same role again needs no pass. The pass
+  // covers the sync daemon alone: no table dump delays the new role.
   if (sync_running_ && *sync_running_ == sync_daemon_of(cfg_.ipvs, sync_master())) return;
-  reconcile();
+  const auto want = desired();
+  ipvs::owned_state daemons_only = owned();
+  daemons_only.services.clear();
+  auto out = reconciler_.reconcile(want, daemons_only);
+  if (!out) {
+    note_sync_error("reading the sync daemons failed: " + out.error().message);
+    return;
+  }
+  note_sync(*out, want);
 }
 
 void service_runtime::impl::note_sync(const ipvs::reconciler::outcome& out, const ipvs::desired_state& want) {

@@ -18,9 +18,12 @@ void reconciler::count_read_error(const ipvs_error& e) {
 
 result<kernel_state, ipvs_error> reconciler::read(const desired_state& desired, const owned_state& owned) {
   kernel_state k;
-  auto snap = backend_.snapshot();
-  if (!snap) return unexpected(snap.error());
-  k.services = std::move(snap).value();
+  // Owning no service (the sync daemon's role change, the exit policy keep), the pass needs no dump.
+  if (!owned.services.empty()) {
+    auto snap = backend_.snapshot();
+    if (!snap) return unexpected(snap.error());
+    k.services = std::move(snap).value();
+  }
   const timeouts& t = desired.timeouts;
   if (t.tcp != 0 || t.tcp_fin != 0 || t.udp != 0) {
     auto have = backend_.get_timeouts();
@@ -47,6 +50,16 @@ result<reconciler::outcome, ipvs_error> reconciler::reconcile(const desired_stat
     fresh = std::move(k).value();
   }
   kernel_state kernel = std::move(*fresh);
+  if (owned.services.empty()) {
+    // No table read: the drain tracker, which forgets what the kernel no longer has, is left alone.
+    desired_state want;
+    want.timeouts = desired.timeouts;
+    want.daemons = desired.daemons;
+    outcome out = apply(plan(kernel, want, owned));
+    patch(kernel, out.ops, out.results);
+    out.kernel = std::move(kernel);
+    return out;
+  }
   // A copy of the kernel table only when some destinations must be hidden from the tracker.
   const table hidden = desired.drain_only.empty() ? table{} : drain_view(kernel.services, desired);
   auto adjusted =

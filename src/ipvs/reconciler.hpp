@@ -29,12 +29,13 @@ class reconciler {
     table programmed;     // the desired table with the destinations still draining (weight 0)
   };
 
-  // What the plan for (desired, owned) needs to know of the kernel: always the table; the timeouts
-  // only when some are wanted, the daemons only when lbd owns them.
+  // What the plan for (desired, owned) needs to know of the kernel: the table when lbd owns some
+  // service, the timeouts when some are wanted, the daemons when lbd owns them.
   result<kernel_state, ipvs_error> read(const desired_state& desired, const owned_state& owned);
   // Brings what lbd owns in the kernel to `desired`. `fresh`: a state just read (saves a read). An
   // error means the kernel could not be read (nothing was changed); per-operation failures are in
-  // the outcome.
+  // the outcome. Owning no service, it reads and changes only the timeouts and sync daemons (no
+  // dump; `programmed` and `kernel.services` are then empty).
   result<outcome, ipvs_error> reconcile(const desired_state& desired, const owned_state& owned,
                                         std::optional<kernel_state> fresh = std::nullopt,
                                         clock::time_point now = clock::now());
