@@ -83,13 +83,16 @@ ipvs::dest_attrs dest_attrs_of(const config::virtual_server& vs, config::forward
   return d;
 }
 
-desired_state build_desired(const config::config& cfg,
-                            const std::map<std::string, healthcheck::desired_service>& health, const overrides& ovr) {
-  desired_state out;
+ipvs::desired_state build_desired(const config::config& cfg,
+                                  const std::map<std::string, healthcheck::desired_service>& health,
+                                  const overrides& ovr, bool sync_master) {
+  ipvs::desired_state out;
+  out.timeouts = timeouts_of(cfg.ipvs);
+  if (auto d = sync_daemon_of(cfg.ipvs, sync_master)) out.daemons.push_back(std::move(*d));
   for (const auto& vs : cfg.virtual_servers) {
     const auto key = service_key_of(vs);
     out.owned.insert(key);
-    ipvs::service& svc = out.table[key];
+    ipvs::service& svc = out.services[key];
     svc.attrs = service_attrs_of(vs);
     const bool operator_drains = ovr.any_drain(vs.name);
     if (vs.on_failure == config::failure_action::drain) out.drained.insert(key);
@@ -130,42 +133,25 @@ desired_state build_desired(const config::config& cfg,
   return out;
 }
 
-ipvs::table drain_view(const ipvs::table& kernel, const desired_state& d) {
-  if (d.drain_only.empty()) return kernel;
-  ipvs::table view = kernel;
-  for (const auto& [key, allowed] : d.drain_only) {
-    auto k = view.find(key);
-    const auto want = d.table.find(key);
-    if (k == view.end() || want == d.table.end()) continue;
-    for (auto it = k->second.dests.begin(); it != k->second.dests.end();) {
-      const bool departing = want->second.dests.count(it->first) == 0;
-      if (departing && allowed.count(it->first) == 0) {
-        it = k->second.dests.erase(it);
-      } else {
-        ++it;
-      }
-    }
-  }
-  return view;
+ipvs::timeouts timeouts_of(const config::ipvs_settings& s) {
+  auto secs = [](const std::optional<duration>& d) {
+    return d ? static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(*d).count()) : 0U;
+  };
+  return ipvs::timeouts{secs(s.timeouts.tcp), secs(s.timeouts.tcp_fin), secs(s.timeouts.udp)};
 }
 
-void patch(ipvs::table& kernel, const std::vector<ipvs::op>& ops, const std::vector<ipvs::op_result>& results) {
-  for (std::size_t i = 0; i < ops.size(); ++i) {
-    if (i >= results.size() || !results[i].ok()) continue;
-    const auto& o = ops[i];
-    switch (o.kind) {
-      case ipvs::op_kind::add_service: kernel[o.service] = ipvs::service{o.svc, {}, {}}; break;
-      case ipvs::op_kind::edit_service: kernel[o.service].attrs = o.svc; break;
-      case ipvs::op_kind::del_service: kernel.erase(o.service); break;
-      case ipvs::op_kind::add_dest: kernel[o.service].dests[o.dest] = ipvs::dest{o.dst, {}}; break;
-      case ipvs::op_kind::edit_dest: kernel[o.service].dests[o.dest].attrs = o.dst; break;
-      case ipvs::op_kind::del_dest: {
-        auto s = kernel.find(o.service);
-        if (s != kernel.end()) s->second.dests.erase(o.dest);
-        break;
-      }
-    }
-  }
+std::optional<ipvs::sync_daemon> sync_daemon_of(const config::ipvs_settings& s, bool master) {
+  if (!s.sync_daemon) return std::nullopt;
+  const auto& c = *s.sync_daemon;
+  ipvs::sync_daemon d;
+  d.state = master ? ipvs::daemon_state::master : ipvs::daemon_state::backup;
+  d.mcast_ifname = c.interface;
+  d.sync_id = c.sync_id;
+  d.sync_maxlen = c.maxlen.value_or(0);
+  d.mcast_group = c.mcast_group;
+  d.mcast_port = c.mcast_port.value_or(0);
+  d.mcast_ttl = c.mcast_ttl.value_or(0);
+  return d;
 }
 
 }  // namespace lbd::daemon

@@ -8,9 +8,9 @@
 #include "common/hook_runner.hpp"
 #include "config/diff.hpp"
 #include "daemon/check_conversion.hpp"
+#include "daemon/lazy_backend.hpp"
 #include "daemon/service_runtime_impl.hpp"
 #include "healthcheck/probers.hpp"
-#include "ipvs/plan.hpp"
 
 namespace lbd::daemon {
 namespace {
@@ -46,7 +46,7 @@ metrics::counter& reconciles(metrics::registry& m, const char* result) {
 }  // namespace
 
 service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel,
-                            hc::prober* probes)
+                            hc::prober* probes, stats_cache::opener stats)
     : io_(io),
       metrics_(m),
       kernel_(kernel),
@@ -54,6 +54,7 @@ service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, i
       probes_(probes == nullptr ? *own_probes_ : *probes),
       checks_(io.get_executor(), probes_, m),
       reconciler_(kernel, m),
+      stats_(stats ? std::make_unique<stats_cache>(io, std::move(stats)) : nullptr),
       periodic_(io) {}
 
 service_runtime::impl::~impl() {
@@ -62,7 +63,8 @@ service_runtime::impl::~impl() {
 }
 
 bool service_runtime::impl::needs_kernel() const {
-  return !stopped_ && (!cfg_.virtual_servers.empty() || cfg_.ipvs.sync_daemon.has_value() || !leaving_.empty());
+  return !stopped_ &&
+         (!cfg_.virtual_servers.empty() || cfg_.ipvs.sync_daemon.has_value() || !leaving_.empty() || sync_owned_);
 }
 
 const service_runtime::impl::service_entry* service_runtime::impl::find_entry(const std::string& name) const {
@@ -72,12 +74,18 @@ const service_runtime::impl::service_entry* service_runtime::impl::find_entry(co
   return nullptr;
 }
 
-desired_state service_runtime::impl::desired() const {
+ipvs::desired_state service_runtime::impl::desired() const {
   std::map<std::string, hc::desired_service> health;
   for (const auto& e : services_) {
     if (e.monitor) health.emplace(e.vs.name, e.monitor->desired());
   }
-  return build_desired(cfg_, health, overrides_);
+  return build_desired(cfg_, health, overrides_, sync_master());
+}
+
+ipvs::owned_state service_runtime::impl::owned() const {
+  ipvs::owned_state o{leaving_, sync_owned_ || cfg_.ipvs.sync_daemon.has_value()};
+  for (const auto& vs : cfg_.virtual_servers) o.services.insert(service_key_of(vs));
+  return o;
 }
 
 void service_runtime::impl::rebuild_services(const config::config& cfg, const config::config_diff* d) {
@@ -167,14 +175,15 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
   }
   for (const auto& k : now_owned) leaving_.erase(k);
 
-  std::optional<ipvs::table> fresh;
+  std::optional<ipvs::kernel_state> fresh;
   if (first && needs_kernel()) {
     // Adopt: read what the kernel holds before the checks start, so servers it already serves
     // start from "up" (see rebuild_services).
-    auto snap = kernel_.snapshot();
+    auto snap = reconciler_.read(desired(), owned());
     if (snap) {
-      last_kernel_ = *snap;
+      last_kernel_ = snap->services;
       have_kernel_ = true;
+      kernel_read_at_ = stats_cache::clock::now();
       fresh = std::move(snap).value();
     }
   }
@@ -184,94 +193,43 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
     log_.notice("override of {} in {} dropped: the real server left the config", to_string(gone.address), gone.service);
   }
   if (first || old.global.drain_timeout != cfg_.global.drain_timeout) {
-    tracker_ = ipvs::drain_tracker(cfg_.global.drain_timeout);
-  }
-  if (needs_kernel()) {
-    apply_timeouts();
-    apply_sync_daemon();
+    reconciler_.set_drain_timeout(cfg_.global.drain_timeout);
   }
   auto report = reconcile(std::move(fresh));
   arm_periodic();
+  if (stats_) stats_->configure(needs_kernel(), stats_cache::period_for(cfg_.global.reconcile_interval));
   return report;
 }
 
-void service_runtime::impl::apply_timeouts() {
-  const auto& t = cfg_.ipvs.timeouts;
-  if (!t.tcp && !t.tcp_fin && !t.udp) return;
-  auto secs = [](const std::optional<duration>& d) {
-    return d ? static_cast<std::uint32_t>(std::chrono::duration_cast<std::chrono::seconds>(*d).count()) : 0U;
-  };
-  const ipvs::timeouts want{secs(t.tcp), secs(t.tcp_fin), secs(t.udp)};
-  auto have = kernel_.get_timeouts();
-  if (!have) {
-    log_.err("reading the IPVS timeouts failed: {}", have.error().message);
-    return;
-  }
-  const bool differ = (want.tcp != 0 && want.tcp != have->tcp) ||
-                      (want.tcp_fin != 0 && want.tcp_fin != have->tcp_fin) || (want.udp != 0 && want.udp != have->udp);
-  if (!differ) return;
-  if (auto st = kernel_.set_timeouts(want); !st) {
-    log_.err("setting the IPVS timeouts failed: {}", st.error().message);
-    metrics_
-        .get_counter("lbd_ipvs_errors_total", "IPVS operations the kernel refused, by operation and error",
-                     {{"op", "set_timeouts"}, {"error", ipvs::errno_name(st.error().code)}})
-        .inc();
-    return;
-  }
-  log_.notice("IPVS timeouts set: tcp {}s tcp_fin {}s udp {}s (0: unchanged)", want.tcp, want.tcp_fin, want.udp);
-  metrics_
-      .get_counter("lbd_ipvs_operations_total", "IPVS operations sent to the kernel, by operation",
-                   {{"op", "set_timeouts"}})
-      .inc();
-}
-
-reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::table> fresh) {
+reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::kernel_state> fresh) {
   reconcile_report report;
   if (!needs_kernel()) return report;
-  if (!fresh) {
-    auto snap = kernel_.snapshot();
-    if (!snap) {
-      report.failure = snap.error().message;
-      log_.err("reconcile: reading the kernel table failed: {}", report.failure);
-      reconciles(metrics_, "error").inc();
-      return report;
-    }
-    fresh = std::move(snap).value();
+  const auto want = desired();
+  const auto read_at = stats_cache::clock::now();
+  auto out = reconciler_.reconcile(want, owned(), std::move(fresh));
+  if (!out) {
+    report.failure = out.error().message;
+    log_.err("reconcile: reading the kernel failed: {}", report.failure);
+    if (cfg_.ipvs.sync_daemon) note_sync_error("reading the sync daemons failed: " + report.failure);
+    reconciles(metrics_, "error").inc();
+    return report;
   }
-  ipvs::table kernel = std::move(*fresh);
-  auto want = desired();
-  // A copy of the kernel table only when some destinations must be hidden from the tracker.
-  const ipvs::table hidden = want.drain_only.empty() ? ipvs::table{} : drain_view(kernel, want);
-  auto adjusted = tracker_.update(want.drain_only.empty() ? kernel : hidden, std::move(want.table), want.drained,
-                                  ipvs::drain_tracker::clock::now());
-  for (const auto& e : adjusted.events) {
-    log_.with({{log::event_field, "drain"},
-               {log::server_field, ipvs::to_string(e.dest)},
-               {log::reason_field, std::string(ipvs::to_string(e.kind))}})
-        .notice("drain of {} in {}: {}", ipvs::to_string(e.dest), ipvs::to_string(e.service), ipvs::to_string(e.kind));
-    const char* name = e.kind == ipvs::drain_event_kind::started            ? "started"
-                       : e.kind == ipvs::drain_event_kind::finished_idle    ? "finished_idle"
-                       : e.kind == ipvs::drain_event_kind::finished_timeout ? "finished_timeout"
-                                                                            : "recovered";
-    metrics_.get_counter("lbd_ipvs_drain_events_total", "Real-server drain transitions", {{"event", name}}).inc();
-  }
-  ipvs::ownership owned = want.owned;
-  owned.insert(leaving_.begin(), leaving_.end());
-  auto out = reconciler_.apply(ipvs::plan(kernel, adjusted.desired, owned));
-  export_weights(adjusted.desired);
-  patch(kernel, out.ops, out.results);
+  export_weights(out->programmed);
+  note_sync(*out, want);
+  ipvs::table& kernel = out->kernel.services;
   for (auto it = leaving_.begin(); it != leaving_.end();) {
     it = kernel.count(*it) == 0 ? leaving_.erase(it) : std::next(it);
   }
   last_kernel_ = std::move(kernel);
   have_kernel_ = true;
-  report.ops = out.ops.size();
-  report.errors = out.errors;
-  if (!out.ops.empty()) {
-    log_.notice("reconcile: {} IPVS operations{}", out.ops.size(),
-                out.errors == 0 ? std::string() : fmt::format(", {} refused", out.errors));
+  kernel_read_at_ = read_at;
+  report.ops = out->ops.size();
+  report.errors = out->errors;
+  if (!out->ops.empty()) {
+    log_.notice("reconcile: {} IPVS operations{}", out->ops.size(),
+                out->errors == 0 ? std::string() : fmt::format(", {} refused", out->errors));
   }
-  reconciles(metrics_, out.errors == 0 ? "ok" : "partial").inc();
+  reconciles(metrics_, out->errors == 0 ? "ok" : "partial").inc();
   return report;
 }
 
@@ -293,11 +251,8 @@ void service_runtime::impl::arm_periodic() {
   periodic_.expires_after(cfg_.global.reconcile_interval);
   periodic_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
     if (ec || alive.expired() || stopped_) return;
-    if (needs_kernel()) {
-      // Repaired like the table: someone's `ipvsadm --set` or `--stop-daemon`.
-      apply_timeouts();
-      apply_sync_daemon(true);
-    }
+    // Repairs the table, the timeouts and the sync daemon alike (`ipvsadm -C`, `--set`,
+    // `--stop-daemon` behind lbd's back).
     reconcile();
     arm_periodic();
   });
@@ -355,75 +310,57 @@ reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
   const bool touch = needs_kernel();
   stopped_ = true;
   periodic_.cancel();
+  if (stats_) stats_->configure(false, {});
   watches_.clear();
   services_.clear();
   if (!touch) return report;
-  if (sync_running_) {
-    if (auto st = kernel_.stop_daemon(sync_running_->state); !st) {
-      log_.warning("stopping the {} sync daemon: {}", ipvs::to_string(sync_running_->state), st.error().message);
-    }
-    sync_running_.reset();
-  }
-  if (policy == config::exit_policy::keep) {
+  // Reconciled to "nothing" until a pass finds nothing to do: the sync daemon lbd runs stops in
+  // any case; under remove, every service lbd owns goes too (the kernel drops their destinations
+  // with them). lbd returns only once the kernel holds none of them, never a partial table.
+  const bool remove = policy == config::exit_policy::remove;
+  ipvs::owned_state mine = owned();
+  if (!remove) mine.services.clear();
+  if (mine.services.empty() && !mine.sync_daemons) {
     log_.notice("stopped; IPVS services left in the kernel (exit policy keep)");
     return report;
   }
-  ipvs::ownership owned = leaving_;
-  for (const auto& vs : cfg_.virtual_servers) owned.insert(service_key_of(vs));
-  // One batch of service deletions (the kernel drops their destinations with them), then a read
-  // back: lbd returns only when none of its services is left. A service already gone (ESRCH) is
-  // what was wanted.
-  for (int attempt = 0; attempt < 3 && !owned.empty(); ++attempt) {
-    std::vector<ipvs::op> ops;
-    ops.reserve(owned.size());
-    for (const auto& k : owned) ops.push_back(ipvs::op{ipvs::op_kind::del_service, k, {}, {}, {}});
-    const auto results = kernel_.apply(ops);
-    report.ops += ops.size();
-    metrics_
-        .get_counter("lbd_ipvs_operations_total", "IPVS operations sent to the kernel, by operation",
-                     {{"op", "del_service"}})
-        .inc(static_cast<double>(ops.size()));
-    std::size_t logged = 0;
-    for (std::size_t i = 0; i < ops.size(); ++i) {
-      const int code = i < results.size() ? results[i].code : EIO;
-      if (code == 0 || code == ESRCH) continue;
-      ++report.errors;
-      metrics_
-          .get_counter("lbd_ipvs_errors_total", "IPVS operations the kernel refused, by operation and error",
-                       {{"op", "del_service"}, {"error", ipvs::errno_name(code)}})
-          .inc();
-      if (logged++ < 10) log_.err("{} failed: {}", ipvs::describe(ops[i]), results[i].message);
-    }
-    auto snap = kernel_.snapshot();
-    if (!snap) {
-      report.failure = "reading the kernel table after removal failed: " + snap.error().message;
+  const ipvs::desired_state nothing;
+  bool clean = false;
+  for (int attempt = 0; attempt < 4 && !clean; ++attempt) {
+    auto out = reconciler_.reconcile(nothing, mine);
+    if (!out) {
+      report.failure = "reading the kernel while stopping failed: " + out.error().message;
       log_.err("{}", report.failure);
       return report;
     }
-    ipvs::ownership left;
-    for (const auto& k : owned) {
-      if (snap->count(k) != 0) left.insert(k);
-    }
-    owned = std::move(left);
+    clean = out->ops.empty();
+    report.ops += out->ops.size();
+    report.errors += out->errors;
   }
-  if (!owned.empty()) {
-    report.failure = fmt::format("{} services still in the kernel after removal", owned.size());
-    log_.err("exit policy remove: {}", report.failure);
+  sync_running_.reset();
+  sync_owned_ = false;
+  if (!clean) {
+    report.failure = "IPVS state of lbd still in the kernel after removal";
+    log_.err("exit policy {}: {}", remove ? "remove" : "keep", report.failure);
+    return report;
+  }
+  if (!remove) {
+    log_.notice("stopped; IPVS services left in the kernel (exit policy keep)");
     return report;
   }
   leaving_.clear();
-  log_.notice("stopped; every IPVS service of lbd removed (exit policy remove, {} deletions)", report.ops);
+  log_.notice("stopped; every IPVS service of lbd removed (exit policy remove, {} operations)", report.ops);
   return report;
 }
 
 // ------------------------------------------------------------------------------ the public face
 
 service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel)
-    : impl_(std::make_unique<impl>(io, metrics, kernel, nullptr)) {}
+    : impl_(std::make_unique<impl>(io, metrics, kernel, nullptr, [] { return std::make_unique<lazy_backend>(); })) {}
 
 service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel,
-                                 healthcheck::prober& probes)
-    : impl_(std::make_unique<impl>(io, metrics, kernel, &probes)) {}
+                                 healthcheck::prober& probes, std::function<std::unique_ptr<ipvs::backend>()> stats)
+    : impl_(std::make_unique<impl>(io, metrics, kernel, &probes, std::move(stats))) {}
 
 service_runtime::~service_runtime() = default;
 

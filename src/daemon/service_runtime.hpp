@@ -13,6 +13,7 @@
 //   (on_vrrp_state).
 #include <boost/asio/io_context.hpp>
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -37,9 +38,12 @@ struct reconcile_report {
 class service_runtime {
  public:
   service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel);
-  // The same with the checks run by `probes` (tests: a fake prober) instead of the real check types.
+  // The same with the checks run by `probes` (tests: a fake prober) instead of the real check types,
+  // and the statistics read off the main loop through a backend `stats` makes (on that thread), or
+  // only by the reconcile passes when empty. The first constructor reads them through a netlink
+  // socket of their own.
   service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel,
-                  healthcheck::prober& probes);
+                  healthcheck::prober& probes, std::function<std::unique_ptr<ipvs::backend>()> stats = {});
   ~service_runtime();
   service_runtime(const service_runtime&) = delete;
   service_runtime& operator=(const service_runtime&) = delete;
@@ -66,8 +70,9 @@ class service_runtime {
   // A VRRP instance changed state: the sync daemon follows config.ipvs.sync_daemon.follow.
   void on_vrrp_state(const std::string& instance, vrrp::state s);
 
-  // Refreshes per-service / per-real-server connection, packet and byte gauges from the kernel's
-  // counters (called before each metrics scrape).
+  // Sets the per-service / per-real-server connection, packet and byte series from the last read of
+  // the kernel (called before each metrics scrape; it never reads the kernel itself), and
+  // lbd_ipvs_stats_age_seconds to that read's age.
   void refresh_kernel_stats();
 
   // Stops the checks and the timer, then applies the exit policy: keep leaves the kernel as it is;
@@ -77,7 +82,8 @@ class service_runtime {
 
   // For `lbctl services` / `lbctl status`: an array, one object per virtual server in config order:
   // {"name", "service" ("tcp 192.0.2.10:80" | "fwmark 5"), "scheduler", "forwarding", "quorum" (bool),
-  //  "sorry_active" (bool), "vrrp" (or null), "active_conns", "inactive_conns",
+  //  "sorry_active" (bool), "vrrp" (or null), "active_conns", "inactive_conns", "stats_age_seconds" (age of
+  //  the kernel read the counters come from, or null before the first),
   //  "real_servers": [{"address" ("10.0.1.11:8080"), "health" ("up"|"down"|"pending"), "reason",
   //   "configured_weight", "weight" (what lbd wants in the kernel now), "kernel_weight" (or null when
   //   absent from the kernel), "override" (null | "drain" | "weight"), "override_weight" (or null),

@@ -18,11 +18,12 @@
 #include "daemon/desired_table.hpp"
 #include "daemon/overrides.hpp"
 #include "daemon/service_runtime.hpp"
+#include "daemon/services/stats_cache.hpp"
 #include "healthcheck/prober.hpp"
 #include "healthcheck/registry.hpp"
 #include "healthcheck/service_monitor.hpp"
 #include "ipvs/backend.hpp"
-#include "ipvs/drain.hpp"
+#include "ipvs/desired.hpp"
 #include "ipvs/reconciler.hpp"
 
 namespace lbd::daemon {
@@ -38,12 +39,13 @@ struct service_runtime::impl {
     std::unique_ptr<healthcheck::service_monitor> monitor;
   };
 
-  impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel, healthcheck::prober* probes);
+  impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel, healthcheck::prober* probes,
+       stats_cache::opener stats);
   ~impl();
 
   reconcile_report apply(const config::config& cfg, const config::config_diff& changes);
-  // `fresh`: a table just read from the kernel, saving a second read (start-up).
-  reconcile_report reconcile(std::optional<ipvs::table> fresh = std::nullopt);
+  // `fresh`: the kernel state just read, saving a second read (start-up).
+  reconcile_report reconcile(std::optional<ipvs::kernel_state> fresh = std::nullopt);
   reconcile_report stop(config::exit_policy policy);
   void on_vrrp_state(const std::string& instance, vrrp::state s);
   void refresh_kernel_stats();
@@ -55,15 +57,18 @@ struct service_runtime::impl {
   // Whether anything asks for the kernel: with no virtual server, no sync daemon and nothing left
   // to remove, IPVS is never touched (VRRP-only hosts may have no IPVS at all).
   [[nodiscard]] bool needs_kernel() const;
-  [[nodiscard]] desired_state desired() const;
+  [[nodiscard]] ipvs::desired_state desired() const;
+  // What lbd may change in the kernel: its services (configured and leaving) and, while it manages
+  // them, the sync daemons.
+  [[nodiscard]] ipvs::owned_state owned() const;
+  // Whether the VRRP instance the sync daemon follows is MASTER.
+  [[nodiscard]] bool sync_master() const;
   void schedule_reconcile();
   void arm_periodic();
   // `d`: the diff from the previous config; nullptr at start-up (everything is new).
   void rebuild_services(const config::config& cfg, const config::config_diff* d);
-  void apply_timeouts();
-  // verify: read the kernel even when lbd left the daemon as wanted (the periodic check, which
-  // restarts a daemon stopped behind lbd's back).
-  void apply_sync_daemon(bool verify = false);
+  // The sync daemon's part of a reconcile pass: logs, metrics and what lbd now runs.
+  void note_sync(const ipvs::reconciler::outcome& out, const ipvs::desired_state& want);
   void note_sync_error(const std::string& what);
   [[nodiscard]] const service_entry* find_entry(const std::string& name) const;
 
@@ -74,8 +79,8 @@ struct service_runtime::impl {
   std::unique_ptr<healthcheck::prober> own_probes_;
   healthcheck::prober& probes_;
   healthcheck::registry checks_;
+  // The one writer of IPVS state; it owns the drain tracker.
   ipvs::reconciler reconciler_;
-  ipvs::drain_tracker tracker_{std::chrono::minutes(5)};
   config::config cfg_;
   bool started_ = false;
   bool stopped_ = false;
@@ -83,15 +88,26 @@ struct service_runtime::impl {
   overrides overrides_;
   // Services of earlier configs not yet deleted from the kernel: still lbd's to remove.
   ipvs::ownership leaving_;
-  // The kernel as last read (plus the operations applied since): status and initial states.
-  mutable ipvs::table last_kernel_;
-  mutable bool have_kernel_ = false;
-  void read_kernel() const;
+  // The kernel as the last reconcile read it (plus the operations applied since): initial states.
+  ipvs::table last_kernel_;
+  bool have_kernel_ = false;
+  stats_cache::clock::time_point kernel_read_at_{};
+  // The statistics snapshot read off the main loop (none: statistics come from the reconcile reads).
+  std::unique_ptr<stats_cache> stats_;
+  // What status and statistics show, and its age: the reader's last snapshot, or before the first
+  // one (or without a reader) the last reconcile read; nullptr: none yet.
+  struct kernel_view {
+    const ipvs::table* table = nullptr;
+    stats_cache::clock::duration age{};
+  };
+  [[nodiscard]] kernel_view view() const;
   boost::asio::steady_timer periodic_;
   bool reconcile_posted_ = false;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
-  // Sync daemon: the role its VRRP instance asks for, and what lbd started.
+  // Sync daemon: what lbd runs, and whether lbd manages the kernel's sync daemons (configured, or
+  // started by lbd and not yet stopped).
   std::optional<ipvs::sync_daemon> sync_running_;
+  bool sync_owned_ = false;
   std::string last_sync_error_;
   std::map<std::string, vrrp::state> vrrp_states_;
   // Per running check: when it last produced a result (lbctl checks).

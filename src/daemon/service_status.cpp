@@ -24,12 +24,16 @@ nlohmann::json rates(const ipvs::stats* s) {
 
 }  // namespace
 
-void service_runtime::impl::read_kernel() const {
-  if (!needs_kernel()) return;
-  auto snap = kernel_.snapshot();
-  if (!snap) return;  // the last table read stays: status shows slightly older counters
-  last_kernel_ = std::move(snap).value();
-  have_kernel_ = true;
+service_runtime::impl::kernel_view service_runtime::impl::view() const {
+  const auto now = stats_cache::clock::now();
+  kernel_view v;
+  if (have_kernel_) v = {&last_kernel_, now - kernel_read_at_};
+  // The reader's snapshot is the one source of statistics once there is one: mixing it with the
+  // reconcile reads would make counters jump between two reads of different ages.
+  if (stats_ && stats_->last()) {
+    v = {&stats_->last()->table, now - stats_->last()->taken};
+  }
+  return v;
 }
 
 void service_runtime::impl::update_watches() {
@@ -57,15 +61,19 @@ void service_runtime::impl::update_watches() {
 }
 
 nlohmann::json service_runtime::impl::services() const {
-  read_kernel();
+  const auto kv = view();
+  static const ipvs::table none;
+  const ipvs::table& kernel = kv.table != nullptr ? *kv.table : none;
+  const nlohmann::json age =
+      kv.table != nullptr ? nlohmann::json(std::chrono::duration<double>(kv.age).count()) : nlohmann::json(nullptr);
   const auto want = desired();
   nlohmann::json out = nlohmann::json::array();
   for (const auto& e : services_) {
     const auto& vs = e.vs;
     const auto d = e.monitor ? e.monitor->desired() : hc::desired_service{};
-    const auto k = last_kernel_.find(e.key);
-    const ipvs::service* in_kernel = k == last_kernel_.end() ? nullptr : &k->second;
-    const auto w = want.table.find(e.key);
+    const auto k = kernel.find(e.key);
+    const ipvs::service* in_kernel = k == kernel.end() ? nullptr : &k->second;
+    const auto w = want.services.find(e.key);
     std::uint64_t active = 0;
     std::uint64_t inactive = 0;
     if (in_kernel != nullptr) {
@@ -86,11 +94,12 @@ nlohmann::json service_runtime::impl::services() const {
         if (it != in_kernel->dests.end()) kd = &it->second;
       }
       nlohmann::json weight = nullptr;
-      if (w != want.table.end()) {
+      if (w != want.services.end()) {
         const auto wd = w->second.dests.find(dk);
         if (wd != w->second.dests.end()) weight = wd->second.attrs.weight;
       }
-      const bool draining = tracker_.draining(e.key, dk) || (o != nullptr && o->kind == override_kind::drain);
+      const bool draining =
+          reconciler_.drains().draining(e.key, dk) || (o != nullptr && o->kind == override_kind::drain);
       if (weight.is_null() && draining && kd != nullptr) weight = 0;
       servers.push_back({
           {"address", to_string(rs.address)},
@@ -118,6 +127,7 @@ nlohmann::json service_runtime::impl::services() const {
         {"vrrp", vs.vrrp ? nlohmann::json(*vs.vrrp) : nlohmann::json(nullptr)},
         {"active_conns", active},
         {"inactive_conns", inactive},
+        {"stats_age_seconds", age},
         {"rates", rates(in_kernel != nullptr ? &in_kernel->stats : nullptr)},
         {"real_servers", std::move(servers)},
     });
@@ -158,7 +168,13 @@ nlohmann::json service_runtime::impl::checks() const {
 
 void service_runtime::impl::refresh_kernel_stats() {
   if (!needs_kernel()) return;
-  read_kernel();
+  const auto kv = view();
+  if (kv.table == nullptr) return;
+  const ipvs::table& kernel = *kv.table;
+  metrics_
+      .get_gauge("lbd_ipvs_stats_age_seconds",
+                 "Age of the kernel read the IPVS statistics series come from (read off the main loop)")
+      .set(std::chrono::duration<double>(kv.age).count());
   std::set<std::pair<std::string, metrics::labels>> seen;
   // The kernel's statistics are monotonic: counters whose total is copied from the kernel.
   auto total = [&](const std::string& name, const char* help, metrics::labels l, std::uint64_t v) {
@@ -170,8 +186,8 @@ void service_runtime::impl::refresh_kernel_stats() {
     seen.emplace(name, std::move(l));
   };
   for (const auto& e : services_) {
-    const auto k = last_kernel_.find(e.key);
-    if (k == last_kernel_.end()) continue;
+    const auto k = kernel.find(e.key);
+    if (k == kernel.end()) continue;
     const auto& s = k->second.stats;
     const std::string& name = e.vs.name;
     total("lbd_ipvs_service_connections_total", "Connections the kernel scheduled for the service", {{"service", name}},

@@ -42,6 +42,9 @@ std::string verb(op_kind k) {
     case op_kind::edit_dest: return "editing";
     case op_kind::del_service:
     case op_kind::del_dest: return "deleting";
+    case op_kind::set_timeouts: return "setting";
+    case op_kind::start_daemon: return "starting";
+    case op_kind::stop_daemon: return "stopping";
   }
   return "changing";
 }
@@ -50,9 +53,25 @@ bool is_service_op(op_kind k) {
   return k == op_kind::add_service || k == op_kind::edit_service || k == op_kind::del_service;
 }
 
+bool is_global_op(op_kind k) {
+  return k == op_kind::set_timeouts || k == op_kind::start_daemon || k == op_kind::stop_daemon;
+}
+
 }  // namespace
 
 std::string describe_error(const op& o, int code) {
+  if (is_global_op(o.kind)) {
+    const std::string object = o.kind == op_kind::set_timeouts
+                                   ? std::string("the IPVS timeouts")
+                                   : fmt::format("the {} sync daemon", to_string(o.daemon.state));
+    if (o.kind == op_kind::start_daemon && code == EEXIST) return fmt::format("{} is already running", object);
+    if (o.kind == op_kind::stop_daemon && code == ESRCH) return fmt::format("{} is not running", object);
+    if (code == EPERM) return fmt::format("permission denied {} {} (needs CAP_NET_ADMIN)", verb(o.kind), object);
+    if (o.kind == op_kind::start_daemon) {
+      return fmt::format("{} {} on {} failed: {}", verb(o.kind), object, o.daemon.mcast_ifname, strerr(code));
+    }
+    return fmt::format("{} {} failed: {}", verb(o.kind), object, strerr(code));
+  }
   const std::string svc = fmt::format("service {}", to_string(o.service));
   const std::string dst = fmt::format("destination {} of service {}", to_string(o.dest), to_string(o.service));
   const std::string object = is_service_op(o.kind) ? svc : dst;

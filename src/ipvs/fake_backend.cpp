@@ -77,6 +77,18 @@ int fake_backend::apply_one(const op& o) {
       if (svc->second.dests.erase(o.dest) == 0) return ENOENT;
       return 0;
     }
+    case op_kind::set_timeouts: {
+      auto st = set_timeouts(o.tmo);
+      return st ? 0 : st.error().code;
+    }
+    case op_kind::start_daemon: {
+      auto st = start_daemon(o.daemon);
+      return st ? 0 : st.error().code;
+    }
+    case op_kind::stop_daemon: {
+      auto st = stop_daemon(o.daemon.state);
+      return st ? 0 : st.error().code;
+    }
   }
   return EINVAL;
 }

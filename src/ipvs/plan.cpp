@@ -13,6 +13,9 @@ std::string_view to_string(op_kind k) {
     case op_kind::add_dest: return "add_dest";
     case op_kind::edit_dest: return "edit_dest";
     case op_kind::del_dest: return "del_dest";
+    case op_kind::set_timeouts: return "set_timeouts";
+    case op_kind::start_daemon: return "start_daemon";
+    case op_kind::stop_daemon: return "stop_daemon";
   }
   return "unknown";
 }
@@ -47,6 +50,13 @@ std::string describe(const op& o) {
       return fmt::format("edit destination {} of {} ({})", to_string(o.dest), to_string(o.service),
                          dest_summary(o.dst));
     case op_kind::del_dest: return fmt::format("delete destination {} of {}", to_string(o.dest), to_string(o.service));
+    case op_kind::set_timeouts:
+      return fmt::format("set timeouts tcp {}s tcp_fin {}s udp {}s (0: unchanged)", o.tmo.tcp, o.tmo.tcp_fin,
+                         o.tmo.udp);
+    case op_kind::start_daemon:
+      return fmt::format("start {} sync daemon on {} (sync id {})", to_string(o.daemon.state), o.daemon.mcast_ifname,
+                         o.daemon.sync_id);
+    case op_kind::stop_daemon: return fmt::format("stop {} sync daemon", to_string(o.daemon.state));
   }
   return "unknown operation";
 }
@@ -63,27 +73,27 @@ std::vector<op> plan(const table& kernel, const table& desired, const ownership&
     const bool in_kernel = k != kernel.end();
     const bool wanted = d != desired.end();
     if (in_kernel && !wanted) {
-      svc_dels.push_back(op{op_kind::del_service, key, {}, {}, {}});
+      svc_dels.push_back(op{op_kind::del_service, key, {}, {}, {}, {}, {}});
       continue;
     }
     if (!wanted) continue;
     const service& want = d->second;
     if (!in_kernel) {
-      svc_sets.push_back(op{op_kind::add_service, key, want.attrs, {}, {}});
-      for (const auto& [dk, dv] : want.dests) dest_sets.push_back(op{op_kind::add_dest, key, {}, dk, dv.attrs});
+      svc_sets.push_back(op{op_kind::add_service, key, want.attrs, {}, {}, {}, {}});
+      for (const auto& [dk, dv] : want.dests) dest_sets.push_back(op{op_kind::add_dest, key, {}, dk, dv.attrs, {}, {}});
       continue;
     }
     const service& have = k->second;
-    if (have.attrs != want.attrs) svc_sets.push_back(op{op_kind::edit_service, key, want.attrs, {}, {}});
+    if (have.attrs != want.attrs) svc_sets.push_back(op{op_kind::edit_service, key, want.attrs, {}, {}, {}, {}});
     for (const auto& [dk, dv] : have.dests) {
-      if (want.dests.count(dk) == 0) dest_dels.push_back(op{op_kind::del_dest, key, {}, dk, {}});
+      if (want.dests.count(dk) == 0) dest_dels.push_back(op{op_kind::del_dest, key, {}, dk, {}, {}, {}});
     }
     for (const auto& [dk, dv] : want.dests) {
       const auto hk = have.dests.find(dk);
       if (hk == have.dests.end()) {
-        dest_sets.push_back(op{op_kind::add_dest, key, {}, dk, dv.attrs});
+        dest_sets.push_back(op{op_kind::add_dest, key, {}, dk, dv.attrs, {}, {}});
       } else if (hk->second.attrs != dv.attrs) {
-        dest_sets.push_back(op{op_kind::edit_dest, key, {}, dk, dv.attrs});
+        dest_sets.push_back(op{op_kind::edit_dest, key, {}, dk, dv.attrs, {}, {}});
       }
     }
   }
@@ -93,6 +103,37 @@ std::vector<op> plan(const table& kernel, const table& desired, const ownership&
   for (auto* part : {&dest_dels, &svc_dels, &svc_sets, &dest_sets}) {
     out.insert(out.end(), std::make_move_iterator(part->begin()), std::make_move_iterator(part->end()));
   }
+  return out;
+}
+
+std::vector<op> plan(const kernel_state& kernel, const desired_state& desired, const owned_state& owned) {
+  std::vector<op> out;
+  const timeouts& want = desired.timeouts;
+  const timeouts& have = kernel.timeouts;
+  if ((want.tcp != 0 && want.tcp != have.tcp) || (want.tcp_fin != 0 && want.tcp_fin != have.tcp_fin) ||
+      (want.udp != 0 && want.udp != have.udp)) {
+    out.push_back(op{op_kind::set_timeouts, {}, {}, {}, {}, want, {}});
+  }
+  if (owned.sync_daemons) {
+    std::vector<bool> running(desired.daemons.size(), false);
+    for (const auto& d : kernel.daemons) {
+      bool keep = false;
+      for (std::size_t i = 0; i < desired.daemons.size() && !keep; ++i) {
+        if (!running[i] && same_daemon(d, desired.daemons[i])) running[i] = keep = true;
+      }
+      if (!keep) {
+        sync_daemon stop;
+        stop.state = d.state;
+        stop.mcast_ifname = d.mcast_ifname;
+        out.push_back(op{op_kind::stop_daemon, {}, {}, {}, {}, {}, std::move(stop)});
+      }
+    }
+    for (std::size_t i = 0; i < desired.daemons.size(); ++i) {
+      if (!running[i]) out.push_back(op{op_kind::start_daemon, {}, {}, {}, {}, {}, desired.daemons[i]});
+    }
+  }
+  auto table_ops = plan(kernel.services, desired.services, owned.services);
+  out.insert(out.end(), std::make_move_iterator(table_ops.begin()), std::make_move_iterator(table_ops.end()));
   return out;
 }
 

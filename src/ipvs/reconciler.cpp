@@ -5,44 +5,97 @@
 
 namespace lbd::ipvs {
 
-reconciler::reconciler(backend& b, metrics::registry& m, log::logger l)
-    : backend_(b), metrics_(m), log_(std::move(l)) {}
+reconciler::reconciler(backend& b, metrics::registry& m, log::logger l, std::chrono::nanoseconds drain_timeout)
+    : backend_(b), metrics_(m), log_(std::move(l)), tracker_(drain_timeout) {}
 
-result<reconciler::outcome, ipvs_error> reconciler::reconcile(const table& desired, const ownership& owned) {
-  auto snap = backend_.snapshot();
-  if (!snap) {
-    log_.err("reading the kernel table failed: {}", snap.error().message);
-    metrics_
-        .get_counter("lbd_ipvs_errors_total", "IPVS operations the kernel refused, by operation and error",
-                     {{"op", "snapshot"}, {"error", errno_name(snap.error().code)}})
-        .inc();
-    return unexpected(snap.error());
-  }
-  auto ops = plan(*snap, desired, owned);
-  outcome out = apply(std::move(ops));
-  out.kernel = std::move(snap).value();
-  return out;
+void reconciler::count_read_error(const ipvs_error& e) {
+  log_.err("reading the kernel state failed: {}", e.message);
+  metrics_
+      .get_counter("lbd_ipvs_errors_total", "IPVS operations the kernel refused, by operation and error",
+                   {{"op", "snapshot"}, {"error", errno_name(e.code)}})
+      .inc();
 }
 
-result<reconciler::outcome, ipvs_error> reconciler::reconcile(const table& desired, const ownership& owned,
-                                                              drain_tracker& tracker, const ownership& drained,
-                                                              drain_tracker::clock::time_point now) {
-  auto snap = backend_.snapshot();
-  if (!snap) {
-    log_.err("reading the kernel table failed: {}", snap.error().message);
-    return unexpected(snap.error());
+result<kernel_state, ipvs_error> reconciler::read(const desired_state& desired, const owned_state& owned) {
+  kernel_state k;
+  // Owning no service (the sync daemon's role change, the exit policy keep), the pass needs no dump.
+  if (!owned.services.empty()) {
+    auto snap = backend_.snapshot();
+    if (!snap) return unexpected(snap.error());
+    k.services = std::move(snap).value();
   }
-  auto adjusted = tracker.update(*snap, desired, drained, now);
+  const timeouts& t = desired.timeouts;
+  if (t.tcp != 0 || t.tcp_fin != 0 || t.udp != 0) {
+    auto have = backend_.get_timeouts();
+    if (!have) return unexpected(have.error());
+    k.timeouts = *have;
+  }
+  if (owned.sync_daemons) {
+    auto running = backend_.daemons();
+    if (!running) return unexpected(running.error());
+    k.daemons = std::move(running).value();
+  }
+  return k;
+}
+
+result<reconciler::outcome, ipvs_error> reconciler::reconcile(const desired_state& desired, const owned_state& owned,
+                                                              std::optional<kernel_state> fresh,
+                                                              clock::time_point now) {
+  if (!fresh) {
+    auto k = read(desired, owned);
+    if (!k) {
+      count_read_error(k.error());
+      return unexpected(k.error());
+    }
+    fresh = std::move(k).value();
+  }
+  kernel_state kernel = std::move(*fresh);
+  if (owned.services.empty()) {
+    // No table read: the drain tracker, which forgets what the kernel no longer has, is left alone.
+    desired_state want;
+    want.timeouts = desired.timeouts;
+    want.daemons = desired.daemons;
+    outcome out = apply(plan(kernel, want, owned));
+    patch(kernel, out.ops, out.results);
+    out.kernel = std::move(kernel);
+    return out;
+  }
+  // A copy of the kernel table only when some destinations must be hidden from the tracker.
+  const table hidden = desired.drain_only.empty() ? table{} : drain_view(kernel.services, desired);
+  auto adjusted =
+      tracker_.update(desired.drain_only.empty() ? kernel.services : hidden, desired.services, desired.drained, now);
   for (const auto& e : adjusted.events) {
-    log_.notice("drain of destination {} of {}: {}", to_string(e.dest), to_string(e.service), to_string(e.kind));
+    log_.with({{log::event_field, "drain"},
+               {log::server_field, to_string(e.dest)},
+               {log::reason_field, std::string(to_string(e.kind))}})
+        .notice("drain of {} in {}: {}", to_string(e.dest), to_string(e.service), to_string(e.kind));
     const char* name = e.kind == drain_event_kind::started            ? "started"
                        : e.kind == drain_event_kind::finished_idle    ? "finished_idle"
                        : e.kind == drain_event_kind::finished_timeout ? "finished_timeout"
                                                                       : "recovered";
     metrics_.get_counter("lbd_ipvs_drain_events_total", "Real-server drain transitions", {{"event", name}}).inc();
   }
-  outcome out = apply(plan(*snap, adjusted.desired, owned));
-  out.kernel = std::move(snap).value();
+  desired_state want;
+  want.services = std::move(adjusted.desired);
+  want.timeouts = desired.timeouts;
+  want.daemons = desired.daemons;
+  outcome out = apply(plan(kernel, want, owned));
+  patch(kernel, out.ops, out.results);
+  out.kernel = std::move(kernel);
+  out.programmed = std::move(want.services);
+  return out;
+}
+
+result<reconciler::outcome, ipvs_error> reconciler::reconcile(const table& desired, const ownership& owned) {
+  auto snap = backend_.snapshot();
+  if (!snap) {
+    count_read_error(snap.error());
+    return unexpected(snap.error());
+  }
+  outcome out = apply(plan(*snap, desired, owned));
+  out.kernel.services = std::move(snap).value();
+  patch(out.kernel.services, out.ops, out.results);
+  out.programmed = desired;
   return out;
 }
 
@@ -53,7 +106,7 @@ reconciler::outcome reconciler::apply(std::vector<op> ops) {
   out.results = backend_.apply(out.ops);
   // A table of 100k entries is 100k operations: look each counter up once, and describe an
   // operation only when the line is logged.
-  std::array<metrics::counter*, 6> sent{};
+  std::array<metrics::counter*, 9> sent{};
   const bool log_each = log::threshold() >= log::level::notice;
   for (std::size_t i = 0; i < out.ops.size(); ++i) {
     const op& o = out.ops[i];

@@ -130,6 +130,9 @@ std::uint8_t command(op_kind k) {
     case op_kind::add_dest: return IPVS_CMD_NEW_DEST;
     case op_kind::edit_dest: return IPVS_CMD_SET_DEST;
     case op_kind::del_dest: return IPVS_CMD_DEL_DEST;
+    case op_kind::set_timeouts: return IPVS_CMD_SET_CONFIG;
+    case op_kind::start_daemon: return IPVS_CMD_NEW_DAEMON;
+    case op_kind::stop_daemon: return IPVS_CMD_DEL_DAEMON;
   }
   return IPVS_CMD_UNSPEC;
 }
@@ -281,6 +284,14 @@ result<cmd_attrs, std::string> parse_cmd(nlmsghdr* msg) {
 }  // namespace
 
 void append_op(bytes& out, const op& o, std::uint16_t family, std::uint32_t seq) {
+  // The global settings have requests of their own; in a batch they are acknowledged like the rest.
+  const auto append = [&out](const bytes& msg) { out.insert(out.end(), msg.begin(), msg.end()); };
+  switch (o.kind) {
+    case op_kind::set_timeouts: append(set_config_request(o.tmo, family, seq)); return;
+    case op_kind::start_daemon: append(new_daemon_request(o.daemon, family, seq)); return;
+    case op_kind::stop_daemon: append(del_daemon_request(o.daemon.state, family, seq)); return;
+    default: break;
+  }
   builder b(family, seq, NLM_F_ACK, command(o.kind));
   switch (o.kind) {
     case op_kind::add_service:
@@ -295,6 +306,9 @@ void append_op(bytes& out, const op& o, std::uint16_t family, std::uint32_t seq)
       put_service(b, o.service, nullptr);
       put_dest(b, o.dest, nullptr);
       break;
+    case op_kind::set_timeouts:
+    case op_kind::start_daemon:
+    case op_kind::stop_daemon: break;
   }
   b.append_to(out);
 }

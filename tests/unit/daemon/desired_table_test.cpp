@@ -77,9 +77,9 @@ TEST(desired_table, HealthyServersWithTheirAttributes) {
   std::map<std::string, hc::desired_service> health{{"web", up({{"10.0.1.11:8080", 3}, {"10.0.1.12:80", 1}})},
                                                     {"marked", up({{"[2001:db8::11]:0", 1}})}};
   const auto d = build_desired(cfg, health, overrides{});
-  ASSERT_EQ(d.table.size(), 2U);
+  ASSERT_EQ(d.services.size(), 2U);
   EXPECT_EQ(d.owned.size(), 2U);
-  const auto& dests = d.table.at(service_key_of(cfg.virtual_servers[0])).dests;
+  const auto& dests = d.services.at(service_key_of(cfg.virtual_servers[0])).dests;
   ASSERT_EQ(dests.size(), 2U);
   const auto& first = dests.at(dest_key_of(ep("10.0.1.11:8080"))).attrs;
   EXPECT_EQ(first.fwd, ipvs::forwarding::masq);
@@ -89,7 +89,7 @@ TEST(desired_table, HealthyServersWithTheirAttributes) {
   const auto& second = dests.at(dest_key_of(ep("10.0.1.12:80"))).attrs;
   EXPECT_EQ(second.fwd, ipvs::forwarding::tunnel);
   EXPECT_EQ(second.tun_type, ipvs::tunnel_type::ipip);
-  const auto& marked = d.table.at(service_key_of(cfg.virtual_servers[1])).dests;
+  const auto& marked = d.services.at(service_key_of(cfg.virtual_servers[1])).dests;
   ASSERT_EQ(marked.size(), 1U);
   EXPECT_EQ(marked.begin()->first.port, 0);
   // on_failure = drain (the default) drains; remove does not.
@@ -102,7 +102,7 @@ TEST(desired_table, FailedServerUnderDrainLeavesThroughTheTracker) {
   auto h = up({{"10.0.1.11:8080", 3}});
   h.servers.push_back({ep("10.0.1.12:80"), 0, true});
   const auto d = build_desired(cfg, {{"web", h}}, overrides{});
-  const auto& dests = d.table.at(service_key_of(cfg.virtual_servers[0])).dests;
+  const auto& dests = d.services.at(service_key_of(cfg.virtual_servers[0])).dests;
   EXPECT_EQ(dests.size(), 1U);
   EXPECT_EQ(dests.count(dest_key_of(ep("10.0.1.12:80"))), 0U);
 }
@@ -113,12 +113,12 @@ TEST(desired_table, SorryServerAloneWhileQuorumIsLost) {
   lost.quorum = false;
   lost.sorry_active = true;
   const auto d = build_desired(cfg, {{"web", lost}}, overrides{});
-  const auto& dests = d.table.at(service_key_of(cfg.virtual_servers[0])).dests;
+  const auto& dests = d.services.at(service_key_of(cfg.virtual_servers[0])).dests;
   ASSERT_EQ(dests.size(), 1U);
   EXPECT_EQ(dests.begin()->first, dest_key_of(ep("10.0.1.250:80")));
   EXPECT_EQ(dests.begin()->second.attrs.weight, 1U);
   // A service without health information has no destinations but is still owned.
-  EXPECT_TRUE(d.table.at(service_key_of(cfg.virtual_servers[1])).dests.empty());
+  EXPECT_TRUE(d.services.at(service_key_of(cfg.virtual_servers[1])).dests.empty());
 }
 
 TEST(desired_table, OverridesDrainAndWeight) {
@@ -127,7 +127,7 @@ TEST(desired_table, OverridesDrainAndWeight) {
   o.set({"web", ep("10.0.1.11:8080")}, {override_kind::weight, 7});
   o.set({"web", ep("10.0.1.12:80")}, {override_kind::drain, 0});
   const auto d = build_desired(cfg, {{"web", up({{"10.0.1.11:8080", 3}, {"10.0.1.12:80", 1}})}}, o);
-  const auto& dests = d.table.at(service_key_of(cfg.virtual_servers[0])).dests;
+  const auto& dests = d.services.at(service_key_of(cfg.virtual_servers[0])).dests;
   ASSERT_EQ(dests.size(), 1U);
   EXPECT_EQ(dests.at(dest_key_of(ep("10.0.1.11:8080"))).attrs.weight, 7U);
 }
@@ -146,23 +146,9 @@ TEST(desired_table, DrainOnRemoveServiceDrainsOnlyTheOperatorsServer) {
   ipvs::table kernel;
   kernel[key].dests[dest_key_of(ep("[2001:db8::11]:0"))] = {};
   kernel[key].dests[dest_key_of(ep("[2001:db8::12]:0"))] = {};
-  const auto view = drain_view(kernel, d);
+  const auto view = ipvs::drain_view(kernel, d);
   EXPECT_EQ(view.at(key).dests.size(), 1U);
   EXPECT_EQ(view.at(key).dests.count(dest_key_of(ep("[2001:db8::11]:0"))), 1U);
-}
-
-TEST(desired_table, PatchAppliesOnlySuccessfulOperations) {
-  const auto k = ipvs::service_key::inet(ipvs::protocol::tcp, ep("192.0.2.10:80"));
-  const ipvs::dest_key d{ep("10.0.1.11:80").address, 80};
-  ipvs::table t;
-  std::vector<ipvs::op> ops{{ipvs::op_kind::add_service, k, {}, {}, {}},
-                            {ipvs::op_kind::add_dest, k, {}, d, {}},
-                            {ipvs::op_kind::add_dest, k, {}, {ep("10.0.1.12:80").address, 80}, {}}};
-  patch(t, ops, {{}, {}, {EEXIST, "exists"}});
-  ASSERT_EQ(t.size(), 1U);
-  EXPECT_EQ(t.at(k).dests.size(), 1U);
-  patch(t, {{ipvs::op_kind::del_service, k, {}, {}, {}}}, {{}});
-  EXPECT_TRUE(t.empty());
 }
 
 TEST(check_conversion, HttpCheckOnConnectTo) {

@@ -5,8 +5,10 @@
 #include "daemon/service_runtime.hpp"
 
 #include <gtest/gtest.h>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <mutex>
 
 #include <optional>
 #include <set>
@@ -32,8 +34,17 @@ class counting_backend final : public ipvs::backend {
   std::vector<ipvs::op_result> apply(const std::vector<ipvs::op>& ops) override {
     ++calls;
     writes += ops.size();
-    for (const auto& o : ops) kinds.push_back(o.kind);
-    return fake.apply(ops);
+    std::vector<ipvs::op_result> out;
+    for (const auto& o : ops) {
+      kinds.push_back(o.kind);
+      if (o.kind == ipvs::op_kind::set_timeouts) ++timeout_sets;
+      if (o.kind == ipvs::op_kind::start_daemon && refuse_daemons) {
+        out.push_back({ENODEV, "no such device"});
+      } else {
+        out.push_back(fake.apply({o}).front());
+      }
+    }
+    return out;
   }
   result<ipvs::info, ipvs::ipvs_error> get_info() override {
     ++calls;
@@ -394,7 +405,9 @@ TEST_F(service_runtime_test, SyncDaemonFollowsItsVrrpInstance) {
   EXPECT_EQ(running[0].sync_id, 51U);
   rt->on_vrrp_state("other", vrrp::state::master);
   EXPECT_EQ(kernel.fake.daemons()->at(0).state, ipvs::daemon_state::backup);
+  const std::size_t before_role = kernel.calls;
   rt->on_vrrp_state("web", vrrp::state::master);
+  EXPECT_EQ(kernel.calls - before_role, 2U);  // a daemons() read and one batch: no table dump
   running = kernel.fake.daemons().value();
   ASSERT_EQ(running.size(), 1U);
   EXPECT_EQ(running[0].state, ipvs::daemon_state::master);
@@ -407,7 +420,7 @@ TEST_F(service_runtime_test, SyncDaemonFollowsItsVrrpInstance) {
   const std::size_t calls = kernel.calls;
   apply(load(sync_only));
   EXPECT_EQ(kernel.fake.daemons()->size(), 1U);
-  EXPECT_EQ(kernel.calls - calls, 2U);  // one snapshot (adoption, reused) and a daemons() read
+  EXPECT_EQ(kernel.calls - calls, 1U);  // a daemons() read (reused); no service: no table dump
 }
 
 TEST_F(service_runtime_test, PeriodicCheckRestoresTimeoutsAndSyncDaemon) {
@@ -443,16 +456,65 @@ TEST_F(service_runtime_test, SyncDaemonRefusalIsLoggedOnceAndCounted) {
   EXPECT_TRUE(kernel.fake.daemons()->empty());
 }
 
-TEST_F(service_runtime_test, KernelStatisticsAsCounters) {
-  apply(load(service()));
+// The table the statistics thread reads: the test sets it, the reader's thread reads it (a lock,
+// as the two are different threads; lbd itself shares nothing between them).
+struct stats_table {
+  std::mutex mu;
+  ipvs::table table;
+  std::size_t reads = 0;
+};
+class stats_backend final : public ipvs::backend {
+ public:
+  explicit stats_backend(std::shared_ptr<stats_table> t) : t_(std::move(t)) {}
+  result<ipvs::table, ipvs::ipvs_error> snapshot() override {
+    const std::lock_guard<std::mutex> lock(t_->mu);
+    ++t_->reads;
+    return t_->table;
+  }
+  std::vector<ipvs::op_result> apply(const std::vector<ipvs::op>& ops) override {
+    ADD_FAILURE() << "the statistics reader wrote";
+    return std::vector<ipvs::op_result>(ops.size(), ipvs::op_result{EPERM, "read only"});
+  }
+  result<ipvs::info, ipvs::ipvs_error> get_info() override { return ipvs::info{}; }
+  result<ipvs::timeouts, ipvs::ipvs_error> get_timeouts() override { return ipvs::timeouts{}; }
+  status<ipvs::ipvs_error> set_timeouts(const ipvs::timeouts&) override { return ok; }
+  result<std::vector<ipvs::sync_daemon>, ipvs::ipvs_error> daemons() override {
+    return std::vector<ipvs::sync_daemon>{};
+  }
+  status<ipvs::ipvs_error> start_daemon(const ipvs::sync_daemon&) override { return ok; }
+  status<ipvs::ipvs_error> stop_daemon(ipvs::daemon_state) override { return ok; }
+
+ private:
+  std::shared_ptr<stats_table> t_;
+};
+
+TEST_F(service_runtime_test, KernelStatisticsFromTheReaderThreadNeverWaitedFor) {
+  auto shared = std::make_shared<stats_table>();
+  {
+    ipvs::service svc;
+    svc.stats.conns = 10;
+    svc.stats.inbytes = 1000;
+    auto& d = svc.dests[dk("10.0.1.11:80")];
+    d.counters.active = 3;
+    d.counters.stats.outpkts = 77;
+    svc.dests[dk("10.0.1.12:80")] = {};
+    shared->table[web_key] = svc;
+  }
+  rt = std::make_unique<service_runtime>(io, m, kernel, probes,
+                                         [shared] { return std::make_unique<stats_backend>(shared); });
+  auto cfg = load(service());
+  cfg.global.reconcile_interval = std::chrono::seconds(1);  // the reader reads as often (at most every 5 s)
+  apply(cfg);
   settle(2);
-  auto& svc = kernel.fake.kernel().at(web_key);
-  svc.stats.conns = 10;
-  svc.stats.inbytes = 1000;
-  svc.dests.at(dk("10.0.1.11:80")).counters.active = 3;
-  svc.dests.at(dk("10.0.1.11:80")).counters.stats.outpkts = 77;
+  // The scrape takes whatever the reader posted last; the snapshot arrives as a message.
+  ASSERT_TRUE(run_until(io, [&] {
+    rt->refresh_kernel_stats();
+    return m.value("lbd_ipvs_service_connections_total", {{"service", "web"}}) == 10;
+  }));
+  const std::size_t calls = kernel.calls;
   rt->refresh_kernel_stats();
-  EXPECT_EQ(m.value("lbd_ipvs_service_connections_total", {{"service", "web"}}), 10);
+  const auto status = rt->services();
+  EXPECT_EQ(kernel.calls, calls);  // neither a scrape nor lbctl services reads the kernel
   EXPECT_EQ(m.value("lbd_ipvs_service_bytes_total", {{"service", "web"}, {"direction", "in"}}), 1000);
   EXPECT_EQ(m.value("lbd_ipvs_realserver_active_connections", {{"service", "web"}, {"server", "10.0.1.11:80"}}), 3);
   EXPECT_EQ(m.value("lbd_ipvs_realserver_packets_total",
@@ -465,11 +527,37 @@ TEST_F(service_runtime_test, KernelStatisticsAsCounters) {
     EXPECT_NE(text.find(std::string("# TYPE ") + c + " counter\n"), std::string::npos) << c;
   }
   EXPECT_NE(text.find("# TYPE lbd_ipvs_realserver_active_connections gauge\n"), std::string::npos);
-  EXPECT_EQ(rt->services()[0]["active_conns"], 3);
-  // A server gone from the kernel loses its series.
-  svc.dests.erase(dk("10.0.1.11:80"));
+  EXPECT_NE(text.find("# TYPE lbd_ipvs_stats_age_seconds gauge\n"), std::string::npos);
+  EXPECT_GE(m.value("lbd_ipvs_stats_age_seconds"), 0);
+  EXPECT_LT(m.value("lbd_ipvs_stats_age_seconds"), 10);
+  EXPECT_EQ(status[0]["active_conns"], 3);
+  ASSERT_TRUE(status[0]["stats_age_seconds"].is_number());
+  EXPECT_GE(status[0]["stats_age_seconds"].get<double>(), 0);
+  // The next read (a period later) no longer has the server: its series go.
+  {
+    const std::lock_guard<std::mutex> lock(shared->mu);
+    shared->table[web_key].dests.erase(dk("10.0.1.11:80"));
+  }
+  ASSERT_TRUE(run_until(io, [&] {
+    rt->refresh_kernel_stats();
+    return m.render().find("server=\"10.0.1.11:80\",direction") == std::string::npos;
+  }));
+  rt.reset();  // joins the reader thread
+}
+
+TEST_F(service_runtime_test, WithoutAReaderStatisticsComeFromTheReconcileReads) {
+  apply(load(service()));
+  settle(2);
+  EXPECT_EQ(rt->services()[0]["active_conns"], 0);
+  kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 3;
+  const std::size_t calls = kernel.calls;
   rt->refresh_kernel_stats();
-  EXPECT_EQ(m.render().find("server=\"10.0.1.11:80\",direction"), std::string::npos);
+  EXPECT_EQ(kernel.calls, calls);
+  EXPECT_EQ(rt->services()[0]["active_conns"], 0);  // not read yet
+  rt->reconcile();
+  rt->refresh_kernel_stats();
+  EXPECT_EQ(rt->services()[0]["active_conns"], 3);
+  EXPECT_EQ(m.value("lbd_ipvs_realserver_active_connections", {{"service", "web"}, {"server", "10.0.1.11:80"}}), 3);
 }
 
 }  // namespace

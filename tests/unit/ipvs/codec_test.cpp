@@ -65,7 +65,7 @@ TEST(codec, add_service_ipv4_tcp) {
   service_attrs a = sched("wlc", svc_flag::persistent);
   a.timeout = 300;
   a.netmask = 0xffffff00U;
-  auto p = parse(one(op{op_kind::add_service, tcp("192.0.2.10:80"), a, {}, {}}));
+  auto p = parse(one(op{op_kind::add_service, tcp("192.0.2.10:80"), a, {}, {}, {}, {}}));
   EXPECT_EQ(p->hdr->nlmsg_type, fam);
   EXPECT_EQ(p->hdr->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
   EXPECT_EQ(p->hdr->nlmsg_seq, 77U);
@@ -96,7 +96,7 @@ TEST(codec, edit_service_ipv6_with_pe_and_prefix_netmask) {
   a.timeout = 60;
   a.pe_name = "sip";
   a.netmask = 64;
-  auto p = parse(one(op{op_kind::edit_service, udp("[2001:db8::10]:5060"), a, {}, {}}));
+  auto p = parse(one(op{op_kind::edit_service, udp("[2001:db8::10]:5060"), a, {}, {}, {}, {}}));
   EXPECT_EQ(p->genl->cmd, IPVS_CMD_SET_SERVICE);
   EXPECT_EQ(nla_get_u16(p->svc[IPVS_SVC_ATTR_AF]), AF_INET6);
   EXPECT_EQ(nla_get_u16(p->svc[IPVS_SVC_ATTR_PROTOCOL]), IPPROTO_UDP);
@@ -112,15 +112,15 @@ TEST(codec, edit_service_ipv6_with_pe_and_prefix_netmask) {
 }
 
 TEST(codec, full_netmask_defaults_per_family) {
-  auto p4 = parse(one(op{op_kind::add_service, tcp("192.0.2.10:80"), sched("rr"), {}, {}}));
+  auto p4 = parse(one(op{op_kind::add_service, tcp("192.0.2.10:80"), sched("rr"), {}, {}, {}, {}}));
   EXPECT_EQ(nla_get_u32(p4->svc[IPVS_SVC_ATTR_NETMASK]), 0xffffffffU);
-  auto p6 = parse(one(op{op_kind::add_service, tcp("[2001:db8::1]:80"), sched("rr"), {}, {}}));
+  auto p6 = parse(one(op{op_kind::add_service, tcp("[2001:db8::1]:80"), sched("rr"), {}, {}, {}, {}}));
   EXPECT_EQ(nla_get_u32(p6->svc[IPVS_SVC_ATTR_NETMASK]), 128U);
 }
 
 TEST(codec, fwmark_service_has_no_address) {
-  auto p =
-      parse(one(op{op_kind::add_service, fwm(5, address_family::ipv6), sched("rr", svc_flag::one_packet), {}, {}}));
+  auto p = parse(
+      one(op{op_kind::add_service, fwm(5, address_family::ipv6), sched("rr", svc_flag::one_packet), {}, {}, {}, {}}));
   EXPECT_EQ(nla_get_u16(p->svc[IPVS_SVC_ATTR_AF]), AF_INET6);
   EXPECT_EQ(nla_get_u32(p->svc[IPVS_SVC_ATTR_FWMARK]), 5U);
   EXPECT_EQ(p->svc[IPVS_SVC_ATTR_PROTOCOL], nullptr);
@@ -129,7 +129,7 @@ TEST(codec, fwmark_service_has_no_address) {
 }
 
 TEST(codec, del_service_carries_only_the_key) {
-  auto p = parse(one(op{op_kind::del_service, sctp("192.0.2.20:9000"), {}, {}, {}}));
+  auto p = parse(one(op{op_kind::del_service, sctp("192.0.2.20:9000"), {}, {}, {}, {}, {}}));
   EXPECT_EQ(p->genl->cmd, IPVS_CMD_DEL_SERVICE);
   EXPECT_EQ(nla_get_u16(p->svc[IPVS_SVC_ATTR_PROTOCOL]), IPPROTO_SCTP);
   EXPECT_EQ(p->svc[IPVS_SVC_ATTR_SCHED_NAME], nullptr);
@@ -141,7 +141,7 @@ TEST(codec, add_dest_masq) {
   dest_attrs a = w(3);
   a.u_threshold = 100;
   a.l_threshold = 10;
-  auto p = parse(one(op{op_kind::add_dest, tcp("192.0.2.10:80"), {}, dk("10.0.1.11:8080"), a}));
+  auto p = parse(one(op{op_kind::add_dest, tcp("192.0.2.10:80"), {}, dk("10.0.1.11:8080"), a, {}, {}}));
   EXPECT_EQ(p->genl->cmd, IPVS_CMD_NEW_DEST);
   EXPECT_EQ(p->svc[IPVS_SVC_ATTR_SCHED_NAME], nullptr);  // the service is named by its key only
   EXPECT_EQ(nla_get_u16(p->svc[IPVS_SVC_ATTR_PORT]), htons(80));
@@ -164,7 +164,7 @@ TEST(codec, forwarding_methods_use_kernel_values) {
                                                                 {forwarding::tunnel, IP_VS_CONN_F_TUNNEL},
                                                                 {forwarding::droute, IP_VS_CONN_F_DROUTE}};
   for (const auto& [f, v] : cases) {
-    auto p = parse(one(op{op_kind::edit_dest, tcp("192.0.2.10:80"), {}, dk("10.0.1.11:80"), w(1, f)}));
+    auto p = parse(one(op{op_kind::edit_dest, tcp("192.0.2.10:80"), {}, dk("10.0.1.11:80"), w(1, f), {}, {}}));
     EXPECT_EQ(p->genl->cmd, IPVS_CMD_SET_DEST);
     EXPECT_EQ(nla_get_u32(p->dst[IPVS_DEST_ATTR_FWD_METHOD]), v) << to_string(f);
   }
@@ -179,7 +179,7 @@ TEST(codec, tunnel_dest_mixed_family) {
     a.tun_type = t;
     a.tun_port = 6080;
     a.tun_flags = tun_flag::csum | tun_flag::remcsum;
-    auto p = parse(one(op{op_kind::add_dest, tcp("192.0.2.10:80"), {}, dk("[2001:db8::21]:80"), a}));
+    auto p = parse(one(op{op_kind::add_dest, tcp("192.0.2.10:80"), {}, dk("[2001:db8::21]:80"), a, {}, {}}));
     EXPECT_EQ(nla_get_u16(p->dst[IPVS_DEST_ATTR_ADDR_FAMILY]), AF_INET6);
     EXPECT_EQ(nla_get_u16(p->svc[IPVS_SVC_ATTR_AF]), AF_INET);
     EXPECT_EQ(nla_get_u8(p->dst[IPVS_DEST_ATTR_TUN_TYPE]), v);
@@ -190,7 +190,7 @@ TEST(codec, tunnel_dest_mixed_family) {
 }
 
 TEST(codec, del_dest_carries_only_the_keys) {
-  auto p = parse(one(op{op_kind::del_dest, fwm(9), {}, dk("10.0.1.11:0"), {}}));
+  auto p = parse(one(op{op_kind::del_dest, fwm(9), {}, dk("10.0.1.11:0"), {}, {}, {}}));
   EXPECT_EQ(p->genl->cmd, IPVS_CMD_DEL_DEST);
   EXPECT_EQ(nla_get_u32(p->svc[IPVS_SVC_ATTR_FWMARK]), 9U);
   EXPECT_NE(p->dst[IPVS_DEST_ATTR_ADDR], nullptr);
@@ -200,9 +200,9 @@ TEST(codec, del_dest_carries_only_the_keys) {
 
 TEST(codec, batch_is_back_to_back_messages_with_own_sequence_numbers) {
   bytes buf;
-  const std::vector<op> ops{op{op_kind::add_service, tcp("192.0.2.10:80"), sched("wlc"), {}, {}},
-                            op{op_kind::add_dest, tcp("192.0.2.10:80"), {}, dk("10.0.1.11:8080"), w(1)},
-                            op{op_kind::del_service, udp("192.0.2.10:53"), {}, {}, {}}};
+  const std::vector<op> ops{op{op_kind::add_service, tcp("192.0.2.10:80"), sched("wlc"), {}, {}, {}, {}},
+                            op{op_kind::add_dest, tcp("192.0.2.10:80"), {}, dk("10.0.1.11:8080"), w(1), {}, {}},
+                            op{op_kind::del_service, udp("192.0.2.10:53"), {}, {}, {}, {}, {}}};
   for (std::size_t i = 0; i < ops.size(); ++i) append_op(buf, ops[i], fam, 1000 + static_cast<std::uint32_t>(i));
   int rem = static_cast<int>(buf.size());
   auto* h = reinterpret_cast<nlmsghdr*>(buf.data());
@@ -286,6 +286,17 @@ TEST(codec, daemon_requests) {
   EXPECT_EQ(del->genl->cmd, IPVS_CMD_DEL_DAEMON);
   EXPECT_EQ(nla_get_u32(del->dmn[IPVS_DAEMON_ATTR_STATE]), static_cast<std::uint32_t>(IP_VS_STATE_MASTER));
   EXPECT_EQ(del->dmn[IPVS_DAEMON_ATTR_MCAST_IFN], nullptr);
+}
+
+TEST(codec, global_operations_in_a_batch_are_their_own_requests) {
+  sync_daemon d;
+  d.state = daemon_state::backup;
+  d.mcast_ifname = "eth1";
+  d.sync_id = 51;
+  EXPECT_EQ(one(op{op_kind::set_timeouts, {}, {}, {}, {}, timeouts{900, 0, 300}, {}}, 4),
+            set_config_request(timeouts{900, 0, 300}, fam, 4));
+  EXPECT_EQ(one(op{op_kind::start_daemon, {}, {}, {}, {}, {}, d}, 5), new_daemon_request(d, fam, 5));
+  EXPECT_EQ(one(op{op_kind::stop_daemon, {}, {}, {}, {}, {}, d}, 6), del_daemon_request(daemon_state::backup, fam, 6));
 }
 
 // ---- replies shaped like the kernel's (ip_vs_genl_fill_service / _dest / _daemon) ----
@@ -400,7 +411,7 @@ TEST(codec, request_attributes_decode_back_to_the_same_model) {
   a.timeout = 120;
   a.netmask = 48;
   a.pe_name = "sip";
-  bytes b = one(op{op_kind::add_service, udp("[2001:db8::10]:5060"), a, {}, {}});
+  bytes b = one(op{op_kind::add_service, udp("[2001:db8::10]:5060"), a, {}, {}, {}, {}});
   auto got = decode_service(reinterpret_cast<nlmsghdr*>(b.data()));
   ASSERT_TRUE(got) << got.error();
   EXPECT_EQ(got->first, udp("[2001:db8::10]:5060"));
@@ -409,7 +420,7 @@ TEST(codec, request_attributes_decode_back_to_the_same_model) {
   dest_attrs da = w(7, forwarding::tunnel);
   da.tun_type = tunnel_type::gre;
   da.tun_flags = tun_flag::csum;
-  bytes db = one(op{op_kind::add_dest, tcp("192.0.2.10:80"), {}, dk("[2001:db8::99]:80"), da});
+  bytes db = one(op{op_kind::add_dest, tcp("192.0.2.10:80"), {}, dk("[2001:db8::99]:80"), da, {}, {}});
   auto gd = decode_dest(reinterpret_cast<nlmsghdr*>(db.data()), address_family::ipv4);
   ASSERT_TRUE(gd) << gd.error();
   EXPECT_EQ(gd->first, dk("[2001:db8::99]:80"));

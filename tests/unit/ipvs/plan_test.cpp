@@ -18,12 +18,12 @@ struct plan_case {
   std::vector<op> expected;
 };
 
-op add_svc(service_key k, service_attrs a) { return op{op_kind::add_service, k, std::move(a), {}, {}}; }
-op edit_svc(service_key k, service_attrs a) { return op{op_kind::edit_service, k, std::move(a), {}, {}}; }
-op del_svc(service_key k) { return op{op_kind::del_service, k, {}, {}, {}}; }
-op add_dst(service_key k, dest_key d, dest_attrs a) { return op{op_kind::add_dest, k, {}, d, a}; }
-op edit_dst(service_key k, dest_key d, dest_attrs a) { return op{op_kind::edit_dest, k, {}, d, a}; }
-op del_dst(service_key k, dest_key d) { return op{op_kind::del_dest, k, {}, d, {}}; }
+op add_svc(service_key k, service_attrs a) { return op{op_kind::add_service, k, std::move(a), {}, {}, {}, {}}; }
+op edit_svc(service_key k, service_attrs a) { return op{op_kind::edit_service, k, std::move(a), {}, {}, {}, {}}; }
+op del_svc(service_key k) { return op{op_kind::del_service, k, {}, {}, {}, {}, {}}; }
+op add_dst(service_key k, dest_key d, dest_attrs a) { return op{op_kind::add_dest, k, {}, d, a, {}, {}}; }
+op edit_dst(service_key k, dest_key d, dest_attrs a) { return op{op_kind::edit_dest, k, {}, d, a, {}, {}}; }
+op del_dst(service_key k, dest_key d) { return op{op_kind::del_dest, k, {}, d, {}, {}, {}}; }
 
 const service_key web = tcp("192.0.2.10:80");
 const service_key dns = udp("192.0.2.10:53");
@@ -223,6 +223,9 @@ TEST(plan, applying_the_plan_to_a_copy_reaches_the_desired_table) {
         case op_kind::add_dest:
         case op_kind::edit_dest: k[o.service].dests[o.dest].attrs = o.dst; break;
         case op_kind::del_dest: k[o.service].dests.erase(o.dest); break;
+        case op_kind::set_timeouts:
+        case op_kind::start_daemon:
+        case op_kind::stop_daemon: ADD_FAILURE() << "a table plan has only table operations"; break;
       }
     }
     EXPECT_TRUE(plan(k, c.desired, c.owned).empty()) << c.name;

@@ -99,21 +99,26 @@ TEST_F(reconcile_fixture, kernel_errors_are_counted_logged_and_named) {
 
 TEST_F(reconcile_fixture, drain_lifecycle_end_to_end) {
   using namespace std::chrono_literals;
-  drain_tracker tracker(60s);
-  const drain_tracker::clock::time_point t0{};
-  ASSERT_TRUE(r.reconcile(desired, {web}, tracker, {web}, t0));
+  reconciler dr{fake, m, log::logger("ipvs"), 60s};
+  const reconciler::clock::time_point t0{};
+  desired_state want;
+  want.services = desired;
+  want.owned = want.drained = {web};
+  const owned_state owned{{web}, false};
+  ASSERT_TRUE(dr.reconcile(want, owned, std::nullopt, t0));
   fake.kernel()[web].dests[dk("10.0.1.11:8080")].counters.active = 4;
-  table failed = desired;
-  failed[web].dests.erase(dk("10.0.1.11:8080"));
+  desired_state failed = want;
+  failed.services[web].dests.erase(dk("10.0.1.11:8080"));
 
-  auto out = r.reconcile(failed, {web}, tracker, {web}, t0 + 1s);
+  auto out = dr.reconcile(failed, owned, std::nullopt, t0 + 1s);
   ASSERT_TRUE(out);
   EXPECT_EQ(fake.kernel().at(web).dests.at(dk("10.0.1.11:8080")).attrs.weight, 0U);
   EXPECT_EQ(m.value("lbd_ipvs_drain_events_total", {{"event", "started"}}), 1);
-  EXPECT_TRUE(r.reconcile(failed, {web}, tracker, {web}, t0 + 2s)->ops.empty());  // still draining: nothing to do
+  EXPECT_TRUE(dr.drains().draining(web, dk("10.0.1.11:8080")));
+  EXPECT_TRUE(dr.reconcile(failed, owned, std::nullopt, t0 + 2s)->ops.empty());  // still draining: nothing to do
 
   fake.kernel()[web].dests[dk("10.0.1.11:8080")].counters.active = 0;
-  ASSERT_TRUE(r.reconcile(failed, {web}, tracker, {web}, t0 + 3s));
+  ASSERT_TRUE(dr.reconcile(failed, owned, std::nullopt, t0 + 3s));
   EXPECT_EQ(fake.kernel().at(web).dests.count(dk("10.0.1.11:8080")), 0U);
   EXPECT_EQ(m.value("lbd_ipvs_drain_events_total", {{"event", "finished_idle"}}), 1);
   EXPECT_EQ(ops("del_dest"), 1);
@@ -121,18 +126,18 @@ TEST_F(reconcile_fixture, drain_lifecycle_end_to_end) {
 
 TEST(fake_backend, answers_like_the_kernel) {
   fake_backend f;
-  const op add{op_kind::add_service, web, sched("wlc"), {}, {}};
-  const op add_d{op_kind::add_dest, web, {}, dk("10.0.1.11:8080"), w(1)};
-  const op del_d{op_kind::del_dest, web, {}, dk("10.0.1.11:8080"), {}};
-  const op edit_d{op_kind::edit_dest, web, {}, dk("10.0.1.11:8080"), w(2)};
-  const op del{op_kind::del_service, web, {}, {}, {}};
+  const op add{op_kind::add_service, web, sched("wlc"), {}, {}, {}, {}};
+  const op add_d{op_kind::add_dest, web, {}, dk("10.0.1.11:8080"), w(1), {}, {}};
+  const op del_d{op_kind::del_dest, web, {}, dk("10.0.1.11:8080"), {}, {}, {}};
+  const op edit_d{op_kind::edit_dest, web, {}, dk("10.0.1.11:8080"), w(2), {}, {}};
+  const op del{op_kind::del_service, web, {}, {}, {}, {}, {}};
   dest_attrs inverted = w(1);
   inverted.u_threshold = 5;
   inverted.l_threshold = 10;
-  const op bad_thresh{op_kind::add_dest, web, {}, dk("10.0.1.13:8080"), inverted};
-  const op mixed{op_kind::add_dest, web, {}, dk("[2001:db8::1]:80"), w(1, forwarding::masq)};
+  const op bad_thresh{op_kind::add_dest, web, {}, dk("10.0.1.13:8080"), inverted, {}, {}};
+  const op mixed{op_kind::add_dest, web, {}, dk("[2001:db8::1]:80"), w(1, forwarding::masq), {}, {}};
   dest_attrs tun = w(1, forwarding::tunnel);
-  const op mixed_tun{op_kind::add_dest, web, {}, dk("[2001:db8::1]:80"), tun};
+  const op mixed_tun{op_kind::add_dest, web, {}, dk("[2001:db8::1]:80"), tun, {}, {}};
   const auto res =
       f.apply({add, add, add_d, add_d, edit_d, del_d, del_d, edit_d, bad_thresh, mixed, mixed_tun, del, del, add_d});
   std::vector<int> codes;
@@ -161,17 +166,17 @@ TEST(fake_backend, daemons_and_timeouts) {
 }
 
 TEST(errors, messages_name_the_object) {
-  const op add{op_kind::add_service, web, sched("wlc"), {}, {}};
+  const op add{op_kind::add_service, web, sched("wlc"), {}, {}, {}, {}};
   service_attrs pe = sched("rr");
   pe.pe_name = "sip";
-  const op add_pe{op_kind::add_service, udp("192.0.2.10:5060"), pe, {}, {}};
+  const op add_pe{op_kind::add_service, udp("192.0.2.10:5060"), pe, {}, {}, {}, {}};
   EXPECT_EQ(describe_error(add, EEXIST), "service tcp 192.0.2.10:80 already exists");
   EXPECT_EQ(describe_error(add_pe, ENOENT),
             "scheduler 'rr' or persistence engine 'sip' is not available in this kernel (modules ip_vs_rr, "
             "ip_vs_pe_sip) while adding service udp 192.0.2.10:5060");
-  EXPECT_EQ(describe_error(op{op_kind::del_service, web, {}, {}, {}}, ESRCH),
+  EXPECT_EQ(describe_error(op{op_kind::del_service, web, {}, {}, {}, {}, {}}, ESRCH),
             "service tcp 192.0.2.10:80 does not exist");
-  EXPECT_EQ(describe_error(op{op_kind::edit_dest, web, {}, dk("10.0.1.11:8080"), {}}, ENOENT),
+  EXPECT_EQ(describe_error(op{op_kind::edit_dest, web, {}, dk("10.0.1.11:8080"), {}, {}, {}}, ENOENT),
             "destination 10.0.1.11:8080 of service tcp 192.0.2.10:80 does not exist");
   EXPECT_EQ(describe_error(add, EPERM), "permission denied adding service tcp 192.0.2.10:80 (needs CAP_NET_ADMIN)");
   EXPECT_EQ(errno_name(EEXIST), "EEXIST");
