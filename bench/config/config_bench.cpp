@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "common/metrics.hpp"
+#include "config/diff.hpp"
 #include "config/load.hpp"
 #include "config/to_json.hpp"
 #include "daemon/desired_table.hpp"
@@ -58,7 +59,7 @@ std::string load_average() {
   return one;
 }
 
-lbd::daemon::desired_state desired_of(const lbd::config::config& cfg) {
+lbd::ipvs::desired_state desired_of(const lbd::config::config& cfg) {
   std::map<std::string, lbd::healthcheck::desired_service> health;
   for (const auto& vs : cfg.virtual_servers) {
     auto& h = health[vs.name];
@@ -116,7 +117,7 @@ int main(int argc, char** argv) {
   const double translate_ms = ms_since(t);
 
   t = clock_type::now();
-  const auto ops = lbd::ipvs::plan({}, desired.table, desired.owned);
+  const auto ops = lbd::ipvs::plan({}, desired.services, desired.owned);
   const double plan_ms = ms_since(t);
 
   t = clock_type::now();
@@ -138,7 +139,7 @@ int main(int argc, char** argv) {
     if (!changed) return 1;
     t = clock_type::now();
     auto next = desired_of(*changed);
-    const auto reload_ops = lbd::ipvs::plan(desired.table, next.table, next.owned);
+    const auto reload_ops = lbd::ipvs::plan(desired.services, next.services, next.owned);
     const double reload_plan_ms = ms_since(t);
     line += fmt::format(" reload_ops={} reload_load_ms={:.0f} reload_plan_ms={:.0f} reload_ms={:.0f}",
                         reload_ops.size(), reload_load_ms, reload_plan_ms, ms_since(reload_start));
@@ -148,10 +149,10 @@ int main(int argc, char** argv) {
     lbd::ipvs::fake_backend kernel;
     lbd::daemon::service_runtime runtime(io, metrics, kernel);
     t = clock_type::now();
-    const auto started = runtime.apply(*cfg);
+    const auto started = runtime.apply(*cfg, lbd::config::diff(lbd::config::config{}, *cfg));
     const double start_ms = ms_since(t);
     t = clock_type::now();
-    const auto reloaded = runtime.apply(*changed);
+    const auto reloaded = runtime.apply(*changed, lbd::config::diff(*cfg, *changed));
     const double runtime_reload_ms = ms_since(t);
     line += fmt::format(" runtime_start_ms={:.0f} runtime_start_ops={} runtime_reload_ms={:.0f} runtime_reload_ops={}",
                         start_ms, started.ops, runtime_reload_ms, reloaded.ops);

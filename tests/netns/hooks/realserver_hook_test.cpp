@@ -8,6 +8,7 @@
 
 #include <set>
 
+#include "config/diff.hpp"
 #include "config/load.hpp"
 #include "daemon/service_runtime.hpp"
 #include "ipvs/fake_backend.hpp"
@@ -67,7 +68,7 @@ notify = { up = )" + recorder(server_file) +
   ipvs::fake_backend kernel;
   fake_prober probes(io);
   service_runtime rt(io, m, kernel, probes);
-  rt.apply(*loaded.cfg);
+  rt.apply(*loaded.cfg, config::diff(config::config{}, *loaded.cfg));  // the first apply, as at start
 
   // Down at first (initial_state), then the first probe succeeds.
   ASSERT_TRUE(test::run_until(
