@@ -17,11 +17,6 @@ namespace {
 
 using fields = std::vector<std::pair<std::string, std::string>>;
 
-std::string endpoint_text(const std::string& ip, const std::string& port) {
-  if (ip.find(':') != std::string::npos) return port.empty() ? ip : fmt::format("[{}]:{}", ip, port);
-  return port.empty() ? ip : fmt::format("{}:{}", ip, port);
-}
-
 std::string joined(const kad_node& n) {
   std::string line;
   for (const auto& a : n.args) line += (line.empty() ? "" : " ") + a;

@@ -35,6 +35,9 @@ struct kad_context {
   }
 };
 
+// "ip:port" or "[ipv6]:port" (only the address when port is empty), as lbd.conf writes endpoints.
+std::string endpoint_text(const std::string& ip, const std::string& port);
+
 void convert_vrrp_instance(kad_context& ctx, const kad_node& n);
 void convert_virtual_server(kad_context& ctx, const kad_node& n);
 

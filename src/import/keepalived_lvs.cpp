@@ -7,14 +7,15 @@
 #include "import/toml_writer.hpp"
 
 namespace lbd::import {
-namespace {
-
-using fields = std::vector<std::pair<std::string, std::string>>;
 
 std::string endpoint_text(const std::string& ip, const std::string& port) {
   if (ip.find(':') != std::string::npos) return port.empty() ? ip : fmt::format("[{}]:{}", ip, port);
   return port.empty() ? ip : fmt::format("{}:{}", ip, port);
 }
+
+namespace {
+
+using fields = std::vector<std::pair<std::string, std::string>>;
 
 std::string lower(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

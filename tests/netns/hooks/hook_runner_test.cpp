@@ -30,6 +30,14 @@ struct hook_runner_test : ::testing::Test {
     log::set_threshold(log::level::info);
   }
 
+  // A hook that writes its PID to pid_file and then runs for 30 s; its PID once it runs (0 if it
+  // never wrote it before the deadline).
+  static int start_slow_hook(hook_runner& runner, boost::asio::io_context& io, const std::string& pid_file) {
+    runner.run(hook_request{{"/bin/sh", "-c", "echo $$ > " + pid_file + "; exec sleep 30"}, "slow hook", "test"});
+    if (!test::run_until(io, [&] { return test::read_lines(pid_file).size() == 1; })) return 0;
+    return std::stoi(test::read_lines(pid_file)[0]);
+  }
+
   // The records that carry the hook field with this label.
   std::vector<log::record> lines_of(const std::string& label) const {
     std::vector<log::record> out;
@@ -136,12 +144,10 @@ TEST_F(hook_runner_test, OnceDetachedEveryRunnerOfTheLoopStartsHooksDetached) {
 
 TEST_F(hook_runner_test, RunningHooksOutliveTheLoopOnceDetached) {
   test::temp_dir dir;
-  const auto pid_file = dir.file("hook.pid");
   auto io = std::make_unique<boost::asio::io_context>();
   hook_runner runner(io->get_executor(), &m);
-  runner.run(hook_request{{"/bin/sh", "-c", "echo $$ > " + pid_file + "; exec sleep 30"}, "slow hook", "test"});
-  ASSERT_TRUE(test::run_until(*io, [&] { return test::read_lines(pid_file).size() == 1; }));
-  const int pid = std::stoi(test::read_lines(pid_file)[0]);
+  const int pid = start_slow_hook(runner, *io, dir.file("hook.pid"));
+  ASSERT_GT(pid, 0);
   runner.detach_from_now();
   io.reset();  // the daemon's loop goes away
   const bool survived = test::process_alive(pid);
@@ -153,12 +159,10 @@ TEST_F(hook_runner_test, RunningHooksOutliveTheLoopOnceDetached) {
 
 TEST_F(hook_runner_test, RunningHooksDieWithTheLoopWhileNotDetached) {
   test::temp_dir dir;
-  const auto pid_file = dir.file("hook.pid");
   auto io = std::make_unique<boost::asio::io_context>();
   hook_runner runner(io->get_executor(), &m);
-  runner.run(hook_request{{"/bin/sh", "-c", "echo $$ > " + pid_file + "; exec sleep 30"}, "slow hook", "test"});
-  ASSERT_TRUE(test::run_until(*io, [&] { return test::read_lines(pid_file).size() == 1; }));
-  const int pid = std::stoi(test::read_lines(pid_file)[0]);
+  const int pid = start_slow_hook(runner, *io, dir.file("hook.pid"));
+  ASSERT_GT(pid, 0);
   io.reset();
   EXPECT_FALSE(test::process_alive(pid));
 }
