@@ -10,8 +10,9 @@
 
 #include "vrrp/resume.hpp"
 
+// NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  const std::string_view text(reinterpret_cast<const char*>(data), size);  // NOLINT
   auto parsed = lbd::vrrp::parse_saved_state(text);
   if (!parsed) return 0;
   if (parsed->vips.size() > lbd::vrrp::saved_state_max_vips) std::abort();
