@@ -103,8 +103,8 @@ void announcer::tick() {
 
 void announcer::schedule(std::chrono::nanoseconds after) {
   timer_.expires_after(after);
-  timer_.async_wait([this](error_code ec) {
-    if (!ec) tick();
+  timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](error_code ec) {
+    if (!ec && !alive.expired()) tick();
   });
 }
 

@@ -40,6 +40,9 @@ class announcer {
   void schedule(std::chrono::nanoseconds after);
   void tick();
 
+  // Expires with the object. A wait that completed just before the object was destroyed is still
+  // queued with success; its handler checks this before touching the object.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   boost::asio::steady_timer timer_;
   std::string interface_;
   unsigned ifindex_;

@@ -222,8 +222,8 @@ void instance_runner::send(const advert& a) {
 void instance_runner::arm(const act::arm_timer& t) {
   auto& timer = timers_[static_cast<std::size_t>(t.kind)];
   timer.expires_at(t.at);
-  timer.async_wait([this, kind = t.kind](error_code ec) {
-    if (ec || stopped_) return;
+  timer.async_wait([this, kind = t.kind, alive = std::weak_ptr<bool>(alive_)](error_code ec) {
+    if (ec || alive.expired() || stopped_) return;
     switch (kind) {
       case timer_kind::master_down: feed(ev::master_down_timer_expired{}); break;
       case timer_kind::advert: feed(ev::advert_timer_fired{}); break;

@@ -83,6 +83,9 @@ class instance_runner {
   std::unique_ptr<link_monitor> links_;
   tracker tracker_;
   tracking_state tracked_;
+  // Expires with the object. A wait that completed just before the object was destroyed is still
+  // queued with success; its handler checks this before touching the object.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   std::array<boost::asio::steady_timer, timer_kind_count> timers_;
   rx_expect expect_;
   bool send_failing_ = false;  // log the first of a run of failures only

@@ -89,22 +89,24 @@ void link_monitor::close() {
 }
 
 void link_monitor::wait() {
-  fd_.async_wait(boost::asio::posix::descriptor_base::wait_read, [this](boost::system::error_code ec) {
-    if (ec) return;  // closed; an overrun (ENOBUFS) surfaces in recv below
-    for (;;) {
-      const ssize_t n = ::recv(fd_.native_handle(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        if (errno == ENOBUFS) {
-          if (on_overrun_) on_overrun_();
-          continue;
-        }
-        break;
-      }
-      for (const auto& e : parse_link_messages(std::span(buffer_.data(), static_cast<std::size_t>(n)))) handler_(e);
-    }
-    wait();
-  });
+  fd_.async_wait(boost::asio::posix::descriptor_base::wait_read,
+                 [this, alive = std::weak_ptr<bool>(alive_)](boost::system::error_code ec) {
+                   if (ec || alive.expired()) return;  // closed; an overrun (ENOBUFS) surfaces in recv below
+                   for (;;) {
+                     const ssize_t n = ::recv(fd_.native_handle(), buffer_.data(), buffer_.size(), MSG_DONTWAIT);
+                     if (n < 0) {
+                       if (errno == EINTR) continue;
+                       if (errno == ENOBUFS) {
+                         if (on_overrun_) on_overrun_();
+                         continue;
+                       }
+                       break;
+                     }
+                     for (const auto& e : parse_link_messages(std::span(buffer_.data(), static_cast<std::size_t>(n))))
+                       handler_(e);
+                   }
+                   wait();
+                 });
 }
 
 }  // namespace lbd::vrrp::io

@@ -44,6 +44,9 @@ class link_monitor {
   link_monitor(boost::asio::io_context& io, handler h, std::function<void()> on_overrun);
   void wait();
 
+  // Expires with the object. A wait that completed just before the object was destroyed is still
+  // queued with success; its handler checks this before touching the object.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   boost::asio::posix::stream_descriptor fd_;
   handler handler_;
   std::function<void()> on_overrun_;

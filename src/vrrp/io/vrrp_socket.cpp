@@ -103,8 +103,8 @@ void vrrp_socket::close() {
 }
 
 void vrrp_socket::wait() {
-  socket_.async_wait(boost::asio::socket_base::wait_read, [this](error_code ec) {
-    if (ec == boost::asio::error::operation_aborted) return;
+  socket_.async_wait(boost::asio::socket_base::wait_read, [this, alive = std::weak_ptr<bool>(alive_)](error_code ec) {
+    if (ec == boost::asio::error::operation_aborted || alive.expired()) return;
     if (ec) {
       on_error_(ec);
       return;

@@ -63,6 +63,9 @@ class vrrp_socket {
   void wait();
   void drain();
 
+  // Expires with the object. A wait that completed just before the object was destroyed is still
+  // queued with success; its handler checks this before touching the object.
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
   boost::asio::basic_raw_socket<boost::asio::generic::raw_protocol> socket_;
   socket_config config_;
   unsigned ifindex_;
