@@ -12,9 +12,10 @@ scripts/setup.sh --sanitize
 # idle (most tests wait on timers, peers and the guest). It runs under SCHED_IDLE, so it never
 # takes CPU from a test and cannot disturb the timing the VRRP tests measure.
 tsan_log=$(mktemp /tmp/lbd-tsan-build.XXXXXX)
-chrt --idle 0 scripts/setup.sh --tsan --no-install >"$tsan_log" 2>&1 &
+# In a process group of its own (setsid), so that a failing suite stops the compilers too.
+setsid chrt --idle 0 scripts/setup.sh --tsan --no-install >"$tsan_log" 2>&1 &
 tsan_build=$!
-trap 'kill "$tsan_build" 2>/dev/null || true' EXIT
+trap 'kill -- "-$tsan_build" 2>/dev/null || true' EXIT
 
 # The package test builds lbd once more with dpkg-buildpackage; unoptimised it compiles about
 # twice as fast and checks the same packaging (set DEB_BUILD_OPTIONS to build it as released).

@@ -71,7 +71,8 @@ class LbctlAgainstLbd(unittest.TestCase):
         self.socket = os.path.join(self.lab.dir, "lbd.sock")
         self.conf = os.path.join(self.lab.dir, "lbd.conf")
         self.write_config(CONFIG % {"socket": self.socket, "vip": VIP, "rs": RS})
-        self.lbd = self.lab.spawn("dir", [LBD, "-f", self.conf], name="lbd")
+        self.lbd = self.lab.spawn("dir", [LBD, "-f", self.conf, "--state-dir", os.path.join(self.lab.dir, "lbd-state")],
+                                  name="lbd")
         wait_for(lambda: self.state() == "MASTER" or not self.lbd.alive(), 15, what="lbd MASTER")
         self.assertTrue(self.lbd.alive(), self.lbd.log())
         wait_for(lambda: self.server()["health"] == "up", 15, what="the real server up")

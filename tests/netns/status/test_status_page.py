@@ -97,7 +97,8 @@ class StatusPageInChromium(unittest.TestCase):
         with open(self.conf, "w") as f:
             f.write(CONFIG % {"socket": os.path.join(self.lab.dir, "lbd.sock"), "listen": LISTEN, "vip": VIP,
                               "check": check, "up": UP, "down": DOWN})
-        self.lbd = self.lab.spawn("dir", [LBD, "-f", self.conf], name="lbd")
+        self.lbd = self.lab.spawn("dir", [LBD, "-f", self.conf, "--state-dir", os.path.join(self.lab.dir, "lbd-state")],
+                                  name="lbd")
         wait_for(lambda: self.ready() or not self.lbd.alive(), 20, what="lbd MASTER with both checks done")
         self.assertTrue(self.lbd.alive(), self.lbd.log())
 

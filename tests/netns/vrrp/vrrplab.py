@@ -66,7 +66,10 @@ class Lbd:
         with open(self.conf, "w") as f:
             f.write("[global]\nnode_name = \"%s\"\ncontrol_socket = \"%s\"\n\n" % (short, self.socket))
             f.write(sections)
-        self.proc = lab.spawn(short, [LBD, "-f", self.conf], name="lbd")
+        # Its own state directory, kept across restarts of the same director within a test: daemons
+        # of tests running side by side must not read each other's saved VRRP state.
+        state = os.path.join(lab.dir, "lbd-state-%s" % short)
+        self.proc = lab.spawn(short, [LBD, "-f", self.conf, "--state-dir", state], name="lbd")
 
     def log(self):
         return self.proc.log()
