@@ -77,6 +77,18 @@ holders() {
 }
 field() { echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
 
+
+# phase_figures NAME START END: who held the VIP from START to END (printed), and the phase's
+# figures recorded; the request counts are left in PHASE_R, the holders' summary line in PHASE_S.
+phase_figures() {
+  _holders=$(holders "$2" "$3" 1 0)
+  PHASE_R=$(requests "$2" "$3")
+  echo "$_holders" | sed 's/^/   VIP holders: /'
+  PHASE_S=$(echo "$_holders" | tail -n 1)
+  figure "$1_requests_total_failed" "$PHASE_R"
+  figure "$1_vip_gap_ms" "$(field "$PHASE_S" gap_ms)"
+  figure "$1_both_holding_ms" "$(field "$PHASE_S" both_ms)"
+}
 # ------------------------------------------------------------------------------------------ (a)
 heading "(a) director-a's lbd SIGKILLed and restarted by its supervisor: it resumes MASTER"
 OLD_PID=$(pid_of lbd-director-a)
@@ -100,13 +112,9 @@ kt_wait_for $((ADV_S * 5)) past "$(awk -v t="$TA" -v a="$ADV_S" 'BEGIN {print t 
   kt_die "the clock stands still"
 kt_wait_for 30 requests_ok_at_least $(($(requests_ok) + 5)) || kt_fail "requests do not flow after the restart"
 TA_END=$(up)
-HA=$(holders "$TA" "$TA_END" 1 0)
-RA=$(requests "$TA" "$TA_END")
-echo "$HA" | sed 's/^/   VIP holders: /'
-SA=$(echo "$HA" | tail -n 1)
-figure a_requests_total_failed "$RA"
-figure a_vip_gap_ms "$(field "$SA" gap_ms)"
-figure a_both_holding_ms "$(field "$SA" both_ms)"
+phase_figures a "$TA" "$TA_END"
+RA=$PHASE_R
+SA=$PHASE_S
 kt_expect_eq "(a) failed requests" 0 "$(echo "$RA" | cut -d' ' -f2)"
 kt_expect_eq "(a) moments with both directors holding the VIP" 0 "$(field "$SA" both)"
 kt_expect_eq "(a) transitions at director-b" "$B_TRANSITIONS" "$(transitions director-b)"
@@ -127,13 +135,9 @@ kt_wait_for 30 requests_ok_at_least $target || kt_fail "requests do not flow thr
 : >$W/client.stop
 kt_wait_for 10 not_running "$(pid_of client-loop)"
 TB_END=$(up)
-HB=$(holders "$TB" "$TB_END" 1 0)
-RB=$(requests "$TB" "$TB_END")
-echo "$HB" | sed 's/^/   VIP holders: /'
-SB=$(echo "$HB" | tail -n 1)
-figure b_requests_total_failed "$RB"
-figure b_vip_gap_ms "$(field "$SB" gap_ms)"
-figure b_both_holding_ms "$(field "$SB" both_ms)"
+phase_figures b "$TB" "$TB_END"
+RB=$PHASE_R
+SB=$PHASE_S
 kt_expect_eq "(b) moments with both directors holding the VIP" 0 "$(field "$SB" both)"
 echo "KTEST-FIGURES a_failed=$(echo "$RA" | cut -d' ' -f2) a_gap_ms=$(field "$SA" gap_ms)" \
   "b_failed=$(echo "$RB" | cut -d' ' -f2) b_gap_ms=$(field "$SB" gap_ms)"
