@@ -29,8 +29,8 @@
 #include "config/diff.hpp"
 #include "config/load.hpp"
 #include "config/to_json.hpp"
-#include "daemon/desired_table.hpp"
-#include "daemon/service_runtime.hpp"
+#include "daemon/services/desired_table.hpp"
+#include "daemon/services/service_runtime.hpp"
 #include "ipvs/fake_backend.hpp"
 #include "ipvs/plan.hpp"
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // lbctl's human output: the daemon's JSON answers (shapes documented in daemon/vrrp/vrrp_runtime.hpp,
-// daemon/service_runtime.hpp and the control commands) turned into text an operator reads at a
+// daemon/services/service_runtime.hpp and the control commands) turned into text an operator reads at a
 // glance. Pure: the JSON and the current time in, text out. Unknown or missing fields print as
 // blanks, never throw.
 #include <nlohmann/json.hpp>

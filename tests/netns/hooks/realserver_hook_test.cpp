@@ -10,7 +10,7 @@
 
 #include "config/diff.hpp"
 #include "config/load.hpp"
-#include "daemon/service_runtime.hpp"
+#include "daemon/services/service_runtime.hpp"
 #include "ipvs/fake_backend.hpp"
 #include "support.hpp"
 

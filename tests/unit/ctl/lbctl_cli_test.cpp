@@ -13,7 +13,7 @@
 #include <sstream>
 #include <thread>
 
-#include "daemon/control_server.hpp"
+#include "daemon/shell/control_server.hpp"
 
 namespace lbd {
 namespace {

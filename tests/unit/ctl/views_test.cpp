@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // lbctl's human output, pinned with golden strings: the daemon's JSON (data/status.json follows the
-// shapes documented in daemon/vrrp/vrrp_runtime.hpp and daemon/service_runtime.hpp) at a fixed time.
+// shapes documented in daemon/vrrp/vrrp_runtime.hpp and daemon/services/service_runtime.hpp) at a fixed time.
 #include <gtest/gtest.h>
 
 #include <fstream>

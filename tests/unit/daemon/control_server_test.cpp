@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/control_server.hpp"
+#include "daemon/shell/control_server.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The desired IPVS table from config + health + overrides, and the check conversion (pure).
-#include "daemon/desired_table.hpp"
+#include "daemon/services/desired_table.hpp"
 
 #include <gtest/gtest.h>
 
 #include "config/load.hpp"
-#include "daemon/check_conversion.hpp"
+#include "daemon/services/check_conversion.hpp"
 
 namespace lbd::daemon {
 namespace {

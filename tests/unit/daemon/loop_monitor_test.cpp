@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The event-loop lag tracker on made-up time points: lateness per tick and the windowed maximum.
-#include "daemon/loop_monitor.hpp"
+#include "daemon/shell/loop_monitor.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/metrics_endpoint.hpp"
+#include "daemon/shell/metrics_endpoint.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>

@@ -2,7 +2,7 @@
 // The service runtime over the in-memory IPVS (fake_backend) and a fake prober: what reaches the
 // kernel on start, reload, overrides, drift, health changes and stop. Checks run on real steady
 // timers with millisecond intervals; the tests wait for conditions with a deadline.
-#include "daemon/service_runtime.hpp"
+#include "daemon/services/service_runtime.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/systemd_notifier.hpp"
+#include "daemon/shell/systemd_notifier.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/socket.h>

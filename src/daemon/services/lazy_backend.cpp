@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/lazy_backend.hpp"
+#include "daemon/services/lazy_backend.hpp"
 
 namespace lbd::daemon {
 

@@ -3,7 +3,7 @@
 // [ipvs] sync_daemon.follow. The daemon is part of the desired state (desired_table.cpp) and the
 // reconciler starts and stops it; here are its log lines and metrics. The kernel's refusals are
 // logged once per distinct message.
-#include "daemon/service_runtime_impl.hpp"
+#include "daemon/services/service_runtime_impl.hpp"
 
 namespace lbd::daemon {
 

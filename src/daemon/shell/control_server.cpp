@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/control_server.hpp"
+#include "daemon/shell/control_server.hpp"
 
 #include <sys/stat.h>
 #include <unistd.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/build_info.hpp"
+#include "daemon/shell/build_info.hpp"
 
 // LBD_VERSION is CMake's project version, set on this file alone (src/daemon/CMakeLists.txt).
 #ifndef LBD_VERSION

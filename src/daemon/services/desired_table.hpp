@@ -9,7 +9,7 @@
 #include <string>
 
 #include "config/model.hpp"
-#include "daemon/overrides.hpp"
+#include "daemon/services/overrides.hpp"
 #include "healthcheck/policy.hpp"
 #include "ipvs/desired.hpp"
 #include "ipvs/model.hpp"

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/loop_monitor.hpp"
+#include "daemon/shell/loop_monitor.hpp"
 
 namespace lbd::daemon {
 

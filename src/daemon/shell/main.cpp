@@ -12,7 +12,7 @@
 #include "common/log_writer.hpp"
 #include "config/load.hpp"
 #include "config/to_json.hpp"
-#include "daemon/app.hpp"
+#include "daemon/shell/app.hpp"
 #include "import/import_cli.hpp"
 #include "vrrp/io/state_store.hpp"
 

@@ -4,7 +4,7 @@
 #include <fmt/chrono.h>
 
 #include "config/names.hpp"
-#include "daemon/service_runtime_impl.hpp"
+#include "daemon/services/service_runtime_impl.hpp"
 
 namespace lbd::daemon {
 namespace {

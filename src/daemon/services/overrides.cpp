@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/overrides.hpp"
+#include "daemon/services/overrides.hpp"
 
 #include <algorithm>
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/metrics_endpoint.hpp"
+#include "daemon/shell/metrics_endpoint.hpp"
 
 #include <array>
 #include <boost/beast/core/error.hpp>
@@ -13,7 +13,7 @@
 #include <exception>
 #include <optional>
 
-#include "daemon/status_page.hpp"
+#include "daemon/shell/status_page.hpp"
 
 namespace lbd::daemon {
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/check_conversion.hpp"
+#include "daemon/services/check_conversion.hpp"
 
 #include <array>
 #include <string_view>

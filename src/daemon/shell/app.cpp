@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/app.hpp"
+#include "daemon/shell/app.hpp"
 
 #include <fmt/format.h>
 #include <sys/stat.h>
@@ -12,7 +12,7 @@
 #include "common/log_writer.hpp"
 #include "common/time_format.hpp"
 #include "config/load.hpp"
-#include "daemon/build_info.hpp"
+#include "daemon/shell/build_info.hpp"
 #include "daemon/reload/reload_plan.hpp"
 #include "daemon/vrrp/vrrp_notify.hpp"
 

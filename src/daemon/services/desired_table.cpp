@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/desired_table.hpp"
+#include "daemon/services/desired_table.hpp"
 
 #include "config/names.hpp"
 

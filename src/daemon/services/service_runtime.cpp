@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/service_runtime.hpp"
+#include "daemon/services/service_runtime.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -7,9 +7,9 @@
 
 #include "common/hook_runner.hpp"
 #include "config/diff.hpp"
-#include "daemon/check_conversion.hpp"
-#include "daemon/lazy_backend.hpp"
-#include "daemon/service_runtime_impl.hpp"
+#include "daemon/services/check_conversion.hpp"
+#include "daemon/services/lazy_backend.hpp"
+#include "daemon/services/service_runtime_impl.hpp"
 #include "healthcheck/probers.hpp"
 
 namespace lbd::daemon {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-#include "daemon/status_page.hpp"
+#include "daemon/shell/status_page.hpp"
 
 #include <fmt/format.h>
 
