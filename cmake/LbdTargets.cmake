@@ -29,12 +29,17 @@ function(lbd_target_defaults target)
 endfunction()
 
 # lbd_library(name SOURCES ... DEPS ...): one static library per subsystem, headers under src/.
+# With LBD_FUZZ the libraries carry libFuzzer's coverage instrumentation, so that a fuzz target
+# linking one is guided by the code it tests (in other programs the sanitizer runtime ignores it).
 function(lbd_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
   lbd_target_defaults(${name})
+  if(LBD_FUZZ)
+    target_compile_options(${name} PRIVATE -fsanitize=fuzzer-no-link)
+  endif()
 endfunction()
 
 function(lbd_executable name)
@@ -44,12 +49,20 @@ function(lbd_executable name)
   lbd_target_defaults(${name})
 endfunction()
 
-# lbd_unit_test(name SOURCES ... DEPS ...): GoogleTest binary registered under the `unit` label.
+# lbd_unit_test(name [THREADED] SOURCES ... DEPS ...): GoogleTest binary registered under the `unit`
+# label. THREADED: the code under test runs threads of its own (as does everything linking the
+# daemon). A ThreadSanitizer build finds races only between threads, so it builds and runs just
+# those: the other unit tests are single-threaded and their sanitizer run is the ASan one.
 function(lbd_unit_test name)
-  cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
+  cmake_parse_arguments(ARG "THREADED" "" "SOURCES;DEPS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main)
   lbd_target_defaults(${name})
+  if(LBD_TSAN AND NOT ARG_THREADED AND NOT "lbd_daemon" IN_LIST ARG_DEPS)
+    # Defined (the callers set properties on it) but neither built nor registered.
+    set_target_properties(${name} PROPERTIES EXCLUDE_FROM_ALL ON)
+    return()
+  endif()
   include(GoogleTest)
   gtest_discover_tests(${name} PROPERTIES LABELS unit TIMEOUT 60 DISCOVERY_TIMEOUT 60)
 endfunction()

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # README command 2: installs what is needed, builds the sanitizer builds and runs every test tier
-# (unit, fuzz, netns, kernel, package) with CTest under ASan+UBSan, then the unit and netns tiers
-# again under ThreadSanitizer (the daemon runs VRRP on a thread of its own). Needs root: the netns
+# (unit, fuzz, netns, kernel, package) with CTest under ASan+UBSan, then again
+# under ThreadSanitizer: the unit tests of threaded code and the netns tier (the daemon runs VRRP,
+# the IPVS statistics reader and the journal writer on threads of their own). Needs root: the netns
 # and kernel tiers create namespaces and boot a QEMU guest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Each phase is announced with the elapsed time, so a slow CI run shows where its minutes went.
+started=$SECONDS
+phase() { printf '== %s (at %dm%02ds)\n' "$1" $(((SECONDS - started) / 60)) $(((SECONDS - started) % 60)); }
 scripts/setup.sh --sanitize
 
 # The ThreadSanitizer build compiles while the ASan suite runs, on the CPU time the suite leaves
@@ -22,18 +26,19 @@ trap 'kill -- "-$tsan_build" 2>/dev/null || true' EXIT
 export DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS:-noopt}
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-echo "== running the test suite (ASan+UBSan)"
+phase "running the test suite (ASan+UBSan)"
 ctest --test-dir build-asan --output-on-failure -j 2 "$@"
 
-echo "== finishing the ThreadSanitizer build"
+phase "finishing the ThreadSanitizer build"
 if ! wait "$tsan_build"; then
   tail -50 "$tsan_log"
   echo "test.sh: the ThreadSanitizer build failed (log: $tsan_log)" >&2
   exit 1
 fi
 trap - EXIT
-echo "== running the unit and netns tiers (ThreadSanitizer)"
+phase "running the threaded unit tests and the netns tier (ThreadSanitizer)"
 export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
 # ThreadSanitizer of clang 14 cannot map its shadow memory under the address-space randomisation
 # of newer kernels; without randomisation (inherited by every process the tests start) it can.
 setarch "$(uname -m)" -R ctest --test-dir build-tsan --output-on-failure -j 2 -L 'unit|netns' "$@"
+phase "done"
