@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "common/thread_tuning.hpp"
+
 namespace lbd::log {
 namespace {
 
@@ -13,7 +15,10 @@ std::atomic<std::uint64_t> dropped_by_past_writers{0};
 }  // namespace
 
 async_writer::async_writer(std::size_t capacity) : capacity_(capacity == 0 ? 1 : capacity) {
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    tuning::name_thread("lbd-log");
+    run();
+  });
   if (!detail::set_queue(this)) {
     {
       std::lock_guard lk(mu_);

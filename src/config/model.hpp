@@ -32,6 +32,10 @@ struct global_settings {
   duration reconcile_interval = std::chrono::seconds(30);
   exit_policy on_exit = exit_policy::keep;
   duration drain_timeout = std::chrono::minutes(5);
+  // The VRRP thread under SCHED_RR at this priority (1-99); 0: the normal scheduler.
+  unsigned vrrp_realtime_priority = 0;
+  // mlockall: no page of lbd is ever swapped out.
+  bool lock_memory = false;
 };
 
 // ------------------------------------------------------------------------------------------ [ipvs]

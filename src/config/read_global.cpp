@@ -70,8 +70,10 @@ global_settings read_global(diagnostic_sink& sink, const toml::node* node, const
   if (auto v = r.positive_duration("reconcile_interval")) g.reconcile_interval = *v;
   if (auto v = r.choice("exit_policy", exit_policy_names)) g.on_exit = *v;
   if (auto v = r.duration_value("drain_timeout")) g.drain_timeout = *v;
+  if (auto v = r.integer("vrrp_realtime_priority", 0, 99)) g.vrrp_realtime_priority = static_cast<unsigned>(*v);
+  if (auto v = r.boolean("lock_memory")) g.lock_memory = *v;
   r.finish({"node_name", "control_socket", "metrics_listen", "log_level", "reconcile_interval", "exit_policy",
-            "drain_timeout"});
+            "drain_timeout", "vrrp_realtime_priority", "lock_memory"});
   return g;
 }
 

@@ -86,6 +86,8 @@ json to_json(const global_settings& g) {
   j["reconcile_interval"] = text(g.reconcile_interval);
   j["exit_policy"] = to_string(g.on_exit);
   j["drain_timeout"] = text(g.drain_timeout);
+  j["vrrp_realtime_priority"] = g.vrrp_realtime_priority;
+  j["lock_memory"] = g.lock_memory;
   return j;
 }
 

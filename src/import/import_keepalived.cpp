@@ -77,6 +77,7 @@ import_result convert(const kad_parse_result& parsed, const std::string& name) {
   kad_context ctx;
   std::string node_name;
   std::string ipvs;
+  std::string globals;  // [global] lines other than node_name
   for (const auto& n : parsed.top) {
     if (n.keyword == "global_defs") {
       for (const auto& c : n.children) {
@@ -92,6 +93,17 @@ import_result convert(const kad_parse_result& parsed, const std::string& name) {
           if (auto s = sync_daemon(ctx, c, parsed.top); !s.empty()) ipvs += "sync_daemon = " + s + "\n";
         } else if (c.keyword == "lvs_timeouts") {
           if (auto t = timeouts(ctx, c); !t.empty()) ipvs += "timeouts = " + t + "\n";
+        } else if (c.keyword == "vrrp_rt_priority") {
+          const auto v = ctx.arg(c);
+          const int prio = std::atoi(v.c_str());
+          if (v.find_first_not_of("0123456789") == std::string::npos && prio >= 1 && prio <= 99) {
+            globals += fmt::format("vrrp_realtime_priority = {}\n", prio);
+          } else {
+            ctx.refuse(c, "'" + v + "' is not a realtime priority 1-99");
+          }
+        } else if (c.keyword == "vrrp_no_swap") {
+          globals += "lock_memory = true\n";
+          ctx.change(c, "lbd is one process: lock_memory locks all of it, checker included, not only VRRP");
         } else if (c.keyword == "vrrp_strict") {
           ctx.strict = true;  // only its accept_mode default carries over
           ctx.refuse(c, "lbd has no strict mode (its other checks and restrictions); accept_mode stays off as with it");
@@ -115,6 +127,7 @@ import_result convert(const kad_parse_result& parsed, const std::string& name) {
   body.not_converted.clear();
   body.out = "\n[global]\n";
   if (!node_name.empty()) body.out += fmt::format("node_name = {}\n", toml_string(node_name));
+  body.out += globals;
   if (!ipvs.empty()) body.out += "\n[ipvs]\n" + ipvs;
   for (const auto& n : parsed.top) {
     if (n.keyword == "vrrp_instance") convert_vrrp_instance(body, n);

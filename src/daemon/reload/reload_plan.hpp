@@ -32,6 +32,7 @@ struct service_reload_plan {
 
 struct global_reload_plan {
   bool log_level = false;       // applied at once
+  bool process_tuning = false;  // vrrp_realtime_priority, lock_memory: applied at once
   bool metrics_listen = false;  // the endpoint is re-opened
   bool control_socket = false;  // takes effect at the next restart, not on reload
   bool ipvs_timeouts = false;
@@ -39,7 +40,8 @@ struct global_reload_plan {
   std::vector<std::string> other;  // other [global] keys, read where they are used
 
   [[nodiscard]] bool empty() const {
-    return !log_level && !metrics_listen && !control_socket && !ipvs_timeouts && !sync_daemon && other.empty();
+    return !log_level && !process_tuning && !metrics_listen && !control_socket && !ipvs_timeouts && !sync_daemon &&
+           other.empty();
   }
 };
 

@@ -12,8 +12,8 @@
 #include "common/log_writer.hpp"
 #include "common/time_format.hpp"
 #include "config/load.hpp"
-#include "daemon/shell/build_info.hpp"
 #include "daemon/reload/reload_plan.hpp"
+#include "daemon/shell/build_info.hpp"
 #include "daemon/vrrp/vrrp_notify.hpp"
 
 namespace lbd::daemon {
@@ -105,6 +105,9 @@ bool app::start() {
                                                vrrp_->script_result(instance, script, ok);
                                              });
 
+  // Refusals are logged; lbd runs on without the tuning, as keepalived does.
+  (void)tuning_.apply(cfg.global, *vrrp_);
+
   // Starting is the plan from an empty configuration: every instance starts.
   const auto plan = plan_reload(config::config{}, cfg);
   // IPVS before VRRP: a director that wins the election already has its services.
@@ -194,6 +197,9 @@ reload_report app::reload(const std::string& trigger) {
     std::vector<std::string> problems;
     open_endpoints(next, plan.globals, false, problems);
     if (plan.globals.log_level) log::set_threshold(next.global.log_level);
+    if (plan.globals.process_tuning) {
+      for (auto& e : tuning_.apply(next.global, *vrrp_)) problems.push_back(std::move(e));
+    }
     const auto applied = services_->apply(next, plan.diff);
     r.ipvs_ops = applied.ops;
     r.ipvs_errors = applied.errors;

@@ -21,12 +21,13 @@
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "config/model.hpp"
-#include "daemon/shell/control_server.hpp"
+#include "daemon/reload/reload_report.hpp"
 #include "daemon/services/lazy_backend.hpp"
+#include "daemon/services/service_runtime.hpp"
+#include "daemon/shell/control_server.hpp"
 #include "daemon/shell/loop_monitor.hpp"
 #include "daemon/shell/metrics_endpoint.hpp"
-#include "daemon/reload/reload_report.hpp"
-#include "daemon/services/service_runtime.hpp"
+#include "daemon/shell/process_tuning.hpp"
 #include "daemon/shell/systemd_notifier.hpp"
 #include "daemon/vrrp/track_scripts.hpp"
 #include "daemon/vrrp/vrrp_thread.hpp"
@@ -71,6 +72,7 @@ class app {
   std::unique_ptr<service_runtime> services_;
   hook_runner hooks_{io_.get_executor(), &metrics_};
   std::unique_ptr<vrrp_thread> vrrp_;
+  process_tuning tuning_{metrics_};
   std::unique_ptr<track_scripts> scripts_;
   std::unique_ptr<control_server> control_;
   std::unique_ptr<metrics_endpoint> metrics_http_;

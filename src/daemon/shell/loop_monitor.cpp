@@ -19,14 +19,14 @@ lag_tracker::duration lag_tracker::tick(clock::time_point due, clock::time_point
   return late;
 }
 
-loop_monitor::loop_monitor(boost::asio::io_context& io, metrics::registry& m, std::chrono::milliseconds period,
-                           std::chrono::seconds window)
+loop_monitor::loop_monitor(boost::asio::io_context& io, metrics::registry& m, const std::string& prefix,
+                           std::chrono::milliseconds period, std::chrono::seconds window)
     : timer_(io),
       period_(period),
       tracker_(window),
-      lag_(m.get_gauge("lbd_event_loop_lag_seconds",
+      lag_(m.get_gauge(prefix + "_lag_seconds",
                        "Largest lateness of the event loop's periodic timer over the last 30 to 60 seconds")),
-      lateness_(m.get_histogram("lbd_event_loop_lateness_seconds",
+      lateness_(m.get_histogram(prefix + "_lateness_seconds",
                                 "Lateness of each tick of the event loop's periodic timer (every 100 ms)",
                                 metrics::latency_buckets())) {}
 

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
-// How late the daemon's event loop runs a periodic timer: a stalled loop (a long IPVS dump, a
-// blocking call, a starved CPU) delays VRRP adverts and can hand the VIPs to the peer, so the lag
-// is measured where VRRP runs and exported:
-//   lbd_event_loop_lag_seconds         gauge, the largest lateness over the last 30 to 60 s
-//   lbd_event_loop_lateness_seconds    histogram of every tick's lateness
-// A loop stalled for good also stops serving scrapes; Prometheus then sees the target down.
+// How late an event loop runs a periodic timer: a stalled loop (a long IPVS dump, a blocking
+// call, a starved CPU) delays what it serves. Measured on both loops and exported, PREFIX being
+// `lbd_event_loop` for the main loop (control socket, metrics, checks, IPVS) and `lbd_vrrp_loop`
+// for the VRRP thread's (adverts: its lag is what can hand the VIPs to the peer):
+//   PREFIX_lag_seconds         gauge, the largest lateness over the last 30 to 60 s
+//   PREFIX_lateness_seconds    histogram of every tick's lateness
+// A main loop stalled for good also stops serving scrapes; Prometheus then sees the target down.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <string>
 
 #include "common/metrics.hpp"
 
@@ -41,7 +43,7 @@ class lag_tracker {
 
 class loop_monitor {
  public:
-  loop_monitor(boost::asio::io_context& io, metrics::registry& m,
+  loop_monitor(boost::asio::io_context& io, metrics::registry& m, const std::string& prefix = "lbd_event_loop",
                std::chrono::milliseconds period = std::chrono::milliseconds(100),
                std::chrono::seconds window = std::chrono::seconds(30));
   void start();

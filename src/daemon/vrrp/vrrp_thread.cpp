@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/vrrp/vrrp_thread.hpp"
 
+#include "common/thread_tuning.hpp"
 #include "daemon/vrrp/vrrp_runtime.hpp"
 #include "daemon/vrrp/vrrp_status.hpp"
 
@@ -15,14 +16,22 @@ vrrp_thread::vrrp_thread(boost::asio::any_io_executor main, transition_handler o
   runtime_->subscribe([ex = main_, on_transition](const vrrp_transition& t) {
     boost::asio::post(ex, [on_transition, t] { on_transition(t); });
   });
-  thread_ = std::thread([this] { io_.run(); });
+  loop_ = std::make_unique<loop_monitor>(io_, metrics_, "lbd_vrrp_loop");
+  loop_->start();
+  thread_ = std::thread([this] {
+    tuning::name_thread("lbd-vrrp");
+    io_.run();
+  });
 }
 
 vrrp_thread::~vrrp_thread() {
   if (!stopped_) (void)stop();
   // The runtime's sockets and timers belong to io_: destroy it on its own thread, then let the
   // thread finish.
-  call([this] { runtime_.reset(); });
+  call([this] {
+    loop_.reset();
+    runtime_.reset();
+  });
   work_.reset();
   thread_.join();
 }
@@ -48,6 +57,13 @@ nlohmann::json vrrp_thread::status() {
   auto out = nlohmann::json::array();
   for (const auto& v : views) out.push_back(to_json(v));
   return out;
+}
+
+result<std::string, std::string> vrrp_thread::set_realtime_priority(unsigned priority) {
+  return call([priority]() -> result<std::string, std::string> {
+    if (auto done = tuning::set_thread_realtime(priority); !done) return unexpected(done.error());
+    return tuning::thread_scheduling();
+  });
 }
 
 std::string vrrp_thread::render_metrics() {

@@ -28,7 +28,9 @@
 #include <vector>
 
 #include "common/metrics.hpp"
+#include "common/result.hpp"
 #include "config/model.hpp"
+#include "daemon/shell/loop_monitor.hpp"
 #include "daemon/vrrp/vrrp_messages.hpp"
 #include "daemon/vrrp/vrrp_reload.hpp"
 
@@ -66,6 +68,9 @@ class vrrp_thread {
   [[nodiscard]] nlohmann::json status();
   // The VRRP thread's metrics (lbd_vrrp_*) in the Prometheus text format.
   [[nodiscard]] std::string render_metrics();
+  // The VRRP thread under SCHED_RR at `priority` (1-99), or the normal scheduler with 0; what it
+  // runs under afterwards ("SCHED_RR 50"), or why it could not change.
+  result<std::string, std::string> set_realtime_priority(unsigned priority);
 
   // The [[vrrp]] tables last applied (the main loop's copy).
   [[nodiscard]] const std::vector<config::vrrp_instance>& running() const { return running_; }
@@ -85,6 +90,7 @@ class vrrp_thread {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   metrics::registry metrics_;              // VRRP thread only
   std::unique_ptr<vrrp_runtime> runtime_;  // VRRP thread only (built before the thread starts)
+  std::unique_ptr<loop_monitor> loop_;     // VRRP thread only: lbd_vrrp_loop_* (adverts' own loop)
   std::vector<config::vrrp_instance> running_;
   bool stopped_ = false;
   std::thread thread_;

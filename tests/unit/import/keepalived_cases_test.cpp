@@ -410,5 +410,29 @@ vrrp_instance VI_1 {
   EXPECT_TRUE(has(inst.toml, "sync_daemon = { interface = \"eth1\", sync_id = 51, follow = \"VI_1\" }")) << inst.toml;
 }
 
+TEST(ImportKeepalivedCases, RealtimePriorityAndNoSwap) {
+  auto r = import_keepalived_text(R"(global_defs {
+    router_id lb-a
+    vrrp_rt_priority 50
+    vrrp_no_swap
+}
+vrrp_instance VI_1 {
+    interface eth1
+    virtual_router_id 51
+    priority 100
+    virtual_ipaddress {
+        10.0.7.1/24
+    }
+}
+)",
+                                  "rt.conf");
+  expect_loads(r);
+  EXPECT_TRUE(has(r.toml, "[global]\nnode_name = \"lb-a\"\nvrrp_realtime_priority = 50\nlock_memory = true\n"))
+      << r.toml;
+  EXPECT_EQ(test::finding_heads(r.not_converted), std::vector<std::string>{"changed: rt.conf:4: vrrp_no_swap"});
+  auto bad = import_keepalived_text("global_defs {\n vrrp_rt_priority 120\n}\n", "bad.conf");
+  EXPECT_EQ(test::finding_heads(bad.not_converted), std::vector<std::string>{"refused: bad.conf:2: vrrp_rt_priority"});
+}
+
 }  // namespace
 }  // namespace lbd::import
