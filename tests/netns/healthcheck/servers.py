@@ -4,7 +4,7 @@
 
 usage: servers.py MODE [ARGS...]; prints the chosen port on stdout once listening, then serves
 until killed. Modes: http-ok, http-500, http-slow SECONDS, http-huge BYTES, http-flap K,
-http-chunked, http-close,
+http-chunked, http-close, http-huge-close BYTES, http-huge-chunked BYTES,
 tcp-hang, tcp-reset, tcp-garbage, tcp-banner TEXT, tcp-full, https CERT KEY [CLIENT_CA], udp-echo, udp-silent,
 dns-answer, dns-refuse.
 """
@@ -63,6 +63,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     n -= len(chunk)
             except OSError:
                 pass
+        elif MODE == "http-huge-close":
+            # No length: the body goes on until the close, so only the reader's limit stops it.
+            self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n")
+            self.close_connection = True
+            self.stream(int(ARGS[0]), lambda part: part)
+        elif MODE == "http-huge-chunked":
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.stream(int(ARGS[0]), lambda part: b"%x\r\n%s\r\n" % (len(part), part), b"0\r\n\r\n")
         elif MODE == "http-chunked":
             self.send_response(200)
             self.send_header("Transfer-Encoding", "chunked")
@@ -82,6 +93,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 COUNTER["n"] += 1
             k = int(ARGS[0])
             self.reply(200 if (i // k) % 2 == 0 else 500, body)
+
+    def stream(self, n, frame, end=b""):
+        chunk = b"x" * 65536
+        try:
+            while n > 0:
+                self.wfile.write(frame(chunk[: min(n, len(chunk))]))
+                n -= len(chunk)
+            self.wfile.write(end)
+        except OSError:
+            pass  # the check stopped reading and reset the connection
 
     do_HEAD = do_GET
     do_POST = do_GET
@@ -201,7 +222,8 @@ def dns_reply(query, rcode):
     return qid + struct.pack(">HHHHH", flags, 1, 1, 0, 0) + question + answer
 
 
-if MODE in ("http-ok", "http-500", "http-slow", "http-huge", "http-flap", "http-chunked", "http-close"):
+if MODE in ("http-ok", "http-500", "http-slow", "http-huge", "http-flap", "http-chunked", "http-close",
+            "http-huge-close", "http-huge-chunked"):
     serve_http()
 elif MODE == "https":
     serve_http(tls=True)
