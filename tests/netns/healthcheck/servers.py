@@ -5,7 +5,7 @@
 usage: servers.py MODE [ARGS...]; prints the chosen port on stdout once listening, then serves
 until killed. Modes: http-ok, http-500, http-slow SECONDS, http-huge BYTES, http-flap K,
 http-chunked, http-close, http-huge-close BYTES, http-huge-chunked BYTES,
-tcp-hang, tcp-reset, tcp-garbage, tcp-banner TEXT, tcp-full, https CERT KEY [CLIENT_CA], udp-echo, udp-silent,
+tcp-hang, tcp-reset, tcp-garbage, tcp-banner TEXT, tcp-full, agent TEXT, agent-hold TEXT, agent-echo, https CERT KEY [CLIENT_CA], udp-echo, udp-silent,
 dns-answer, dns-refuse.
 """
 import http.server
@@ -174,6 +174,44 @@ def banner(c, held):
     c.close()
 
 
+def agent_bytes():
+    return ARGS[0].encode("utf-8", "surrogateescape")
+
+
+def agent(c, held):
+    # An agent speaks first: its line, then the close.
+    try:
+        c.sendall(agent_bytes())
+    except OSError:
+        pass
+    c.close()
+
+
+def agent_hold(c, held):
+    # The line and nothing else: the connection stays open, so only its end of line ends it.
+    try:
+        c.sendall(agent_bytes())
+    except OSError:
+        pass
+    held.append(c)
+
+
+def agent_echo(c, held):
+    # Answers the line it is sent (the checker's agent-send) with that same line.
+    c.settimeout(2)
+    data = b""
+    try:
+        while not data.endswith(b"\n"):
+            part = c.recv(512)
+            if not part:
+                break
+            data += part
+        c.sendall(data)
+    except OSError:
+        pass
+    c.close()
+
+
 def serve_full():
     # A listener whose accept queue is full: the kernel drops further SYNs, so connecting times out.
     ls = socket.socket()
@@ -235,6 +273,12 @@ elif MODE == "tcp-garbage":
     serve_tcp(garbage)
 elif MODE == "tcp-banner":
     serve_tcp(banner)
+elif MODE == "agent":
+    serve_tcp(agent)
+elif MODE == "agent-hold":
+    serve_tcp(agent_hold)
+elif MODE == "agent-echo":
+    serve_tcp(agent_echo)
 elif MODE == "tcp-full":
     serve_full()
 elif MODE == "udp-echo":
