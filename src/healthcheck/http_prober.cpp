@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "common/duration.hpp"
+#include "healthcheck/buffer_memory.hpp"
 
 namespace lbd::healthcheck {
 namespace {
@@ -32,6 +33,10 @@ class http_probe : public std::enable_shared_from_this<http_probe> {
     if (easy_ != nullptr) curl_easy_cleanup(easy_);
     curl_slist_free_all(headers_);
     curl_slist_free_all(connect_to_);
+    if (body_.capacity() > retained_buffer_bytes) {
+      std::string().swap(body_);
+      give_back_freed_memory();
+    }
   }
 
   void start(curl_multi& multi) {
@@ -90,6 +95,9 @@ class http_probe : public std::enable_shared_from_this<http_probe> {
     curl_easy_setopt(easy_, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(easy_, CURLOPT_USERAGENT, "lbd-healthcheck");
     curl_easy_setopt(easy_, CURLOPT_ERRORBUFFER, errbuf_.data());
+    // curl's receive buffer, allocated per transfer and freed with the easy handle; the body
+    // beyond max_body is refused by on_body, which ends the transfer at once.
+    curl_easy_setopt(easy_, CURLOPT_BUFFERSIZE, 16384L);
     curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &http_probe::on_body);
     curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
     if (params_.tls) {
@@ -108,6 +116,7 @@ class http_probe : public std::enable_shared_from_this<http_probe> {
       self->too_large_ = true;
       return 0;  // aborts the transfer with CURLE_WRITE_ERROR
     }
+    reserve_within(self->body_, self->body_.size() + len, self->params_.max_body);
     self->body_.append(data, len);
     return len;
   }

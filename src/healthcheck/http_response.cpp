@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <limits>
 
+#include "healthcheck/buffer_memory.hpp"
+
 namespace lbd::healthcheck {
 namespace {
 
@@ -298,6 +300,9 @@ bool http_response_parser::start_body() {
       return true;
     }
     remaining_ = content_length_;
+    // The exact size at once: no copies on the way, and no doubling past the body.
+    if (limits_.keep_body)
+      reserve_within(body_, static_cast<std::size_t>(content_length_), static_cast<std::size_t>(content_length_));
     phase_ = phase::body_length;
     return true;
   }
@@ -311,9 +316,27 @@ bool http_response_parser::add_body(std::string_view bytes) {
     fail(failure::too_large, fmt::format("body larger than {} bytes", limits_.max_body));
     return false;
   }
-  if (limits_.keep_body) body_.append(bytes);
+  if (limits_.keep_body) {
+    reserve_within(body_, body_.size() + bytes.size(), limits_.max_body);
+    body_.append(bytes);
+  }
   body_size_ += bytes.size();
   return true;
+}
+
+bool http_response_parser::release_memory(std::size_t keep) {
+  // A new empty string, not shrink_to_fit: that one may keep a short string's capacity anyway.
+  bool freed = false;
+  const auto trim = [keep, &freed](std::string& s) {
+    if (s.capacity() <= keep) return;
+    std::string().swap(s);
+    freed = true;
+  };
+  trim(body_);
+  trim(head_);
+  trim(line_);
+  trim(reason_);
+  return freed;
 }
 
 }  // namespace lbd::healthcheck

@@ -28,6 +28,10 @@ class http_response_parser {
 
   // Starts over for a new response; keeps the buffers' capacity.
   void reset(http_response_limits limits);
+  // Frees the buffers whose capacity grew beyond `keep` bytes (a large body): an idle parser then
+  // holds a few KiB whatever the last response was. Call it between responses; body() is empty
+  // after. True when it freed a buffer.
+  bool release_memory(std::size_t keep);
 
   // Takes the next bytes of the connection. Bytes after a complete response are ignored.
   state feed(std::string_view data);

@@ -14,6 +14,7 @@
 
 #include "common/duration.hpp"
 #include "healthcheck/body_digest.hpp"
+#include "healthcheck/buffer_memory.hpp"
 #include "healthcheck/probe_socket.hpp"
 #include "healthcheck/reasons.hpp"
 
@@ -276,6 +277,9 @@ void plain_http_prober::complete(std::uint64_t token, probe& p, probe_result r) 
 
 void plain_http_prober::release(std::uint64_t token, probe& p) {
   p.socket.finish(slots_.idle());
+  // A slot lives as long as the prober: a large body it held (up to max_body, megabytes from a
+  // server that sends too much) goes back now, not with the prober.
+  if (p.response.release_memory(retained_buffer_bytes)) give_back_freed_memory();
   slots_.release(token);
 }
 

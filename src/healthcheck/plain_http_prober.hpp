@@ -4,8 +4,8 @@
 // (the service's Host, "Connection: close"), read the status line, headers and body up to
 // max_body (Content-Length, chunked, or until the close), then judge the status, the body regex
 // and the body's SHA-256 as the curl prober does, with the same reasons. Per check: connect, send,
-// usually one recv, and a reset (the slots keep their sockets and buffers, so a steady stream of
-// checks allocates little). https stays with libcurl (http_prober).
+// usually one recv, and a reset (the slots keep their sockets and buffers up to 64 KiB (buffer_memory.hpp), so a steady
+// stream of checks allocates little). https stays with libcurl (http_prober).
 #include <boost/asio/any_io_executor.hpp>
 
 #include <array>

@@ -5,7 +5,8 @@
 // carry the token of a finished probe are recognised as stale and dropped. A slot keeps its socket
 // from probe to probe, so epoll reports the slot's index alone (see reusable_socket).
 // Slots and their buffers are kept after a probe ends, so a steady stream of checks allocates
-// nothing once every slot it needs exists.
+// nothing once every slot it needs exists; a prober frees a buffer that one probe grew large
+// (buffer_memory.hpp) when that probe ends.
 #include <cstdint>
 #include <memory>
 #include <utility>

@@ -4,8 +4,8 @@
 
 usage: servers.py MODE [ARGS...]; prints the chosen port on stdout once listening, then serves
 until killed. Modes: http-ok, http-500, http-slow SECONDS, http-huge BYTES, http-flap K,
-http-chunked, http-close,
-tcp-hang, tcp-reset, tcp-garbage, tcp-banner TEXT, tcp-full, https CERT KEY [CLIENT_CA], udp-echo, udp-silent,
+http-chunked, http-close, http-huge-close BYTES, http-huge-chunked BYTES,
+tcp-hang, tcp-reset, tcp-garbage, tcp-banner TEXT, tcp-full, agent TEXT, agent-hold TEXT, agent-echo, https CERT KEY [CLIENT_CA], udp-echo, udp-silent,
 dns-answer, dns-refuse.
 """
 import http.server
@@ -63,6 +63,17 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     n -= len(chunk)
             except OSError:
                 pass
+        elif MODE == "http-huge-close":
+            # No length: the body goes on until the close, so only the reader's limit stops it.
+            self.wfile.write(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n")
+            self.close_connection = True
+            self.stream(int(ARGS[0]), lambda part: part)
+        elif MODE == "http-huge-chunked":
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.stream(int(ARGS[0]), lambda part: b"%x\r\n%s\r\n" % (len(part), part), b"0\r\n\r\n")
         elif MODE == "http-chunked":
             self.send_response(200)
             self.send_header("Transfer-Encoding", "chunked")
@@ -82,6 +93,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 COUNTER["n"] += 1
             k = int(ARGS[0])
             self.reply(200 if (i // k) % 2 == 0 else 500, body)
+
+    def stream(self, n, frame, end=b""):
+        chunk = b"x" * 65536
+        try:
+            while n > 0:
+                self.wfile.write(frame(chunk[: min(n, len(chunk))]))
+                n -= len(chunk)
+            self.wfile.write(end)
+        except OSError:
+            pass  # the check stopped reading and reset the connection
 
     do_HEAD = do_GET
     do_POST = do_GET
@@ -153,6 +174,44 @@ def banner(c, held):
     c.close()
 
 
+def agent_bytes():
+    return ARGS[0].encode("utf-8", "surrogateescape")
+
+
+def agent(c, held):
+    # An agent speaks first: its line, then the close.
+    try:
+        c.sendall(agent_bytes())
+    except OSError:
+        pass
+    c.close()
+
+
+def agent_hold(c, held):
+    # The line and nothing else: the connection stays open, so only its end of line ends it.
+    try:
+        c.sendall(agent_bytes())
+    except OSError:
+        pass
+    held.append(c)
+
+
+def agent_echo(c, held):
+    # Answers the line it is sent (the checker's agent-send) with that same line.
+    c.settimeout(2)
+    data = b""
+    try:
+        while not data.endswith(b"\n"):
+            part = c.recv(512)
+            if not part:
+                break
+            data += part
+        c.sendall(data)
+    except OSError:
+        pass
+    c.close()
+
+
 def serve_full():
     # A listener whose accept queue is full: the kernel drops further SYNs, so connecting times out.
     ls = socket.socket()
@@ -201,7 +260,8 @@ def dns_reply(query, rcode):
     return qid + struct.pack(">HHHHH", flags, 1, 1, 0, 0) + question + answer
 
 
-if MODE in ("http-ok", "http-500", "http-slow", "http-huge", "http-flap", "http-chunked", "http-close"):
+if MODE in ("http-ok", "http-500", "http-slow", "http-huge", "http-flap", "http-chunked", "http-close",
+            "http-huge-close", "http-huge-chunked"):
     serve_http()
 elif MODE == "https":
     serve_http(tls=True)
@@ -213,6 +273,12 @@ elif MODE == "tcp-garbage":
     serve_tcp(garbage)
 elif MODE == "tcp-banner":
     serve_tcp(banner)
+elif MODE == "agent":
+    serve_tcp(agent)
+elif MODE == "agent-hold":
+    serve_tcp(agent_hold)
+elif MODE == "agent-echo":
+    serve_tcp(agent_echo)
 elif MODE == "tcp-full":
     serve_full()
 elif MODE == "udp-echo":

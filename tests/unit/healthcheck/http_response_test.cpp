@@ -191,6 +191,30 @@ TEST(HttpResponse, EmptyAndTruncated) {
   EXPECT_EQ(p.feed("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"), state::done);
 }
 
+TEST(HttpResponse, BodyBufferNeverOutgrowsItsLimitAndIsReleased) {
+  // A close-delimited body arriving in 16 KiB reads: doubling would reach twice the limit.
+  const std::size_t limit = 1000000;
+  parser p(limits(limit));
+  p.feed("HTTP/1.1 200 OK\r\n\r\n");
+  const std::string read(16384, 'x');
+  while (p.feed(read) == state::need_more) EXPECT_LE(p.body().capacity(), limit);
+  EXPECT_EQ(p.why(), failure::too_large);
+  EXPECT_TRUE(p.release_memory(65536));  // the grown buffer goes back
+  EXPECT_LE(p.body().capacity(), 65536U);
+  // A body that fits its Content-Length is held in exactly that much.
+  p.reset(limits(limit));
+  p.feed("HTTP/1.1 200 OK\r\nContent-Length: 300000\r\n\r\n");
+  EXPECT_EQ(p.feed(std::string(300000, 'y')), state::done);
+  EXPECT_EQ(p.body().size(), 300000U);
+  EXPECT_LT(p.body().capacity(), 300000U + 64);
+  // Small buffers are kept for the next response.
+  EXPECT_TRUE(p.release_memory(65536));
+  p.reset(limits());
+  EXPECT_EQ(p.feed("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"), state::done);
+  EXPECT_FALSE(p.release_memory(65536));
+  EXPECT_EQ(p.body(), "hello");
+}
+
 endpoint target(const char* addr, std::uint16_t port) { return endpoint{boost::asio::ip::make_address(addr), port}; }
 
 TEST(HttpRequest, DefaultsAndServiceHost) {
