@@ -155,11 +155,15 @@ def start_frr(lab, short, configs):
         if not proc.alive():
             raise AssertionError("%s failed: %s" % (daemon, proc.log()))
         procs.append(proc)
-    # A daemon carries on past a configuration line it does not know: the test must not.
+    return vty, procs
+
+
+def assert_configs_taken(procs):
+    """A daemon carries on past a configuration line it does not know: the test must not. Called
+    once the routes are upstream, that is after the daemons read their configuration."""
     for proc in procs:
         if "No such command" in proc.log() or "Unknown command" in proc.log():
             raise AssertionError("%s rejected a configuration line: %s" % (proc.name, proc.log()))
-    return vty
 
 
 def link_local_ready(lab, short):
@@ -191,7 +195,7 @@ class AnycastThroughFrr(unittest.TestCase):
             # bgpd takes the IPv6 session's link-local next hop from eth0 when it starts and waits
             # forever if the address is still tentative then; a real director has long had one.
             wait_for(lambda: link_local_ready(lab, "dir"), 20, what="eth0's IPv6 link-local address in dir")
-            vty = start_frr(lab, "dir", {"zebra": ZEBRA_CONF, "bgpd": BGPD_CONF % {"device": DEVICE}})
+            vty, frr = start_frr(lab, "dir", {"zebra": ZEBRA_CONF, "bgpd": BGPD_CONF % {"device": DEVICE}})
 
             def vtysh(command):
                 r = lab.sh(["vtysh", "--vty_socket", vty, "-c", command], ns=lab.ns("dir"), check=False)
@@ -225,6 +229,7 @@ class AnycastThroughFrr(unittest.TestCase):
             self.assertIn("192.0.2.10 dev %s proto %d scope link" % (DEVICE, PROTO), dir_routes())
             wait_upstream(lambda: all(rt_route(v) for v in ("192.0.2.10", "192.0.2.11", "2001:db8::10")), 60,
                           "the upstream router to install the three VIP routes")
+            assert_configs_taken(frr)
             # The other kernel routes reached zebra as well, and went no further.
             for foreign in ("198.51.100.0/24", "198.51.101.0/24", "2001:db8:f::/64"):
                 self.assertFalse(rt_route(foreign), "%s was announced" % foreign)
