@@ -128,11 +128,12 @@ def pathspace(lab, short):
 def remove_pathspace(name):
     path = os.path.join("/run/frr", name)
     if os.path.isdir(path):
-        os.rmdir(path)  # empty, or the test has learnt of a path it left to FRR's default
+        os.rmdir(path)  # fails if FRR put a file there: a path the test should name itself
 
 
 def start_frr(lab, short, configs):
-    """zebra and bgpd of FRR in namespace `short`, every path of theirs inside the lab directory."""
+    """zebra and bgpd of FRR in namespace `short`: config, pid files, zebra's API socket and vty
+    sockets in the lab directory, anything else under the test's pathspace."""
     base = os.path.join(lab.dir, "frr-%s" % short)
     vty = os.path.join(base, "vty")
     os.makedirs(vty)
@@ -182,8 +183,9 @@ class AnycastThroughFrr(unittest.TestCase):
             lab.add_ns("rt")
             lab.attach("dir", ["10.99.0.1/24", "fd99::1/64"])
             lab.attach("rt", ["10.99.0.254/24", "fd99::254/64"])
-            # Routes of someone else, present before FRR starts: one in lbd's table, one in the
-            # main table. Both are kernel routes to zebra; only the route-map keeps them home.
+            # Routes of someone else, present before FRR starts: one in another table, and one per
+            # family in lbd's, the main table. zebra learns those as kernel routes like lbd's; only
+            # the route-map keeps them home.
             lab.sh(["ip", "-n", lab.ns("dir"), "route", "add", "198.51.100.0/24", "dev", "eth0", "table",
                     str(FOREIGN_TABLE)])
             lab.sh(["ip", "-n", lab.ns("dir"), "route", "add", "198.51.101.0/24", "dev", "eth0"])
