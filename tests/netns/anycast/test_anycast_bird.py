@@ -9,15 +9,13 @@ what an upstream router would forward on.
 
 import os
 import signal
-import subprocess
 import time
 import unittest
 
-from netlab import Lab, Process, require_tools, wait_for
+from anycast_probe_driver import DEVICE, PROTO, Probe
+from netlab import Lab, require_tools, wait_for
 
-PROTO = 245
 TABLE = 100
-DEVICE = "lbd-anycast"
 
 DIR_CONF = """
 router id 10.99.0.1;
@@ -70,36 +68,6 @@ protocol bgp director6 {
 """
 
 
-class Probe:
-    """anycast_probe in a namespace, fed desired sets line by line."""
-
-    def __init__(self, lab, short):
-        log_path = os.path.join(lab.dir, "%s-anycast_probe-%d.log" % (short, len(lab.processes)))
-        self.out_path = log_path
-        out = open(log_path, "wb")
-        popen = subprocess.Popen(["ip", "netns", "exec", lab.ns(short), os.environ["ANYCAST_PROBE"], DEVICE,
-                                  str(TABLE), str(PROTO)], stdin=subprocess.PIPE, stdout=out,
-                                 stderr=subprocess.STDOUT)
-        out.close()
-        self.proc = Process(popen, "anycast_probe", log_path)
-        lab.processes.append(self.proc)
-        self.answers = 0
-        wait_for(lambda: "ready" in self.proc.log() or not self.proc.alive(), 10, what="anycast_probe to start")
-        if not self.proc.alive():
-            raise AssertionError("anycast_probe failed: " + self.proc.log())
-
-    def want(self, *prefixes):
-        self.proc.popen.stdin.write((" ".join(prefixes) + "\n").encode())
-        self.proc.popen.stdin.flush()
-        self.answers += 1
-        lines = wait_for(lambda: self._answers_if(self.answers), 10, what="anycast_probe to answer")
-        return lines[-1]
-
-    def _answers_if(self, n):
-        lines = [l for l in self.proc.log().splitlines() if l.startswith(("applied", "error"))]
-        return lines if len(lines) >= n else None
-
-
 class AnycastThroughBird(unittest.TestCase):
     def test_routes_follow_the_desired_set_and_vanish_with_the_process(self):
         require_tools("bird", "birdc")
@@ -131,7 +99,7 @@ class AnycastThroughBird(unittest.TestCase):
                 r = lab.sh(["ip", "-n", lab.ns("dir"), "route", "show", "table", str(TABLE)], check=False)
                 return r.stdout
 
-            probe = Probe(lab, "dir")
+            probe = Probe(lab, "dir", TABLE)
             self.assertEqual(probe.want("192.0.2.10/32", "192.0.2.11/32"), "applied add=2 remove=0")
             self.assertIn("192.0.2.10 dev %s proto %d scope link" % (DEVICE, PROTO), dir_routes())
             wait_for(lambda: rt_route("192.0.2.10") and rt_route("192.0.2.11"), 60,
@@ -171,7 +139,7 @@ class AnycastThroughBird(unittest.TestCase):
             self.assertIn("198.51.101.0/24 dev eth0", main)
 
             # A new process announces again.
-            probe = Probe(lab, "dir")
+            probe = Probe(lab, "dir", TABLE)
             self.assertEqual(probe.want("192.0.2.10/32"), "applied add=1 remove=0")
             wait_for(lambda: rt_route("192.0.2.10"), 60, what="the route to come back")
 

@@ -17,14 +17,12 @@ system-wide FRR does.
 import os
 import shutil
 import signal
-import subprocess
 import time
 import unittest
 
-from netlab import Lab, Process, require_tools, wait_for
+from anycast_probe_driver import DEVICE, PROTO, Probe
+from netlab import Lab, require_tools, wait_for
 
-PROTO = 245
-DEVICE = "lbd-anycast"
 FRR_DIR = "/usr/lib/frr"
 MAIN_TABLE = 254
 FOREIGN_TABLE = 100
@@ -88,35 +86,6 @@ protocol bgp director6 {
   ipv6 { import all; export none; };
 }
 """
-
-
-class Probe:
-    """anycast_probe in a namespace with its routes in `table`, fed desired sets line by line."""
-
-    def __init__(self, lab, short, table):
-        log_path = os.path.join(lab.dir, "%s-anycast_probe-%d.log" % (short, len(lab.processes)))
-        out = open(log_path, "wb")
-        popen = subprocess.Popen(["ip", "netns", "exec", lab.ns(short), os.environ["ANYCAST_PROBE"], DEVICE,
-                                  str(table), str(PROTO)], stdin=subprocess.PIPE, stdout=out,
-                                 stderr=subprocess.STDOUT)
-        out.close()
-        self.proc = Process(popen, "anycast_probe", log_path)
-        lab.processes.append(self.proc)
-        self.answers = 0
-        wait_for(lambda: "ready" in self.proc.log() or not self.proc.alive(), 10, what="anycast_probe to start")
-        if not self.proc.alive():
-            raise AssertionError("anycast_probe failed: " + self.proc.log())
-
-    def want(self, *prefixes):
-        self.proc.popen.stdin.write((" ".join(prefixes) + "\n").encode())
-        self.proc.popen.stdin.flush()
-        self.answers += 1
-        lines = wait_for(lambda: self._answers_if(self.answers), 10, what="anycast_probe to answer")
-        return lines[-1]
-
-    def _answers_if(self, n):
-        lines = [l for l in self.proc.log().splitlines() if l.startswith(("applied", "error"))]
-        return lines if len(lines) >= n else None
 
 
 def pathspace(lab, short):
