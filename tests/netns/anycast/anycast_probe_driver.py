@@ -10,6 +10,33 @@ PROTO = 245
 DEVICE = "lbd-anycast"
 
 
+# The upstream router of both tests: BIRD at 10.99.0.254 / fd99::254 (AS 65000), installing in its
+# kernel whatever the director (10.99.0.1 / fd99::1, AS 65001) announces.
+# bgpd may reset a session it opened before zebra told it the interface's addresses; BIRD then
+# waits out its error wait time (60 s by default) before it accepts the session again.
+UPSTREAM_BIRD_CONF = """
+router id 10.99.0.254;
+log stderr all;
+protocol device { scan time 10; }
+protocol kernel { ipv4 { import none; export all; }; }
+protocol kernel { ipv6 { import none; export all; }; }
+protocol bgp director {
+  local 10.99.0.254 as 65000;
+  neighbor 10.99.0.1 as 65001;
+  connect delay time 1;
+  error wait time 1, 5;
+  ipv4 { import all; export none; };
+}
+protocol bgp director6 {
+  local fd99::254 as 65000;
+  neighbor fd99::1 as 65001;
+  connect delay time 1;
+  error wait time 1, 5;
+  ipv6 { import all; export none; };
+}
+"""
+
+
 class Probe:
     """anycast_probe in a namespace with its routes in `table`, fed desired sets line by line."""
 

@@ -12,7 +12,7 @@ import signal
 import time
 import unittest
 
-from anycast_probe_driver import DEVICE, PROTO, Probe
+from anycast_probe_driver import DEVICE, PROTO, UPSTREAM_BIRD_CONF, Probe
 from netlab import Lab, require_tools, wait_for
 
 TABLE = 100
@@ -47,25 +47,6 @@ protocol bgp upstream6 {
 }
 """ % {"table": TABLE, "proto": PROTO}
 
-RT_CONF = """
-router id 10.99.0.254;
-log stderr all;
-protocol device { scan time 10; }
-protocol kernel { ipv4 { import none; export all; }; }
-protocol kernel { ipv6 { import none; export all; }; }
-protocol bgp director {
-  local 10.99.0.254 as 65000;
-  neighbor 10.99.0.1 as 65001;
-  connect delay time 1;
-  ipv4 { import all; export none; };
-}
-protocol bgp director6 {
-  local fd99::254 as 65000;
-  neighbor fd99::1 as 65001;
-  connect delay time 1;
-  ipv6 { import all; export none; };
-}
-"""
 
 
 class AnycastThroughBird(unittest.TestCase):
@@ -77,7 +58,7 @@ class AnycastThroughBird(unittest.TestCase):
             lab.add_ns("rt")
             lab.attach("dir", ["10.99.0.1/24", "fd99::1/64"])
             lab.attach("rt", ["10.99.0.254/24", "fd99::254/64"])
-            for short, conf in (("dir", DIR_CONF), ("rt", RT_CONF)):
+            for short, conf in (("dir", DIR_CONF), ("rt", UPSTREAM_BIRD_CONF)):
                 path = os.path.join(lab.dir, "bird-%s.conf" % short)
                 with open(path, "w") as f:
                     f.write(conf)

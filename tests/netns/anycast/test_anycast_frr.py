@@ -20,7 +20,7 @@ import signal
 import time
 import unittest
 
-from anycast_probe_driver import DEVICE, PROTO, Probe
+from anycast_probe_driver import DEVICE, PROTO, UPSTREAM_BIRD_CONF, Probe
 from netlab import Lab, require_tools, wait_for
 
 FRR_DIR = "/usr/lib/frr"
@@ -62,30 +62,6 @@ router bgp 65001
 !
 """
 
-# The upstream router: BIRD, as in test_anycast_bird, installing whatever the director announces.
-# bgpd may reset a session it opened before zebra told it the interface's addresses; BIRD then
-# waits out its error wait time (60 s by default) before it accepts the session again.
-RT_CONF = """
-router id 10.99.0.254;
-log stderr all;
-protocol device { scan time 10; }
-protocol kernel { ipv4 { import none; export all; }; }
-protocol kernel { ipv6 { import none; export all; }; }
-protocol bgp director {
-  local 10.99.0.254 as 65000;
-  neighbor 10.99.0.1 as 65001;
-  connect delay time 1;
-  error wait time 1, 5;
-  ipv4 { import all; export none; };
-}
-protocol bgp director6 {
-  local fd99::254 as 65000;
-  neighbor fd99::1 as 65001;
-  connect delay time 1;
-  error wait time 1, 5;
-  ipv6 { import all; export none; };
-}
-"""
 
 
 def pathspace(lab, short):
@@ -161,7 +137,7 @@ class AnycastThroughFrr(unittest.TestCase):
             lab.sh(["ip", "-6", "-n", lab.ns("dir"), "route", "add", "2001:db8:f::/64", "dev", "eth0"])
             rt_conf = os.path.join(lab.dir, "bird-rt.conf")
             with open(rt_conf, "w") as f:
-                f.write(RT_CONF)
+                f.write(UPSTREAM_BIRD_CONF)
             lab.spawn("rt", ["bird", "-f", "-c", rt_conf, "-s", os.path.join(lab.dir, "bird-rt.ctl")], name="bird")
             # bgpd takes the IPv6 session's link-local next hop from eth0 when it starts and waits
             # forever if the address is still tentative then; a real director has long had one.
