@@ -5,7 +5,7 @@ import json
 import os
 import unittest
 
-from netlab import Lab, require_tools
+from netlab import Lab, require_tools, wait_for
 
 RECONCILE = os.environ["NFT_RECONCILE"]
 POOL4 = "10.79.0.1-10.79.0.4"
@@ -128,6 +128,82 @@ class NftTable(unittest.TestCase):
         self.assertEqual(gone, {"kind": "remove", "commands": ["delete table inet lbd"]})
         self.assertNotIn("table inet lbd", self.nft("list", "tables"))
         self.assertEqual(self.reconcile(services=[], pool4=None, pool6=None)["kind"], "none")
+
+
+# Tells each client the address it sees the connection come from, on every port given.
+PEER_SERVER = """
+import socket, sys, threading
+def serve(port):
+    s = socket.socket(socket.AF_INET6)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+    s.bind(("::", port))
+    s.listen()
+    while True:
+        c, peer = s.accept()
+        c.sendall(peer[0].removeprefix("::ffff:").encode())
+        c.close()
+for port in sys.argv[2:]:
+    threading.Thread(target=serve, args=(int(port),), daemon=True).start()
+serve(int(sys.argv[1]))
+"""
+ASK_PEER = """
+import socket, sys
+with socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=5) as s:
+    print(s.recv(100).decode())
+"""
+
+
+class NftSnatTraffic(unittest.TestCase):
+    """client -> router (lbd's table) -> server: the rules rewrite the source of connections to a
+    listed address:port to the pool, and of no other. Without IPVS the original destination is the
+    server itself; with IPVS it is the VIP (the guest tier)."""
+
+    def setUp(self):
+        require_tools("nft", "python3")
+        self.lab = Lab("nftsn")
+        self.lab.__enter__()
+        self.addCleanup(self.lab.__exit__, None, None, None)
+        for short in ("cl", "rt", "sv"):
+            self.lab.add_ns(short)
+        self.link("cl", "eth0", ["10.80.1.2/24", "fd00:80:1::2/64"], "rt", "eth1", ["10.80.1.1/24", "fd00:80:1::1/64"])
+        # The pool's addresses are the router's, so the server's replies to them reach it.
+        self.link("sv", "eth0", ["10.80.2.2/24", "fd00:80:2::2/64"], "rt", "eth2",
+                  ["10.80.2.1/24", "fd00:80:2::1/64", "10.80.2.100/24", "10.80.2.101/24", "fd00:80:2::100/64"])
+        for short, gw4, gw6 in (("cl", "10.80.1.1", "fd00:80:1::1"), ("sv", "10.80.2.1", "fd00:80:2::1")):
+            self.lab.sh(["ip", "-n", self.lab.ns(short), "route", "add", "default", "via", gw4])
+            self.lab.sh(["ip", "-n", self.lab.ns(short), "-6", "route", "add", "default", "via", gw6])
+        for key in ("net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1"):
+            self.lab.sh(["sysctl", "-qw", key], ns=self.lab.ns("rt"))
+        self.lab.spawn("sv", ["python3", "-c", PEER_SERVER, "8080", "8081"], name="peer-server")
+        wait_for(lambda: ":8081 " in self.lab.sh(["ss", "-Hltn"], ns=self.lab.ns("sv")).stdout, 10,
+                 what="the server listening")
+
+    def link(self, a, a_if, a_addrs, b, b_if, b_addrs):
+        self.lab.sh(["ip", "-n", self.lab.ns(a), "link", "add", a_if, "type", "veth", "peer", "name", b_if,
+                     "netns", self.lab.ns(b)])
+        for short, ifname, addrs in ((a, a_if, a_addrs), (b, b_if, b_addrs)):
+            for addr in addrs:
+                self.lab.sh(["ip", "-n", self.lab.ns(short), "addr", "add", addr, "dev", ifname]
+                            + (["nodad"] if ":" in addr else []))
+            self.lab.sh(["ip", "-n", self.lab.ns(short), "link", "set", ifname, "up"])
+
+    def seen_by_server(self, address, port):
+        r = self.lab.sh(["python3", "-c", ASK_PEER, address, str(port)], ns=self.lab.ns("cl"), check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout.strip()
+
+    def test_connections_to_listed_services_leave_from_the_pool(self):
+        self.assertEqual(self.seen_by_server("10.80.2.2", 8080), "10.80.1.2", "baseline: no source NAT")
+        r = self.lab.sh([RECONCILE, "--table", "lbd", "--pool4", "10.80.2.100-10.80.2.101", "--pool6", "fd00:80:2::100",
+                         "--service", "tcp,10.80.2.2,8080", "--service", "tcp,fd00:80:2::2,8080"],
+                        ns=self.lab.ns("rt"), check=False)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        for _ in range(4):
+            self.assertIn(self.seen_by_server("10.80.2.2", 8080), ("10.80.2.100", "10.80.2.101"))
+            self.assertEqual(self.seen_by_server("fd00:80:2::2", 8080), "fd00:80:2::100")
+        self.assertEqual(self.seen_by_server("10.80.2.2", 8081), "10.80.1.2", "a port not listed keeps its source")
+        self.assertEqual(self.seen_by_server("fd00:80:2::2", 8081), "fd00:80:1::2")
 
 
 if __name__ == "__main__":
