@@ -12,7 +12,7 @@ void libnftables_backend::ctx_free::operator()(nft_ctx* c) const { nft_ctx_free(
 
 libnftables_backend::libnftables_backend() : ctx_(nft_ctx_new(NFT_CTX_DEFAULT)) {
   if (ctx_ == nullptr) return;
-  // JSON listings with numeric ports (no /etc/services lookup) and no handles lbd does not use.
+  // JSON listings; ports stay numeric (no NFT_CTX_OUTPUT_SERVICE), as nft/listing expects.
   nft_ctx_output_set_flags(ctx_.get(), NFT_CTX_OUTPUT_JSON);
   nft_ctx_buffer_output(ctx_.get());
   nft_ctx_buffer_error(ctx_.get());

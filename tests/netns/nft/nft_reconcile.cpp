@@ -69,7 +69,8 @@ int main(int argc, char** argv) {
   }
 
   lbd::nft::libnftables_backend backend;
-  lbd::nft::reconciler r(backend, table);
+  lbd::metrics::registry metrics;
+  lbd::nft::reconciler r(backend, metrics, table);
   auto o = r.reconcile(want);
   if (!o) {
     std::cerr << o.error() << '\n';

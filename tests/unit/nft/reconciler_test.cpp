@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "common/metrics.hpp"
 #include "nft/fake_backend.hpp"
 #include "tables.hpp"
 
@@ -15,7 +16,8 @@ using testing::v4_table;
 
 TEST(NftReconciler, CreatesThenWritesNothingWhenEqual) {
   fake_backend fake;
-  reconciler r(fake, "lbd");
+  metrics::registry m;
+  reconciler r(fake, m, "lbd");
   auto first = r.reconcile(dual_table());
   ASSERT_TRUE(first) << first.error();
   EXPECT_EQ(first->applied.kind, batch_kind::create);
@@ -25,12 +27,14 @@ TEST(NftReconciler, CreatesThenWritesNothingWhenEqual) {
   EXPECT_TRUE(second->applied.empty());
   EXPECT_EQ(fake.applied.size(), 1U);
   EXPECT_EQ(fake.reads, 2U);
+  EXPECT_EQ(m.value("lbd_nft_batches_total", {{"kind", "create"}}), 1.0);
 }
 
 TEST(NftReconciler, AdoptsAnExistingTableWithoutWriting) {
   fake_backend fake;
   fake.table = holding(v4_table());
-  reconciler r(fake, "lbd");
+  metrics::registry m;
+  reconciler r(fake, m, "lbd");
   auto o = r.reconcile(v4_table());
   ASSERT_TRUE(o);
   EXPECT_TRUE(o->applied.empty());
@@ -41,7 +45,8 @@ TEST(NftReconciler, RepairsATableEditedFromOutside) {
   fake_backend fake;
   fake.table = holding(v4_table());
   fake.table.exact = false;
-  reconciler r(fake, "lbd");
+  metrics::registry m;
+  reconciler r(fake, m, "lbd");
   auto o = r.reconcile(v4_table());
   ASSERT_TRUE(o);
   EXPECT_EQ(o->applied.kind, batch_kind::replace);
@@ -51,17 +56,20 @@ TEST(NftReconciler, RepairsATableEditedFromOutside) {
 TEST(NftReconciler, RefusedBatchIsAnErrorAndChangesNothing) {
   fake_backend fake;
   fake.fail_apply = "Operation not permitted";
-  reconciler r(fake, "lbd");
+  metrics::registry m;
+  reconciler r(fake, m, "lbd");
   auto o = r.reconcile(v4_table());
   ASSERT_FALSE(o);
   EXPECT_NE(o.error().find("Operation not permitted"), std::string::npos);
   EXPECT_FALSE(fake.table.exists);
+  EXPECT_EQ(m.value("lbd_nft_errors_total", {{"stage", "apply"}}), 1.0);
 }
 
 TEST(NftReconciler, EmptyDesiredRemovesTheTable) {
   fake_backend fake;
   fake.table = holding(v4_table());
-  reconciler r(fake, "lbd");
+  metrics::registry m;
+  reconciler r(fake, m, "lbd");
   auto o = r.reconcile(nat_table{});
   ASSERT_TRUE(o);
   EXPECT_EQ(o->applied.kind, batch_kind::remove);
