@@ -14,7 +14,7 @@ status<std::string> fake_backend::apply(const batch& b) {
   applied.push_back(b);
   if (!fail_apply.empty()) return unexpected(fail_apply);
   if (b.empty()) return ok;
-  table = kernel_table{!b.after.empty(), !b.after.empty(), b.after};
+  table = kernel_table{!b.after.empty(), !b.after.empty(), b.after, {}};
   return ok;
 }
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
-// The kernel's nftables through libnftables: listings in JSON (parsed by nft/listing), batches in
-// nft syntax, each run by one nft_run_cmd_from_buffer call, which libnftables sends to the kernel as
-// one netlink transaction.
+// The kernel's nftables through libnftables: lbd's table listed in JSON (parsed by nft/listing), the
+// list of tables in text, batches in nft syntax, each run by one nft_run_cmd_from_buffer call, which
+// libnftables sends to the kernel as one netlink transaction.
 #include <memory>
 
 #include "nft/backend.hpp"
@@ -18,8 +18,8 @@ class libnftables_backend final : public backend {
   status<std::string> apply(const batch& b) override;
 
  private:
-  // Runs one command buffer; the output buffer, or the error libnftables reported.
-  result<std::string, std::string> run(const std::string& commands);
+  // Runs one command buffer; the output buffer (JSON or text), or the error libnftables reported.
+  result<std::string, std::string> run(const std::string& commands, bool json);
 
   struct ctx_free {
     void operator()(nft_ctx* c) const;

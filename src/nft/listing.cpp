@@ -36,12 +36,6 @@ std::string str(const json& o, const char* key) {
   return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::optional<std::string> string_field(const json& o, const char* key) {
-  const auto it = o.find(key);
-  if (it == o.end() || !it->is_string()) return std::nullopt;
-  return it->get<std::string>();
-}
-
 // What one (family, protocol) pair was found to hold.
 struct slot {
   bool set = false;  // the set exists with lbd's type and plain elements
@@ -66,18 +60,18 @@ std::optional<std::pair<ip_family, protocol>> owner_of_set(std::string_view set)
 }
 
 status<std::string> read_set(const json& s, found& out) {
-  const auto name = string_field(s, "name");
-  if (!name) return error(std::string("a set without a name"));
-  const auto owner = owner_of_set(*name);
+  const std::string name = str(s, "name");
+  if (name.empty()) return error(std::string("a set without a name"));
+  const auto owner = owner_of_set(name);
   if (!owner) {
     out.foreign = true;
     return ok;
   }
-  const auto [f, p] = *owner;
+  const ip_family f = owner->first;
   slot& sl = out.slots[*owner];
   const json want_type = json::array({f == ip_family::ipv4 ? "ipv4_addr" : "ipv6_addr", "inet_service"});
   const auto type = s.find("type");
-  if (type == s.end()) return error(fmt::format("set {} has no type", *name));
+  if (type == s.end()) return error(fmt::format("set {} has no type", name));
   if (*type != want_type || s.contains("flags") || s.contains("timeout") || s.contains("policy")) {
     out.foreign = true;
     return ok;
@@ -85,7 +79,7 @@ status<std::string> read_set(const json& s, found& out) {
   sl.set = true;
   const auto elem = s.find("elem");
   if (elem == s.end()) return ok;
-  if (!elem->is_array()) return error(fmt::format("set {}: \"elem\" is not an array", *name));
+  if (!elem->is_array()) return error(fmt::format("set {}: \"elem\" is not an array", name));
   for (const auto& e : *elem) {
     const auto c = e.is_object() ? e.find("concat") : e.end();
     if (c == e.end() || !c->is_array() || c->size() != 2 || !(*c)[0].is_string() || !(*c)[1].is_number_unsigned() ||
@@ -94,10 +88,9 @@ status<std::string> read_set(const json& s, found& out) {
       continue;
     }
     auto addr = canonical_address(f, (*c)[0].get<std::string>());
-    if (!addr) return error(fmt::format("set {}: {}", *name, addr.error()));
+    if (!addr) return error(fmt::format("set {}: {}", name, addr.error()));
     sl.elements.insert(vip{*addr, static_cast<std::uint16_t>((*c)[1].get<std::uint64_t>())});
   }
-  (void)p;
   return ok;
 }
 
@@ -216,6 +209,7 @@ result<kernel_table, std::string> parse_listing(std::string_view text, std::stri
     if (table != name) return error(fmt::format("a {} of table \"{}\" in the listing of \"{}\"", kind, table, name));
     if (kind == "table") {
       k.exists = true;
+      if (body.contains("flags")) fd.foreign = true;  // dormant: its rules do nothing
     } else if (kind == "set") {
       if (auto st = read_set(body, fd); !st) return error(st.error());
     } else if (kind == "chain") {
@@ -235,18 +229,28 @@ result<kernel_table, std::string> parse_listing(std::string_view text, std::stri
 }
 
 result<bool, std::string> lists_table(std::string_view text, std::string_view name) {
-  const json doc = json::parse(text, nullptr, false);
-  if (doc.is_discarded()) return error(std::string("the table list is not valid JSON"));
-  auto list = items(doc);
-  if (!list) return error(list.error());
-  for (const auto& item : **list) {
-    if (item.begin().key() != "table") continue;
-    const auto family = string_field(item.begin().value(), "family");
-    const auto table = string_field(item.begin().value(), "name");
-    if (!family || !table) return error(std::string("a table without family or name in the table list"));
-    if (*family == "inet" && *table == name) return true;
+  bool found = false;
+  while (!text.empty()) {
+    const auto nl = text.find('\n');
+    const std::string_view line = text.substr(0, nl);
+    text = nl == std::string_view::npos ? std::string_view() : text.substr(nl + 1);
+    if (line.empty()) continue;
+    std::array<std::string_view, 3> words{};
+    std::size_t n = 0;
+    std::string_view rest = line;
+    while (!rest.empty()) {
+      const auto start = rest.find_first_not_of(' ');
+      if (start == std::string_view::npos) break;
+      rest.remove_prefix(start);
+      const auto end = rest.find(' ');
+      if (n == words.size()) return error(fmt::format("not a table line: \"{}\"", line));
+      words.at(n++) = rest.substr(0, end);
+      rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+    }
+    if (n != 3 || words[0] != "table") return error(fmt::format("not a table line: \"{}\"", line));
+    if (words[1] == "inet" && words[2] == name) found = true;
   }
-  return false;
+  return found;
 }
 
 }  // namespace lbd::nft

@@ -15,7 +15,9 @@ namespace lbd::nft {
 
 result<kernel_table, std::string> parse_listing(std::string_view json, std::string_view name);
 
-// Whether the JSON of `nft -j list tables` names table `inet <name>`.
-result<bool, std::string> lists_table(std::string_view json, std::string_view name);
+// Whether `nft list tables` (text: one "table <family> <name>" a line) names table `inet <name>`.
+// Text, not JSON: nftables 1.0.6 prints a table's flags in JSON from freed memory, so the JSON list
+// of tables is garbage as soon as any table, lbd's or not, has flags (dormant).
+result<bool, std::string> lists_table(std::string_view text, std::string_view name);
 
 }  // namespace lbd::nft

@@ -74,6 +74,7 @@ struct kernel_table {
   bool exists = false;
   bool exact = false;
   nat_table content;
+  std::string unreadable;  // why the listing of an existing table could not be parsed (then not exact)
   friend bool operator==(const kernel_table&, const kernel_table&) = default;
 };
 

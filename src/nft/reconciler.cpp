@@ -22,6 +22,9 @@ result<reconciler::outcome, std::string> reconciler::reconcile(const nat_table& 
     count_error("read");
     return unexpected(fmt::format("reading table inet {}: {}", name_, kernel.error()));
   }
+  if (!kernel->unreadable.empty()) {
+    log_.warning("nftables table inet {} is unreadable ({}); replacing it", name_, kernel->unreadable);
+  }
   outcome o{plan(name_, *kernel, desired), std::move(kernel).value()};
   if (o.applied.empty()) return o;
   if (auto st = backend_.apply(o.applied); !st) {

@@ -91,7 +91,8 @@ class NftTable(unittest.TestCase):
         for edit in (["flush", "table", "inet", "lbd"],
                      ["add", "rule", "inet", "lbd", "postrouting", "counter"],
                      ["delete", "chain", "inet", "lbd", "postrouting"],
-                     ["add", "set", "inet", "lbd", "extra", "{ type ipv4_addr; }"]):
+                     ["add", "set", "inet", "lbd", "extra", "{ type ipv4_addr; }"],
+                     ["add", "table", "inet", "lbd", "{ flags dormant; }"]):
             self.nft(*edit)
             self.assertEqual(self.reconcile()["kind"], "replace", edit)
             self.assert_desired()

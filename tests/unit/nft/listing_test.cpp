@@ -82,6 +82,7 @@ TEST(NftListing, ForeignContentIsNotExact) {
   EXPECT_TRUE(not_exact(edited([](json& a) { a.push_back({{"counter", {{"family", "inet"}, {"table", "lbd"}}}}); })));
   EXPECT_TRUE(not_exact(edited([](json& a) { a[8]["chain"]["prio"] = 0; })));
   EXPECT_TRUE(not_exact(edited([](json& a) { a.erase(2); })));
+  EXPECT_TRUE(not_exact(edited([](json& a) { a[1]["table"]["flags"] = "dormant"; })));
 }
 
 TEST(NftListing, FixtureShapeIsWhatTheTestsEdit) {
@@ -104,13 +105,14 @@ TEST(NftListing, PoolsAndElementsAreRead) {
 }
 
 TEST(NftListing, TableList) {
-  EXPECT_TRUE(
-      lists_table(R"({"nftables": [{"table": {"family": "inet", "name": "lbd", "handle": 1}}]})", "lbd").value());
-  EXPECT_FALSE(
-      lists_table(R"({"nftables": [{"table": {"family": "ip", "name": "lbd", "handle": 1}}]})", "lbd").value());
-  EXPECT_FALSE(lists_table(R"({"nftables": [{"metainfo": {}}]})", "lbd").value());
-  EXPECT_FALSE(lists_table(R"({"nftables": [{"table": {"family": "inet"}}]})", "lbd"));
-  EXPECT_FALSE(lists_table("nonsense", "lbd"));
+  EXPECT_TRUE(lists_table("table inet lbd\n", "lbd").value());
+  EXPECT_TRUE(lists_table("table ip other\ntable inet lbd\n", "lbd").value());
+  EXPECT_FALSE(lists_table("table ip lbd\ntable inet lbd2\n", "lbd").value());
+  EXPECT_FALSE(lists_table("", "lbd").value());
+  EXPECT_FALSE(lists_table("table inet\n", "lbd"));
+  EXPECT_FALSE(lists_table("chain inet lbd\n", "lbd"));
+  EXPECT_FALSE(lists_table("table inet lbd extra\n", "lbd"));
+  EXPECT_FALSE(lists_table(R"({"nftables": []})", "lbd"));
 }
 
 }  // namespace

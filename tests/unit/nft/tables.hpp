@@ -22,6 +22,6 @@ inline nat_table dual_table() {
   return t;
 }
 
-inline kernel_table holding(const nat_table& t) { return kernel_table{true, true, t}; }
+inline kernel_table holding(const nat_table& t) { return kernel_table{true, true, t, {}}; }
 
 }  // namespace lbd::nft::testing
