@@ -55,12 +55,12 @@ struct rates {
 };
 
 struct real_server {
-  std::string address;  // "10.0.1.11:8080"
+  std::string address;             // "10.0.1.11:8080"
   health state = health::pending;  // "health" on the wire
   std::string reason;              // of the last check result; "no check" when none is configured
   unsigned configured_weight = 0;
-  std::optional<unsigned> weight;         // what lbd wants in the kernel now; none: not there
-  std::optional<unsigned> kernel_weight;  // what the kernel has; none: not in the kernel
+  std::optional<unsigned> weight;            // what lbd wants in the kernel now; none: not there
+  std::optional<unsigned> kernel_weight;     // what the kernel has; none: not in the kernel
   std::optional<override_kind> override_by;  // "override" on the wire
   std::optional<unsigned> override_weight;   // with override_kind::weight
   bool draining = false;

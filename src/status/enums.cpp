@@ -7,7 +7,8 @@ namespace {
 
 using detail::word_table;
 
-constexpr word_table<health, 3> health_words{{{health::up, "up"}, {health::down, "down"}, {health::pending, "pending"}}};
+constexpr word_table<health, 3> health_words{
+    {{health::up, "up"}, {health::down, "down"}, {health::pending, "pending"}}};
 constexpr word_table<override_kind, 2> override_words{
     {{override_kind::drain, "drain"}, {override_kind::weight, "weight"}}};
 constexpr word_table<forwarding, 3> forwarding_words{

@@ -40,16 +40,18 @@ reply open_reply(const nlohmann::json& j, protocol_version known) {
   if (!j.is_object()) throw contract_error("the answer is not a JSON object");
   const auto v = j.find("version");
   if (v == j.end() || !v->is_string()) {
-    throw contract_error(fmt::format("the answer carries no protocol version (lbd older than this lbctl, which "
-                                     "speaks protocol {}.x): use the lbctl of the running lbd",
-                                     known.major));
+    throw contract_error(
+        fmt::format("the answer carries no protocol version (lbd older than this lbctl, which "
+                    "speaks protocol {}.x): use the lbctl of the running lbd",
+                    known.major));
   }
   const auto version = parse_version(v->get<std::string>());
   if (!version) throw contract_error("the answer's " + version.error());
   if (version->major != known.major) {
-    throw contract_error(fmt::format("lbd speaks control protocol {}, this lbctl knows {}.x: use the lbctl of the "
-                                     "same release as the running lbd",
-                                     to_string(*version), known.major));
+    throw contract_error(
+        fmt::format("lbd speaks control protocol {}, this lbctl knows {}.x: use the lbctl of the "
+                    "same release as the running lbd",
+                    to_string(*version), known.major));
   }
   const auto ok = j.find("ok");
   if (ok == j.end() || !ok->is_boolean()) throw contract_error("the answer has no boolean \"ok\"");

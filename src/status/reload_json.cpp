@@ -38,7 +38,8 @@ nlohmann::json section(const nlohmann::json& j, const char* key) {
 void to_json(nlohmann::json& j, const reload_changes& v) {
   auto real_servers = nlohmann::json::array();
   for (const auto& c : v.real_servers) {
-    real_servers.push_back({{"change", c.change}, {"service", c.service}, {"address", c.address}, {"fields", c.fields}});
+    real_servers.push_back(
+        {{"change", c.change}, {"service", c.service}, {"address", c.address}, {"fields", c.fields}});
   }
   j = {{"vrrp",
         {{"start", v.vrrp_start},
@@ -117,12 +118,8 @@ void from_json(const nlohmann::json& j, reload_report& v) {
 }
 
 void to_json(nlohmann::json& j, const daemon_status& v) {
-  j = {{"node", v.node},
-       {"config_file", v.config_file},
-       {"started_at", rfc3339(v.started_at)},
-       {"vrrp", v.vrrp},
-       {"services", v.services},
-       {"reload", nullable(v.reload)}};
+  j = {{"node", v.node}, {"config_file", v.config_file}, {"started_at", rfc3339(v.started_at)},
+       {"vrrp", v.vrrp}, {"services", v.services},       {"reload", nullable(v.reload)}};
 }
 
 void from_json(const nlohmann::json& j, daemon_status& v) {

@@ -48,8 +48,7 @@ std::optional<timestamp> parse_rfc3339(std::string_view s) {
   } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
     int hh = 0;
     int mm = 0;
-    if (pos + 6 > s.size() || !read_number(s, pos + 1, 2, hh) || s[pos + 3] != ':' ||
-        !read_number(s, pos + 4, 2, mm)) {
+    if (pos + 6 > s.size() || !read_number(s, pos + 1, 2, hh) || s[pos + 3] != ':' || !read_number(s, pos + 4, 2, mm)) {
       return std::nullopt;
     }
     offset_minutes = (s[pos] == '+' ? 1 : -1) * (hh * 60 + mm);
