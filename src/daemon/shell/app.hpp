@@ -21,12 +21,12 @@
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "config/model.hpp"
-#include "daemon/shell/control_server.hpp"
+#include "daemon/reload/reload_report.hpp"
 #include "daemon/services/lazy_backend.hpp"
+#include "daemon/services/service_runtime.hpp"
+#include "daemon/shell/control_server.hpp"
 #include "daemon/shell/loop_monitor.hpp"
 #include "daemon/shell/metrics_endpoint.hpp"
-#include "daemon/reload/reload_report.hpp"
-#include "daemon/services/service_runtime.hpp"
 #include "daemon/shell/systemd_notifier.hpp"
 #include "daemon/vrrp/track_scripts.hpp"
 #include "daemon/vrrp/vrrp_thread.hpp"
@@ -59,7 +59,7 @@ class app {
   void run_notify(const notify_request& n);
   // The VRRP part of start and reload: instances on the VRRP thread, their track scripts here.
   std::vector<std::string> apply_vrrp(const config::config& cfg, const vrrp_reload_plan& plan);
-  [[nodiscard]] nlohmann::json status() const;
+  [[nodiscard]] api::daemon_status status() const;
 
   std::string config_file_;
   boost::asio::io_context io_;
