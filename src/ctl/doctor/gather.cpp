@@ -83,8 +83,8 @@ daemon_facts ask_daemon(const std::string& socket) {
   daemon_facts d;
   auto reply = request(socket, "vrrp", nlohmann::json::object(), std::chrono::seconds(3));
   if (!reply) {
-    // A refusal still means a daemon answered.
-    d.reachable = reply.error().what == call_error::kind::refused;
+    // A refusal or an answer in another protocol version still means a daemon answered.
+    d.reachable = reply.error().what != call_error::kind::unreachable;
     d.error = reply.error().message;
     return d;
   }
