@@ -33,6 +33,40 @@ std::optional<api::rates> rates_of(const ipvs::stats* s) {
   return api::rates{s->cps, s->inpps, s->outpps, s->inbps, s->outbps};
 }
 
+// What one real server's row is made of, gathered by the runtime: plain values, so that the row
+// does not depend on where the runtime keeps them.
+struct server_facts {
+  const config::real_server& rs;
+  const hc::server_state& health;
+  bool has_check = false;
+  const override_entry* override_by = nullptr;
+  bool drain_tracked = false;             // the reconciler drains it (failed, removed)
+  const ipvs::dest* in_kernel = nullptr;  // as last read
+  std::optional<unsigned> wanted_weight;  // in the desired table
+};
+
+api::real_server server_answer(const server_facts& f) {
+  api::real_server row;
+  const auto* kd = f.in_kernel;
+  const auto* o = f.override_by;
+  row.address = to_string(f.rs.address);
+  row.state = health_of(f.health.current);
+  row.reason = f.health.last ? f.health.last->reason : std::string(f.has_check ? "" : "no check");
+  row.configured_weight = f.rs.weight;
+  row.weight = f.wanted_weight;
+  row.draining = f.drain_tracked || (o != nullptr && o->kind == override_kind::drain);
+  if (!row.weight && row.draining && kd != nullptr) row.weight = 0;
+  if (kd != nullptr) row.kernel_weight = kd->attrs.weight;
+  if (o != nullptr) {
+    row.override_by = o->kind == override_kind::drain ? api::override_kind::drain : api::override_kind::weight;
+    if (o->kind == override_kind::weight) row.override_weight = o->weight;
+  }
+  row.active_conns = kd != nullptr ? kd->counters.active : 0;
+  row.inactive_conns = kd != nullptr ? kd->counters.inactive : 0;
+  row.stats = rates_of(kd != nullptr ? &kd->counters.stats : nullptr);
+  return row;
+}
+
 }  // namespace
 
 service_runtime::impl::kernel_view service_runtime::impl::view() const {
@@ -103,32 +137,22 @@ std::vector<api::service> service_runtime::impl::services() const {
     for (std::size_t i = 0; i < vs.real_servers.size(); ++i) {
       const auto& rs = vs.real_servers[i];
       const auto dk = dest_key_of(rs.address);
-      const hc::server_state& st = e.monitor->server(i);
-      const auto* o = overrides_.find(server_ref{vs.name, rs.address});
-      const ipvs::dest* kd = nullptr;
+      server_facts f{rs,
+                     e.monitor->server(i),
+                     e.checks.at(i).has_value(),
+                     overrides_.find(server_ref{vs.name, rs.address}),
+                     reconciler_.drains().draining(e.key, dk),
+                     nullptr,
+                     std::nullopt};
       if (in_kernel != nullptr) {
         const auto it = in_kernel->dests.find(dk);
-        if (it != in_kernel->dests.end()) kd = &it->second;
+        if (it != in_kernel->dests.end()) f.in_kernel = &it->second;
       }
-      api::real_server& row = svc.real_servers.emplace_back();
       if (w != want.services.end()) {
         const auto wd = w->second.dests.find(dk);
-        if (wd != w->second.dests.end()) row.weight = wd->second.attrs.weight;
+        if (wd != w->second.dests.end()) f.wanted_weight = wd->second.attrs.weight;
       }
-      row.draining = reconciler_.drains().draining(e.key, dk) || (o != nullptr && o->kind == override_kind::drain);
-      if (!row.weight && row.draining && kd != nullptr) row.weight = 0;
-      row.address = to_string(rs.address);
-      row.state = health_of(st.current);
-      row.reason = st.last ? st.last->reason : std::string(e.checks.at(i) ? "" : "no check");
-      row.configured_weight = rs.weight;
-      if (kd != nullptr) row.kernel_weight = kd->attrs.weight;
-      if (o != nullptr) {
-        row.override_by = o->kind == override_kind::drain ? api::override_kind::drain : api::override_kind::weight;
-        if (o->kind == override_kind::weight) row.override_weight = o->weight;
-      }
-      row.active_conns = kd != nullptr ? kd->counters.active : 0;
-      row.inactive_conns = kd != nullptr ? kd->counters.inactive : 0;
-      row.stats = rates_of(kd != nullptr ? &kd->counters.stats : nullptr);
+      svc.real_servers.push_back(server_answer(f));
     }
   }
   return out;
