@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "status/protocol.hpp"
+
 namespace lbd::ctl {
 namespace {
 
@@ -85,15 +87,13 @@ result<nlohmann::json, call_error> request(const std::string& socket_path, const
     return unreachable(reply.empty() ? fmt::format("lbd at {} closed the connection without an answer", socket_path)
                                      : std::string("lbd answered something that is not a JSON object"));
   }
-  auto ok = parsed.find("ok");
-  if (ok == parsed.end() || !ok->is_boolean() || !ok->get<bool>()) {
-    auto error = parsed.find("error");
-    return unexpected(call_error{call_error::kind::refused, error != parsed.end() && error->is_string()
-                                                                ? error->get<std::string>()
-                                                                : std::string("lbd refused the command")});
+  try {
+    auto opened = api::open_reply(parsed);
+    if (!opened.ok) return unexpected(call_error{call_error::kind::refused, std::move(opened.error)});
+    return std::move(opened.result);
+  } catch (const api::contract_error& e) {
+    return unexpected(call_error{call_error::kind::incompatible, e.what()});
   }
-  auto result = parsed.find("result");
-  return result != parsed.end() ? *result : nlohmann::json();
 }
 
 result<nlohmann::json, std::string> call(const std::string& socket_path, const std::string& command,

@@ -12,14 +12,17 @@ namespace lbd::ctl {
 
 struct call_error {
   enum class kind {
-    unreachable,  // no daemon at the socket, no permission, no answer in time, an answer that is not JSON
-    refused,      // the daemon answered {"ok":false,"error":...}
+    unreachable,   // no daemon at the socket, no permission, no answer in time, an answer that is not JSON
+    refused,       // the daemon answered {"ok":false,"error":...}
+    incompatible,  // an answer in another major protocol version, or one that breaks the contract
   };
   kind what = kind::unreachable;
   std::string message;
 };
 
-// The daemon's reply: {"ok":true,"result":...} gives the result; {"ok":false,"error":"..."} a refusal.
+// The daemon's reply: {"version":"1.x","ok":true,"result":...} gives the result;
+// {"version":"1.x","ok":false,"error":"..."} a refusal; another major version is incompatible
+// (status/protocol.hpp).
 // Transport problems say what went wrong and what to look at:
 // "cannot reach lbd at /run/lbd/lbd.sock: No such file or directory (is lbd running?)".
 result<nlohmann::json, call_error> request(const std::string& socket_path, const std::string& command,

@@ -12,7 +12,15 @@
 namespace lbd::ctl {
 namespace {
 
+// Renders a command's answer; throws api::contract_error when the answer breaks the contract.
 using render = std::function<std::string(const nlohmann::json&, view::clock_point)>;
+
+// A view of the typed answer T of `command`.
+template <typename T, typename View>
+render typed(const char* command, View v) {
+  return
+      [command, v](const nlohmann::json& r, view::clock_point now) { return v(api::parse_answer<T>(r, command), now); };
+}
 
 struct command_options {
   bool json = false;
@@ -33,9 +41,15 @@ int run(const std::string& socket, const std::string& command, const nlohmann::j
     return reply.error().what == call_error::kind::refused ? refused : unreachable;
   }
   if (json) {
+    // As lbd sent it, members this lbctl does not know included.
     fmt::print("{}\n", reply->dump(2));
-  } else {
+    return done;
+  }
+  try {
     fmt::print("{}", to_text(*reply, std::chrono::system_clock::now()));
+  } catch (const api::contract_error& e) {
+    fmt::print(stderr, "lbctl: {}\n", e.what());
+    return unreachable;
   }
   return done;
 }
@@ -68,9 +82,11 @@ void add_override(CLI::App& app, const char* name, const char* help, const char*
   cmd->callback([name, done_word, with_weight, opts, &socket, &exit_code] {
     auto args = server_args(*opts);
     if (with_weight) args["weight"] = opts->weight;
-    exit_code = run(socket, name, args, opts->json, [done_word](const nlohmann::json& r, view::clock_point) {
-      return view::override_result(r, done_word);
-    });
+    exit_code =
+        run(socket, name, args, opts->json,
+            typed<std::vector<api::affected_server>>(name, [done_word](const auto& affected, view::clock_point) {
+              return view::override_result(affected, done_word);
+            }));
   });
 }
 
@@ -78,13 +94,16 @@ void add_override(CLI::App& app, const char* name, const char* help, const char*
 
 void add_daemon_commands(CLI::App& app, const std::string& socket, int& exit_code) {
   query(app, "status", "VRRP instances, virtual services with their real servers, last reload", socket, exit_code,
-        [](const nlohmann::json& r, view::clock_point now) { return view::status(r, now); });
+        typed<api::daemon_status>("status", [](const auto& s, view::clock_point now) { return view::status(s, now); }));
   query(app, "vrrp", "VRRP instances: state, priority, master, last transition", socket, exit_code,
-        [](const nlohmann::json& r, view::clock_point now) { return view::vrrp(r, now); });
-  query(app, "services", "virtual services and real servers, ipvsadm-like", socket, exit_code,
-        [](const nlohmann::json& r, view::clock_point) { return view::services(r); });
+        typed<std::vector<api::vrrp_instance>>(
+            "vrrp", [](const auto& v, view::clock_point now) { return view::vrrp(v, now); }));
+  query(
+      app, "services", "virtual services and real servers, ipvsadm-like", socket, exit_code,
+      typed<std::vector<api::service>>("services", [](const auto& s, view::clock_point) { return view::services(s); }));
   query(app, "checks", "health checks: status, reason, latency, last run", socket, exit_code,
-        [](const nlohmann::json& r, view::clock_point now) { return view::checks(r, now); });
+        typed<std::vector<api::check>>("checks",
+                                       [](const auto& c, view::clock_point now) { return view::checks(c, now); }));
 
   auto* reload = app.add_subcommand("reload", "reload lbd.conf now (as SIGHUP); a broken file is refused");
   auto reload_opts = std::make_shared<command_options>();
@@ -95,8 +114,10 @@ void add_daemon_commands(CLI::App& app, const std::string& socket, int& exit_cod
     exit_code = run(
         socket, "reload", nlohmann::json::object(), false,
         [&accepted, json = reload_opts->json](const nlohmann::json& r, view::clock_point now) {
-          accepted = view::flag(r, "ok");
-          return json ? r.dump(2) + "\n" : view::reload(r, now);
+          // Parsed also for --json: the exit status says whether the reload was accepted.
+          const auto report = api::parse_answer<api::reload_report>(r, "reload");
+          accepted = report.ok();
+          return json ? r.dump(2) + "\n" : view::reload(report, now);
         },
         std::chrono::seconds(120));
     if (exit_code == done && !accepted) exit_code = refused;

@@ -23,6 +23,7 @@
 #include "common/process.hpp"
 #include "ctl/control_client.hpp"
 #include "ctl/doctor/firewall_parse.hpp"
+#include "status/answers.hpp"
 
 namespace lbd::ctl::doctor {
 namespace {
@@ -82,19 +83,18 @@ daemon_facts ask_daemon(const std::string& socket) {
   daemon_facts d;
   auto reply = request(socket, "vrrp", nlohmann::json::object(), std::chrono::seconds(3));
   if (!reply) {
-    // A refusal still means a daemon answered.
-    d.reachable = reply.error().what == call_error::kind::refused;
+    // A refusal or an answer in another protocol version still means a daemon answered.
+    d.reachable = reply.error().what != call_error::kind::unreachable;
     d.error = reply.error().message;
     return d;
   }
   d.reachable = true;
-  if (reply->is_array()) {
-    for (const auto& i : *reply) {
-      if (i.is_object() && i.contains("name") && i["name"].is_string() && i.contains("state") &&
-          i["state"].is_string()) {
-        d.vrrp_state[i["name"].get<std::string>()] = i["state"].get<std::string>();
-      }
+  try {
+    for (const auto& i : api::parse_answer<std::vector<api::vrrp_instance>>(*reply, "vrrp")) {
+      d.vrrp_state[i.name] = std::string(api::to_string(i.state));
     }
+  } catch (const api::contract_error& e) {
+    d.error = e.what();
   }
   return d;
 }

@@ -20,48 +20,46 @@ std::string service_address(const std::string& service) {
   return fmt::format("{:<4} {}", proto, service.substr(space + 1));
 }
 
-std::string forward_name(const std::string& forwarding) {
-  if (forwarding == "nat") return "Masq";
-  if (forwarding == "dr") return "Route";
-  if (forwarding == "tun") return "Tunnel";
-  return forwarding;
+std::string forward_name(api::forwarding f) {
+  switch (f) {
+    case api::forwarding::nat: return "Masq";
+    case api::forwarding::dr: return "Route";
+    case api::forwarding::tun: break;
+  }
+  return "Tunnel";
 }
 
-std::string service_line(const nlohmann::json& s) {
-  std::string line = service_address(text(s, "service"));
-  if (auto sched = text(s, "scheduler"); !sched.empty()) line += " " + sched;
-  std::vector<std::string> about{text(s, "name")};
-  if (auto v = text(s, "vrrp"); !v.empty()) about.push_back("vrrp " + v);
-  if (s.contains("quorum") && s["quorum"].is_boolean() && !s["quorum"].get<bool>()) about.emplace_back("NO QUORUM");
-  if (flag(s, "sorry_active")) about.emplace_back("sorry server active");
+std::string service_line(const api::service& s) {
+  std::string line = service_address(s.key);
+  if (!s.scheduler.empty()) line += " " + s.scheduler;
+  std::vector<std::string> about{s.name};
+  if (s.vrrp) about.push_back("vrrp " + *s.vrrp);
+  if (!s.quorum) about.emplace_back("NO QUORUM");
+  if (s.sorry_active) about.emplace_back("sorry server active");
   line += " (" + fmt::format("{}", fmt::join(about, ", ")) + ")";
   return line;
 }
 
 // "[drain] draining, configured weight 3", "[weight 5] configured weight 3, not in kernel",
 // "down: connection refused"
-std::string notes(const nlohmann::json& rs) {
+std::string notes(const api::real_server& rs) {
   std::string marker;
   std::vector<std::string> out;
-  auto override_kind = text(rs, "override");
-  auto configured = text(rs, "configured_weight");
-  if (override_kind == "drain") {
+  if (rs.override_by == api::override_kind::drain) {
     marker = "[drain]";
-  } else if (override_kind == "weight") {
-    marker = fmt::format("[weight {}]", text(rs, "override_weight"));
+  } else if (rs.override_by == api::override_kind::weight) {
+    marker = rs.override_weight ? fmt::format("[weight {}]", *rs.override_weight) : "[weight]";
   }
-  if (flag(rs, "draining")) out.emplace_back("draining");
-  if (!override_kind.empty() && !configured.empty()) out.push_back("configured weight " + configured);
-  if (rs.is_object() && rs.contains("kernel_weight")) {
-    const auto& kernel = rs["kernel_weight"];
-    if (kernel.is_null()) {
-      out.emplace_back("not in kernel");
-    } else if (kernel.is_number() && kernel.dump() != text(rs, "weight")) {
-      out.push_back("kernel weight " + kernel.dump());
-    }
+  if (rs.draining) out.emplace_back("draining");
+  if (rs.override_by) out.push_back(fmt::format("configured weight {}", rs.configured_weight));
+  if (!rs.kernel_weight) {
+    out.emplace_back("not in kernel");
+  } else if (rs.kernel_weight != rs.weight) {
+    out.push_back(fmt::format("kernel weight {}", *rs.kernel_weight));
   }
-  auto health = text(rs, "health");
-  if (auto reason = text(rs, "reason"); !reason.empty() && health != "up") out.push_back(health + ": " + reason);
+  if (!rs.reason.empty() && rs.state != api::health::up) {
+    out.push_back(fmt::format("{}: {}", api::to_string(rs.state), rs.reason));
+  }
   auto rest = fmt::format("{}", fmt::join(out, ", "));
   if (marker.empty()) return rest;
   return rest.empty() ? marker : marker + " " + rest;
@@ -69,8 +67,8 @@ std::string notes(const nlohmann::json& rs) {
 
 }  // namespace
 
-std::string services(const nlohmann::json& services) {
-  if (!services.is_array() || services.empty()) return "no virtual services\n";
+std::string services(const std::vector<api::service>& services) {
+  if (services.empty()) return "no virtual services\n";
   // Real-server rows line up across all services; service lines are free text between them.
   table rows;
   rows.add({"  -> RemoteAddress:Port", "Forward", "Weight", "Health", "ActiveConn", "InActConn", "Notes"});
@@ -78,11 +76,12 @@ std::string services(const nlohmann::json& services) {
   std::size_t row = 1;
   for (const auto& s : services) {
     service_lines.emplace_back(row, service_line(s));
-    auto forward = forward_name(text(s, "forwarding"));
-    for (const auto& rs : array(s, "real_servers")) {
-      auto weight = text(rs, "weight");  // null: lbd does not want it in the kernel now
-      rows.add({"  -> " + text(rs, "address"), forward, weight.empty() ? "-" : weight, text(rs, "health"),
-                text(rs, "active_conns"), text(rs, "inactive_conns"), notes(rs)});
+    auto forward = forward_name(s.method);
+    for (const auto& rs : s.real_servers) {
+      // No weight: lbd does not want it in the kernel now.
+      rows.add({"  -> " + rs.address, forward, rs.weight ? std::to_string(*rs.weight) : "-",
+                std::string(api::to_string(rs.state)), std::to_string(rs.active_conns),
+                std::to_string(rs.inactive_conns), notes(rs)});
       ++row;
     }
   }

@@ -1,32 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
-// lbctl's human output: the daemon's JSON answers (shapes documented in daemon/vrrp/vrrp_runtime.hpp,
-// daemon/services/service_runtime.hpp and the control commands) turned into text an operator reads at a
-// glance. Pure: the JSON and the current time in, text out. Unknown or missing fields print as
-// blanks, never throw.
-#include <nlohmann/json.hpp>
+// lbctl's human output: the daemon's typed answers (status/answers.hpp, docs/control-protocol.md)
+// turned into text an operator reads at a glance. Pure: the answer and the current time in, text
+// out.
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ctl/view/text.hpp"
+#include "status/answers.hpp"
 
 namespace lbd::ctl::view {
 
 // One row per VRRP instance: state, priority/effective, master, VIPs, last transition.
-std::string vrrp(const nlohmann::json& instances, clock_point now);
+std::string vrrp(const std::vector<api::vrrp_instance>& instances, clock_point now);
 // ipvsadm-like: a line per virtual service, then "  -> server" rows with weight, health, connections,
 // override and drain markers, and the reason a server is down.
-std::string services(const nlohmann::json& services);
+std::string services(const std::vector<api::service>& services);
 // One row per running health check.
-std::string checks(const nlohmann::json& checks, clock_point now);
+std::string checks(const std::vector<api::check>& checks, clock_point now);
 // "last reload: ok 5m ago (SIGHUP, /etc/lbd/lbd.conf): 1 IPVS op, ..." with the errors of a refused
-// or partly applied one below; `report` may be null (no reload since start).
-std::string reload_line(const nlohmann::json& report, clock_point now);
+// or partly applied one below; none: no reload since start.
+std::string reload_line(const std::optional<api::reload_report>& report, clock_point now);
 // `lbctl reload`: what the reload did, what went wrong applying it, or why it was refused.
-std::string reload(const nlohmann::json& report, clock_point now);
+std::string reload(const api::reload_report& report, clock_point now);
 // `lbctl status`: header, VRRP table, services table, last reload.
-std::string status(const nlohmann::json& status, clock_point now);
+std::string status(const api::daemon_status& status, clock_point now);
 // `lbctl drain|enable|weight`: the real servers the override touched, one line each.
-std::string override_result(const nlohmann::json& affected, std::string_view action);
+std::string override_result(const std::vector<api::affected_server>& affected, std::string_view action);
 
 }  // namespace lbd::ctl::view

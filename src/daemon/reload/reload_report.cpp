@@ -3,7 +3,7 @@
 
 #include <fmt/format.h>
 
-#include "common/time_format.hpp"
+#include "config/diff.hpp"
 
 namespace lbd::daemon {
 namespace {
@@ -13,6 +13,33 @@ std::vector<std::string> names(const std::vector<vrrp_instance_change>& v) {
   out.reserve(v.size());
   for (const auto& c : v) out.push_back(c.name);
   return out;
+}
+
+std::vector<api::named_change> changes_of(const std::vector<vrrp_instance_change>& v) {
+  std::vector<api::named_change> out;
+  out.reserve(v.size());
+  for (const auto& c : v) out.push_back({c.name, c.settings});
+  return out;
+}
+
+api::reload_changes changes_of(const reload_plan& p) {
+  api::reload_changes c;
+  c.vrrp_start = p.vrrp.start;
+  c.vrrp_stop = p.vrrp.stop;
+  c.vrrp_restart = changes_of(p.vrrp.restart);
+  c.vrrp_update = changes_of(p.vrrp.update);
+  c.services_added = p.services.added;
+  c.services_removed = p.services.removed;
+  for (const auto& ch : p.services.changed) c.services_changed.push_back({ch.name, ch.fields});
+  c.services_recreated = p.services.recreated;
+  for (const auto& ch : p.services.real_servers) {
+    c.real_servers.push_back({std::string(config::to_string(ch.kind)), ch.service, to_string(ch.address), ch.fields});
+  }
+  c.hooks_only = p.services.hooks_only;
+  c.global_changed = p.diff.global;
+  for (const auto& k : p.diff.ipvs) c.global_changed.push_back("ipvs." + k);
+  if (p.globals.control_socket) c.global_deferred.emplace_back("control_socket");
+  return c;
 }
 
 }  // namespace
@@ -27,7 +54,7 @@ std::string journal_line(const reload_report& r) {
     return fmt::format("reload refused: {} error(s) in {}; still running the previous configuration", r.errors.size(),
                        r.file);
   }
-  std::string out = fmt::format("reload {}: {}", r.result, summarize(*r.plan));
+  std::string out = fmt::format("reload {}: {}", api::to_string(r.result), summarize(*r.plan));
   if (!r.plan->vrrp.restart.empty())
     out += fmt::format("; VRRP restarted: {}", fmt::join(names(r.plan->vrrp.restart), " "));
   if (!r.plan->vrrp.update.empty()) {
@@ -40,22 +67,24 @@ std::string journal_line(const reload_report& r) {
   return out;
 }
 
-nlohmann::json to_json(const reload_report& r) {
-  const std::vector<std::string> none;
-  return {{"ok", r.ok},
-          {"result", r.result},
-          {"trigger", r.trigger},
-          {"file", r.file},
-          {"at", rfc3339(r.at)},
-          {"errors", r.errors},
-          {"warnings", r.warnings},
-          {"duration_ms", r.duration_ms},
-          {"ipvs_ops", r.ipvs_ops},
-          {"ipvs_errors", r.ipvs_errors},
-          {"vrrp_restarted", r.plan ? names(r.plan->vrrp.restart) : none},
-          {"vrrp_updated", r.plan ? names(r.plan->vrrp.update) : none},
-          {"summary", summary(r)},
-          {"changes", r.plan ? to_json(*r.plan) : nlohmann::json(nullptr)}};
+api::reload_report to_answer(const reload_report& r) {
+  api::reload_report out;
+  out.result = r.result;
+  out.trigger = r.trigger;
+  out.file = r.file;
+  out.at = r.at;
+  out.errors = r.errors;
+  out.warnings = r.warnings;
+  out.duration_ms = r.duration_ms;
+  out.ipvs_ops = r.ipvs_ops;
+  out.ipvs_errors = r.ipvs_errors;
+  out.summary = summary(r);
+  if (r.plan) {
+    out.vrrp_restarted = names(r.plan->vrrp.restart);
+    out.vrrp_updated = names(r.plan->vrrp.update);
+    out.changes = changes_of(*r.plan);
+  }
+  return out;
 }
 
 }  // namespace lbd::daemon

@@ -4,20 +4,19 @@
 // (reload_plan.hpp) and the figures of applying it. Pure.
 #include <chrono>
 #include <cstddef>
-#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "daemon/reload/reload_plan.hpp"
+#include "status/answers.hpp"
 
 namespace lbd::daemon {
 
 struct reload_report {
-  bool ok = false;
-  // "ok"; "partial": the new config runs but some of it could not be applied (see errors);
-  // "refused": the file has errors and the previous config keeps running.
-  std::string result = "refused";
+  // ok; partial: the new config runs but some of it could not be applied (see errors); refused:
+  // the file has errors and the previous config keeps running.
+  api::reload_result result = api::reload_result::refused;
   std::string trigger;  // "SIGHUP" or "lbctl"
   std::string file;
   std::chrono::system_clock::time_point at;
@@ -27,6 +26,8 @@ struct reload_report {
   std::size_t ipvs_ops = 0;
   std::size_t ipvs_errors = 0;
   std::optional<reload_plan> plan;  // none: refused
+
+  [[nodiscard]] bool ok() const { return result == api::reload_result::ok; }
 };
 
 // The plan's summary (reload_plan.hpp), or why the file was refused.
@@ -36,9 +37,7 @@ std::string summary(const reload_report& r);
 // web (notify); 3 IPVS operation(s) (0 failed), 4.2 ms".
 std::string journal_line(const reload_report& r);
 
-// {"ok", "result", "trigger", "file", "at", "errors", "warnings", "duration_ms", "ipvs_ops",
-//  "ipvs_errors", "summary", "vrrp_restarted" (names), "vrrp_updated" (names, kept running),
-//  "changes" (the plan, reload_plan.hpp's to_json; null when refused)}
-nlohmann::json to_json(const reload_report& r);
+// The report as the control protocol sends it; "changes" is the plan (reload_plan.hpp).
+api::reload_report to_answer(const reload_report& r);
 
 }  // namespace lbd::daemon

@@ -258,9 +258,9 @@ void service_runtime::impl::arm_periodic() {
   });
 }
 
-result<nlohmann::json, std::string> service_runtime::impl::set_override(const std::string& server,
-                                                                        const std::optional<std::string>& service,
-                                                                        std::optional<override_entry> e) {
+override_answer service_runtime::impl::set_override(const std::string& server,
+                                                    const std::optional<std::string>& service,
+                                                    std::optional<override_entry> e) {
   auto refs = find_servers(cfg_, server, service);
   if (!refs) return unexpected(refs.error());
   for (const auto& r : *refs) {
@@ -286,17 +286,13 @@ result<nlohmann::json, std::string> service_runtime::impl::set_override(const st
   metrics_.get_gauge("lbd_overrides_active", "Real servers under an operator override")
       .set(static_cast<double>(overrides_.entries().size()));
   reconcile();
-  const nlohmann::json all = services();
-  nlohmann::json out = nlohmann::json::array();
+  const auto all = services();
+  std::vector<api::affected_server> out;
   for (const auto& r : *refs) {
     for (const auto& svc : all) {
-      if (svc.at("name") != r.service) continue;
-      for (const auto& rs : svc.at("real_servers")) {
-        if (rs.at("address") == to_string(r.address)) {
-          nlohmann::json one = rs;
-          one["service"] = r.service;
-          out.push_back(std::move(one));
-        }
+      if (svc.name != r.service) continue;
+      for (const auto& rs : svc.real_servers) {
+        if (rs.address == to_string(r.address)) out.push_back({r.service, rs});
       }
     }
   }
@@ -369,19 +365,16 @@ reconcile_report service_runtime::apply(const config::config& cfg, const config:
 }
 reconcile_report service_runtime::reconcile() { return impl_->reconcile(); }
 
-result<nlohmann::json, std::string> service_runtime::drain(const std::string& server,
-                                                           const std::optional<std::string>& service) {
+override_answer service_runtime::drain(const std::string& server, const std::optional<std::string>& service) {
   return impl_->set_override(server, service, override_entry{override_kind::drain, 0});
 }
 
-result<nlohmann::json, std::string> service_runtime::enable(const std::string& server,
-                                                            const std::optional<std::string>& service) {
+override_answer service_runtime::enable(const std::string& server, const std::optional<std::string>& service) {
   return impl_->set_override(server, service, std::nullopt);
 }
 
-result<nlohmann::json, std::string> service_runtime::set_weight(const std::string& server,
-                                                                const std::optional<std::string>& service,
-                                                                unsigned weight) {
+override_answer service_runtime::set_weight(const std::string& server, const std::optional<std::string>& service,
+                                            unsigned weight) {
   if (weight > 65535) return unexpected("weight " + std::to_string(weight) + " is out of range 0-65535");
   return impl_->set_override(server, service, override_entry{override_kind::weight, weight});
 }
@@ -389,7 +382,7 @@ result<nlohmann::json, std::string> service_runtime::set_weight(const std::strin
 void service_runtime::on_vrrp_state(const std::string& instance, vrrp::state s) { impl_->on_vrrp_state(instance, s); }
 void service_runtime::refresh_kernel_stats() { impl_->refresh_kernel_stats(); }
 reconcile_report service_runtime::stop(config::exit_policy policy) { return impl_->stop(policy); }
-nlohmann::json service_runtime::services() const { return impl_->services(); }
-nlohmann::json service_runtime::checks() const { return impl_->checks(); }
+std::vector<api::service> service_runtime::services() const { return impl_->services(); }
+std::vector<api::check> service_runtime::checks() const { return impl_->checks(); }
 
 }  // namespace lbd::daemon

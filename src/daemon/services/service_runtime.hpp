@@ -25,9 +25,13 @@
 #include "config/model.hpp"
 #include "healthcheck/prober.hpp"
 #include "ipvs/backend.hpp"
+#include "status/answers.hpp"
 #include "vrrp/events.hpp"
 
 namespace lbd::daemon {
+
+// The real servers an override touched, or why it was refused.
+using override_answer = result<std::vector<api::affected_server>, std::string>;
 
 struct reconcile_report {
   std::size_t ops = 0;     // IPVS write operations sent
@@ -62,10 +66,9 @@ class service_runtime {
   //   weight: this weight instead of the configured / dynamic one, while healthy
   //   enable: back to what the config and the checks say
   // Each returns the affected real servers as in services() and reconciles at once.
-  result<nlohmann::json, std::string> drain(const std::string& server, const std::optional<std::string>& service);
-  result<nlohmann::json, std::string> enable(const std::string& server, const std::optional<std::string>& service);
-  result<nlohmann::json, std::string> set_weight(const std::string& server, const std::optional<std::string>& service,
-                                                 unsigned weight);
+  override_answer drain(const std::string& server, const std::optional<std::string>& service);
+  override_answer enable(const std::string& server, const std::optional<std::string>& service);
+  override_answer set_weight(const std::string& server, const std::optional<std::string>& service, unsigned weight);
 
   // A VRRP instance changed state: the sync daemon follows config.ipvs.sync_daemon.follow.
   void on_vrrp_state(const std::string& instance, vrrp::state s);
@@ -80,20 +83,11 @@ class service_runtime {
   // (never a partial table left behind). Synchronous.
   reconcile_report stop(config::exit_policy policy);
 
-  // For `lbctl services` / `lbctl status`: an array, one object per virtual server in config order:
-  // {"name", "service" ("tcp 192.0.2.10:80" | "fwmark 5"), "scheduler", "forwarding", "quorum" (bool),
-  //  "sorry_active" (bool), "vrrp" (or null), "active_conns", "inactive_conns", "stats_age_seconds" (age of
-  //  the kernel read the counters come from, or null before the first),
-  //  "real_servers": [{"address" ("10.0.1.11:8080"), "health" ("up"|"down"|"pending"), "reason",
-  //   "configured_weight", "weight" (what lbd wants in the kernel now), "kernel_weight" (or null when
-  //   absent from the kernel), "override" (null | "drain" | "weight"), "override_weight" (or null),
-  //   "draining" (bool), "active_conns", "inactive_conns"}]}
-  [[nodiscard]] nlohmann::json services() const;
-  // For `lbctl checks`: an array, one object per running (deduplicated) check:
-  // {"check" ("http 10.0.1.11:8080"), "type", "target", "status", "reason", "latency_ms" (last),
-  //  "successes", "failures" (in a row), "probes" (since the check started), "last_run" (RFC 3339 UTC
-  //  or null), "users" (services)}
-  [[nodiscard]] nlohmann::json checks() const;
+  // For `lbctl services` / `lbctl status`: one per virtual server in config order
+  // (docs/control-protocol.md).
+  [[nodiscard]] std::vector<api::service> services() const;
+  // For `lbctl checks`: one per running (deduplicated) check.
+  [[nodiscard]] std::vector<api::check> checks() const;
 
  private:
   struct impl;

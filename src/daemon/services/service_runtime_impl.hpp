@@ -49,10 +49,10 @@ struct service_runtime::impl {
   reconcile_report stop(config::exit_policy policy);
   void on_vrrp_state(const std::string& instance, vrrp::state s);
   void refresh_kernel_stats();
-  result<nlohmann::json, std::string> set_override(const std::string& server, const std::optional<std::string>& service,
-                                                   std::optional<override_entry> e);
-  [[nodiscard]] nlohmann::json services() const;
-  [[nodiscard]] nlohmann::json checks() const;
+  override_answer set_override(const std::string& server, const std::optional<std::string>& service,
+                               std::optional<override_entry> e);
+  [[nodiscard]] std::vector<api::service> services() const;
+  [[nodiscard]] std::vector<api::check> checks() const;
 
   // Whether anything asks for the kernel: with no virtual server, no sync daemon and nothing left
   // to remove, IPVS is never touched (VRRP-only hosts may have no IPVS at all).

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// What the service runtime shows: lbctl services/checks and the kernel's per-service and
-// per-real-server statistics as metrics.
-#include <fmt/chrono.h>
-
+// What the service runtime shows: lbctl services/checks (typed answers, status/answers.hpp) and the kernel's
+// per-service and per-real-server statistics as metrics.
 #include "config/names.hpp"
 #include "daemon/services/service_runtime_impl.hpp"
 
@@ -11,15 +9,62 @@ namespace {
 
 namespace hc = healthcheck;
 
-std::string rfc3339(std::chrono::system_clock::time_point t) {
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count() % 1000;
-  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}Z", fmt::gmtime(std::chrono::system_clock::to_time_t(t)), ms);
+api::health health_of(hc::status s) {
+  switch (s) {
+    case hc::status::up: return api::health::up;
+    case hc::status::down: return api::health::down;
+    case hc::status::pending: break;
+  }
+  return api::health::pending;
 }
 
-// The kernel's per-second estimates (connections, packets, bytes); null when not in the kernel.
-nlohmann::json rates(const ipvs::stats* s) {
-  if (s == nullptr) return nullptr;
-  return {{"cps", s->cps}, {"inpps", s->inpps}, {"outpps", s->outpps}, {"inbps", s->inbps}, {"outbps", s->outbps}};
+api::forwarding forwarding_of(config::forwarding f) {
+  switch (f) {
+    case config::forwarding::nat: return api::forwarding::nat;
+    case config::forwarding::dr: return api::forwarding::dr;
+    case config::forwarding::tun: break;
+  }
+  return api::forwarding::tun;
+}
+
+// The kernel's per-second estimates (connections, packets, bytes); none when not in the kernel.
+std::optional<api::rates> rates_of(const ipvs::stats* s) {
+  if (s == nullptr) return std::nullopt;
+  return api::rates{s->cps, s->inpps, s->outpps, s->inbps, s->outbps};
+}
+
+// What one real server's row is made of, gathered by the runtime: plain values, so that the row
+// does not depend on where the runtime keeps them.
+struct server_facts {
+  const config::real_server& rs;
+  const hc::server_state& health;
+  bool has_check = false;
+  const override_entry* override_by = nullptr;
+  bool drain_tracked = false;             // the reconciler drains it (failed, removed)
+  const ipvs::dest* in_kernel = nullptr;  // as last read
+  std::optional<unsigned> wanted_weight;  // in the desired table
+};
+
+api::real_server server_answer(const server_facts& f) {
+  api::real_server row;
+  const auto* kd = f.in_kernel;
+  const auto* o = f.override_by;
+  row.address = to_string(f.rs.address);
+  row.state = health_of(f.health.current);
+  row.reason = f.health.last ? f.health.last->reason : std::string(f.has_check ? "" : "no check");
+  row.configured_weight = f.rs.weight;
+  row.weight = f.wanted_weight;
+  row.draining = f.drain_tracked || (o != nullptr && o->kind == override_kind::drain);
+  if (!row.weight && row.draining && kd != nullptr) row.weight = 0;
+  if (kd != nullptr) row.kernel_weight = kd->attrs.weight;
+  if (o != nullptr) {
+    row.override_by = o->kind == override_kind::drain ? api::override_kind::drain : api::override_kind::weight;
+    if (o->kind == override_kind::weight) row.override_weight = o->weight;
+  }
+  row.active_conns = kd != nullptr ? kd->counters.active : 0;
+  row.inactive_conns = kd != nullptr ? kd->counters.inactive : 0;
+  row.stats = rates_of(kd != nullptr ? &kd->counters.stats : nullptr);
+  return row;
 }
 
 }  // namespace
@@ -60,108 +105,85 @@ void service_runtime::impl::update_watches() {
   }
 }
 
-nlohmann::json service_runtime::impl::services() const {
+std::vector<api::service> service_runtime::impl::services() const {
   const auto kv = view();
   static const ipvs::table none;
   const ipvs::table& kernel = kv.table != nullptr ? *kv.table : none;
-  const nlohmann::json age =
-      kv.table != nullptr ? nlohmann::json(std::chrono::duration<double>(kv.age).count()) : nlohmann::json(nullptr);
   const auto want = desired();
-  nlohmann::json out = nlohmann::json::array();
+  std::vector<api::service> out;
+  out.reserve(services_.size());
   for (const auto& e : services_) {
     const auto& vs = e.vs;
     const auto d = e.monitor ? e.monitor->desired() : hc::desired_service{};
     const auto k = kernel.find(e.key);
     const ipvs::service* in_kernel = k == kernel.end() ? nullptr : &k->second;
     const auto w = want.services.find(e.key);
-    std::uint64_t active = 0;
-    std::uint64_t inactive = 0;
+    api::service& svc = out.emplace_back();
+    svc.name = vs.name;
+    svc.key = ipvs::to_string(e.key);
+    svc.scheduler = std::string(config::to_string(vs.sched));
+    svc.method = forwarding_of(vs.method);
+    svc.quorum = d.quorum;
+    svc.sorry_active = d.sorry_active;
+    svc.vrrp = vs.vrrp;
+    if (kv.table != nullptr) svc.stats_age_seconds = std::chrono::duration<double>(kv.age).count();
+    svc.stats = rates_of(in_kernel != nullptr ? &in_kernel->stats : nullptr);
     if (in_kernel != nullptr) {
       for (const auto& [dk, dv] : in_kernel->dests) {
-        active += dv.counters.active;
-        inactive += dv.counters.inactive;
+        svc.active_conns += dv.counters.active;
+        svc.inactive_conns += dv.counters.inactive;
       }
     }
-    nlohmann::json servers = nlohmann::json::array();
     for (std::size_t i = 0; i < vs.real_servers.size(); ++i) {
       const auto& rs = vs.real_servers[i];
       const auto dk = dest_key_of(rs.address);
-      const hc::server_state& st = e.monitor->server(i);
-      const auto* o = overrides_.find(server_ref{vs.name, rs.address});
-      const ipvs::dest* kd = nullptr;
+      server_facts f{rs,
+                     e.monitor->server(i),
+                     e.checks.at(i).has_value(),
+                     overrides_.find(server_ref{vs.name, rs.address}),
+                     reconciler_.drains().draining(e.key, dk),
+                     nullptr,
+                     std::nullopt};
       if (in_kernel != nullptr) {
         const auto it = in_kernel->dests.find(dk);
-        if (it != in_kernel->dests.end()) kd = &it->second;
+        if (it != in_kernel->dests.end()) f.in_kernel = &it->second;
       }
-      nlohmann::json weight = nullptr;
       if (w != want.services.end()) {
         const auto wd = w->second.dests.find(dk);
-        if (wd != w->second.dests.end()) weight = wd->second.attrs.weight;
+        if (wd != w->second.dests.end()) f.wanted_weight = wd->second.attrs.weight;
       }
-      const bool draining =
-          reconciler_.drains().draining(e.key, dk) || (o != nullptr && o->kind == override_kind::drain);
-      if (weight.is_null() && draining && kd != nullptr) weight = 0;
-      servers.push_back({
-          {"address", to_string(rs.address)},
-          {"health", std::string(hc::to_string(st.current))},
-          {"reason", st.last ? st.last->reason : std::string(e.checks.at(i) ? "" : "no check")},
-          {"configured_weight", rs.weight},
-          {"weight", weight},
-          {"kernel_weight", kd != nullptr ? nlohmann::json(kd->attrs.weight) : nlohmann::json(nullptr)},
-          {"override", o != nullptr ? nlohmann::json(std::string(to_string(o->kind))) : nlohmann::json(nullptr)},
-          {"override_weight",
-           o != nullptr && o->kind == override_kind::weight ? nlohmann::json(o->weight) : nlohmann::json(nullptr)},
-          {"draining", draining},
-          {"active_conns", kd != nullptr ? kd->counters.active : 0},
-          {"inactive_conns", kd != nullptr ? kd->counters.inactive : 0},
-          {"rates", rates(kd != nullptr ? &kd->counters.stats : nullptr)},
-      });
+      svc.real_servers.push_back(server_answer(f));
     }
-    out.push_back({
-        {"name", vs.name},
-        {"service", ipvs::to_string(e.key)},
-        {"scheduler", std::string(config::to_string(vs.sched))},
-        {"forwarding", std::string(config::to_string(vs.method))},
-        {"quorum", d.quorum},
-        {"sorry_active", d.sorry_active},
-        {"vrrp", vs.vrrp ? nlohmann::json(*vs.vrrp) : nlohmann::json(nullptr)},
-        {"active_conns", active},
-        {"inactive_conns", inactive},
-        {"stats_age_seconds", age},
-        {"rates", rates(in_kernel != nullptr ? &in_kernel->stats : nullptr)},
-        {"real_servers", std::move(servers)},
-    });
   }
   return out;
 }
 
-nlohmann::json service_runtime::impl::checks() const {
+std::vector<api::check> service_runtime::impl::checks() const {
   std::map<std::string, std::set<std::string>> users;
   for (const auto& e : services_) {
     for (const auto& c : e.checks) {
       if (c) users[hc::canonical_key(*c)].insert(e.vs.name);
     }
   }
-  nlohmann::json out = nlohmann::json::array();
+  std::vector<api::check> out;
   checks_.for_each([&](const hc::check_spec& spec, const hc::server_state& st) {
     const auto key = hc::canonical_key(spec);
     const auto w = watches_.find(key);
     const auto u = users.find(key);
-    out.push_back({
-        {"check", hc::display_name(spec)},
-        {"type", hc::type_name(spec.params)},
-        {"target", to_string(spec.target)},
-        {"status", std::string(hc::to_string(st.current))},
-        {"reason", st.last ? st.last->reason : std::string()},
-        {"latency_ms", st.last ? nlohmann::json(std::chrono::duration<double, std::milli>(st.last->latency).count())
-                               : nlohmann::json(nullptr)},
-        {"successes", st.consecutive_ok},
-        {"failures", st.consecutive_fail},
-        {"probes", st.probes},
-        {"last_run", w != watches_.end() && w->second.last_run ? nlohmann::json(rfc3339(*w->second.last_run))
-                                                               : nlohmann::json(nullptr)},
-        {"users", u != users.end() ? nlohmann::json(u->second) : nlohmann::json::array()},
-    });
+    api::check& c = out.emplace_back();
+    c.name = hc::display_name(spec);
+    c.type = hc::type_name(spec.params);
+    c.target = to_string(spec.target);
+    c.state = health_of(st.current);
+    if (st.last) {
+      c.reason = st.last->reason;
+      c.latency_ms = std::chrono::duration<double, std::milli>(st.last->latency).count();
+    }
+    c.successes = st.consecutive_ok;
+    c.failures = st.consecutive_fail;
+    c.probes = st.probes;
+    if (w != watches_.end()) c.last_run = w->second.last_run;
+    if (u != users.end()) c.users.assign(u->second.begin(), u->second.end());
   });
   return out;
 }

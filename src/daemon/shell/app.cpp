@@ -60,9 +60,9 @@ std::string server_arg(const nlohmann::json& args) {
   return *s;
 }
 
-nlohmann::json value_or_refuse(result<nlohmann::json, std::string> r) {
+nlohmann::json value_or_refuse(const override_answer& r) {
   if (!r) throw control_error(r.error());
-  return std::move(*r);
+  return *r;
 }
 
 }  // namespace
@@ -207,11 +207,10 @@ reload_report app::reload(const std::string& trigger) {
     for (auto& e : apply_vrrp(next, plan.vrrp)) problems.push_back(std::move(e));
     running_ = next;
     // The new config is running either way; problems applying it are reported, not rolled back.
-    r.ok = problems.empty();
+    r.result = problems.empty() ? api::reload_result::ok : api::reload_result::partial;
     r.errors = std::move(problems);
   }
   r.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  r.result = !loaded.ok() ? "refused" : (r.ok ? "ok" : "partial");
   record_reload(r);
   last_reload_ = r;
   notifier_.ready();
@@ -219,8 +218,11 @@ reload_report app::reload(const std::string& trigger) {
 }
 
 void app::record_reload(const reload_report& r) {
-  metrics_.get_counter("lbd_reloads_total", "Configuration reloads by result", {{"result", r.result}}).inc();
-  metrics_.get_gauge("lbd_config_last_reload_successful", last_reload_help).set(r.ok ? 1 : 0);
+  metrics_
+      .get_counter("lbd_reloads_total", "Configuration reloads by result",
+                   {{"result", std::string(api::to_string(r.result))}})
+      .inc();
+  metrics_.get_gauge("lbd_config_last_reload_successful", last_reload_help).set(r.ok() ? 1 : 0);
   metrics_
       .get_histogram("lbd_reload_duration_seconds", "Time to load, diff and apply a configuration",
                      metrics::latency_buckets())
@@ -239,9 +241,9 @@ void app::record_reload(const reload_report& r) {
           .inc(static_cast<double>(n));
     }
   }
-  log_.with({{log::event_field, "reload"}, {log::reason_field, r.result}})
+  log_.with({{log::event_field, "reload"}, {log::reason_field, std::string(api::to_string(r.result))}})
       .log(r.plan ? log::level::notice : log::level::err, "{}", journal_line(r));
-  notifier_.status(fmt::format("running {}; last reload {}: {}", config_file_, r.result, summary(r)));
+  notifier_.status(fmt::format("running {}; last reload {}: {}", config_file_, api::to_string(r.result), summary(r)));
 }
 
 void app::stop(const std::string& why) {
@@ -297,21 +299,23 @@ void app::on_transition(const vrrp_transition& t) {
   notifier_.status(fmt::format("{} {}", t.instance, vrrp::to_string(t.to)));
 }
 
-nlohmann::json app::status() const {
-  return {{"node", running_ ? running_->global.node_name : ""},
-          {"config_file", config_file_},
-          {"started_at", rfc3339(started_at_)},
-          {"vrrp", vrrp_->status()},
-          {"services", services_->services()},
-          {"reload", last_reload_ ? to_json(*last_reload_) : nlohmann::json(nullptr)}};
+api::daemon_status app::status() const {
+  api::daemon_status s;
+  s.node = running_ ? running_->global.node_name : "";
+  s.config_file = config_file_;
+  s.started_at = started_at_;
+  s.vrrp = vrrp_->status();
+  s.services = services_->services();
+  if (last_reload_) s.reload = to_answer(*last_reload_);
+  return s;
 }
 
 void app::register_commands() {
-  control_->add("status", [this](const nlohmann::json&) { return status(); });
-  control_->add("vrrp", [this](const nlohmann::json&) { return vrrp_->status(); });
-  control_->add("services", [this](const nlohmann::json&) { return services_->services(); });
-  control_->add("checks", [this](const nlohmann::json&) { return services_->checks(); });
-  control_->add("reload", [this](const nlohmann::json&) { return to_json(reload("lbctl")); });
+  control_->add("status", [this](const nlohmann::json&) { return nlohmann::json(status()); });
+  control_->add("vrrp", [this](const nlohmann::json&) { return nlohmann::json(vrrp_->status()); });
+  control_->add("services", [this](const nlohmann::json&) { return nlohmann::json(services_->services()); });
+  control_->add("checks", [this](const nlohmann::json&) { return nlohmann::json(services_->checks()); });
+  control_->add("reload", [this](const nlohmann::json&) { return nlohmann::json(to_answer(reload("lbctl"))); });
   control_->add("drain", [this](const nlohmann::json& a) {
     return value_or_refuse(services_->drain(server_arg(a), string_arg(a, "service")));
   });

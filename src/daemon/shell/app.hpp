@@ -60,7 +60,7 @@ class app {
   void run_notify(const notify_request& n);
   // The VRRP part of start and reload: instances on the VRRP thread, their track scripts here.
   std::vector<std::string> apply_vrrp(const config::config& cfg, const vrrp_reload_plan& plan);
-  [[nodiscard]] nlohmann::json status() const;
+  [[nodiscard]] api::daemon_status status() const;
 
   std::string config_file_;
   boost::asio::io_context io_;

@@ -10,6 +10,8 @@
 #include <boost/asio/write.hpp>
 #include <memory>
 
+#include "status/protocol.hpp"
+
 namespace lbd::daemon {
 namespace {
 
@@ -101,11 +103,11 @@ std::string control_server::dispatch(const std::string& request_line) const {
     auto it = handlers_.find(name);
     if (it == handlers_.end()) throw control_error("unknown command '" + name + "'");
     nlohmann::json args = request.contains("args") ? request["args"] : nlohmann::json::object();
-    reply = {{"ok", true}, {"result", it->second(args)}};
+    reply = api::answer(it->second(args));
   } catch (const nlohmann::json::exception& e) {
-    reply = {{"ok", false}, {"error", std::string("malformed request: ") + e.what()}};
+    reply = api::refusal(std::string("malformed request: ") + e.what());
   } catch (const control_error& e) {
-    reply = {{"ok", false}, {"error", e.what()}};
+    reply = api::refusal(e.what());
   }
   return reply.dump();
 }

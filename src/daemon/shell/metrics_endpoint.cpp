@@ -19,7 +19,7 @@ namespace lbd::daemon {
 
 struct metrics_endpoint::shared {
   std::function<std::string()> metrics;
-  std::function<nlohmann::json()> status;
+  std::function<api::daemon_status()> status;
   http_limits limits;
   std::size_t open = 0;  // connections being served
 };
@@ -39,6 +39,13 @@ response reply(http::status code, std::string_view type, std::string body) {
 }
 
 response text(http::status code, std::string body) { return reply(code, "text/plain; charset=utf-8", std::move(body)); }
+
+// The status object with the protocol version a control answer carries in its envelope.
+nlohmann::json status_json(const api::daemon_status& s) {
+  nlohmann::json j = s;
+  j["version"] = api::to_string(api::current_version);
+  return j;
+}
 
 // The page shows names and reasons that come from config files, scripts and real servers: escaping
 // is what keeps them text, and this policy is the second line: no script runs, nothing loads from
@@ -68,7 +75,7 @@ response route(const metrics_endpoint::shared& s, http::verb method, std::string
   if (s.status && path == "/status.json") {
     // Reasons can carry bytes from a real server's response that are not UTF-8.
     auto r = reply(http::status::ok, "application/json",
-                   s.status().dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+                   status_json(s.status()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     harden(r);
     return r;
   }
@@ -155,7 +162,7 @@ class session : public std::enable_shared_from_this<session> {
 }  // namespace
 
 metrics_endpoint::metrics_endpoint(boost::asio::io_context& io, std::function<std::string()> render,
-                                   std::function<nlohmann::json()> status, http_limits limits)
+                                   std::function<api::daemon_status()> status, http_limits limits)
     : acceptor_(io), shared_(std::make_shared<shared>(shared{std::move(render), std::move(status), limits})) {}
 
 metrics_endpoint::~metrics_endpoint() = default;

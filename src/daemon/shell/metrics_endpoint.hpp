@@ -3,7 +3,8 @@
 // The HTTP listener on metrics_listen, served from the event loop with Boost.Beast:
 //   GET /metrics       the metrics registry in the Prometheus text format
 //   GET /              a read-only HTML status page (when a status source is given)
-//   GET /status.json   the same status as JSON, as `lbctl status --json` prints it
+//   GET /status.json   the same status as JSON, as `lbctl status --json` prints it, with the
+//                      control protocol's "version" (docs/control-protocol.md)
 // HEAD too; any other method is 405, any other path 404. One request per connection, bounded in
 // size, in time and in the number of connections served at once, so a slow or hostile client
 // cannot hold the daemon's loop or memory.
@@ -14,11 +15,11 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "common/address.hpp"
 #include "common/log.hpp"
+#include "status/answers.hpp"
 
 namespace lbd::daemon {
 
@@ -35,7 +36,7 @@ class metrics_endpoint {
   // Both are called per request, so the daemon can refresh kernel-derived values first. Without a
   // status source, / and /status.json are 404.
   metrics_endpoint(boost::asio::io_context& io, std::function<std::string()> render,
-                   std::function<nlohmann::json()> status = {}, http_limits limits = {});
+                   std::function<api::daemon_status()> status = {}, http_limits limits = {});
   ~metrics_endpoint();
   metrics_endpoint(const metrics_endpoint&) = delete;
   metrics_endpoint& operator=(const metrics_endpoint&) = delete;

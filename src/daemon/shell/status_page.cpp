@@ -105,81 +105,82 @@ std::string table(const std::vector<std::string_view>& heads, const std::vector<
   return out + "</tbody></table>\n";
 }
 
-std::string when(const nlohmann::json& j, std::string_view key, clock_point now) {
-  auto at = v::text(j, key);
-  auto ago = v::ago_of(j, key, now);
-  if (at.empty()) return "-";
-  return fmt::format(R"(<span title="{}">{}</span>)", esc(at), esc(ago.empty() ? at : ago));
+std::string when(api::timestamp at, clock_point now) {
+  const auto text = rfc3339(at);
+  return fmt::format(R"(<span title="{}">{}</span>)", esc(text), esc(v::ago(at, now)));
 }
 
-std::string joined(const nlohmann::json& list, std::string_view sep) {
+std::string joined(const std::vector<std::string>& list, std::string_view sep) {
   std::string out;
   for (const auto& x : list) {
-    if (!x.is_string()) continue;
     if (!out.empty()) out += sep;
-    out += esc(x.get<std::string>());
+    out += esc(x);
   }
   return out;
 }
 
-std::string header(const nlohmann::json& s, clock_point now) {
-  std::string node = v::text(s, "node");
+template <typename T>
+std::string or_dash(const std::optional<T>& v) {
+  return v ? fmt::format("{}", *v) : std::string("-");
+}
+
+std::string header(const api::daemon_status& s, clock_point now) {
   std::vector<std::string> facts;
-  if (auto started = v::parse_rfc3339(v::text(s, "started_at"))) {
-    facts.push_back(fmt::format("up {} (since {})",
-                                esc(v::span(std::chrono::duration_cast<std::chrono::seconds>(now - *started))),
-                                esc(v::text(s, "started_at"))));
-  }
-  if (auto f = v::text(s, "config_file"); !f.empty()) facts.push_back("config <code>" + esc(f) + "</code>");
+  facts.push_back(fmt::format("up {} (since {})",
+                              esc(v::span(std::chrono::duration_cast<std::chrono::seconds>(now - s.started_at))),
+                              esc(rfc3339(s.started_at))));
+  if (!s.config_file.empty()) facts.push_back("config <code>" + esc(s.config_file) + "</code>");
   facts.push_back(fmt::format("as of {}, refreshed every {} s", esc(rfc3339(now)), status_page_refresh_seconds));
-  return fmt::format("<header><h1>lbd on {}</h1><p>{}</p></header>\n", esc(node.empty() ? "?" : node),
+  return fmt::format("<header><h1>lbd on {}</h1><p>{}</p></header>\n", esc(s.node.empty() ? "?" : s.node),
                      fmt::join(facts, " · "));
 }
 
-std::string summary(const nlohmann::json& s) {
-  std::array<std::pair<std::string_view, int>, 4> states{{{"MASTER", 0}, {"BACKUP", 0}, {"FAULT", 0}, {"INIT", 0}}};
-  for (const auto& i : v::array(s, "vrrp")) {
-    for (auto& [name, n] : states) n += static_cast<int>(v::text(i, "state") == name);
+std::string summary(const api::daemon_status& s) {
+  std::array<std::pair<api::vrrp_state, int>, 4> states{{{api::vrrp_state::master, 0},
+                                                         {api::vrrp_state::backup, 0},
+                                                         {api::vrrp_state::fault, 0},
+                                                         {api::vrrp_state::init, 0}}};
+  for (const auto& i : s.vrrp) {
+    for (auto& [state, n] : states) n += static_cast<int>(i.state == state);
   }
   int up = 0;
   int servers = 0;
-  for (const auto& svc : v::array(s, "services")) {
-    for (const auto& rs : v::array(svc, "real_servers")) {
+  for (const auto& svc : s.services) {
+    for (const auto& rs : svc.real_servers) {
       ++servers;
-      up += static_cast<int>(v::text(rs, "health") == "up");
+      up += static_cast<int>(rs.state == api::health::up);
     }
   }
   std::string out = R"(<p class="summary">)";
-  for (const auto& [name, n] : states) {
-    if (n > 0) out += fmt::format("<span>{} {}</span>", n, badge(name));
+  for (const auto& [state, n] : states) {
+    if (n > 0) out += fmt::format("<span>{} {}</span>", n, badge(api::to_string(state)));
   }
   out += fmt::format("<span>{} of {} real servers {}</span>", up, servers, badge("up"));
   if (servers > up) out += fmt::format("<span>{} {}</span>", servers - up, badge("down"));
   return out + "</p>\n";
 }
 
-std::string vrrp_section(const nlohmann::json& instances, clock_point now) {
+std::string vrrp_section(const std::vector<api::vrrp_instance>& instances, clock_point now) {
   std::string out = "<section id=\"vrrp\"><h2>VRRP instances</h2>\n";
   if (instances.empty()) return out + "<p>No VRRP instance.</p></section>\n";
   std::vector<row> rows;
   for (const auto& i : instances) {
     row r;
-    std::string name = esc(v::text(i, "name"));
-    if (auto g = v::text(i, "sync_group"); !g.empty()) name += " <span class=\"sub\">group " + esc(g) + "</span>";
+    std::string name = esc(i.name);
+    if (i.sync_group) name += " <span class=\"sub\">group " + esc(*i.sync_group) + "</span>";
     r.add("Instance", name);
-    r.add("Interface", esc(v::text(i, "interface")));
-    r.add("n:VRID", esc(v::text(i, "vrid")));
-    std::string state = badge(v::text(i, "state"));
-    if (auto fault = v::text(i, "fault_reason"); !fault.empty()) state += " " + esc(fault);
+    r.add("Interface", esc(i.interface));
+    r.add("n:VRID", std::to_string(i.vrid));
+    std::string state = badge(api::to_string(i.state));
+    if (!i.fault_reason.empty()) state += " " + esc(i.fault_reason);
     r.add("State", state);
-    r.add("n:Priority", esc(v::text(i, "effective_priority")) + " / " + esc(v::text(i, "priority")));
-    r.add("Master", esc(or_dash(v::text(i, "master"))));
-    r.add("Virtual IPs", or_dash(joined(v::array(i, "virtual_ips"), ", ")));
-    const auto& t = v::object(i, "last_transition");
+    r.add("n:Priority", fmt::format("{} / {}", i.effective_priority, i.priority));
+    r.add("Master", esc(or_dash(i.master)));
+    r.add("Virtual IPs", or_dash(joined(i.virtual_ips, ", ")));
     std::string last = "-";
-    if (!t.empty()) {
-      last = fmt::format("{} → {} {}", esc(v::text(t, "from")), esc(v::text(t, "to")), when(t, "at", now));
-      if (auto why = v::text(t, "reason"); !why.empty()) last += "<br>" + esc(why);
+    if (const auto& t = i.last_transition) {
+      last = fmt::format("{} → {} {}", api::to_string(t->from), api::to_string(t->to), when(t->at, now));
+      if (!t->reason.empty()) last += "<br>" + esc(t->reason);
     }
     r.add("w:Last transition", last);
     rows.push_back(std::move(r));
@@ -191,7 +192,7 @@ std::string vrrp_section(const nlohmann::json& instances, clock_point now) {
 }
 
 // IPVS rates are per second; bytes shown in decimal units as ipvsadm --rate does not.
-std::string bytes_rate(std::int64_t b) {
+std::string bytes_rate(std::uint64_t b) {
   constexpr std::array<std::string_view, 4> units{"B/s", "kB/s", "MB/s", "GB/s"};
   auto x = static_cast<double>(b);
   std::size_t u = 0;
@@ -202,56 +203,42 @@ std::string bytes_rate(std::int64_t b) {
   return u == 0 ? fmt::format("{} {}", b, units[0]) : fmt::format("{:.1f} {}", x, units[u]);
 }
 
-std::string rate(const nlohmann::json& j, std::string_view key, bool bytes) {
-  auto n = v::integer(v::object(j, "rates"), key);
-  if (!n) return "-";
-  return bytes ? bytes_rate(*n) : std::to_string(*n);
-}
-
-std::string server_weight(const nlohmann::json& rs) {
-  std::string w = or_dash(v::text(rs, "weight"));
-  std::string out = esc(w);
-  auto configured = v::text(rs, "configured_weight");
-  if (!configured.empty() && configured != w) out += " <span class=\"sub\">(configured " + esc(configured) + ")</span>";
-  auto override_kind = v::text(rs, "override");
-  if (override_kind == "weight") out += " " + badge("", "override " + v::text(rs, "override_weight"));
-  if (override_kind == "drain" || v::flag(rs, "draining")) out += " " + badge("pending", "DRAIN");
+std::string server_weight(const api::real_server& rs) {
+  std::string out = or_dash(rs.weight);
+  if (!rs.weight || *rs.weight != rs.configured_weight) {
+    out += fmt::format(" <span class=\"sub\">(configured {})</span>", rs.configured_weight);
+  }
+  if (rs.override_by == api::override_kind::weight) out += " " + badge("", "override " + or_dash(rs.override_weight));
+  if (rs.override_by == api::override_kind::drain || rs.draining) out += " " + badge("pending", "DRAIN");
   return out;
 }
 
-std::string service_block(const nlohmann::json& s) {
-  std::vector<std::string> about;
-  for (const auto* key : {"service", "scheduler", "forwarding"}) {
-    if (auto x = v::text(s, key); !x.empty()) about.push_back(esc(x));
-  }
-  if (auto vr = v::text(s, "vrrp"); !vr.empty()) about.push_back("vrrp " + esc(vr));
-  std::string out = fmt::format("<h3>{} <small>{}</small></h3>\n<p>", esc(v::text(s, "name")), fmt::join(about, " · "));
-  if (s.is_object() && s.contains("quorum") && s["quorum"].is_boolean()) {
-    out += s["quorum"].get<bool>() ? badge("ok", "quorum") : badge("refused", "NO QUORUM");
-  }
-  if (v::flag(s, "sorry_active")) out += " " + badge("pending", "sorry server active");
-  out += fmt::format(" connections {} active, {} inactive", esc(or_dash(v::text(s, "active_conns"))),
-                     esc(or_dash(v::text(s, "inactive_conns"))));
+std::string service_block(const api::service& s) {
+  std::vector<std::string> about{esc(s.key), esc(s.scheduler), std::string(api::to_string(s.method))};
+  if (s.vrrp) about.push_back("vrrp " + esc(*s.vrrp));
+  std::string out = fmt::format("<h3>{} <small>{}</small></h3>\n<p>", esc(s.name), fmt::join(about, " · "));
+  out += s.quorum ? badge("ok", "quorum") : badge("refused", "NO QUORUM");
+  if (s.sorry_active) out += " " + badge("pending", "sorry server active");
+  out += fmt::format(" connections {} active, {} inactive", s.active_conns, s.inactive_conns);
   // No rates when the service is not in the kernel (yet, or IPVS is unavailable).
-  if (!v::object(s, "rates").empty()) {
-    out += fmt::format(" · {} conn/s · in {} · out {}", rate(s, "cps", false), rate(s, "inbps", true),
-                       rate(s, "outbps", true));
+  if (s.stats) {
+    out += fmt::format(" · {} conn/s · in {} · out {}", s.stats->cps, bytes_rate(s.stats->inbps),
+                       bytes_rate(s.stats->outbps));
   }
   out += "</p>\n";
   std::vector<row> rows;
-  for (const auto& rs : v::array(s, "real_servers")) {
+  for (const auto& rs : s.real_servers) {
     row r;
-    auto health = v::text(rs, "health");
-    r.cls = health == "down" ? "down" : (v::flag(rs, "draining") ? "drain" : "");
-    r.add("Real server", esc(v::text(rs, "address")));
-    r.add("Health", badge(health));
-    r.add("w:Check", esc(or_dash(v::text(rs, "reason"))));
+    r.cls = rs.state == api::health::down ? "down" : (rs.draining ? "drain" : "");
+    r.add("Real server", esc(rs.address));
+    r.add("Health", badge(api::to_string(rs.state)));
+    r.add("w:Check", esc(or_dash(rs.reason)));
     r.add("Weight", server_weight(rs));
-    r.add("n:Active", esc(or_dash(v::text(rs, "active_conns"))));
-    r.add("n:Inactive", esc(or_dash(v::text(rs, "inactive_conns"))));
-    r.add("n:Conn/s", rate(rs, "cps", false));
-    r.add("n:In", rate(rs, "inbps", true));
-    r.add("n:Out", rate(rs, "outbps", true));
+    r.add("n:Active", std::to_string(rs.active_conns));
+    r.add("n:Inactive", std::to_string(rs.inactive_conns));
+    r.add("n:Conn/s", rs.stats ? std::to_string(rs.stats->cps) : "-");
+    r.add("n:In", rs.stats ? bytes_rate(rs.stats->inbps) : "-");
+    r.add("n:Out", rs.stats ? bytes_rate(rs.stats->outbps) : "-");
     rows.push_back(std::move(r));
   }
   if (rows.empty()) return out + "<p>No real server.</p>\n";
@@ -260,41 +247,32 @@ std::string service_block(const nlohmann::json& s) {
                rows);
 }
 
-std::string services_section(const nlohmann::json& services) {
+std::string services_section(const std::vector<api::service>& services) {
   std::string out = "<section id=\"services\"><h2>Virtual services</h2>\n";
   if (services.empty()) return out + "<p>No virtual service.</p></section>\n";
   for (const auto& s : services) out += "<div class=\"svc\">" + service_block(s) + "</div>\n";
   return out + "</section>\n";
 }
 
-std::string reload_section(const nlohmann::json& s, clock_point now) {
+std::string reload_section(const std::optional<api::reload_report>& report, clock_point now) {
   std::string out = "<section id=\"reload\"><h2>Last reload</h2>\n";
-  const auto& r = v::object(s, "reload");
-  if (r.empty()) return out + "<p>None since lbd started.</p></section>\n";
-  auto result = v::text(r, "result");
-  if (result.empty()) result = v::flag(r, "ok") ? "ok" : "refused";
+  if (!report) return out + "<p>None since lbd started.</p></section>\n";
+  const auto& r = *report;
+  const std::string_view result = api::to_string(r.result);
   out += fmt::format("<p>{} {}",
-                     badge(result, result == "ok" ? result : std::string(result == "partial" ? "PARTIAL" : "REFUSED")),
-                     when(r, "at", now));
-  if (auto t = v::text(r, "trigger"); !t.empty()) out += " by " + esc(t);
-  if (auto f = v::text(r, "file"); !f.empty()) out += " from <code>" + esc(f) + "</code>";
+                     badge(result, r.ok() ? "ok" : (r.result == api::reload_result::partial ? "PARTIAL" : "REFUSED")),
+                     when(r.at, now));
+  if (!r.trigger.empty()) out += " by " + esc(r.trigger);
+  if (!r.file.empty()) out += " from <code>" + esc(r.file) + "</code>";
   out += "</p>\n";
-  if (auto sum = v::text(r, "summary"); !sum.empty()) out += "<p>" + esc(sum) + "</p>\n";
-  out += fmt::format("<p class=\"sub\">{} IPVS operation(s), {} failed · {} warning(s)",
-                     esc(or_dash(v::text(r, "ipvs_ops"))), esc(or_dash(v::text(r, "ipvs_errors"))),
-                     esc(or_dash(v::text(r, "warnings"))));
-  if (r.contains("duration_ms") && r["duration_ms"].is_number()) {
-    out += fmt::format(" · {:.1f} ms", r["duration_ms"].get<double>());
-  }
-  if (auto restarted = joined(v::array(r, "vrrp_restarted"), ", "); !restarted.empty()) {
-    out += " · VRRP restarted: " + restarted;
-  }
+  if (!r.summary.empty()) out += "<p>" + esc(r.summary) + "</p>\n";
+  out += fmt::format("<p class=\"sub\">{} IPVS operation(s), {} failed · {} warning(s) · {:.1f} ms", r.ipvs_ops,
+                     r.ipvs_errors, r.warnings, r.duration_ms);
+  if (auto restarted = joined(r.vrrp_restarted, ", "); !restarted.empty()) out += " · VRRP restarted: " + restarted;
   out += "</p>\n";
-  if (const auto& errors = v::array(r, "errors"); !errors.empty()) {
+  if (!r.errors.empty()) {
     out += "<ul class=\"err\">";
-    for (const auto& e : errors) {
-      if (e.is_string()) out += "<li>" + esc(e.get<std::string>()) + "</li>";
-    }
+    for (const auto& e : r.errors) out += "<li>" + esc(e) + "</li>";
     out += "</ul>\n";
   }
   return out + "</section>\n";
@@ -318,8 +296,8 @@ std::string html_escape(std::string_view s) {
   return out;
 }
 
-std::string render_status_page(const nlohmann::json& status, clock_point now) {
-  std::string node = v::text(status, "node");
+std::string render_status_page(const api::daemon_status& status, clock_point now) {
+  const std::string& node = status.node;
   std::string out = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
@@ -328,9 +306,9 @@ std::string render_status_page(const nlohmann::json& status, clock_point now) {
       status_page_refresh_seconds, esc(node.empty() ? "?" : node), style);
   out += header(status, now);
   out += "<main>\n" + summary(status);
-  out += vrrp_section(v::array(status, "vrrp"), now);
-  out += services_section(v::array(status, "services"));
-  out += reload_section(status, now);
+  out += vrrp_section(status.vrrp, now);
+  out += services_section(status.services);
+  out += reload_section(status.reload, now);
   return out + "</main>\n</body></html>\n";
 }
 

@@ -1,34 +1,36 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/vrrp/vrrp_status.hpp"
 
-#include "common/time_format.hpp"
-
 namespace lbd::daemon {
 
-nlohmann::json to_json(const vrrp_instance_view& v) {
-  const auto& c = v.config;
-  nlohmann::json j;
-  j["name"] = c.name;
-  j["interface"] = c.interface;
-  j["vrid"] = c.vrid;
-  j["version"] = c.version;
-  j["state"] = std::string(vrrp::to_string(v.state));
-  j["priority"] = c.priority;
-  j["effective_priority"] = v.effective_priority;
-  j["master"] = v.master;
-  j["virtual_ips"] = nlohmann::json::array();
-  for (const auto& vip : c.virtual_ips) j["virtual_ips"].push_back(to_string(vip.address));
-  j["sync_group"] = c.sync_group ? nlohmann::json(*c.sync_group) : nlohmann::json(nullptr);
-  j["fault_reason"] = v.fault_reason;
-  if (v.last) {
-    j["last_transition"] = {{"from", std::string(vrrp::to_string(v.last->from))},
-                            {"to", std::string(vrrp::to_string(v.last->to))},
-                            {"reason", v.last->reason},
-                            {"at", rfc3339(v.last->at)}};
-  } else {
-    j["last_transition"] = nullptr;
+api::vrrp_state to_answer(vrrp::state s) {
+  switch (s) {
+    case vrrp::state::init: return api::vrrp_state::init;
+    case vrrp::state::backup: return api::vrrp_state::backup;
+    case vrrp::state::master: return api::vrrp_state::master;
+    case vrrp::state::fault: break;
   }
-  return j;
+  return api::vrrp_state::fault;
+}
+
+api::vrrp_instance to_answer(const vrrp_instance_view& v) {
+  const auto& c = v.config;
+  api::vrrp_instance out;
+  out.name = c.name;
+  out.interface = c.interface;
+  out.vrid = c.vrid;
+  out.version = c.version;
+  out.state = to_answer(v.state);
+  out.priority = c.priority;
+  out.effective_priority = v.effective_priority;
+  out.master = v.master;
+  for (const auto& vip : c.virtual_ips) out.virtual_ips.push_back(to_string(vip.address));
+  out.sync_group = c.sync_group;
+  out.fault_reason = v.fault_reason;
+  if (v.last)
+    out.last_transition =
+        api::vrrp_transition{to_answer(v.last->from), to_answer(v.last->to), v.last->reason, v.last->at};
+  return out;
 }
 
 }  // namespace lbd::daemon

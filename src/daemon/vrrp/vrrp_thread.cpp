@@ -52,10 +52,11 @@ void vrrp_thread::script_result(const std::string& instance, const std::string& 
   });
 }
 
-nlohmann::json vrrp_thread::status() {
+std::vector<api::vrrp_instance> vrrp_thread::status() {
   const auto views = call([this] { return runtime_->views(); });
-  auto out = nlohmann::json::array();
-  for (const auto& v : views) out.push_back(to_json(v));
+  std::vector<api::vrrp_instance> out;
+  out.reserve(views.size());
+  for (const auto& v : views) out.push_back(to_answer(v));
   return out;
 }
 

@@ -33,6 +33,7 @@
 #include "daemon/shell/loop_monitor.hpp"
 #include "daemon/vrrp/vrrp_messages.hpp"
 #include "daemon/vrrp/vrrp_reload.hpp"
+#include "status/answers.hpp"
 
 namespace lbd::daemon {
 
@@ -58,14 +59,9 @@ class vrrp_thread {
   // A track script's result (from the main loop), applied on the VRRP thread.
   void script_result(const std::string& instance, const std::string& script, bool success);
 
-  // For `lbctl vrrp` / `lbctl status`: an array, one object per instance, in config order:
-  // {"name", "interface", "vrid", "version", "state" ("MASTER"...), "priority" (configured),
-  //  "effective_priority", "master" (address of the current master as last seen, "" if unknown,
-  //  our own primary address when MASTER), "virtual_ips" ["192.0.2.10/24"...], "sync_group" (or null),
-  //  "fault_reason" ("" when none; "not running (N failed starts): why" for an instance that could
-  //  not start yet), "last_transition" {"from", "to", "reason", "at" (RFC 3339 UTC)} or null}.
-  // The values are copied on the VRRP thread; the JSON is built here, on the caller's thread.
-  [[nodiscard]] nlohmann::json status();
+  // For `lbctl vrrp` / `lbctl status`: one per instance, in config order.
+  // The values are copied on the VRRP thread; the answer is built here, on the caller's thread.
+  [[nodiscard]] std::vector<api::vrrp_instance> status();
   // The VRRP thread's metrics (lbd_vrrp_*) in the Prometheus text format.
   [[nodiscard]] std::string render_metrics();
   // The VRRP thread under SCHED_RR at `priority` (1-99), or the normal scheduler with 0; what it

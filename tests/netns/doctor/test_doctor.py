@@ -49,9 +49,13 @@ while True:
         line += chunk
     request = json.loads(line)
     if request["command"] == "vrrp":
-        reply = {"ok": True, "result": [{"name": "web", "state": state}]}
+        # One instance as docs/control-protocol.md describes it.
+        web = {"name": "web", "interface": "eth0", "vrid": 51, "version": 3, "state": state, "priority": 100,
+               "effective_priority": 100, "master": "", "virtual_ips": [], "sync_group": None,
+               "fault_reason": "", "last_transition": None}
+        reply = {"version": "1.0", "ok": True, "result": [web]}
     else:
-        reply = {"ok": False, "error": "unknown command"}
+        reply = {"version": "1.0", "ok": False, "error": "unknown command"}
     c.sendall((json.dumps(reply) + "\n").encode())
     c.close()
 """

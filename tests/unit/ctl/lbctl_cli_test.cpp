@@ -4,7 +4,11 @@
 #include <gtest/gtest.h>
 
 #include <unistd.h>
+
 #include <atomic>
+#include <boost/asio/read_until.hpp>
+#include <boost/asio/streambuf.hpp>
+#include <boost/asio/write.hpp>
 #include <mutex>
 
 #include <cstdio>
@@ -14,6 +18,7 @@
 #include <thread>
 
 #include "daemon/shell/control_server.hpp"
+#include "status/answers.hpp"
 
 namespace lbd {
 namespace {
@@ -57,18 +62,25 @@ class lbctl_cli : public ::testing::Test {
     server_->add("vrrp", [status](const nlohmann::json&) { return status["vrrp"]; });
     server_->add("services", [status](const nlohmann::json&) { return status["services"]; });
     server_->add("checks", [](const nlohmann::json&) {
-      return nlohmann::json::array({{{"check", "tcp 10.0.1.11:8080"}, {"status", "up"}, {"reason", "connected"}}});
+      api::check c;
+      c.name = "tcp 10.0.1.11:8080";
+      c.type = "tcp";
+      c.target = "10.0.1.11:8080";
+      c.state = api::health::up;
+      c.reason = "connected";
+      return nlohmann::json(std::vector<api::check>{c});
     });
     server_->add("reload", [this](const nlohmann::json&) {
       const bool ok = reload_ok_;
-      return nlohmann::json{
-          {"ok", ok},
-          {"trigger", "lbctl"},
-          {"file", "/etc/lbd/lbd.conf"},
-          {"errors", ok ? nlohmann::json::array() : nlohmann::json::array({"/etc/lbd/lbd.conf:3:1: error: bad"})},
-          {"ipvs_ops", 1},
-          {"ipvs_errors", 0},
-          {"summary", ok ? "1 real server added" : "refused: 1 error(s); the running configuration is unchanged"}};
+      api::reload_report r;
+      r.result = ok ? api::reload_result::ok : api::reload_result::refused;
+      r.trigger = "lbctl";
+      r.file = "/etc/lbd/lbd.conf";
+      if (!ok) r.errors = {"/etc/lbd/lbd.conf:3:1: error: bad"};
+      r.ipvs_ops = 1;
+      r.duration_ms = 2;
+      r.summary = ok ? "1 real server added" : "refused: 1 error(s); the running configuration is unchanged";
+      return nlohmann::json(r);
     });
     for (const char* name : {"drain", "enable", "weight"}) {
       server_->add(name, [this, name = std::string(name)](const nlohmann::json& args) {
@@ -77,13 +89,14 @@ class lbctl_cli : public ::testing::Test {
         if (args.at("server") != "10.0.1.13:8080") {
           throw daemon::control_error("no real server " + args.at("server").get<std::string>() + " in any service");
         }
-        nlohmann::json rs{{"service", "http"},
-                          {"address", "10.0.1.13:8080"},
-                          {"health", "up"},
-                          {"configured_weight", 3},
-                          {"weight", name == "drain" ? 0 : 3}};
-        if (name == "weight") rs["weight"] = args.at("weight");
-        return nlohmann::json::array({rs});
+        api::affected_server a;
+        a.service = "http";
+        a.server.address = "10.0.1.13:8080";
+        a.server.state = api::health::up;
+        a.server.configured_weight = 3;
+        a.server.weight = name == "drain" ? 0U : 3U;
+        if (name == "weight") a.server.weight = args.at("weight").get<unsigned>();
+        return nlohmann::json(std::vector<api::affected_server>{a});
       });
     }
     ASSERT_FALSE(server_->start());
@@ -169,7 +182,7 @@ TEST_F(lbctl_cli, RefusalExitsOne) {
 TEST_F(lbctl_cli, Reload) {
   auto r = lbctl(s() + "reload");
   ASSERT_EQ(r.exit_code, 0) << r.out;
-  EXPECT_EQ(r.out, "reloaded (lbctl, /etc/lbd/lbd.conf): 1 real server added; 1 IPVS op, 0 errors\n");
+  EXPECT_EQ(r.out, "reloaded (lbctl, /etc/lbd/lbd.conf): 1 real server added; 1 IPVS op, 0 errors; 2 ms\n");
   reload_ok_ = false;
   r = lbctl(s() + "reload");
   EXPECT_EQ(r.exit_code, 1);
@@ -179,6 +192,69 @@ TEST_F(lbctl_cli, Reload) {
   r = lbctl(s() + "reload --json");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_FALSE(nlohmann::json::parse(r.out)["ok"].get<bool>());
+}
+
+// A daemon that answers one canned line on its own socket, whatever the request.
+class canned_daemon {
+ public:
+  canned_daemon(std::string path, std::string line) : path_(std::move(path)), acceptor_(io_) {
+    acceptor_.open(boost::asio::local::stream_protocol());
+    acceptor_.bind(boost::asio::local::stream_protocol::endpoint(path_));
+    acceptor_.listen();
+    thread_ = std::thread([this, line = std::move(line)] {
+      boost::system::error_code ec;
+      auto s = acceptor_.accept(ec);
+      if (ec) return;
+      boost::asio::streambuf request;
+      boost::asio::read_until(s, request, '\n', ec);
+      boost::asio::write(s, boost::asio::buffer(line + "\n"), ec);
+    });
+  }
+  ~canned_daemon() {
+    thread_.join();
+    ::unlink(path_.c_str());
+  }
+  canned_daemon(const canned_daemon&) = delete;
+  canned_daemon& operator=(const canned_daemon&) = delete;
+
+ private:
+  std::string path_;
+  boost::asio::io_context io_;
+  boost::asio::local::stream_protocol::acceptor acceptor_;
+  std::thread thread_;
+};
+
+TEST_F(lbctl_cli, AnotherMajorProtocolVersionIsRefusedByName) {
+  const auto path = (dir_ / "future.sock").string();
+  {
+    const canned_daemon future(path, R"({"version":"2.0","ok":true,"result":[],"new":"shape"})");
+    auto r = lbctl("-s " + path + " services");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out,
+              "lbctl: lbd speaks control protocol 2.0, this lbctl knows 1.x: use the lbctl of the same release as the "
+              "running lbd\n");
+  }
+  {
+    const canned_daemon old(path, R"({"ok":true,"result":[]})");
+    auto r = lbctl("-s " + path + " vrrp");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_NE(r.out.find("lbctl: the answer carries no protocol version"), std::string::npos) << r.out;
+  }
+  {
+    // A later minor version of the same major: its extra members are ignored.
+    const canned_daemon newer(path, R"({"version":"1.9","ok":true,"result":[],"added":1})");
+    auto r = lbctl("-s " + path + " services");
+    EXPECT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(r.out, "no virtual services\n");
+  }
+}
+
+TEST_F(lbctl_cli, AnAnswerBreakingTheContractIsAFailureNamingTheMember) {
+  const auto path = (dir_ / "broken.sock").string();
+  const canned_daemon broken(path, R"({"version":"1.0","ok":true,"result":[{"name":"web","state":"LEADER"}]})");
+  auto r = lbctl("-s " + path + " vrrp");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "lbctl: unexpected answer to vrrp: missing \"interface\"\n");
 }
 
 TEST_F(lbctl_cli, NoDaemonIsAFailure) {

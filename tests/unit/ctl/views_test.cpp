@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// lbctl's human output, pinned with golden strings: the daemon's JSON (data/status.json follows the
-// shapes documented in daemon/vrrp/vrrp_runtime.hpp and daemon/services/service_runtime.hpp) at a fixed time.
+// lbctl's human output, pinned with golden strings: the daemon's answers (data/status.json follows
+// docs/control-protocol.md), parsed into their structs as lbctl does, rendered at a fixed time.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -8,6 +8,7 @@
 
 #include "common/time_format.hpp"
 #include "ctl/view/views.hpp"
+#include "status/answers.hpp"
 
 namespace lbd::ctl::view {
 namespace {
@@ -19,7 +20,14 @@ nlohmann::json load(const std::string& name) {
   return nlohmann::json::parse(s.str());
 }
 
+using api::parse_rfc3339;
+
 clock_point at(const char* rfc3339) { return *parse_rfc3339(rfc3339); }
+
+template <typename T>
+T as(const nlohmann::json& j) {
+  return api::parse_answer<T>(j, "test");
+}
 
 const clock_point now = at("2026-11-21T10:00:00Z");
 
@@ -58,15 +66,15 @@ TEST(ViewText, TableAlignsColumnsWithoutTrailingBlanks) {
 // Golden text: one output line per source line.
 // clang-format off
 TEST(Views, Vrrp) {
-  EXPECT_EQ(vrrp(load("status.json")["vrrp"], now),
+  EXPECT_EQ(vrrp(as<std::vector<api::vrrp_instance>>(load("status.json")["vrrp"]), now),
             "INSTANCE   INTERFACE  VRID  STATE              PRIO/EFF  MASTER    VIRTUAL IPS                  LAST TRANSITION\n"
             "web        eth0       51    MASTER             150/150   10.0.0.1  192.0.2.10/24,192.0.2.11/24  BACKUP -> MASTER 3m ago (master down timer expired)\n"
             "db [pair]  eth1       52    FAULT (eth1 down)  100/0     ?         10.9.0.5/24                  -\n");
-  EXPECT_EQ(vrrp(nlohmann::json::array(), now), "no VRRP instances\n");
+  EXPECT_EQ(vrrp({}, now), "no VRRP instances\n");
 }
 
 TEST(Views, ServicesLikeIpvsadm) {
-  EXPECT_EQ(services(load("status.json")["services"]),
+  EXPECT_EQ(services(as<std::vector<api::service>>(load("status.json")["services"])),
             "Prot LocalAddress:Port Scheduler (name, VRRP instance)\n"
             "  -> RemoteAddress:Port  Forward  Weight  Health   ActiveConn  InActConn  Notes\n"
             "TCP  192.0.2.10:80 wlc (http, vrrp web)\n"
@@ -76,11 +84,11 @@ TEST(Views, ServicesLikeIpvsadm) {
             "  -> 10.0.1.14:8080      Masq     5       up       0           0          [weight 5] configured weight 3, not in kernel\n"
             "UDP  [2001:db8::53]:53 rr (dns, NO QUORUM, sorry server active)\n"
             "  -> [2001:db8::1]:53    Route    0       pending  0           0\n");
-  EXPECT_EQ(services(nlohmann::json::array()), "no virtual services\n");
+  EXPECT_EQ(services({}), "no virtual services\n");
 }
 
 TEST(Views, Status) {
-  EXPECT_EQ(status(load("status.json"), now),
+  EXPECT_EQ(status(as<api::daemon_status>(load("status.json")), now),
             "lbd on director-a, config /etc/lbd/lbd.conf, started 2h ago\n"
             "\n"
             "VRRP\n"
@@ -105,23 +113,23 @@ TEST(Views, Status) {
 TEST(Views, ChecksTable) {
   auto checks_json = nlohmann::json::parse(R"([
     {"check": "http 10.0.1.11:8080", "type": "http", "target": "10.0.1.11:8080", "status": "up", "reason": "HTTP 200",
-     "latency_ms": 2.14, "successes": 5, "failures": 0, "last_run": "2026-11-21T09:59:59Z", "users": ["http", "api"]},
+     "latency_ms": 2.14, "successes": 5, "failures": 0, "probes": 9, "last_run": "2026-11-21T09:59:59Z", "users": ["http", "api"]},
     {"check": "tcp 10.0.1.12:8080", "type": "tcp", "target": "10.0.1.12:8080", "status": "down",
-     "reason": "connection refused", "latency_ms": null, "successes": 0, "failures": 7, "last_run": null, "users": ["http"]}
+     "reason": "connection refused", "latency_ms": null, "successes": 0, "failures": 7, "probes": 7, "last_run": null, "users": ["http"]}
   ])");
-  EXPECT_EQ(checks(checks_json, now),
+  EXPECT_EQ(checks(as<std::vector<api::check>>(checks_json), now),
             "CHECK                STATUS  REASON              LATENCY  OK/FAIL  LAST RUN  USED BY\n"
             "http 10.0.1.11:8080  up      HTTP 200            2.1ms    5/0      1s ago    http, api\n"
             "tcp 10.0.1.12:8080   down    connection refused           0/7      never     http\n");
-  EXPECT_EQ(checks(nlohmann::json::array(), now), "no health checks running\n");
+  EXPECT_EQ(checks({}, now), "no health checks running\n");
 }
 
 TEST(Views, RefusedReloadShowsItsErrors) {
-  auto report = nlohmann::json::parse(R"({"ok": false, "at": "2026-11-21T09:58:00Z", "trigger": "lbctl",
+  auto report = as<api::reload_report>(nlohmann::json::parse(R"({"ok": false, "result": "refused", "at": "2026-11-21T09:58:00Z", "trigger": "lbctl",
     "file": "/etc/lbd/lbd.conf", "errors": ["/etc/lbd/lbd.conf:12:12: error: vrrp[web].priority: 300 is out of range 1-255",
     "/etc/lbd/lbd.conf:30:1: error: virtual_server[http]: no real servers"], "warnings": 1, "duration_ms": 3,
-    "ipvs_ops": 0, "ipvs_errors": 0, "vrrp_restarted": [],
-    "summary": "refused: 2 error(s); the running configuration is unchanged"})");
+    "ipvs_ops": 0, "ipvs_errors": 0, "vrrp_restarted": [], "vrrp_updated": [],
+    "summary": "refused: 2 error(s); the running configuration is unchanged"})"));
   EXPECT_EQ(reload_line(report, now),
             "last reload: REFUSED 2m ago (lbctl, /etc/lbd/lbd.conf), the previous config keeps running:\n"
             "  /etc/lbd/lbd.conf:12:12: error: vrrp[web].priority: 300 is out of range 1-255\n"
@@ -130,13 +138,13 @@ TEST(Views, RefusedReloadShowsItsErrors) {
             "reload refused (lbctl, /etc/lbd/lbd.conf), the running config is unchanged:\n"
             "  /etc/lbd/lbd.conf:12:12: error: vrrp[web].priority: 300 is out of range 1-255\n"
             "  /etc/lbd/lbd.conf:30:1: error: virtual_server[http]: no real servers\n");
-  EXPECT_EQ(reload_line(nlohmann::json(), now), "last reload: none since lbd started\n");
+  EXPECT_EQ(reload_line(std::nullopt, now), "last reload: none since lbd started\n");
 }
 
 TEST(Views, PartlyAppliedReload) {
-  auto report = nlohmann::json::parse(R"js({"ok": false, "at": "2026-11-21T09:59:00Z", "trigger": "SIGHUP",
+  auto report = as<api::reload_report>(nlohmann::json::parse(R"js({"ok": false, "result": "partial", "at": "2026-11-21T09:59:00Z", "trigger": "SIGHUP",
     "file": "/etc/lbd/lbd.conf", "errors": ["IPVS: the kernel has no IPVS (modprobe ip_vs)"], "warnings": 0,
-    "duration_ms": 1.04, "ipvs_ops": 0, "ipvs_errors": 0, "vrrp_restarted": [], "summary": "no change"})js");
+    "duration_ms": 1.04, "ipvs_ops": 0, "ipvs_errors": 0, "vrrp_restarted": [], "vrrp_updated": [], "summary": "no change"})js"));
   EXPECT_EQ(reload_line(report, now),
             "last reload: PARTIAL 1m ago (SIGHUP, /etc/lbd/lbd.conf), running the new config with problems: no change; 0 IPVS ops, 0 errors; 1.04 ms\n"
             "  IPVS: the kernel has no IPVS (modprobe ip_vs)\n");
@@ -146,31 +154,33 @@ TEST(Views, PartlyAppliedReload) {
 }
 
 TEST(Views, AcceptedReload) {
-  auto report = nlohmann::json::parse(R"({"ok": true, "at": "2026-11-21T10:00:00Z", "trigger": "lbctl",
+  auto report = as<api::reload_report>(nlohmann::json::parse(R"({"ok": true, "result": "ok", "at": "2026-11-21T10:00:00Z", "trigger": "lbctl",
     "file": "/etc/lbd/lbd.conf", "errors": [], "warnings": 2, "duration_ms": 40, "ipvs_ops": 3, "ipvs_errors": 1,
-    "vrrp_restarted": ["web", "db"], "vrrp_updated": ["gw"], "summary": "vrrp web changed, 1 real server added"})");
-  report["duration_ms"] = 0.4213;
+    "vrrp_restarted": ["web", "db"], "vrrp_updated": ["gw"], "summary": "vrrp web changed, 1 real server added"})"));
+  report.duration_ms = 0.4213;
   EXPECT_EQ(reload(report, now),
             "reloaded (lbctl, /etc/lbd/lbd.conf): vrrp web changed, 1 real server added; 3 IPVS ops, 1 error; VRRP restarted: web, db; VRRP updated in place: gw; 2 warnings; 0.421 ms\n");
 }
 
 TEST(Views, OverrideResult) {
-  auto affected = nlohmann::json::parse(R"([
-    {"service": "http", "address": "10.0.1.13:8080", "health": "up", "configured_weight": 3, "weight": 0,
-     "kernel_weight": 0, "override": "drain", "draining": true, "active_conns": 2, "inactive_conns": 10}])");
+  auto affected = as<std::vector<api::affected_server>>(nlohmann::json::parse(R"([
+    {"service": "http", "address": "10.0.1.13:8080", "health": "up", "reason": "", "configured_weight": 3, "weight": 0,
+     "kernel_weight": 0, "override": "drain", "draining": true, "active_conns": 2, "inactive_conns": 10}])"));
   EXPECT_EQ(override_result(affected, "drained"),
             "drained 10.0.1.13:8080 in http: weight 0 (configured weight 3), up, draining, 2 active connections\n");
-  auto as_services = nlohmann::json::parse(R"([{"name": "http", "real_servers": [
-    {"address": "10.0.1.13:8080", "health": "up", "configured_weight": 3, "weight": 3, "override": null}]}])");
-  EXPECT_EQ(override_result(as_services, "enabled"), "enabled 10.0.1.13:8080 in http: weight 3, up\n");
-  EXPECT_EQ(override_result(nlohmann::json::array(), "enabled"), "enabled: no real server affected\n");
+  auto enabled = as<std::vector<api::affected_server>>(nlohmann::json::parse(R"([{"service": "http",
+    "address": "10.0.1.13:8080", "health": "up", "reason": "", "configured_weight": 3, "weight": 3, "override": null,
+    "draining": false, "active_conns": 0, "inactive_conns": 0}])"));
+  EXPECT_EQ(override_result(enabled, "enabled"), "enabled 10.0.1.13:8080 in http: weight 3, up\n");
+  EXPECT_EQ(override_result({}, "enabled"), "enabled: no real server affected\n");
 }
 
 TEST(Views, AServerLbdKeepsOutOfTheKernelHasNoWeight) {
-  auto one =
+  auto one = as<std::vector<api::service>>(
       nlohmann::json::parse(R"([{"name": "smtp", "service": "fwmark 5 ipv6", "scheduler": "rr", "forwarding": "tun",
-    "real_servers": [{"address": "[2001:db8::7]:25", "health": "down", "reason": "timeout after 1s", "weight": null,
-    "kernel_weight": null, "override": null, "draining": false, "active_conns": 0, "inactive_conns": 0}]}])");
+    "quorum": true, "sorry_active": false, "active_conns": 0, "inactive_conns": 0,
+    "real_servers": [{"address": "[2001:db8::7]:25", "health": "down", "reason": "timeout after 1s", "configured_weight": 1, "weight": null,
+    "kernel_weight": null, "override": null, "draining": false, "active_conns": 0, "inactive_conns": 0}]}])"));
   EXPECT_EQ(services(one),
             "Prot LocalAddress:Port Scheduler (name, VRRP instance)\n"
             "  -> RemoteAddress:Port  Forward  Weight  Health  ActiveConn  InActConn  Notes\n"
@@ -180,19 +190,22 @@ TEST(Views, AServerLbdKeepsOutOfTheKernelHasNoWeight) {
 
 // clang-format on
 
-TEST(Views, WrongShapesPrintBlanksInsteadOfThrowing) {
-  for (const auto* text : {R"(null)", R"(42)", R"("x")", R"({})", R"([1, "a", null, {"real_servers": 5}])",
-                           R"({"vrrp": {"name": 1}, "services": [{"real_servers": [7]}], "reload": 3})"}) {
-    auto j = nlohmann::json::parse(text);
-    EXPECT_NO_THROW({
-      (void)vrrp(j, now);
-      (void)services(j);
-      (void)checks(j, now);
-      (void)status(j, now);
-      (void)reload(j, now);
-      (void)reload_line(j, now);
-      (void)override_result(j, "drained");
-    }) << text;
+TEST(Views, WrongShapesAreRefusedBeforeRendering) {
+  // What used to print blanks now stops at the contract, with the member named.
+  for (const auto* text : {R"(null)", R"(42)", R"({})", R"({"vrrp": {"name": 1}, "services": [], "reload": 3})"}) {
+    const auto j = nlohmann::json::parse(text);
+    EXPECT_THROW((void)as<api::daemon_status>(j), api::contract_error) << text;
+    EXPECT_THROW((void)as<std::vector<api::service>>(j), api::contract_error) << text;
+  }
+  auto s = load("status.json");
+  s["vrrp"][0]["state"] = "LEADER";
+  try {
+    (void)api::parse_answer<api::daemon_status>(s, "status");
+    FAIL();
+  } catch (const api::contract_error& e) {
+    EXPECT_STREQ(e.what(),
+                 "unexpected answer to status: \"vrrp\": \"state\": unknown VRRP state \"LEADER\" (expected one of: "
+                 "INIT, BACKUP, MASTER, FAULT)");
   }
 }
 

@@ -46,7 +46,7 @@ std::string body_of(const std::string& response) {
 
 // The endpoint on loopback, port 0, its loop on a thread.
 struct served {
-  explicit served(std::function<nlohmann::json()> status = {}, http_limits limits = {})
+  explicit served(std::function<api::daemon_status()> status = {}, http_limits limits = {})
       : m(
             io, [this] { return reg.render(); }, std::move(status), limits) {
     reg.get_counter("lbd_reloads_total", "reloads", {{"result", "ok"}}).inc();
@@ -94,7 +94,12 @@ TEST(MetricsEndpoint, ServesTheRegistryOnLoopback) {
 }
 
 TEST(MetricsEndpoint, ServesTheStatusPageAndJsonBesideTheMetrics) {
-  served s([] { return nlohmann::json{{"node", "a<b>"}, {"services", {{{"name", "<b>web</b>"}}}}}; });
+  served s([] {
+    api::daemon_status st;
+    st.node = "a<b>";
+    st.services.emplace_back().name = "<b>web</b>";
+    return st;
+  });
   auto page = fetch(s.ep, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(page.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << page;
   EXPECT_NE(page.find("Content-Type: text/html; charset=utf-8\r\n"), std::string::npos);
@@ -105,7 +110,10 @@ TEST(MetricsEndpoint, ServesTheStatusPageAndJsonBesideTheMetrics) {
   auto json = fetch(s.ep, "GET /status.json HTTP/1.1\r\nHost: x\r\n\r\n");
   EXPECT_EQ(json.rfind("HTTP/1.1 200 OK\r\n", 0), 0U) << json;
   EXPECT_NE(json.find("Content-Type: application/json\r\n"), std::string::npos);
-  EXPECT_EQ(nlohmann::json::parse(body_of(json))["node"], "a<b>");
+  const auto body = nlohmann::json::parse(body_of(json));
+  EXPECT_EQ(body["node"], "a<b>");
+  EXPECT_EQ(body["version"], "1.0");
+  EXPECT_EQ(body.get<api::daemon_status>().services.at(0).name, "<b>web</b>");
 
   EXPECT_EQ(fetch(s.ep, "GET /metrics?name[]=x HTTP/1.1\r\nHost: x\r\n\r\n").rfind("HTTP/1.1 200", 0), 0U);
   EXPECT_EQ(fetch(s.ep, "GET /status HTTP/1.1\r\nHost: x\r\n\r\n").rfind("HTTP/1.1 404", 0), 0U);

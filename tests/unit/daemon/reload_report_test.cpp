@@ -29,15 +29,14 @@ TEST(reload_report, summary_names_every_change_with_its_kind) {
             "real_server +http/10.0.1.14:8080");
 
   reload_report r;
-  r.result = "ok";
-  r.ok = true;
+  r.result = lbd::api::reload_result::ok;
   r.ipvs_ops = 3;
   r.plan = p;
   EXPECT_EQ(lbd::daemon::journal_line(r),
             "reload ok: global log_level; vrrp ~web(restart: priority) ~db(in place: notify) +gw; virtual_server "
             "-smtp; real_server +http/10.0.1.14:8080; VRRP restarted: web; VRRP in place: db (notify); 3 IPVS "
             "operation(s) (0 failed), 0.0 ms");
-  const auto j = lbd::daemon::to_json(r);
+  const nlohmann::json j = lbd::daemon::to_answer(r);
   EXPECT_EQ(j["vrrp_restarted"], nlohmann::json::parse(R"(["web"])"));
   EXPECT_EQ(j["vrrp_updated"], nlohmann::json::parse(R"(["db"])"));
   EXPECT_EQ(j["changes"]["vrrp"]["start"], nlohmann::json::parse(R"(["gw"])"));
@@ -45,12 +44,11 @@ TEST(reload_report, summary_names_every_change_with_its_kind) {
 
 TEST(reload_report, json_carries_the_figures) {
   reload_report r;
-  r.ok = false;
   r.trigger = "SIGHUP";
   r.file = "a.conf";
   r.errors = {"a.conf:1:2: error: x"};
   r.ipvs_ops = 1;
-  const auto j = lbd::daemon::to_json(r);
+  const nlohmann::json j = lbd::daemon::to_answer(r);
   EXPECT_EQ(j["ok"], false);
   EXPECT_EQ(j["result"], "refused");
   EXPECT_EQ(j["trigger"], "SIGHUP");

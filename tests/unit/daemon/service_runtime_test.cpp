@@ -186,7 +186,7 @@ TEST_F(service_runtime_test, ProgramsServersOnceTheirChecksPass) {
   EXPECT_EQ(kernel.fake.kernel().at(web_key).attrs.scheduler, "rr");
   settle(2);
   EXPECT_EQ(weight("10.0.1.12:80"), 2U);
-  const auto s = rt->services();
+  const nlohmann::json s = rt->services();
   ASSERT_EQ(s.size(), 1U);
   EXPECT_EQ(s[0]["service"], "tcp 192.0.2.10:80");
   EXPECT_EQ(s[0]["real_servers"][1]["health"], "up");
@@ -203,7 +203,7 @@ TEST_F(service_runtime_test, ReloadAddingAServerKeepsTheOthersChecksAndSendsOneO
   const auto report = apply(load(service("[[virtual_server.real_server]]\naddress = \"10.0.1.13:80\"\n")));
   EXPECT_EQ(report.ops, 0U);
   // The unchanged servers are still up: their checks kept their state (no pending, no removal).
-  const auto s = rt->services();
+  const nlohmann::json s = rt->services();
   EXPECT_EQ(s[0]["real_servers"][0]["health"], "up");
   EXPECT_EQ(s[0]["real_servers"][1]["health"], "up");
   EXPECT_EQ(s[0]["real_servers"][2]["health"], "pending");
@@ -255,7 +255,7 @@ TEST_F(service_runtime_test, FailedServerDrainsThenLeavesWhenIdle) {
   EXPECT_EQ(weight_gauge("10.0.1.11:80"), 1);
   EXPECT_EQ(weight_gauge("10.0.1.12:80"), 2);
   ASSERT_TRUE(run_until(io, [&] { return weight("10.0.1.11:80") == 0; }));
-  EXPECT_TRUE(rt->services()[0]["real_servers"][0]["draining"].get<bool>());
+  EXPECT_TRUE(nlohmann::json(rt->services())[0]["real_servers"][0]["draining"].get<bool>());
   EXPECT_EQ(weight_gauge("10.0.1.11:80"), 0);
   kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 0;
   rt->reconcile();
@@ -284,9 +284,9 @@ TEST_F(service_runtime_test, OperatorDrainWeightAndEnable) {
   auto drained = rt->drain("10.0.1.11:80", std::nullopt);
   ASSERT_TRUE(drained);
   ASSERT_EQ(drained->size(), 1U);
-  EXPECT_EQ((*drained)[0]["override"], "drain");
-  EXPECT_EQ((*drained)[0]["kernel_weight"], 0);
-  EXPECT_TRUE((*drained)[0]["draining"].get<bool>());
+  EXPECT_EQ(nlohmann::json(*drained)[0]["override"], "drain");
+  EXPECT_EQ(nlohmann::json(*drained)[0]["kernel_weight"], 0);
+  EXPECT_TRUE(nlohmann::json(*drained)[0]["draining"].get<bool>());
   EXPECT_EQ(weight("10.0.1.11:80"), 0U);
   // Another server failing meanwhile is removed at once (remove policy), not drained.
   kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.12:80")).counters.active = 1;
@@ -302,13 +302,13 @@ TEST_F(service_runtime_test, OperatorDrainWeightAndEnable) {
   apply(load(service("", "on_failure = \"remove\"\nscheduler_flags = []")));
   settle(1);
   EXPECT_FALSE(has("10.0.1.11:80"));
-  EXPECT_EQ(rt->services()[0]["real_servers"][0]["override"], "drain");
+  EXPECT_EQ(nlohmann::json(rt->services())[0]["real_servers"][0]["override"], "drain");
 
   auto weighted = rt->set_weight("10.0.1.11:80", std::string("web"), 9);
   ASSERT_TRUE(weighted);
   EXPECT_EQ(weight("10.0.1.11:80"), 9U);
   EXPECT_EQ(weight_gauge("10.0.1.11:80"), 9);
-  EXPECT_EQ((*weighted)[0]["override_weight"], 9);
+  EXPECT_EQ(nlohmann::json(*weighted)[0]["override_weight"], 9);
   ASSERT_TRUE(rt->enable("10.0.1.11:80", std::nullopt));
   EXPECT_EQ(weight("10.0.1.11:80"), 1U);
   EXPECT_EQ(rt->drain("10.0.1.99:80", std::nullopt).error(), "no real server 10.0.1.99:80 in any service");
@@ -342,7 +342,7 @@ TEST_F(service_runtime_test, SorryServerWhileNoServerIsUp) {
   probes.down = {ep("10.0.1.11:80"), ep("10.0.1.12:80")};
   EXPECT_EQ(m.value("lbd_service_quorum", {{"service", "web"}}), 1);
   ASSERT_TRUE(run_until(io, [&] { return has("10.0.1.250:80"); }));
-  EXPECT_TRUE(rt->services()[0]["sorry_active"].get<bool>());
+  EXPECT_TRUE(nlohmann::json(rt->services())[0]["sorry_active"].get<bool>());
   EXPECT_EQ(m.value("lbd_service_quorum", {{"service", "web"}}), 0);
   // Drained (idle) servers leave; the sorry server stays alone.
   rt->reconcile();
@@ -513,7 +513,7 @@ TEST_F(service_runtime_test, KernelStatisticsFromTheReaderThreadNeverWaitedFor) 
   }));
   const std::size_t calls = kernel.calls;
   rt->refresh_kernel_stats();
-  const auto status = rt->services();
+  const nlohmann::json status = rt->services();
   EXPECT_EQ(kernel.calls, calls);  // neither a scrape nor lbctl services reads the kernel
   EXPECT_EQ(m.value("lbd_ipvs_service_bytes_total", {{"service", "web"}, {"direction", "in"}}), 1000);
   EXPECT_EQ(m.value("lbd_ipvs_realserver_active_connections", {{"service", "web"}, {"server", "10.0.1.11:80"}}), 3);
@@ -548,15 +548,15 @@ TEST_F(service_runtime_test, KernelStatisticsFromTheReaderThreadNeverWaitedFor) 
 TEST_F(service_runtime_test, WithoutAReaderStatisticsComeFromTheReconcileReads) {
   apply(load(service()));
   settle(2);
-  EXPECT_EQ(rt->services()[0]["active_conns"], 0);
+  EXPECT_EQ(nlohmann::json(rt->services())[0]["active_conns"], 0);
   kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 3;
   const std::size_t calls = kernel.calls;
   rt->refresh_kernel_stats();
   EXPECT_EQ(kernel.calls, calls);
-  EXPECT_EQ(rt->services()[0]["active_conns"], 0);  // not read yet
+  EXPECT_EQ(nlohmann::json(rt->services())[0]["active_conns"], 0);  // not read yet
   rt->reconcile();
   rt->refresh_kernel_stats();
-  EXPECT_EQ(rt->services()[0]["active_conns"], 3);
+  EXPECT_EQ(nlohmann::json(rt->services())[0]["active_conns"], 3);
   EXPECT_EQ(m.value("lbd_ipvs_realserver_active_connections", {{"service", "web"}, {"server", "10.0.1.11:80"}}), 3);
 }
 

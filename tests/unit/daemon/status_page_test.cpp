@@ -13,15 +13,15 @@ using clock_point = std::chrono::system_clock::time_point;
 const clock_point now =
     clock_point{} + std::chrono::sys_days{std::chrono::year{2026} / 11 / 21}.time_since_epoch() + 10h;
 
-nlohmann::json sample() {
+api::daemon_status sample() {
   return nlohmann::json::parse(R"({
     "node": "director-a", "config_file": "/etc/lbd/lbd.conf", "started_at": "2026-11-21T08:57:00.000Z",
-    "vrrp": [{"name": "web", "interface": "eth0", "vrid": 51, "state": "MASTER", "priority": 150,
+    "vrrp": [{"name": "web", "interface": "eth0", "vrid": 51, "version": 3, "state": "MASTER", "priority": 150,
               "effective_priority": 140, "master": "10.0.0.2", "virtual_ips": ["10.0.0.100", "10.0.0.101"],
               "sync_group": null, "fault_reason": "",
               "last_transition": {"from": "BACKUP", "to": "MASTER", "reason": "master down <timer>",
                                   "at": "2026-11-21T09:57:00.000Z"}},
-             {"name": "db", "interface": "eth1", "vrid": 52, "state": "FAULT", "priority": 100,
+             {"name": "db", "interface": "eth1", "vrid": 52, "version": 3, "state": "FAULT", "priority": 100,
               "effective_priority": 100, "master": "", "virtual_ips": [], "fault_reason": "eth1 is down",
               "last_transition": null}],
     "services": [{"name": "<script>alert(1)</script>", "service": "tcp 10.0.0.100:80", "scheduler": "wlc",
@@ -39,9 +39,10 @@ nlohmann::json sample() {
                      "rates": {"cps": 12, "inpps": 1, "outpps": 2, "inbps": 1500, "outbps": 2500000}}]}],
     "reload": {"ok": false, "result": "refused", "trigger": "SIGHUP", "file": "/etc/lbd/lbd.conf",
                "at": "2026-11-21T09:59:30.000Z", "errors": ["lbd.conf:3: <i>bad</i> value"], "warnings": 0,
-               "duration_ms": 1.5, "ipvs_ops": 0, "ipvs_errors": 0, "vrrp_restarted": [],
+               "duration_ms": 1.5, "ipvs_ops": 0, "ipvs_errors": 0, "vrrp_restarted": [], "vrrp_updated": [],
                "summary": "refused: 1 error(s); the running configuration is unchanged"}
-  })");
+  })")
+      .get<api::daemon_status>();
 }
 
 bool has(const std::string& page, const std::string& s) { return page.find(s) != std::string::npos; }
@@ -102,20 +103,9 @@ TEST(StatusPage, ShowsNodeUptimeInstancesServersAndTheLastReload) {
   EXPECT_TRUE(has(page, "1 of 2 real servers"));
 }
 
-TEST(StatusPage, AnUnknownStateIsNeutralAndEscaped) {
-  auto s = sample();
-  s["vrrp"][0]["state"] = "<NEW\">";
-  const auto page = render_status_page(s, now);
-  EXPECT_TRUE(has(page, R"(<span class="b ">&lt;NEW&quot;&gt;</span>)"));
-}
-
-TEST(StatusPage, EmptyOrMalformedStatusStillRenders) {
-  for (const auto& j : {nlohmann::json(nullptr), nlohmann::json::array(), nlohmann::json{{"vrrp", 3}},
-                        nlohmann::json{{"services", {{{"real_servers", "x"}}}}, {"reload", nullptr}}}) {
-    const auto page = render_status_page(j, now);
-    EXPECT_TRUE(has(page, "</html>")) << j;
-  }
-  const auto page = render_status_page(nlohmann::json::object(), now);
+TEST(StatusPage, AnEmptyStatusStillRenders) {
+  const auto page = render_status_page(api::daemon_status{}, now);
+  EXPECT_TRUE(has(page, "</html>"));
   EXPECT_TRUE(has(page, "No VRRP instance."));
   EXPECT_TRUE(has(page, "No virtual service."));
   EXPECT_TRUE(has(page, "None since lbd started."));

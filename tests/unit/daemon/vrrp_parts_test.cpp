@@ -262,7 +262,7 @@ TEST(VrrpStatus, ObjectAsDocumented) {
   v.effective_priority = 160;
   v.master = "10.0.0.2";
   v.last = t;
-  auto j = to_json(v);
+  const nlohmann::json j = to_answer(v);
   EXPECT_EQ(j, nlohmann::json::parse(R"({
     "name": "web", "interface": "eth0", "vrid": 51, "version": 2, "state": "MASTER", "priority": 150,
     "effective_priority": 160, "master": "10.0.0.2", "virtual_ips": ["192.0.2.10/24", "192.0.2.11/24"],
@@ -274,7 +274,7 @@ TEST(VrrpStatus, ObjectAsDocumented) {
 
   vrrp_instance_view fresh;
   fresh.config = cfg.vrrp[1];
-  auto k = to_json(fresh);
+  const nlohmann::json k = to_answer(fresh);
   EXPECT_TRUE(k["last_transition"].is_null());
   EXPECT_EQ(k["state"], "INIT");
   EXPECT_EQ(k["master"], "");

@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+// VRRP instances on the wire.
+#include "status/answers.hpp"
+#include "status/json_fields.hpp"
+
+namespace lbd::api {
+
+using detail::get_to;
+using detail::nullable;
+
+void to_json(nlohmann::json& j, const vrrp_transition& v) {
+  j = {{"from", v.from}, {"to", v.to}, {"reason", v.reason}, {"at", rfc3339(v.at)}};
+}
+
+void from_json(const nlohmann::json& j, vrrp_transition& v) {
+  get_to(j, "from", v.from);
+  get_to(j, "to", v.to);
+  get_to(j, "reason", v.reason);
+  v.at = detail::parse_time(j, "at");
+}
+
+void to_json(nlohmann::json& j, const vrrp_instance& v) {
+  j = {{"name", v.name},
+       {"interface", v.interface},
+       {"vrid", v.vrid},
+       {"version", v.version},
+       {"state", v.state},
+       {"priority", v.priority},
+       {"effective_priority", v.effective_priority},
+       {"master", v.master},
+       {"virtual_ips", v.virtual_ips},
+       {"sync_group", nullable(v.sync_group)},
+       {"fault_reason", v.fault_reason},
+       {"last_transition", nullable(v.last_transition)}};
+}
+
+void from_json(const nlohmann::json& j, vrrp_instance& v) {
+  get_to(j, "name", v.name);
+  get_to(j, "interface", v.interface);
+  get_to(j, "vrid", v.vrid);
+  get_to(j, "version", v.version);
+  get_to(j, "state", v.state);
+  get_to(j, "priority", v.priority);
+  get_to(j, "effective_priority", v.effective_priority);
+  get_to(j, "master", v.master);
+  get_to(j, "virtual_ips", v.virtual_ips);
+  get_to(j, "sync_group", v.sync_group);
+  get_to(j, "fault_reason", v.fault_reason);
+  get_to(j, "last_transition", v.last_transition);
+}
+
+}  // namespace lbd::api
