@@ -14,6 +14,7 @@
 #include "config/load.hpp"
 #include "daemon/reload/reload_plan.hpp"
 #include "daemon/shell/build_info.hpp"
+#include "daemon/shell/config_diagnostics.hpp"
 #include "daemon/vrrp/vrrp_notify.hpp"
 
 namespace lbd::daemon {
@@ -29,12 +30,6 @@ std::vector<std::string> format_errors(const config::load_result& r) {
   for (const auto& d : r.diagnostics)
     if (d.level == config::severity::error) out.push_back(config::format(d));
   return out;
-}
-
-void log_diagnostics(const log::logger& l, const config::load_result& r) {
-  for (const auto& d : r.diagnostics) {
-    l.log(d.level == config::severity::error ? log::level::err : log::level::warning, "{}", config::format(d));
-  }
 }
 
 // The control socket lives in a directory systemd creates (RuntimeDirectory=lbd); when run by hand
@@ -84,7 +79,7 @@ bool app::start() {
   export_build_info(metrics_);
   loop_.start();
   auto loaded = config::load_file(config_file_);
-  log_diagnostics(log_, loaded);
+  log_diagnostics(log_, config_file_, loaded);
   if (!loaded.ok()) {
     log_.err("{}: {} error(s); not starting", config_file_, loaded.error_count());
     return false;
@@ -186,7 +181,7 @@ reload_report app::reload(const std::string& trigger) {
   log_.notice("reload ({}) of {}", trigger, config_file_);
 
   auto loaded = config::load_file(config_file_);
-  log_diagnostics(log_, loaded);
+  log_diagnostics(log_, config_file_, loaded);
   r.warnings = loaded.warning_count();
   if (!loaded.ok()) {
     r.errors = format_errors(loaded);
