@@ -7,6 +7,7 @@
 #include <charconv>
 
 #include "common/pcre_regex.hpp"
+#include "common/quote.hpp"
 #include "config/sections.hpp"
 
 namespace lbd::config::detail {
@@ -60,7 +61,7 @@ std::optional<std::string> read_one_of(const table_reader& r, std::string_view k
   auto s = r.string(key);
   if (!s) return std::nullopt;
   if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return s;
-  r.error(key, fmt::format("'{}' is not valid{}", *s, suggestion(*s, allowed)));
+  r.error(key, fmt::format("{} is not valid{}", quote_value(*s), suggestion(*s, allowed)));
   return std::nullopt;
 }
 
@@ -102,7 +103,8 @@ std::optional<std::vector<status_range>> read_statuses(const table_reader& r) {
                a2.ptr == text.data() + text.size();
     }
     if (!parsed || lo < 100 || hi > 599 || lo > hi) {
-      r.values().error(n, where, fmt::format("'{}' is not a range of statuses like \"200-299\" within 100-599", text));
+      r.values().error(n, where,
+                       fmt::format("{} is not a range of statuses like \"200-299\" within 100-599", quote_value(text)));
       ok = false;
       continue;
     }
@@ -139,12 +141,12 @@ void read_http(const table_reader& r, http_check_params& h, bool https) {
     if (is_token(*v) && v->size() <= 16) {
       h.method = *v;
     } else {
-      r.error("method", fmt::format("'{}' is not an HTTP method", *v));
+      r.error("method", fmt::format("{} is not an HTTP method", quote_value(*v)));
     }
   }
   if (auto v = r.string("path")) {
     if (v->empty() || v->front() != '/' || !is_header_value(*v) || v->find(' ') != std::string::npos) {
-      r.error("path", fmt::format("'{}' must start with '/' and contain no spaces or line breaks", *v));
+      r.error("path", fmt::format("{} must start with '/' and contain no spaces or line breaks", quote_value(*v)));
     } else {
       h.path = *v;
     }
@@ -258,7 +260,7 @@ void read_params(const table_reader& r, check_spec& c, bool fresh) {
                                                                    : dns_check_params{};
       if (auto v = r.word("name")) {
         if (v->size() > 253 || v->find(' ') != std::string::npos) {
-          r.error("name", fmt::format("'{}' is not a DNS name", *v));
+          r.error("name", fmt::format("{} is not a DNS name", quote_value(*v)));
         } else {
           p.name = *v;
         }
@@ -298,13 +300,17 @@ check_spec read_check(const value_reader& values, const toml::table& t, const st
   } else {
     type_known = false;
   }
+  // Lower bounds: probes every 2ns (or a 1ns timeout, failing every probe at once) keep the event
+  // loop busy for nothing; 10ms is already 100 probes a second per real server.
+  using std::chrono::milliseconds;
+  constexpr std::string_view spin = "a check more often than this only keeps the daemon busy";
   bool retry_given = false;
-  if (auto v = r.positive_duration("interval")) {
+  if (auto v = r.duration_at_least("interval", milliseconds(10), spin)) {
     if (base == nullptr || c.retry_delay == base->interval) c.retry_delay = *v;  // follows interval by default
     c.interval = *v;
   }
-  if (auto v = r.positive_duration("timeout")) c.timeout = *v;
-  if (auto v = r.positive_duration("retry_delay")) {
+  if (auto v = r.duration_at_least("timeout", milliseconds(1), "no real server answers sooner")) c.timeout = *v;
+  if (auto v = r.duration_at_least("retry_delay", milliseconds(10), spin)) {
     c.retry_delay = *v;
     retry_given = true;
   }
@@ -322,7 +328,7 @@ check_spec read_check(const value_reader& values, const toml::table& t, const st
     if (s && (*s == "up" || *s == "down")) {
       c.initially_up = *s == "up";
     } else if (s) {
-      values.error(*n, r.where("initial_state"), fmt::format("'{}' is not valid; expected up or down", *s));
+      values.error(*n, r.where("initial_state"), fmt::format("{} is not valid; expected up or down", quote_value(*s)));
     }
   }
   if (auto v = r.endpoint_value("connect_to", true)) c.connect_to = *v;
