@@ -5,8 +5,10 @@
 // matches, so a pattern `lbd --check` accepts is the pattern a check runs. Options: none, as in
 // keepalived without `regex_options`: a search anywhere in the subject (no implicit anchoring),
 // bytes rather than UTF-8, ^ and $ at the ends of the subject only, '.' not matching '\n'.
-// A match is bounded (match_limit, heap_limit_kib, the JIT stack): a pathological pattern fails
-// the check with a reason instead of spinning the event loop.
+// A match is bounded (match_limit, heap_limit_kib, the JIT stack): a catastrophically backtracking
+// pattern fails the check with a reason instead of spinning the event loop. PCRE2 bounds each
+// attempt (start position), not their sum: work quadratic in the subject stays possible without
+// the JIT (docs/lbd.conf.md says so).
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -31,8 +33,8 @@ struct regex_search_result {
 
 class pcre_regex {
  public:
-  // Backtracking steps one match attempt may take (PCRE2's default is 10,000,000). A search in a
-  // body of 16 MiB for an ordinary pattern stays far below it; a catastrophic one reaches it within
+  // Backtracking steps one match attempt (one start position) may take; PCRE2's default is
+  // 10,000,000. An ordinary pattern stays far below it; a catastrophic one reaches it within
   // milliseconds.
   static constexpr std::uint32_t match_limit = 1'000'000;
   // Memory for the interpreter's backtracking frames, in KiB (PCRE2's default is 20 GB).
