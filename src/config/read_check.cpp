@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // A health-check table: common keys, then the keys of its type.
 #include <fmt/format.h>
-#include <regex.h>
 
 #include <algorithm>
 #include <array>
 #include <charconv>
 
+#include "common/pcre_regex.hpp"
+#include "common/quote.hpp"
 #include "config/sections.hpp"
 
 namespace lbd::config::detail {
@@ -60,7 +61,7 @@ std::optional<std::string> read_one_of(const table_reader& r, std::string_view k
   auto s = r.string(key);
   if (!s) return std::nullopt;
   if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return s;
-  r.error(key, fmt::format("'{}' is not valid{}", *s, suggestion(*s, allowed)));
+  r.error(key, fmt::format("{} is not valid{}", quote_value(*s), suggestion(*s, allowed)));
   return std::nullopt;
 }
 
@@ -102,7 +103,8 @@ std::optional<std::vector<status_range>> read_statuses(const table_reader& r) {
                a2.ptr == text.data() + text.size();
     }
     if (!parsed || lo < 100 || hi > 599 || lo > hi) {
-      r.values().error(n, where, fmt::format("'{}' is not a range of statuses like \"200-299\" within 100-599", text));
+      r.values().error(n, where,
+                       fmt::format("{} is not a range of statuses like \"200-299\" within 100-599", quote_value(text)));
       ok = false;
       continue;
     }
@@ -112,60 +114,14 @@ std::optional<std::vector<status_range>> read_statuses(const table_reader& r) {
   return out;
 }
 
-// glibc's regcomp expands bounded repetitions, so nested bounds ("((a{1,100}){1,100}){1,100}")
-// take seconds and gigabytes to compile. The product of all bounds in a pattern is capped instead.
-constexpr std::uint64_t max_repetition_product = 1000;
-
-std::uint64_t repetition_product(std::string_view p) {
-  std::uint64_t product = 1;
-  for (std::size_t i = 0; i < p.size(); ++i) {
-    if (p[i] == '\\') {
-      ++i;
-    } else if (p[i] == '[') {
-      std::size_t j = i + 1;
-      if (j < p.size() && p[j] == '^') ++j;
-      if (j < p.size() && p[j] == ']') ++j;
-      while (j < p.size() && p[j] != ']') ++j;
-      i = j;
-    } else if (p[i] == '{') {
-      std::uint64_t low = 0;
-      std::uint64_t high = 0;
-      bool comma = false;
-      bool open = false;
-      std::size_t j = i + 1;
-      for (; j < p.size() && p[j] != '}'; ++j) {
-        if (p[j] == ',') {
-          comma = true;
-          open = true;
-        } else if (p[j] >= '0' && p[j] <= '9') {
-          std::uint64_t& n = comma ? high : low;
-          n = std::min<std::uint64_t>(n * 10 + static_cast<std::uint64_t>(p[j] - '0'), 1'000'000);
-          if (comma) open = false;
-        }
-      }
-      std::uint64_t bound = comma ? (open ? low + 1 : std::max(low, high)) : low;
-      product = std::min<std::uint64_t>(product * std::max<std::uint64_t>(bound, 1), 1'000'000'000);
-      i = j;
-    }
-  }
-  return product;
-}
-
-bool valid_regex(const std::string& pattern, std::string& why) {
-  if (repetition_product(pattern) > max_repetition_product) {
-    why = fmt::format("its repetition bounds {{m,n}} multiply to more than {}", max_repetition_product);
-    return false;
-  }
-  regex_t re;
-  int rc = regcomp(&re, pattern.c_str(), REG_EXTENDED | REG_NOSUB);
-  if (rc != 0) {
-    std::array<char, 256> buf{};
-    regerror(rc, &re, buf.data(), buf.size());
-    why = buf.data();
-    return false;
-  }
-  regfree(&re);
-  return true;
+// Where PCRE2 stopped, when the value is written as it reads (a literal string, or a basic one
+// without escapes, on one line): the column within the pattern; otherwise the value's start.
+position regex_error_position(const toml::node& n, std::string_view pattern, std::size_t offset) {
+  const auto& src = n.source();
+  position at = position_of(n);
+  const bool as_read = src.begin.line == src.end.line && src.end.column - src.begin.column == pattern.size() + 2;
+  if (as_read) at.column += static_cast<unsigned>(1 + std::min(offset, pattern.size()));
+  return at;
 }
 
 void read_tls(const table_reader& r, tls_settings& tls) {
@@ -185,12 +141,12 @@ void read_http(const table_reader& r, http_check_params& h, bool https) {
     if (is_token(*v) && v->size() <= 16) {
       h.method = *v;
     } else {
-      r.error("method", fmt::format("'{}' is not an HTTP method", *v));
+      r.error("method", fmt::format("{} is not an HTTP method", quote_value(*v)));
     }
   }
   if (auto v = r.string("path")) {
     if (v->empty() || v->front() != '/' || !is_header_value(*v) || v->find(' ') != std::string::npos) {
-      r.error("path", fmt::format("'{}' must start with '/' and contain no spaces or line breaks", *v));
+      r.error("path", fmt::format("{} must start with '/' and contain no spaces or line breaks", quote_value(*v)));
     } else {
       h.path = *v;
     }
@@ -214,11 +170,12 @@ void read_http(const table_reader& r, http_check_params& h, bool https) {
   }
   if (auto v = read_statuses(r)) h.expect_status = std::move(*v);
   if (auto v = r.string("body_regex")) {
-    std::string why;
+    // Compiled as the check compiles it (common/pcre_regex), so what passes here also runs.
     if (v->size() > 1024) {
       r.error("body_regex", "is longer than 1024 bytes");
-    } else if (!valid_regex(*v, why)) {
-      r.error("body_regex", fmt::format("'{}' is not a valid POSIX extended regular expression: {}", *v, why));
+    } else if (auto re = pcre_regex::compile(*v, false); !re) {
+      r.values().error(regex_error_position(*r.get("body_regex"), *v, re.error().offset), r.where("body_regex"),
+                       "is not a valid PCRE2 regular expression: " + describe(re.error(), *v));
     } else {
       h.body_regex = *v;
     }
@@ -303,7 +260,7 @@ void read_params(const table_reader& r, check_spec& c, bool fresh) {
                                                                    : dns_check_params{};
       if (auto v = r.word("name")) {
         if (v->size() > 253 || v->find(' ') != std::string::npos) {
-          r.error("name", fmt::format("'{}' is not a DNS name", *v));
+          r.error("name", fmt::format("{} is not a DNS name", quote_value(*v)));
         } else {
           p.name = *v;
         }
@@ -343,13 +300,17 @@ check_spec read_check(const value_reader& values, const toml::table& t, const st
   } else {
     type_known = false;
   }
+  // Lower bounds: probes every 2ns (or a 1ns timeout, failing every probe at once) keep the event
+  // loop busy for nothing; 10ms is already 100 probes a second per real server.
+  using std::chrono::milliseconds;
+  constexpr std::string_view spin = "a check more often than this only keeps the daemon busy";
   bool retry_given = false;
-  if (auto v = r.positive_duration("interval")) {
+  if (auto v = r.duration_at_least("interval", milliseconds(10), spin)) {
     if (base == nullptr || c.retry_delay == base->interval) c.retry_delay = *v;  // follows interval by default
     c.interval = *v;
   }
-  if (auto v = r.positive_duration("timeout")) c.timeout = *v;
-  if (auto v = r.positive_duration("retry_delay")) {
+  if (auto v = r.duration_at_least("timeout", milliseconds(1), "no real server answers sooner")) c.timeout = *v;
+  if (auto v = r.duration_at_least("retry_delay", milliseconds(10), spin)) {
     c.retry_delay = *v;
     retry_given = true;
   }
@@ -367,7 +328,7 @@ check_spec read_check(const value_reader& values, const toml::table& t, const st
     if (s && (*s == "up" || *s == "down")) {
       c.initially_up = *s == "up";
     } else if (s) {
-      values.error(*n, r.where("initial_state"), fmt::format("'{}' is not valid; expected up or down", *s));
+      values.error(*n, r.where("initial_state"), fmt::format("{} is not valid; expected up or down", quote_value(*s)));
     }
   }
   if (auto v = r.endpoint_value("connect_to", true)) c.connect_to = *v;

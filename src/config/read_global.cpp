@@ -67,7 +67,9 @@ global_settings read_global(diagnostic_sink& sink, const toml::node* node, const
   }
   if (auto v = r.endpoint_value("metrics_listen", true)) g.metrics_listen = *v;
   if (auto v = r.choice("log_level", log_level_names)) g.log_level = *v;
-  if (auto v = r.positive_duration("reconcile_interval")) g.reconcile_interval = *v;
+  if (auto v =
+          r.duration_at_least("reconcile_interval", std::chrono::seconds(1), "each pass dumps the kernel's IPVS table"))
+    g.reconcile_interval = *v;
   if (auto v = r.choice("exit_policy", exit_policy_names)) g.on_exit = *v;
   if (auto v = r.duration_value("drain_timeout")) g.drain_timeout = *v;
   if (auto v = r.integer("vrrp_realtime_priority", 0, 99)) g.vrrp_realtime_priority = static_cast<unsigned>(*v);

@@ -11,7 +11,13 @@ garp_settings read_garp(const table_reader& r) {
   garp_settings g;
   if (auto v = r.integer("repeat", 0, 255)) g.repeat = static_cast<unsigned>(*v);
   if (auto v = r.duration_value("delay")) g.delay = *v;
-  if (auto v = r.duration_value("refresh")) g.refresh = *v;
+  if (auto v = r.duration_value("refresh")) {
+    if (v->count() > 0 && *v < std::chrono::seconds(1)) {
+      r.error("refresh", fmt::format("{} is below the minimum 1s (0s turns it off)", format_duration(*v)));
+    } else {
+      g.refresh = *v;
+    }
+  }
   r.finish({"repeat", "delay", "refresh"});
   return g;
 }
@@ -80,8 +86,11 @@ std::vector<track_script> read_track_scripts(const table_reader& parent) {
     }
     if (auto v = r.command("command")) s.command = std::move(*v);
     if (!r.has("command")) r.missing("command");
-    if (auto v = r.positive_duration("interval")) s.interval = *v;
-    if (auto v = r.positive_duration("timeout")) s.timeout = *v;
+    // Each run starts a process: more than ten a second is no tracking but load.
+    if (auto v = r.duration_at_least("interval", std::chrono::milliseconds(100), "each run starts a process"))
+      s.interval = *v;
+    if (auto v = r.duration_at_least("timeout", std::chrono::milliseconds(10), "starting a process takes longer"))
+      s.timeout = *v;
     if (s.timeout >= s.interval) {
       r.error(r.has("timeout") ? "timeout" : "interval",
               fmt::format("timeout {} must be shorter than interval {}", format_duration(s.timeout),

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "common/quote.hpp"
+
 namespace lbd::config::detail {
 
 position position_of(const toml::source_region& r) { return position{r.begin.line, r.begin.column}; }
@@ -31,6 +33,17 @@ std::string expected(std::string_view what, const toml::node& n) {
   return fmt::format("expected {}, got {}", what, type_phrase(n.type()));
 }
 
+// A backstop for messages that quote a value in full (the readers quote with quote_value): a
+// diagnostic stays a line, whatever the size of the value.
+constexpr std::size_t max_message_bytes = 400;
+
+std::string capped(std::string_view what) {
+  if (what.size() <= max_message_bytes) return std::string(what);
+  std::size_t cut = max_message_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(what[cut]) & 0xC0U) == 0x80U) --cut;
+  return fmt::format("{}… ({} bytes)", what.substr(0, cut), what.size());
+}
+
 bool has_control(std::string_view s) {
   return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; });
 }
@@ -42,11 +55,11 @@ void value_reader::error(const toml::node& at, std::string_view where, std::stri
 }
 
 void value_reader::error(position at, std::string_view where, std::string_view what) const {
-  sink_->error(at.line, at.column, fmt::format("{}: {}", where, what));
+  sink_->error(at.line, at.column, capped(fmt::format("{}: {}", where, what)));
 }
 
 void value_reader::warning(position at, std::string_view where, std::string_view what) const {
-  sink_->warning(at.line, at.column, fmt::format("{}: {}", where, what));
+  sink_->warning(at.line, at.column, capped(fmt::format("{}: {}", where, what)));
 }
 
 std::optional<std::string> value_reader::string(const toml::node& n, std::string_view where) const {
@@ -125,7 +138,7 @@ std::optional<endpoint> value_reader::endpoint_value(const toml::node& n, std::s
     return std::nullopt;
   }
   if (port_required && e->port == 0) {
-    error(n, where, fmt::format("'{}': port 0 is not allowed here", *s));
+    error(n, where, fmt::format("{}: port 0 is not allowed here", quote_value(*s)));
     return std::nullopt;
   }
   return *e;
@@ -169,7 +182,8 @@ std::optional<argv> value_reader::command(const toml::node& n, std::string_view 
   }
   if (ok && (out.front().empty() || out.front().front() != '/')) {
     error(*a->get(0), where,
-          fmt::format("'{}' must be an absolute path (commands run without a shell or PATH search)", out.front()));
+          fmt::format("{} must be an absolute path (commands run without a shell or PATH search)",
+                      quote_value(out.front())));
     ok = false;
   }
   if (!ok) return std::nullopt;
@@ -241,6 +255,16 @@ std::optional<duration> table_reader::positive_duration(std::string_view key) co
   auto d = duration_value(key);
   if (d && d->count() <= 0) {
     error(key, "must be longer than 0s");
+    return std::nullopt;
+  }
+  return d;
+}
+
+std::optional<duration> table_reader::duration_at_least(std::string_view key, duration min,
+                                                        std::string_view why) const {
+  auto d = duration_value(key);
+  if (d && *d < min) {
+    error(key, fmt::format("{} is below the minimum {} ({})", format_duration(*d), format_duration(min), why));
     return std::nullopt;
   }
   return d;

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/quote.hpp"
 #include "config/diagnostic.hpp"
 #include "config/model.hpp"
 #include "config/names.hpp"
@@ -62,7 +63,7 @@ class value_reader {
     std::vector<std::string_view> candidates;
     candidates.reserve(N);
     for (const auto& x : names) candidates.push_back(x.name);
-    error(n, where, "'" + *s + "' is not valid" + suggestion(*s, candidates));
+    error(n, where, quote_value(*s) + " is not valid" + suggestion(*s, candidates));
     return std::nullopt;
   }
 
@@ -101,6 +102,8 @@ class table_reader {
   std::optional<duration> duration_value(std::string_view key) const;
   // A duration strictly above zero.
   std::optional<duration> positive_duration(std::string_view key) const;
+  // A duration of at least `min` (> 0); `why` is the rule's reason, for the message.
+  std::optional<duration> duration_at_least(std::string_view key, duration min, std::string_view why) const;
   std::optional<ip_address> address(std::string_view key) const;
   std::optional<endpoint> endpoint_value(std::string_view key, bool port_required) const;
   std::optional<argv> command(std::string_view key) const;

@@ -17,8 +17,7 @@ std::string url_host(const ip_address& a) { return a.is_v6() ? "[" + a.to_string
 
 class http_probe : public std::enable_shared_from_this<http_probe> {
  public:
-  http_probe(endpoint target, http_params params, duration timeout, std::shared_ptr<const std::regex> re,
-             probe_handler h)
+  http_probe(endpoint target, http_params params, duration timeout, std::shared_ptr<pcre_regex> re, probe_handler h)
       : target_(std::move(target)),
         params_(std::move(params)),
         timeout_(timeout),
@@ -43,10 +42,6 @@ class http_probe : public std::enable_shared_from_this<http_probe> {
     started_ = clock::now();
     if (easy_ == nullptr) {
       finish(probe_fail("error", "curl_easy_init failed", duration::zero()));
-      return;
-    }
-    if (!params_.body_regex.empty() && !regex_) {
-      finish(probe_fail("error", "invalid body regex /" + params_.body_regex + "/", duration::zero()));
       return;
     }
     configure();
@@ -199,9 +194,8 @@ class http_probe : public std::enable_shared_from_this<http_probe> {
         expected = true;  // NOLINT(google-runtime-int)
     }
     if (!expected) return probe_fail("status", fmt::format("HTTP {} from {}", status, t), took);
-    if (regex_ && !std::regex_search(body_, *regex_)) {
-      return probe_fail("body",
-                        fmt::format("body does not match /{}/ (HTTP {} from {})", params_.body_regex, status, t), took);
+    if (regex_) {
+      if (auto failed = judge_body_regex(*regex_, body_, status, t, took)) return std::move(*failed);
     }
     if (!params_.body_sha256.empty()) {
       const std::string got = sha256_hex(body_);
@@ -223,7 +217,7 @@ class http_probe : public std::enable_shared_from_this<http_probe> {
   endpoint target_;
   http_params params_;
   duration timeout_;
-  std::shared_ptr<const std::regex> regex_;
+  std::shared_ptr<pcre_regex> regex_;
   probe_handler handler_;
   CURL* easy_;
   curl_slist* headers_ = nullptr;
@@ -236,20 +230,6 @@ class http_probe : public std::enable_shared_from_this<http_probe> {
 
 }  // namespace
 
-std::shared_ptr<const std::regex> http_prober::regex_for(const std::string& pattern) {
-  if (pattern.empty()) return nullptr;
-  auto it = regexes_.find(pattern);
-  if (it != regexes_.end()) return it->second;
-  std::shared_ptr<const std::regex> re;
-  try {
-    re = std::make_shared<const std::regex>(pattern, std::regex::ECMAScript);
-  } catch (const std::regex_error&) {
-    re = nullptr;
-  }
-  regexes_.emplace(pattern, re);
-  return re;
-}
-
 void http_prober::async_probe(const endpoint& target, const check_params& params, duration timeout,
                               probe_handler handler) {
   const auto* p = std::get_if<http_params>(&params);
@@ -257,7 +237,12 @@ void http_prober::async_probe(const endpoint& target, const check_params& params
     handler(probe_fail("error", "http prober given another check type", duration::zero()));
     return;
   }
-  std::make_shared<http_probe>(target, *p, timeout, regex_for(p->body_regex), std::move(handler))->start(multi_);
+  const auto& re = regexes_.get(p->body_regex);
+  if (!re.error.empty()) {
+    handler(invalid_body_regex(p->body_regex, re.error));
+    return;
+  }
+  std::make_shared<http_probe>(target, *p, timeout, re.regex, std::move(handler))->start(multi_);
 }
 
 }  // namespace lbd::healthcheck

@@ -5,12 +5,8 @@
 // against a regex and/or a SHA-256 digest, and stops reading beyond max_body bytes. Every probe
 // has a fresh easy handle and a fresh connection: nothing (connections, TLS sessions, cookies)
 // carries over from one target or probe to the next.
-#include <map>
-#include <memory>
-#include <regex>
-#include <string>
-
 #include "healthcheck/body_digest.hpp"
+#include "healthcheck/body_regex.hpp"
 #include "healthcheck/curl_multi.hpp"
 #include "healthcheck/prober.hpp"
 
@@ -23,11 +19,8 @@ class http_prober final : public prober {
                    probe_handler handler) override;
 
  private:
-  // Compiled once per distinct pattern; nullptr when the pattern does not compile.
-  std::shared_ptr<const std::regex> regex_for(const std::string& pattern);
-
   curl_multi& multi_;
-  std::map<std::string, std::shared_ptr<const std::regex>> regexes_;
+  body_regex_cache regexes_;
 };
 
 }  // namespace lbd::healthcheck

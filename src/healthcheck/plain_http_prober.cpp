@@ -67,14 +67,13 @@ void format_http_request(std::string& out, const http_params& p, const endpoint&
 }
 
 probe_result judge_http_response(unsigned status, std::string_view body, const std::vector<status_range>& expect,
-                                 const std::regex* regex, const std::string& regex_text, const std::string& sha256,
-                                 const endpoint& target, duration took) {
+                                 pcre_regex* regex, const std::string& sha256, const endpoint& target, duration took) {
   const std::string t = to_string(target);
   const bool expected = std::any_of(expect.begin(), expect.end(),
                                     [status](const status_range& r) { return status >= r.lo && status <= r.hi; });
   if (!expected) return probe_fail("status", fmt::format("HTTP {} from {}", status, t), took);
-  if (regex != nullptr && !std::regex_search(body.begin(), body.end(), *regex)) {
-    return probe_fail("body", fmt::format("body does not match /{}/ (HTTP {} from {})", regex_text, status, t), took);
+  if (regex != nullptr) {
+    if (auto failed = judge_body_regex(*regex, body, status, t, took)) return std::move(*failed);
   }
   if (!sha256.empty()) {
     const std::string got = sha256_hex(body);
@@ -105,21 +104,6 @@ plain_http_prober::plain_http_prober(const boost::asio::any_io_executor& ex)
 
 plain_http_prober::~plain_http_prober() = default;
 
-const std::regex* plain_http_prober::regex_for(const std::string& pattern) {
-  if (pattern.empty()) return nullptr;
-  auto it = regexes_.find(pattern);
-  if (it == regexes_.end()) {
-    std::unique_ptr<std::regex> re;
-    try {
-      re = std::make_unique<std::regex>(pattern, std::regex::ECMAScript);
-    } catch (const std::regex_error&) {
-      re = nullptr;
-    }
-    it = regexes_.emplace(pattern, std::move(re)).first;
-  }
-  return it->second.get();
-}
-
 void plain_http_prober::async_probe(const endpoint& target, const check_params& params, duration timeout,
                                     probe_handler handler) {
   const auto started = clock::now();
@@ -131,11 +115,12 @@ void plain_http_prober::async_probe(const endpoint& target, const check_params& 
     fail_soon(probe_fail("error", "plain http prober given another check type", duration::zero()));
     return;
   }
-  const std::regex* regex = regex_for(hp->body_regex);
-  if (!hp->body_regex.empty() && regex == nullptr) {
-    fail_soon(probe_fail("error", "invalid body regex /" + hp->body_regex + "/", duration::zero()));
+  const auto& compiled = regexes_.get(hp->body_regex);
+  if (!compiled.error.empty()) {
+    fail_soon(invalid_body_regex(hp->body_regex, compiled.error));
     return;
   }
+  pcre_regex* const regex = compiled.regex.get();
   auto [token, p] = slots_.acquire();
   if (const int err = p.socket.connect(target, poller_, probe_slots<probe>::index_of(token),
                                        reusable_socket::handshake_ack::delayed);
@@ -155,7 +140,6 @@ void plain_http_prober::async_probe(const endpoint& target, const check_params& 
       http_response_limits{16384, hp->max_body, regex != nullptr || !hp->body_sha256.empty(), hp->method == "HEAD"});
   p.expect_status = hp->expect_status;
   p.regex = regex;
-  p.body_regex = hp->body_regex;
   p.body_sha256 = hp->body_sha256;
   deadlines_.push(started + timeout, token);
   if (early_send_.should_try()) send_early(token, p);
@@ -239,8 +223,8 @@ void plain_http_prober::read_response(std::uint64_t token, probe& p) {
   const std::string t = to_string(p.target);
   if (st == parser::state::done) {
     complete(token, p,
-             judge_http_response(p.response.status(), p.response.body(), p.expect_status, p.regex, p.body_regex,
-                                 p.body_sha256, p.target, took));
+             judge_http_response(p.response.status(), p.response.body(), p.expect_status, p.regex, p.body_sha256,
+                                 p.target, took));
     return;
   }
   switch (p.response.why()) {

@@ -9,12 +9,10 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <array>
-#include <map>
-#include <memory>
-#include <regex>
 #include <string>
 #include <vector>
 
+#include "healthcheck/body_regex.hpp"
 #include "healthcheck/deadline_queue.hpp"
 #include "healthcheck/http_response.hpp"
 #include "healthcheck/optimistic_gate.hpp"
@@ -51,8 +49,7 @@ class plain_http_prober final : public prober {
     http_response_parser response;
     // What the verdict needs of the parameters (assigned, so the slot's buffers are reused).
     std::vector<status_range> expect_status;
-    const std::regex* regex = nullptr;
-    std::string body_regex;
+    pcre_regex* regex = nullptr;  // owned by regexes_
     std::string body_sha256;
   };
 
@@ -66,13 +63,10 @@ class plain_http_prober final : public prober {
   void complete(std::uint64_t token, probe& p, probe_result r);
   // Ends the probe's connection and frees its slot.
   void release(std::uint64_t token, probe& p);
-  // Compiled once per distinct pattern; nullptr when the pattern does not compile.
-  const std::regex* regex_for(const std::string& pattern);
-
   boost::asio::any_io_executor ex_;
   // Receive buffer shared by every probe: they run one at a time on the io_context's thread.
   std::array<char, 16384> buffer_{};
-  std::map<std::string, std::unique_ptr<std::regex>> regexes_;
+  body_regex_cache regexes_;
   optimistic_gate early_send_;
   probe_slots<probe> slots_;
   deadline_queue deadlines_;
@@ -86,7 +80,6 @@ void format_http_request(std::string& out, const http_params& p, const endpoint&
 
 // The verdict on a complete response: expected status, then body regex, then body digest.
 probe_result judge_http_response(unsigned status, std::string_view body, const std::vector<status_range>& expect,
-                                 const std::regex* regex, const std::string& regex_text, const std::string& sha256,
-                                 const endpoint& target, duration took);
+                                 pcre_regex* regex, const std::string& sha256, const endpoint& target, duration took);
 
 }  // namespace lbd::healthcheck

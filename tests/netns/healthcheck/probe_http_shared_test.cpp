@@ -103,7 +103,25 @@ TYPED_TEST(http_shared_test, InvalidRegexIsAnErrorNotACrash) {
   p.body_regex = "([unclosed";
   const auto r = this->probe(srv.target(), p);
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.reason, "invalid body regex /([unclosed/");
+  EXPECT_EQ(r.reason,
+            "invalid body regex /([unclosed/: missing terminating ] for character class at offset 10 (after "
+            "'([unclosed')");
+}
+
+// PCRE2, as lbd.conf validates: "o[]k]" is 'o' then ']' or 'k' (std::regex read an empty class and
+// never matched), and a catastrophic pattern ends at the match limit as a failed check.
+TYPED_TEST(http_shared_test, BodyRegexIsPcre2AndBounded) {
+  local_server srv({"http-ok"});
+  http_params p;
+  p.body_regex = "meth[]o]d=GET";
+  auto r = this->probe(srv.target(), p);
+  EXPECT_TRUE(r.ok) << r.reason;
+  p.body_regex = "^(.|..)*$\\d";
+  r = this->probe(srv.target(), p);
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.kind, "body");
+  EXPECT_NE(r.reason.find("gave up on"), std::string::npos) << r.reason;
+  EXPECT_NE(r.reason.find("match limit exceeded"), std::string::npos) << r.reason;
 }
 
 TYPED_TEST(http_shared_test, SlowServerTimesOut) {

@@ -34,7 +34,17 @@ INSTANTIATE_TEST_SUITE_P(
         rule_case{"initial_state_value", VS "check = { type = \"tcp\", initial_state = \"maybe\" }\n" RS, "4:41",
                   "virtual_server[http].check.initial_state: 'maybe' is not valid; expected up or down"},
         rule_case{"retry_delay_positive", VS "check = { type = \"tcp\", retry_delay = \"0s\" }\n" RS, "4:39",
-                  "virtual_server[http].check.retry_delay: must be longer than 0s"},
+                  "virtual_server[http].check.retry_delay: 0s is below the minimum 10ms"},
+        rule_case{"interval_lower_bound", VS "check = { type = \"tcp\", interval = \"2ns\" }\n" RS, "4:36",
+                  "virtual_server[http].check.interval: 2ns is below the minimum 10ms (a check more often than this "
+                  "only keeps the daemon busy)"},
+        rule_case{"timeout_lower_bound", VS "check = { type = \"tcp\", timeout = \"999us\" }\n" RS, "4:35",
+                  "virtual_server[http].check.timeout: 999us is below the minimum 1ms"},
+        rule_case{"retry_delay_lower_bound", VS "check = { type = \"tcp\", retry_delay = \"9ms\" }\n" RS, "4:39",
+                  "virtual_server[http].check.retry_delay: 9ms is below the minimum 10ms"},
+        // Refused, not rounded to 2s.
+        rule_case{"interval_exact", VS "check = { type = \"tcp\", interval = \"1.999999999999s\" }\n" RS, "4:36",
+                  "virtual_server[http].check.interval: '1.999999999999s' is finer than a nanosecond"},
         rule_case{"connect_to_needs_port", VS "check = { type = \"tcp\", connect_to = \"10.0.1.11\" }\n" RS, "4:38",
                   "virtual_server[http].check.connect_to: '10.0.1.11' needs a port"},
         rule_case{"expect_status_range_order", VS "check = { type = \"http\", expect_status = [\"299-200\"] }\n" RS,
@@ -51,12 +61,21 @@ INSTANTIATE_TEST_SUITE_P(
                   "4:44", "virtual_server[http].check.headers.X-A: header values must not contain line breaks"},
         rule_case{"body_sha256_hex", VS "check = { type = \"http\", body_sha256 = \"abc\" }\n" RS, "4:40",
                   "virtual_server[http].check.body_sha256: must be 64 hexadecimal digits"},
-        rule_case{"body_regex_valid", VS "check = { type = \"http\", body_regex = \"(ok\" }\n" RS, "4:39",
-                  "virtual_server[http].check.body_regex: '(ok' is not a valid POSIX extended regular expression"},
+        // PCRE2's message, and the column where it stopped within the pattern ("(ok" starts at 39).
+        rule_case{"body_regex_valid", VS "check = { type = \"http\", body_regex = \"(ok\" }\n" RS, "4:43",
+                  "virtual_server[http].check.body_regex: is not a valid PCRE2 regular expression: missing closing "
+                  "parenthesis at offset 3 (after '(ok')"},
+        rule_case{"body_regex_literal_string", VS "check = { type = \"http\", body_regex = 'o[k' }\n" RS, "4:43",
+                  "virtual_server[http].check.body_regex: is not a valid PCRE2 regular expression: missing terminating "
+                  "] for character class at offset 3 (after 'o[k')"},
+        // With an escape the text in the file is longer than the pattern: the value's position.
+        rule_case{"body_regex_escaped", VS "check = { type = \"http\", body_regex = \"a\\\\\" }\n" RS, "4:39",
+                  "virtual_server[http].check.body_regex: is not a valid PCRE2 regular expression: \\ at end of "
+                  "pattern at offset 2 (after 'a\\')"},
         rule_case{"body_regex_repetition_bounds",
-                  VS "check = { type = \"http\", body_regex = \"((a{1,100}){1,100})\" }\n" RS, "4:39",
-                  "virtual_server[http].check.body_regex: '((a{1,100}){1,100})' is not a valid POSIX extended regular "
-                  "expression: its repetition bounds {m,n} multiply to more than 1000"},
+                  VS "check = { type = \"http\", body_regex = \"((a{1,100}){1,100}){1,100}\" }\n" RS, "4:66",
+                  "virtual_server[http].check.body_regex: is not a valid PCRE2 regular expression: regular expression "
+                  "is too large at offset 26"},
         rule_case{"max_body_bytes_range", VS "check = { type = \"http\", max_body_bytes = 0 }\n" RS, "4:43",
                   "virtual_server[http].check.max_body_bytes: 0 is out of range 1-16777216"},
         rule_case{"tls_client_cert_and_key",
@@ -89,6 +108,39 @@ INSTANTIATE_TEST_SUITE_P(
                   "virtual_server[http].real_server[10.0.1.11:8080].check.timeout: timeout 3s must be shorter than "
                   "interval 2s"}),
     name_of_case);
+
+// A huge value is quoted by a prefix and its length, not echoed whole.
+TEST(check_quotes, a_long_value_is_quoted_by_its_prefix) {
+  const std::string method(100'000, 'A');
+  const std::string toml = std::string(VS "check = { type = \"http\", method = \"") + method + "\" }\n" RS;
+  auto r = load_string(toml, "t.conf", load_options{"test-node"});
+  ASSERT_EQ(r.error_count(), 1U) << dump(r).substr(0, 1000);
+  for (const auto& d : r.diagnostics) {
+    if (d.level != severity::error) continue;
+    EXPECT_EQ(d.message, "virtual_server[http].check.method: '" + std::string(64, 'A') +
+                             "…' (100000 bytes) is not an HTTP method");
+  }
+  const std::string interval = std::string(50'000, '1') + "s";
+  auto r2 = load_string(std::string(VS "check = { type = \"tcp\", interval = \"") + interval + "\" }\n" RS, "t.conf",
+                        load_options{"test-node"});
+  ASSERT_EQ(r2.error_count(), 1U);
+  for (const auto& d : r2.diagnostics) {
+    if (d.level == severity::error) {
+      EXPECT_LT(d.message.size(), 200U) << d.message.substr(0, 300);
+    }
+  }
+}
+
+// What POSIX regcomp refused or read otherwise than the check's engine now passes as the check
+// will run it (PCRE2 both sides; common/pcre_regex_test shows the matching).
+TEST(check_body_regex, pcre2_patterns_pass_validation_unchanged) {
+  for (const char* pattern : {"o{,3}k", "o[]k]", "(?i)^healthy$", "\\d+ ok", "build [0-9]+"}) {
+    std::string toml = std::string(VS "check = { type = \"http\", body_regex = '") + pattern + "' }\n" RS;
+    auto r = load_string(toml, "t.conf", load_options{"test-node"});
+    EXPECT_TRUE(r.ok()) << pattern << "\n" << dump(r);
+    EXPECT_EQ(r.error_count(), 0U) << pattern << "\n" << dump(r);
+  }
+}
 
 }  // namespace
 }  // namespace lbd::config::test

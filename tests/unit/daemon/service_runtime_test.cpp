@@ -118,7 +118,7 @@ address = "192.0.2.10:80"
 scheduler = "rr"
 )" + options +
          R"(
-check = { type = "tcp", interval = "5ms", timeout = "3ms", rise = 1, fall = 1 }
+check = { type = "tcp", interval = "10ms", timeout = "5ms", rise = 1, fall = 1 }
 [[virtual_server.real_server]]
 address = "10.0.1.11:80"
 [[virtual_server.real_server]]
@@ -169,7 +169,8 @@ struct service_runtime_test : ::testing::Test {
 };
 
 TEST_F(service_runtime_test, NoVirtualServerNeverTouchesTheKernel) {
-  auto cfg = load("[global]\nreconcile_interval = \"10ms\"\n");
+  auto cfg = load("[global]\n");
+  cfg.global.reconcile_interval = milliseconds(10);  // below lbd.conf's minimum, for a short test
   apply(cfg);
   rt->reconcile();
   rt->refresh_kernel_stats();

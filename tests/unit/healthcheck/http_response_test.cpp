@@ -245,19 +245,53 @@ TEST(HttpRequest, DefaultsAndServiceHost) {
 TEST(HttpVerdict, StatusRegexDigest) {
   const auto t = target("10.0.1.11", 8080);
   const std::vector<status_range> ok{{200, 299}};
-  auto r = judge_http_response(200, "fine", ok, nullptr, "", "", t, duration::zero());
+  auto r = judge_http_response(200, "fine", ok, nullptr, "", t, duration::zero());
   EXPECT_TRUE(r.ok);
   EXPECT_EQ(r.reason, "HTTP 200 from 10.0.1.11:8080");
-  r = judge_http_response(503, "fine", ok, nullptr, "", "", t, duration::zero());
+  r = judge_http_response(503, "fine", ok, nullptr, "", t, duration::zero());
   EXPECT_EQ(r.kind, "status");
   EXPECT_EQ(r.reason, "HTTP 503 from 10.0.1.11:8080");
-  const std::regex re("^fi");
-  EXPECT_TRUE(judge_http_response(200, "fine", ok, &re, "^fi", "", t, duration::zero()).ok);
-  r = judge_http_response(200, "nope", ok, &re, "^fi", "", t, duration::zero());
-  EXPECT_EQ(r.reason, "body does not match /^fi/ (HTTP 200 from 10.0.1.11:8080)");
-  EXPECT_TRUE(judge_http_response(200, "fine", ok, nullptr, "", sha256_hex("fine"), t, duration::zero()).ok);
-  r = judge_http_response(200, "fine", ok, nullptr, "", sha256_hex("other"), t, duration::zero());
+  auto re = pcre_regex::compile("^fi");
+  ASSERT_TRUE(re.has_value());
+  EXPECT_TRUE(judge_http_response(200, "fine", ok, &*re, "", t, duration::zero()).ok);
+  r = judge_http_response(200, "nope", ok, &*re, "", t, duration::zero());
   EXPECT_EQ(r.kind, "body");
+  EXPECT_EQ(r.reason, "body does not match /^fi/ (HTTP 200 from 10.0.1.11:8080)");
+  EXPECT_TRUE(judge_http_response(200, "fine", ok, nullptr, sha256_hex("fine"), t, duration::zero()).ok);
+  r = judge_http_response(200, "fine", ok, nullptr, sha256_hex("other"), t, duration::zero());
+  EXPECT_EQ(r.kind, "body");
+}
+
+// A catastrophic pattern on a body made for it stops at the match limit: a failed check with a
+// reason, within milliseconds, not a spinning event loop.
+TEST(HttpVerdict, RegexMatchLimitIsAFailedCheck) {
+  const auto t = target("10.0.1.11", 8080);
+  const std::vector<status_range> ok{{200, 299}};
+  auto re = pcre_regex::compile("(a|aa)+$");
+  ASSERT_TRUE(re.has_value());
+  const std::string body = std::string(4096, 'a') + "!";
+  const auto started = std::chrono::steady_clock::now();
+  auto r = judge_http_response(200, body, ok, &*re, "", t, duration::zero());
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.kind, "body");
+  EXPECT_EQ(r.reason,
+            "body regex /(a|aa)+$/ gave up on 4097 bytes: match limit exceeded (HTTP 200 from 10.0.1.11:8080)");
+}
+
+TEST(HttpVerdict, InvalidRegexIsCompiledOnceAndExplained) {
+  body_regex_cache cache;
+  const auto& bad = cache.get("([unclosed");
+  EXPECT_EQ(bad.regex, nullptr);
+  EXPECT_EQ(bad.error, "missing terminating ] for character class at offset 10 (after '([unclosed')");
+  EXPECT_EQ(invalid_body_regex("([unclosed", bad.error).reason,
+            "invalid body regex /([unclosed/: missing terminating ] for character class at offset 10 (after "
+            "'([unclosed')");
+  const auto& good = cache.get("o[]k]");
+  ASSERT_NE(good.regex, nullptr);
+  EXPECT_EQ(cache.get("o[]k]").regex, good.regex);  // compiled once
+  EXPECT_EQ(cache.get("").regex, nullptr);
+  EXPECT_TRUE(cache.get("").error.empty());
 }
 
 }  // namespace
