@@ -1,9 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config/model.hpp"
 
+#include "config/names.hpp"
+
 #include <algorithm>
 
 namespace lbd::config {
+
+check_settings default_check() {
+  check_settings c;
+  c.timing.interval = std::chrono::seconds(2);
+  c.timing.timeout = std::chrono::seconds(1);
+  c.timing.retry_delay = c.timing.interval;
+  c.thresholds.rise = 2;
+  c.thresholds.fall = 3;
+  c.thresholds.initial = healthcheck::health::down;
+  return c;
+}
+
+check_type type_of(const check_params& p) {
+  namespace hc = healthcheck;
+  if (std::holds_alternative<hc::tcp_params>(p)) return check_type::tcp;
+  if (const auto* h = std::get_if<hc::http_params>(&p)) return h->tls ? check_type::https : check_type::http;
+  if (std::holds_alternative<hc::script_params>(p)) return check_type::script;
+  if (std::holds_alternative<hc::udp_params>(p)) return check_type::udp;
+  if (std::holds_alternative<hc::dns_params>(p)) return check_type::dns;
+  return check_type::none;
+}
+
+const shared_check& default_shared_check() {
+  static const shared_check shared = std::make_shared<const check_settings>(default_check());
+  return shared;
+}
+
+bool operator==(const real_server& a, const real_server& b) {
+  return a.address == b.address && a.weight == b.weight && a.upper_threshold == b.upper_threshold &&
+         a.lower_threshold == b.lower_threshold && a.method == b.method &&
+         (a.check == b.check || *a.check == *b.check) && a.notify == b.notify;
+}
+
+bool operator==(const virtual_server& a, const virtual_server& b) {
+  return a.name == b.name && a.address == b.address && a.fwmark == b.fwmark && a.family == b.family &&
+         a.proto == b.proto && a.sched == b.sched && a.flags == b.flags && a.method == b.method &&
+         a.tunnel == b.tunnel && a.persistence == b.persistence && a.on_failure == b.on_failure &&
+         a.quorum == b.quorum && a.sorry_server == b.sorry_server && (a.check == b.check || *a.check == *b.check) &&
+         a.vrrp == b.vrrp && a.real_servers == b.real_servers;
+}
 
 const vrrp_instance* config::find_vrrp(std::string_view name) const {
   auto it = std::find_if(vrrp.begin(), vrrp.end(), [&](const vrrp_instance& v) { return v.name == name; });

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -13,6 +14,8 @@
 #include "common/address.hpp"
 #include "common/duration.hpp"
 #include "common/log.hpp"
+#include "healthcheck/check_spec.hpp"
+#include "healthcheck/failure_action.hpp"
 
 namespace lbd::config {
 
@@ -124,84 +127,18 @@ struct vrrp_instance {
 };
 
 // ----------------------------------------------------------------------------------------- checks
-enum class check_type { none, tcp, http, https, script, udp, dns };
+// A check table reads straight into the health checker's own value type. Real servers whose
+// resolved check is the same share one (a service's servers almost always do), so a check's
+// settings are held once per distinct check rather than once per server.
+using check_settings = healthcheck::check_settings;
+using check_params = healthcheck::check_params;
+using shared_check = std::shared_ptr<const check_settings>;
 
-struct tcp_check_params {
-  std::string send;    // empty: connect only
-  std::string expect;  // empty: do not read
-  friend bool operator==(const tcp_check_params&, const tcp_check_params&) = default;
-};
-
-struct status_range {
-  unsigned first = 200;
-  unsigned last = 200;
-  friend bool operator==(const status_range&, const status_range&) = default;
-};
-
-struct tls_settings {
-  bool verify = true;
-  std::string ca_file;  // empty: system store
-  std::string sni;      // empty: the host
-  std::string client_cert;
-  std::string client_key;
-  friend bool operator==(const tls_settings&, const tls_settings&) = default;
-};
-
-struct http_check_params {  // http and https
-  std::string method = "GET";
-  std::string path = "/";
-  std::string host;  // empty: the address checked
-  std::map<std::string, std::string> headers;
-  std::vector<status_range> expect_status{status_range{}};
-  std::string body_regex;   // POSIX extended; empty: body not matched
-  std::string body_sha256;  // lowercase hex; empty: not compared
-  std::uint32_t max_body_bytes = 65536;
-  tls_settings tls;  // https only
-  friend bool operator==(const http_check_params&, const http_check_params&) = default;
-};
-
-struct dynamic_weight {
-  std::uint32_t min = 0;
-  std::uint32_t max = 0;
-  friend bool operator==(const dynamic_weight&, const dynamic_weight&) = default;
-};
-
-struct script_check_params {
-  argv command;
-  std::optional<dynamic_weight> weight;
-  friend bool operator==(const script_check_params&, const script_check_params&) = default;
-};
-
-struct udp_check_params {
-  std::string send;
-  std::string expect;  // empty: any reply
-  friend bool operator==(const udp_check_params&, const udp_check_params&) = default;
-};
-
-struct dns_check_params {
-  std::string name;
-  std::string query_type = "A";
-  std::string expect_rcode = "NOERROR";
-  friend bool operator==(const dns_check_params&, const dns_check_params&) = default;
-};
-
-using check_params = std::variant<std::monostate, tcp_check_params, http_check_params, script_check_params,
-                                  udp_check_params, dns_check_params>;
-
-struct check_spec {
-  check_type type = check_type::none;  // none: the real server is always up
-  duration interval = std::chrono::seconds(2);
-  duration timeout = std::chrono::seconds(1);
-  unsigned rise = 2;
-  unsigned fall = 3;
-  bool initially_up = false;
-  duration retry_delay = std::chrono::seconds(2);
-  // Where the probe goes. On a real server's resolved check it is set whenever the type probes the
-  // network (all but none and script); on the service's default check it is optional.
-  std::optional<endpoint> connect_to;
-  check_params params;
-  friend bool operator==(const check_spec&, const check_spec&) = default;
-};
+// lbd.conf's defaults of a check table: every 2s, 1s timeout, rise 2, fall 3, initially down, a
+// failed probe retried after the interval, type none.
+check_settings default_check();
+// One shared default_check(): what a check is before a table sets it.
+const shared_check& default_shared_check();
 
 // --------------------------------------------------------------------------------- virtual servers
 enum class protocol { tcp, udp, sctp };
@@ -209,7 +146,7 @@ enum class scheduler { rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, 
 enum class forwarding { nat, dr, tun };
 enum class tunnel_type { ipip, gue, gre };
 enum class tunnel_checksum { nocsum, csum, remcsum };
-enum class failure_action { drain, remove };
+using failure_action = healthcheck::failure_action;
 
 // IPVS scheduler flags. fallback and port are the kernel's SCHED1/SCHED2 bits, named
 // sh-fallback/sh-port or mh-fallback/mh-port in lbd.conf depending on the scheduler.
@@ -254,9 +191,12 @@ struct real_server {
   std::uint32_t upper_threshold = 0;  // 0 = none
   std::uint32_t lower_threshold = 0;
   forwarding method = forwarding::nat;  // resolved: the service's unless overridden
-  check_spec check;                     // resolved: service default merged with the override
+  // Resolved: the service's default merged with the override; never null. Shared with the other
+  // servers of the service that resolve to the same check. connect_to unset: this server's address.
+  shared_check check = default_shared_check();
   real_server_notify notify;
-  friend bool operator==(const real_server&, const real_server&) = default;
+  // Compares the checks' settings, not where they are held.
+  friend bool operator==(const real_server& a, const real_server& b);
 };
 
 struct virtual_server {
@@ -273,10 +213,10 @@ struct virtual_server {
   failure_action on_failure = failure_action::drain;
   std::optional<quorum_settings> quorum;
   std::optional<endpoint> sorry_server;
-  check_spec check;  // the default for the real servers
+  shared_check check = default_shared_check();  // the default for the real servers; never null
   std::optional<std::string> vrrp;
   std::vector<real_server> real_servers;
-  friend bool operator==(const virtual_server&, const virtual_server&) = default;
+  friend bool operator==(const virtual_server& a, const virtual_server& b);
 };
 
 // -------------------------------------------------------------------------------------- the whole

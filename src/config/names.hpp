@@ -11,6 +11,11 @@
 
 namespace lbd::config {
 
+// A check's lbd.conf type; the settings hold it as the kind of their parameters.
+enum class check_type { none, tcp, http, https, script, udp, dns };
+check_type type_of(const check_params& p);
+inline check_type type_of(const check_settings& c) { return type_of(c.params); }
+
 template <typename E>
 struct named {
   E value;

@@ -13,6 +13,8 @@
 namespace lbd::config::detail {
 namespace {
 
+namespace hc = healthcheck;
+
 struct type_keys {
   std::string_view key;
   std::string_view types;  // for the message: "http and https checks"
@@ -43,6 +45,14 @@ constexpr std::array<std::string_view, 11> dns_query_types{"A",   "AAAA", "CNAME
                                                            "SOA", "SRV",  "TXT",   "CAA", "ANY"};
 constexpr std::array<std::string_view, 6> dns_rcodes{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
 
+// A fresh http/https check: lbd.conf expects exactly 200 unless expect_status says otherwise.
+hc::http_params default_http(bool https) {
+  hc::http_params h;
+  h.tls = https;
+  h.expect_status = {hc::status_range{200, 200}};
+  return h;
+}
+
 bool is_token(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
@@ -66,14 +76,14 @@ std::optional<std::string> read_one_of(const table_reader& r, std::string_view k
 }
 
 // [200, "200-299", 301]
-std::optional<std::vector<status_range>> read_statuses(const table_reader& r) {
+std::optional<std::vector<hc::status_range>> read_statuses(const table_reader& r) {
   const auto* a = r.array("expect_status");
   if (a == nullptr) return std::nullopt;
   if (a->empty()) {
     r.error("expect_status", "must list at least one status");
     return std::nullopt;
   }
-  std::vector<status_range> out;
+  std::vector<hc::status_range> out;
   bool ok = true;
   for (std::size_t i = 0; i < a->size(); ++i) {
     const auto& n = *a->get(i);
@@ -124,7 +134,7 @@ position regex_error_position(const toml::node& n, std::string_view pattern, std
   return at;
 }
 
-void read_tls(const table_reader& r, tls_settings& tls) {
+void read_tls(const table_reader& r, hc::http_params& tls) {
   if (auto v = r.boolean("verify")) tls.verify = *v;
   if (auto v = r.word("ca_file")) tls.ca_file = *v;
   if (auto v = r.word("sni")) tls.sni = *v;
@@ -136,7 +146,7 @@ void read_tls(const table_reader& r, tls_settings& tls) {
   r.finish({"verify", "ca_file", "sni", "client_cert", "client_key"});
 }
 
-void read_http(const table_reader& r, http_check_params& h, bool https) {
+void read_http(const table_reader& r, hc::http_params& h, bool https) {
   if (auto v = r.string("method")) {
     if (is_token(*v) && v->size() <= 16) {
       h.method = *v;
@@ -164,7 +174,7 @@ void read_http(const table_reader& r, http_check_params& h, bool https) {
       if (value && !is_header_value(*value)) {
         r.values().error(node, where, "header values must not contain line breaks");
       } else if (value) {
-        h.headers[std::string(k.str())] = *value;
+        h.headers.push_back(fmt::format("{}: {}", k.str(), *value));
       }
     }
   }
@@ -193,14 +203,14 @@ void read_http(const table_reader& r, http_check_params& h, bool https) {
     }
   }
   if (auto v = r.integer("max_body_bytes", 1, std::int64_t{16} * 1024 * 1024))
-    h.max_body_bytes = static_cast<std::uint32_t>(*v);
+    h.max_body = static_cast<std::size_t>(*v);
   if (https) {
-    if (const auto* t = r.subtable("tls")) read_tls(table_reader(r.values().sink(), *t, r.where("tls")), h.tls);
+    if (const auto* t = r.subtable("tls")) read_tls(table_reader(r.values().sink(), *t, r.where("tls")), h);
   }
 }
 
-void read_script(const table_reader& r, script_check_params& s, bool fresh) {
-  if (auto v = r.command("command")) s.command = std::move(*v);
+void read_script(const table_reader& r, hc::script_params& s, bool fresh) {
+  if (auto v = r.command("command")) s.argv = std::move(*v);
   if (fresh && !r.has("command")) r.missing("command");
   if (const auto* t = r.subtable("dynamic_weight")) {
     table_reader wr(r.values().sink(), *t, r.where("dynamic_weight"));
@@ -211,30 +221,38 @@ void read_script(const table_reader& r, script_check_params& s, bool fresh) {
     if (lo && hi && *lo > *hi) {
       wr.error("min", fmt::format("min {} is above max {}", *lo, *hi));
     } else if (lo && hi) {
-      s.weight = dynamic_weight{static_cast<std::uint32_t>(*lo), static_cast<std::uint32_t>(*hi)};
+      // lbd.conf: "the script prints a weight on stdout; lbd clamps it to the range".
+      s.dynamic_weight = hc::weight_source::stdout_line;
+      s.min_weight = static_cast<unsigned>(*lo);
+      s.max_weight = static_cast<unsigned>(*hi);
     }
     wr.finish({"min", "max"});
   }
 }
 
+// The parameters kept from `c` when they are of type T, else T's defaults.
+template <typename T>
+T inherited(const check_settings& c, T fresh_value = T{}) {
+  const auto* p = std::get_if<T>(&c.params);
+  return p != nullptr ? *p : fresh_value;
+}
+
 // `fresh`: the parameters start from defaults (not inherited), so required ones must be here.
-void read_params(const table_reader& r, check_spec& c, bool fresh) {
-  switch (c.type) {
-    case check_type::none: c.params = std::monostate{}; break;
+void read_params(const table_reader& r, check_settings& c, check_type type, bool fresh) {
+  switch (type) {
+    case check_type::none: c.params = hc::no_check{}; break;
     case check_type::tcp: {
-      auto p = std::get_if<tcp_check_params>(&c.params) != nullptr ? std::get<tcp_check_params>(c.params)
-                                                                   : tcp_check_params{};
+      auto p = inherited<hc::tcp_params>(c);
       if (auto v = r.string("send")) p.send = *v;
       if (auto v = r.string("expect")) p.expect = *v;
       c.params = std::move(p);
       break;
     }
     case check_type::udp: {
-      auto p = std::get_if<udp_check_params>(&c.params) != nullptr ? std::get<udp_check_params>(c.params)
-                                                                   : udp_check_params{};
-      if (auto v = r.string("send")) p.send = *v;
-      if (auto v = r.string("expect")) p.expect = *v;
-      if (p.send.empty() && (fresh || r.has("send"))) {
+      auto p = inherited<hc::udp_params>(c);
+      if (auto v = r.string("send")) p.payload = *v;
+      if (auto v = r.string("expect")) p.expect_prefix = *v;
+      if (p.payload.empty() && (fresh || r.has("send"))) {
         r.error(r.has("send") ? "send" : "type", "a udp check needs a non-empty 'send' payload");
       }
       c.params = std::move(p);
@@ -242,22 +260,21 @@ void read_params(const table_reader& r, check_spec& c, bool fresh) {
     }
     case check_type::http:
     case check_type::https: {
-      auto p = std::get_if<http_check_params>(&c.params) != nullptr ? std::get<http_check_params>(c.params)
-                                                                    : http_check_params{};
-      read_http(r, p, c.type == check_type::https);
+      bool https = type == check_type::https;
+      auto p = inherited<hc::http_params>(c, default_http(https));
+      p.tls = https;
+      read_http(r, p, https);
       c.params = std::move(p);
       break;
     }
     case check_type::script: {
-      auto p = std::get_if<script_check_params>(&c.params) != nullptr ? std::get<script_check_params>(c.params)
-                                                                      : script_check_params{};
+      auto p = inherited<hc::script_params>(c);
       read_script(r, p, fresh);
       c.params = std::move(p);
       break;
     }
     case check_type::dns: {
-      auto p = std::get_if<dns_check_params>(&c.params) != nullptr ? std::get<dns_check_params>(c.params)
-                                                                   : dns_check_params{};
+      auto p = inherited<hc::dns_params>(c);
       if (auto v = r.word("name")) {
         if (v->size() > 253 || v->find(' ') != std::string::npos) {
           r.error("name", fmt::format("{} is not a DNS name", quote_value(*v)));
@@ -266,8 +283,10 @@ void read_params(const table_reader& r, check_spec& c, bool fresh) {
         }
       }
       if (fresh && !r.has("name")) r.missing("name");
-      if (auto v = read_one_of(r, "query_type", dns_query_types)) p.query_type = *v;
-      if (auto v = read_one_of(r, "expect_rcode", dns_rcodes)) p.expect_rcode = *v;
+      if (auto v = read_one_of(r, "query_type", dns_query_types)) p.type = *v;
+      // NOERROR means a usable answer: the prober's default also wants at least one record.
+      if (auto v = read_one_of(r, "expect_rcode", dns_rcodes)) p.expect_rcode = hc::dns_rcode(*v);
+      if (p.expect_rcode == 0U) p.expect_rcode.reset();
       c.params = std::move(p);
       break;
     }
@@ -280,20 +299,21 @@ bool accepts(const type_keys& k, check_type t) { return k.valid[0] == t || k.val
 
 bool check_needs_port(check_type t) { return t != check_type::none && t != check_type::script; }
 
-check_spec read_check(const value_reader& values, const toml::table& t, const std::string& path,
-                      const check_spec* base) {
+check_settings read_check(const value_reader& values, const toml::table& t, const std::string& path,
+                          const check_settings* base) {
   table_reader r(values.sink(), t, path);
-  check_spec c = base != nullptr ? *base : check_spec{};
+  check_settings c = base != nullptr ? *base : default_check();
+  check_type type = type_of(c);
   bool type_known = true;
   bool fresh = base == nullptr;
   if (auto v = r.choice("type", check_type_names)) {
-    if (base == nullptr || *v != base->type) {
+    if (base == nullptr || *v != type_of(*base)) {
       fresh = true;
       // A different type inherits only the common keys.
-      c.params = std::monostate{};
+      c.params = hc::no_check{};
       c.connect_to.reset();
     }
-    c.type = *v;
+    type = *v;
   } else if (!r.has("type")) {
     if (base == nullptr) r.missing("type");
     type_known = base != nullptr;
@@ -306,38 +326,39 @@ check_spec read_check(const value_reader& values, const toml::table& t, const st
   constexpr std::string_view spin = "a check more often than this only keeps the daemon busy";
   bool retry_given = false;
   if (auto v = r.duration_at_least("interval", milliseconds(10), spin)) {
-    if (base == nullptr || c.retry_delay == base->interval) c.retry_delay = *v;  // follows interval by default
-    c.interval = *v;
+    // follows interval by default
+    if (base == nullptr || c.timing.retry_delay == base->timing.interval) c.timing.retry_delay = *v;
+    c.timing.interval = *v;
   }
-  if (auto v = r.duration_at_least("timeout", milliseconds(1), "no real server answers sooner")) c.timeout = *v;
+  if (auto v = r.duration_at_least("timeout", milliseconds(1), "no real server answers sooner")) c.timing.timeout = *v;
   if (auto v = r.duration_at_least("retry_delay", milliseconds(10), spin)) {
-    c.retry_delay = *v;
+    c.timing.retry_delay = *v;
     retry_given = true;
   }
-  if (base == nullptr && !retry_given) c.retry_delay = c.interval;
+  if (base == nullptr && !retry_given) c.timing.retry_delay = c.timing.interval;
   // An inherited pair was judged on the service's check already.
-  if (c.timeout >= c.interval && (base == nullptr || r.has("timeout") || r.has("interval"))) {
+  if (c.timing.timeout >= c.timing.interval && (base == nullptr || r.has("timeout") || r.has("interval"))) {
     r.error(r.has("timeout") ? "timeout" : "interval",
-            fmt::format("timeout {} must be shorter than interval {}", format_duration(c.timeout),
-                        format_duration(c.interval)));
+            fmt::format("timeout {} must be shorter than interval {}", format_duration(c.timing.timeout),
+                        format_duration(c.timing.interval)));
   }
-  if (auto v = r.integer("rise", 1, 65535)) c.rise = static_cast<unsigned>(*v);
-  if (auto v = r.integer("fall", 1, 65535)) c.fall = static_cast<unsigned>(*v);
+  if (auto v = r.integer("rise", 1, 65535)) c.thresholds.rise = static_cast<unsigned>(*v);
+  if (auto v = r.integer("fall", 1, 65535)) c.thresholds.fall = static_cast<unsigned>(*v);
   if (const auto* n = r.get("initial_state")) {
     auto s = values.string(*n, r.where("initial_state"));
     if (s && (*s == "up" || *s == "down")) {
-      c.initially_up = *s == "up";
+      c.thresholds.initial = *s == "up" ? hc::health::up : hc::health::down;
     } else if (s) {
       values.error(*n, r.where("initial_state"), fmt::format("{} is not valid; expected up or down", quote_value(*s)));
     }
   }
   if (auto v = r.endpoint_value("connect_to", true)) c.connect_to = *v;
-  if (type_known) read_params(r, c, fresh);
+  if (type_known) read_params(r, c, type, fresh);
   auto elsewhere = [&](std::string_view key) -> std::string {
     for (const auto& k : specific_keys) {
       if (k.key == key) {
-        if (!type_known || accepts(k, c.type)) return {};  // unknown type: not worth a second error
-        return fmt::format("is only valid for {}, not for a {} check", k.types, to_string(c.type));
+        if (!type_known || accepts(k, type)) return {};  // unknown type: not worth a second error
+        return fmt::format("is only valid for {}, not for a {} check", k.types, to_string(type));
       }
     }
     return {};
@@ -350,7 +371,7 @@ check_spec read_check(const value_reader& values, const toml::table& t, const st
               "tls",         "command",    "dynamic_weight", "name",       "query_type",  "expect_rcode"});
     return c;
   }
-  switch (c.type) {
+  switch (type) {
     case check_type::none:
       r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to"},
                elsewhere);

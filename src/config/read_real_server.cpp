@@ -57,6 +57,33 @@ void read_address(table_reader& r, parsed_real_server& p, const virtual_server& 
   r.rename(fmt::format("{}[{}]", r.path().substr(0, r.path().rfind('[')), to_string(rs.address)));
 }
 
+// The server's check: the service's default merged with its own table. Held once for the servers
+// of the service that resolve to the same check: the service's default or the previous server's
+// is reused when equal, which is what a generated or hand-written table of servers almost always
+// gives. connect_to stays unset when it would be the server's own address.
+void read_server_check(table_reader& r, parsed_real_server& p, const virtual_server& service) {
+  auto& rs = p.model;
+  const auto* table = r.subtable("check");
+  const check_settings& base = *service.check;
+  if (table == nullptr && (check_needs_port(type_of(base)) || !base.connect_to)) {
+    rs.check = service.check;
+  } else {
+    check_settings c = table != nullptr ? read_check(r.values(), *table, r.where("check"), &base) : base;
+    if (!check_needs_port(type_of(c))) c.connect_to.reset();  // nothing to connect to
+    if (c == base) {
+      rs.check = service.check;
+    } else if (!service.real_servers.empty() && c == *service.real_servers.back().check) {
+      rs.check = service.real_servers.back().check;
+    } else {
+      rs.check = std::make_shared<const check_settings>(std::move(c));
+    }
+  }
+  if (check_needs_port(type_of(*rs.check)) && !rs.check->connect_to && p.address_ok && rs.address.port == 0) {
+    r.error("address",
+            fmt::format("has no port for its {} check; set check.connect_to", to_string(type_of(*rs.check))));
+  }
+}
+
 }  // namespace
 
 parsed_real_server read_real_server(const value_reader& values, const toml::table& t, const std::string& where,
@@ -74,19 +101,7 @@ parsed_real_server read_real_server(const value_reader& values, const toml::tabl
   if (rs.lower_threshold != 0 && (rs.upper_threshold == 0 || rs.lower_threshold > rs.upper_threshold)) {
     r.error("lower_threshold", fmt::format("{} needs an upper_threshold at or above it", rs.lower_threshold));
   }
-  if (const auto* c = r.subtable("check")) {
-    rs.check = read_check(values, *c, r.where("check"), &service.check);
-  } else {
-    rs.check = service.check;
-  }
-  if (!check_needs_port(rs.check.type)) {
-    rs.check.connect_to.reset();  // nothing to connect to
-  } else if (!rs.check.connect_to && p.address_ok) {
-    rs.check.connect_to = rs.address;
-    if (rs.address.port == 0) {
-      r.error("address", fmt::format("has no port for its {} check; set check.connect_to", to_string(rs.check.type)));
-    }
-  }
+  read_server_check(r, p, service);
   if (const auto* n = r.subtable("notify")) {
     table_reader nr(values.sink(), *n, r.where("notify"));
     if (auto v = nr.command("up")) rs.notify.up = std::move(*v);

@@ -119,7 +119,9 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
       vs.sorry_server = *v;
     }
   }
-  if (const auto* c = r.subtable("check")) vs.check = read_check(r.values(), *c, r.where("check"), nullptr);
+  if (const auto* c = r.subtable("check")) {
+    vs.check = std::make_shared<const check_settings>(read_check(r.values(), *c, r.where("check"), nullptr));
+  }
   if (auto v = r.word("vrrp")) vs.vrrp = *v;
   read_real_servers(r, p);
 

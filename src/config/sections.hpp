@@ -77,8 +77,8 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
 
 // A check table. `base` (the service's default check) supplies every key the table leaves out;
 // type-specific keys are inherited only when the type stays the same.
-check_spec read_check(const value_reader& values, const toml::table& t, const std::string& path,
-                      const check_spec* base);
+check_settings read_check(const value_reader& values, const toml::table& t, const std::string& path,
+                          const check_settings* base);
 // Whether a check of this type needs a port to probe.
 bool check_needs_port(check_type t);
 

@@ -41,34 +41,39 @@ json to_json(const vrrp_notify& n) {
   return j;
 }
 
-json statuses(const std::vector<status_range>& list) {
+namespace hc = healthcheck;
+
+json statuses(const std::vector<hc::status_range>& list) {
   json j = json::array();
   for (const auto& s : list) {
-    if (s.first == s.last) {
-      j.push_back(s.first);
+    if (s.lo == s.hi) {
+      j.push_back(s.lo);
     } else {
-      j.push_back(fmt::format("{}-{}", s.first, s.last));
+      j.push_back(fmt::format("{}-{}", s.lo, s.hi));
     }
   }
   return j;
 }
 
-void put_params(json& j, const http_check_params& h, bool https) {
+void put_params(json& j, const hc::http_params& h) {
   j["method"] = h.method;
   j["path"] = h.path;
   if (!h.host.empty()) j["host"] = h.host;
   j["headers"] = json::object();
-  for (const auto& [k, v] : h.headers) j["headers"][k] = v;
+  for (const auto& line : h.headers) {  // "Name: value"; a name never holds ':'
+    auto colon = line.find(':');
+    j["headers"][line.substr(0, colon)] = colon + 2 <= line.size() ? line.substr(colon + 2) : std::string();
+  }
   j["expect_status"] = statuses(h.expect_status);
   if (!h.body_regex.empty()) j["body_regex"] = h.body_regex;
   if (!h.body_sha256.empty()) j["body_sha256"] = h.body_sha256;
-  j["max_body_bytes"] = h.max_body_bytes;
-  if (!https) return;
-  json tls{{"verify", h.tls.verify}};
-  if (!h.tls.ca_file.empty()) tls["ca_file"] = h.tls.ca_file;
-  if (!h.tls.sni.empty()) tls["sni"] = h.tls.sni;
-  if (!h.tls.client_cert.empty()) tls["client_cert"] = h.tls.client_cert;
-  if (!h.tls.client_key.empty()) tls["client_key"] = h.tls.client_key;
+  j["max_body_bytes"] = h.max_body;
+  if (!h.tls) return;
+  json tls{{"verify", h.verify}};
+  if (!h.ca_file.empty()) tls["ca_file"] = h.ca_file;
+  if (!h.sni.empty()) tls["sni"] = h.sni;
+  if (!h.client_cert.empty()) tls["client_cert"] = h.client_cert;
+  if (!h.client_key.empty()) tls["client_key"] = h.client_key;
   j["tls"] = std::move(tls);
 }
 
@@ -138,38 +143,52 @@ json to_json(const vrrp_instance& v) {
   return j;
 }
 
-json to_json(const check_spec& c) {
-  json j{{"type", to_string(c.type)},
-         {"interval", text(c.interval)},
-         {"timeout", text(c.timeout)},
-         {"rise", c.rise},
-         {"fall", c.fall},
-         {"initial_state", c.initially_up ? "up" : "down"},
-         {"retry_delay", text(c.retry_delay)}};
-  if (c.connect_to) j["connect_to"] = text(*c.connect_to);
-  if (const auto* p = std::get_if<tcp_check_params>(&c.params)) {
+namespace {
+
+// `server`: the real server whose resolved check this is; its address is where the check connects
+// unless connect_to says otherwise.
+json check_json(const check_settings& c, const endpoint* server) {
+  json j{{"type", to_string(type_of(c))},
+         {"interval", text(c.timing.interval)},
+         {"timeout", text(c.timing.timeout)},
+         {"rise", c.thresholds.rise},
+         {"fall", c.thresholds.fall},
+         {"initial_state", c.thresholds.initial == hc::health::up ? "up" : "down"},
+         {"retry_delay", text(c.timing.retry_delay)}};
+  if (c.connect_to) {
+    j["connect_to"] = text(*c.connect_to);
+  } else if (server != nullptr && hc::probes_network(c.params)) {
+    j["connect_to"] = text(*server);
+  }
+  if (const auto* p = std::get_if<hc::tcp_params>(&c.params)) {
     j["send"] = p->send;
     j["expect"] = p->expect;
-  } else if (const auto* u = std::get_if<udp_check_params>(&c.params)) {
-    j["send"] = u->send;
-    j["expect"] = u->expect;
-  } else if (const auto* h = std::get_if<http_check_params>(&c.params)) {
-    put_params(j, *h, c.type == check_type::https);
-  } else if (const auto* s = std::get_if<script_check_params>(&c.params)) {
-    j["command"] = s->command;
-    if (s->weight) j["dynamic_weight"] = json{{"min", s->weight->min}, {"max", s->weight->max}};
-  } else if (const auto* d = std::get_if<dns_check_params>(&c.params)) {
+  } else if (const auto* u = std::get_if<hc::udp_params>(&c.params)) {
+    j["send"] = u->payload;
+    j["expect"] = u->expect_prefix;
+  } else if (const auto* h = std::get_if<hc::http_params>(&c.params)) {
+    put_params(j, *h);
+  } else if (const auto* s = std::get_if<hc::script_params>(&c.params)) {
+    j["command"] = s->argv;
+    if (s->dynamic_weight != hc::weight_source::none) {
+      j["dynamic_weight"] = json{{"min", s->min_weight}, {"max", s->max_weight}};
+    }
+  } else if (const auto* d = std::get_if<hc::dns_params>(&c.params)) {
     j["name"] = d->name;
-    j["query_type"] = d->query_type;
-    j["expect_rcode"] = d->expect_rcode;
+    j["query_type"] = d->type;
+    j["expect_rcode"] = hc::dns_rcode_spelling(d->expect_rcode.value_or(0));
   }
   return j;
 }
 
+}  // namespace
+
+json to_json(const check_settings& c) { return check_json(c, nullptr); }
+
 json to_json(const real_server& rs) {
   json j{{"address", text(rs.address)},           {"weight", rs.weight},
          {"upper_threshold", rs.upper_threshold}, {"lower_threshold", rs.lower_threshold},
-         {"forwarding", to_string(rs.method)},    {"check", to_json(rs.check)}};
+         {"forwarding", to_string(rs.method)},    {"check", check_json(*rs.check, &rs.address)}};
   json notify = json::object();
   put_command(notify, "up", rs.notify.up);
   put_command(notify, "down", rs.notify.down);
@@ -217,7 +236,7 @@ json to_json(const virtual_server& vs) {
     j["quorum"] = std::move(qj);
   }
   if (vs.sorry_server) j["sorry_server"] = text(*vs.sorry_server);
-  j["check"] = to_json(vs.check);
+  j["check"] = to_json(*vs.check);
   if (vs.vrrp) j["vrrp"] = *vs.vrrp;
   j["real_server"] = json::array();
   for (const auto& rs : vs.real_servers) j["real_server"].push_back(to_json(rs));

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <array>
+
 #include "common/duration.hpp"
 
 namespace lbd::healthcheck {
@@ -54,7 +56,30 @@ void add_params(std::string& key, const dns_params& p) {
   add(key, "rcode", p.expect_rcode ? std::to_string(*p.expect_rcode) : "answer");
 }
 
+void add_params(std::string& /*key*/, const no_check& /*p*/) {}
+
+constexpr std::array<std::string_view, 6> rcode_names{"NOERROR",  "FORMERR", "SERVFAIL",
+                                                      "NXDOMAIN", "NOTIMP",  "REFUSED"};
+
 }  // namespace
+
+std::optional<check_spec> bind_check(const check_settings& s, const endpoint& server) {
+  if (std::holds_alternative<no_check>(s.params)) return std::nullopt;
+  return check_spec{s.connect_to.value_or(server), s.params, s.timing, s.thresholds};
+}
+
+bool probes_network(const check_params& p) {
+  return !std::holds_alternative<no_check>(p) && !std::holds_alternative<script_params>(p);
+}
+
+std::optional<unsigned> dns_rcode(std::string_view name) {
+  for (std::size_t i = 0; i < rcode_names.size(); ++i) {
+    if (rcode_names[i] == name) return static_cast<unsigned>(i);
+  }
+  return std::nullopt;
+}
+
+std::string_view dns_rcode_spelling(unsigned rcode) { return rcode < rcode_names.size() ? rcode_names[rcode] : ""; }
 
 std::string type_name(const check_params& p) {
   switch (p.index()) {
@@ -63,6 +88,7 @@ std::string type_name(const check_params& p) {
     case 2: return "script";
     case 3: return "udp";
     case 4: return "dns";
+    case 5: return "none";
     default: return "?";
   }
 }

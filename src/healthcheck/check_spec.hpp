@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
-// What to check: the target, the type-specific parameters, timing and thresholds. Two specs with
-// the same canonical key are the same check and run once however many services use them.
+// What to check: the type-specific parameters, timing and thresholds, and the target. Pure values
+// depending only on common: the configuration loader produces them directly (check_settings) and
+// the checker runs them (check_spec). Two specs with the same canonical key are the same check and
+// run once however many services use them.
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -14,14 +17,21 @@
 
 namespace lbd::healthcheck {
 
+// type = "none": nothing is probed, the real server is always up.
+struct no_check {
+  friend bool operator==(const no_check&, const no_check&) = default;
+};
+
 struct tcp_params {
   std::string send;    // bytes written once connected (may be empty)
   std::string expect;  // the reply must start with these bytes (empty: connecting is enough)
+  friend bool operator==(const tcp_params&, const tcp_params&) = default;
 };
 
 struct status_range {
   unsigned lo = 200;
   unsigned hi = 299;
+  friend bool operator==(const status_range&, const status_range&) = default;
 };
 
 struct http_params {
@@ -40,6 +50,7 @@ struct http_params {
   std::string sni;  // name for SNI and certificate verification; empty: `host`
   std::string client_cert;
   std::string client_key;
+  friend bool operator==(const http_params&, const http_params&) = default;
 };
 
 enum class weight_source { none, exit_code, stdout_line };
@@ -53,21 +64,35 @@ struct script_params {
   weight_source dynamic_weight = weight_source::none;
   unsigned min_weight = 0;
   unsigned max_weight = 253;
+  friend bool operator==(const script_params&, const script_params&) = default;
 };
 
 struct udp_params {
   std::string payload;
   std::string expect_prefix;  // reply must start with it (empty: any reply)
   std::string expect_regex;   // and/or match this ECMAScript regex
+  friend bool operator==(const udp_params&, const udp_params&) = default;
 };
 
 struct dns_params {
   std::string name;
   std::string type = "A";                // A AAAA NS CNAME SOA PTR MX TXT SRV ANY
   std::optional<unsigned> expect_rcode;  // unset: NOERROR with at least one answer record
+  friend bool operator==(const dns_params&, const dns_params&) = default;
 };
 
-using check_params = std::variant<tcp_params, http_params, script_params, udp_params, dns_params>;
+// no_check is last so that the probing types keep their indices.
+using check_params = std::variant<tcp_params, http_params, script_params, udp_params, dns_params, no_check>;
+
+// A check as configured, before it is bound to a real server. The real servers of a service whose
+// settings are equal share one (lbd.conf resolves each server's check from the service's default).
+struct check_settings {
+  check_params params{no_check{}};
+  schedule_config timing;
+  threshold_config thresholds;
+  std::optional<endpoint> connect_to;  // unset: the real server's own address
+  friend bool operator==(const check_settings&, const check_settings&) = default;
+};
 
 struct check_spec {
   endpoint target;
@@ -76,11 +101,21 @@ struct check_spec {
   threshold_config thresholds;
 };
 
-// "tcp", "http", "https", "script", "udp", "dns".
+// The check of the real server at `server`: nullopt for no_check (the server is always up). The
+// target is connect_to, else the server (script checks: the address their argv gets).
+std::optional<check_spec> bind_check(const check_settings& s, const endpoint& server);
+// Whether the check probes the network, so needs a target with a port (all but none and script).
+bool probes_network(const check_params& p);
+
+// "tcp", "http", "https", "script", "udp", "dns", "none".
 std::string type_name(const check_params& p);
 // "http 10.0.1.11:8080": names the check in log prefixes.
 std::string display_name(const check_spec& s);
 // Every field that changes what the check does, in a fixed order.
 std::string canonical_key(const check_spec& s);
+
+// DNS response codes by name ("NXDOMAIN" -> 3), the ones a check may expect; nullopt/"" otherwise.
+std::optional<unsigned> dns_rcode(std::string_view name);
+std::string_view dns_rcode_spelling(unsigned rcode);
 
 }  // namespace lbd::healthcheck

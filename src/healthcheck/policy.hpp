@@ -9,11 +9,10 @@
 #include <vector>
 
 #include "common/address.hpp"
+#include "healthcheck/failure_action.hpp"
 #include "healthcheck/thresholds.hpp"
 
 namespace lbd::healthcheck {
-
-enum class failure_action { drain, remove };  // drain: keep the failed server at weight 0
 
 struct real_server_config {
   endpoint address;

@@ -17,15 +17,19 @@ constexpr const char* vs_conntrack = "net.ipv4.vs.conntrack";
 constexpr const char* vs_expire_nodest = "net.ipv4.vs.expire_nodest_conn";
 constexpr const char* vs_expire_template = "net.ipv4.vs.expire_quiescent_template";
 
-bool probes_over_tcp(const config::check_spec& c) {
-  return c.type == config::check_type::tcp || c.type == config::check_type::http || c.type == config::check_type::https;
+bool probes_over_tcp(const config::check_settings& c) {
+  return std::holds_alternative<healthcheck::tcp_params>(c.params) ||
+         std::holds_alternative<healthcheck::http_params>(c.params);
 }
 
 // Where doctor connects for a real server: where its check connects, else the server itself when
 // the service is TCP with a port (UDP, SCTP and port-less fwmark servers cannot be tried with a
 // TCP connect).
 std::optional<endpoint> probe_of(const config::virtual_server& vs, const config::real_server& rs) {
-  if (probes_over_tcp(rs.check) && rs.check.connect_to) return rs.check.connect_to;
+  // An unset connect_to is the server itself; the loader rejects that without a port.
+  if (probes_over_tcp(*rs.check) && (rs.check->connect_to || rs.address.port != 0)) {
+    return rs.check->connect_to.value_or(rs.address);
+  }
   if (vs.proto == config::protocol::tcp && rs.address.port != 0) return rs.address;
   return std::nullopt;
 }

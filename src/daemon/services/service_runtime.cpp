@@ -7,7 +7,6 @@
 
 #include "common/hook_runner.hpp"
 #include "config/diff.hpp"
-#include "daemon/services/check_conversion.hpp"
 #include "daemon/services/lazy_backend.hpp"
 #include "daemon/services/service_runtime_impl.hpp"
 #include "healthcheck/probers.hpp"
@@ -20,8 +19,7 @@ namespace hc = healthcheck;
 hc::service_config service_config_of(const config::virtual_server& vs) {
   hc::service_config c;
   c.name = vs.name;
-  c.on_failure =
-      vs.on_failure == config::failure_action::drain ? hc::failure_action::drain : hc::failure_action::remove;
+  c.on_failure = vs.on_failure;
   if (vs.quorum) {
     c.quorum = vs.quorum->min_weight;
     c.hysteresis = vs.quorum->hysteresis;
@@ -110,7 +108,7 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
     }
     service_entry e{vs, service_key_of(vs), {}, nullptr};
     for (const auto& rs : vs.real_servers) {
-      auto spec = to_check_spec(rs.check, rs.address);
+      auto spec = hc::bind_check(*rs.check, rs.address);
       if (spec) {
         bool same = false;
         if (prev != previous.end()) {

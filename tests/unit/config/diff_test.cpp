@@ -70,6 +70,22 @@ TEST(config_diff, service_check_change_is_a_service_field_and_a_real_server_chec
   EXPECT_EQ(d.real_servers[1], (real_server_change{change_kind::changed, "http", rs12, {"check"}}));
 }
 
+// Real servers share one check when theirs resolve to the same; a changed parameter of one
+// server's check still tells that server apart, whether the old one was shared or its own.
+TEST(config_diff, real_server_check_parameter_change_is_found_through_shared_checks) {
+  auto own = edited("weight = 1", "weight = 1\ncheck = { send = \"PING\" }");
+  auto d = diff(load(base), own);
+  ASSERT_EQ(d.real_servers.size(), 1U);
+  EXPECT_EQ(d.real_servers[0], (real_server_change{change_kind::changed, "http", rs11, {"check"}}));
+  EXPECT_TRUE(d.virtual_servers.empty());
+  auto other = edited("weight = 1", "weight = 1\ncheck = { send = \"PONG\" }");
+  d = diff(own, other);
+  ASSERT_EQ(d.real_servers.size(), 1U);
+  EXPECT_EQ(d.real_servers[0], (real_server_change{change_kind::changed, "http", rs11, {"check"}}));
+  // An override that resolves to the service's check is no change.
+  EXPECT_TRUE(diff(load(base), edited("weight = 1", "weight = 1\ncheck = { type = \"tcp\" }")).empty());
+}
+
 TEST(config_diff, service_address_change_is_a_key_change) {
   auto d = diff(load(base), edited("address = \"192.0.2.10:80\"", "address = \"192.0.2.10:8080\""));
   ASSERT_EQ(d.virtual_servers.size(), 1U);

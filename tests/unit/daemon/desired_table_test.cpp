@@ -1,11 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// The desired IPVS table from config + health + overrides, and the check conversion (pure).
+// The desired IPVS table from config + health + overrides (pure).
 #include "daemon/services/desired_table.hpp"
 
 #include <gtest/gtest.h>
 
 #include "config/load.hpp"
-#include "daemon/services/check_conversion.hpp"
 
 namespace lbd::daemon {
 namespace {
@@ -149,53 +148,6 @@ TEST(desired_table, DrainOnRemoveServiceDrainsOnlyTheOperatorsServer) {
   const auto view = ipvs::drain_view(kernel, d);
   EXPECT_EQ(view.at(key).dests.size(), 1U);
   EXPECT_EQ(view.at(key).dests.count(dest_key_of(ep("[2001:db8::11]:0"))), 1U);
-}
-
-TEST(check_conversion, HttpCheckOnConnectTo) {
-  const auto cfg = load(R"(
-[[virtual_server]]
-name = "web"
-address = "192.0.2.10:80"
-check = { type = "http", path = "/healthz", expect_status = [200, "300-302"], headers = { X-Probe = "lbd" }, rise = 4, fall = 5, initial_state = "up" }
-[[virtual_server.real_server]]
-address = "10.0.1.11:8080"
-check = { connect_to = "10.0.1.11:9000" }
-)");
-  const auto& rs = cfg.virtual_servers[0].real_servers[0];
-  const auto s = to_check_spec(rs.check, rs.address);
-  ASSERT_TRUE(s);
-  EXPECT_EQ(s->target, ep("10.0.1.11:9000"));
-  const auto& h = std::get<hc::http_params>(s->params);
-  EXPECT_FALSE(h.tls);
-  EXPECT_EQ(h.path, "/healthz");
-  ASSERT_EQ(h.expect_status.size(), 2U);
-  EXPECT_EQ(h.expect_status[1].lo, 300U);
-  EXPECT_EQ(h.expect_status[1].hi, 302U);
-  EXPECT_EQ(h.headers, std::vector<std::string>{"X-Probe: lbd"});
-  EXPECT_EQ(s->thresholds.rise, 4U);
-  EXPECT_EQ(s->thresholds.fall, 5U);
-  EXPECT_EQ(s->thresholds.initial, hc::health::up);
-}
-
-TEST(check_conversion, NoneMeansNoCheckAndDnsCodes) {
-  config::check_spec none;
-  EXPECT_FALSE(to_check_spec(none, ep("10.0.1.11:80")));
-  config::check_spec dns;
-  dns.type = config::check_type::dns;
-  dns.params = config::dns_check_params{"example.org", "AAAA", "NXDOMAIN"};
-  const auto s = to_check_spec(dns, ep("10.0.1.11:53"));
-  ASSERT_TRUE(s);
-  EXPECT_EQ(s->target, ep("10.0.1.11:53"));
-  EXPECT_EQ(std::get<hc::dns_params>(s->params).expect_rcode, 3U);
-  dns.params = config::dns_check_params{"example.org", "A", "NOERROR"};
-  EXPECT_EQ(std::get<hc::dns_params>(to_check_spec(dns, ep("10.0.1.11:53"))->params).expect_rcode, std::nullopt);
-  config::check_spec script;
-  script.type = config::check_type::script;
-  script.params = config::script_check_params{{"/bin/true"}, config::dynamic_weight{2, 9}};
-  const auto sc = std::get<hc::script_params>(to_check_spec(script, ep("10.0.1.11:80"))->params);
-  EXPECT_EQ(sc.dynamic_weight, hc::weight_source::stdout_line);
-  EXPECT_EQ(sc.min_weight, 2U);
-  EXPECT_EQ(sc.max_weight, 9U);
 }
 
 TEST(overrides, FindServersNamesTheProblem) {
