@@ -29,17 +29,12 @@ function(lbd_target_defaults target)
 endfunction()
 
 # lbd_library(name SOURCES ... DEPS ...): one static library per subsystem, headers under src/.
-# With LBD_FUZZ the libraries carry libFuzzer's coverage instrumentation, so that a fuzz target
-# linking one is guided by the code it tests (in other programs the sanitizer runtime ignores it).
 function(lbd_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
   target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
   target_link_libraries(${name} PUBLIC ${ARG_DEPS})
   lbd_target_defaults(${name})
-  if(LBD_FUZZ)
-    target_compile_options(${name} PRIVATE -fsanitize=fuzzer-no-link)
-  endif()
 endfunction()
 
 function(lbd_executable name)
