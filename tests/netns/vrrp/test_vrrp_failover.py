@@ -31,12 +31,21 @@ class LbdPair(unittest.TestCase):
         return rows
 
     def test_election_by_priority_then_failover_on_sigkill(self):
+        # Started together, either may win the first Master_Down_Interval on a loaded host (the
+        # protocol allows it); the higher priority must end up MASTER.
         d1, d2 = self.start_pair()
         d1.wait_state("MASTER", 10)
         d2.wait_state("BACKUP", 10)
         self.lab.wait_vip_only_on("d1", 5)
         self.assertEqual(self.lab.client_neighbour(), self.lab.mac("d1"))
+        # A lower priority joining a running MASTER hears its adverts and never takes over.
+        d2.kill()
+        d2 = Lbd(self.lab, "d2", vrrp_section(priority=100, version=3, interval="100ms"))
+        d2.wait_state("BACKUP", 10)
+        seen = len(d2.transitions())
+        wait_for(lambda: d2.vrrp_status()["master"] == ADDR["d1"], 5, what="d2 to learn the MASTER")
         self.assertNotIn("MASTER", [t[1] for t in d2.transitions()], "the lower priority never took over")
+        self.assertEqual(len(d2.transitions()), seen)
         s1 = d1.vrrp_status()
         self.assertEqual((s1["state"], s1["master"], s1["priority"], s1["effective_priority"], s1["vrid"]),
                          ("MASTER", ADDR["d1"], 150, 150, 51))
