@@ -107,32 +107,34 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
       continue;
     }
     service_entry e{vs, service_key_of(vs), {}, nullptr};
+    e.checks.reserve(vs.real_servers.size());
     for (const auto& rs : vs.real_servers) {
       auto spec = hc::bind_check(*rs.check, rs.address);
-      if (spec) {
-        bool same = false;
-        if (prev != previous.end()) {
-          const auto& pv = prev->second;
-          for (std::size_t i = 0; i < pv.vs.real_servers.size() && i < pv.checks.size(); ++i) {
-            if (pv.vs.real_servers[i].address != rs.address || !pv.checks[i]) continue;
-            auto probe = *spec;
-            probe.thresholds.initial = pv.checks[i]->thresholds.initial;
-            if (hc::canonical_key(probe) == hc::canonical_key(*pv.checks[i])) {
-              spec = pv.checks[i];
-              same = true;
-            }
-          }
-        }
-        // A new check of a server the kernel already serves starts from "up": adopting a running
-        // table (restart, changed check) must not pull servers until a check says they are down.
-        if (!same && have_kernel_ && in_table(last_kernel_, e.key, rs.address)) {
-          spec->thresholds.initial = hc::health::up;
+      std::shared_ptr<const hc::check_spec> kept;
+      if (spec && prev != previous.end()) {
+        const auto& pv = prev->second;
+        for (std::size_t i = 0; i < pv.vs.real_servers.size() && i < pv.checks.size(); ++i) {
+          if (pv.vs.real_servers[i].address != rs.address || !pv.checks[i]) continue;
+          auto probe = *spec;
+          probe.thresholds.initial = pv.checks[i]->thresholds.initial;
+          if (hc::canonical_key(probe) == hc::canonical_key(*pv.checks[i])) kept = pv.checks[i];
         }
       }
-      e.checks.push_back(std::move(spec));
+      if (spec && !kept) {
+        // A new check of a server the kernel already serves starts from "up": adopting a running
+        // table (restart, changed check) must not pull servers until a check says they are down.
+        if (have_kernel_ && in_table(last_kernel_, e.key, rs.address)) spec->thresholds.initial = hc::health::up;
+        kept = std::make_shared<const hc::check_spec>(std::move(*spec));
+      }
+      e.checks.push_back(std::move(kept));
     }
+    // The monitor takes the checks by value for its constructor only: a copy per service, freed
+    // right after.
+    std::vector<std::optional<hc::check_spec>> bound;
+    bound.reserve(e.checks.size());
+    for (const auto& c : e.checks) bound.push_back(c ? std::optional<hc::check_spec>(*c) : std::nullopt);
     e.monitor = std::make_unique<hc::service_monitor>(
-        io_.get_executor(), checks_, metrics_, service_config_of(vs), e.checks,
+        io_.get_executor(), checks_, metrics_, service_config_of(vs), bound,
         [this, name = vs.name](const hc::desired_service&, const std::vector<hc::policy_event>& events) {
           const auto* entry = find_entry(name);
           for (const auto& ev : events) {

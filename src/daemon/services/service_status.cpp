@@ -139,7 +139,7 @@ std::vector<api::service> service_runtime::impl::services() const {
       const auto dk = dest_key_of(rs.address);
       server_facts f{rs,
                      e.monitor->server(i),
-                     e.checks.at(i).has_value(),
+                     e.checks.at(i) != nullptr,
                      overrides_.find(server_ref{vs.name, rs.address}),
                      reconciler_.drains().draining(e.key, dk),
                      nullptr,
