@@ -47,7 +47,6 @@ void add_params(std::string& key, const script_params& p) {
 void add_params(std::string& key, const udp_params& p) {
   add(key, "payload", p.payload);
   add(key, "expect_prefix", p.expect_prefix);
-  add(key, "expect_regex", p.expect_regex);
 }
 
 void add_params(std::string& key, const dns_params& p) {

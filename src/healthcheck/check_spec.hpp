@@ -70,7 +70,6 @@ struct script_params {
 struct udp_params {
   std::string payload;
   std::string expect_prefix;  // reply must start with it (empty: any reply)
-  std::string expect_regex;   // and/or match this ECMAScript regex
   friend bool operator==(const udp_params&, const udp_params&) = default;
 };
 

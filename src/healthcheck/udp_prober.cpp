@@ -6,7 +6,6 @@
 
 #include <array>
 #include <memory>
-#include <regex>
 
 #include "common/duration.hpp"
 #include "healthcheck/reasons.hpp"
@@ -77,19 +76,6 @@ class udp_probe : public std::enable_shared_from_this<udp_probe> {
     if (reply.substr(0, params_.expect_prefix.size()) != params_.expect_prefix) {
       complete(probe_fail("body", "reply from " + t + " does not start with the expected bytes", elapsed()));
       return;
-    }
-    if (!params_.expect_regex.empty()) {
-      bool matched = false;
-      try {
-        matched = std::regex_search(reply.begin(), reply.end(), std::regex(params_.expect_regex));
-      } catch (const std::regex_error&) {
-        complete(probe_fail("error", "invalid reply regex /" + params_.expect_regex + "/", elapsed()));
-        return;
-      }
-      if (!matched) {
-        complete(probe_fail("body", "reply from " + t + " does not match /" + params_.expect_regex + "/", elapsed()));
-        return;
-      }
     }
     complete(probe_ok("reply from " + t, elapsed()));
   }

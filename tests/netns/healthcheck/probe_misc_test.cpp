@@ -148,14 +148,14 @@ TEST_F(probe_test, TcpProberDestroyedWithProbesInFlightCallsNoHandler) {
 TEST_F(probe_test, UdpEchoAndSilence) {
   udp_prober p(io.get_executor());
   local_server echo({"udp-echo"});
-  auto r = test::run_probe(io, p, echo.target(), udp_params{"hello 42", "hello", "[0-9]+$"}, seconds(1));
+  auto r = test::run_probe(io, p, echo.target(), udp_params{"hello 42", "hello"}, seconds(1));
   EXPECT_TRUE(r.ok) << r.reason;
   EXPECT_EQ(r.reason, "reply from " + to_string(echo.target()));
-  r = test::run_probe(io, p, echo.target(), udp_params{"hello", "", "^bye"}, seconds(1));
+  r = test::run_probe(io, p, echo.target(), udp_params{"hello", "bye"}, seconds(1));
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.reason, "reply from " + to_string(echo.target()) + " does not match /^bye/");
+  EXPECT_EQ(r.reason, "reply from " + to_string(echo.target()) + " does not start with the expected bytes");
   local_server silent({"udp-silent"});
-  r = test::run_probe(io, p, silent.target(), udp_params{"hello", "", ""}, milliseconds(300));
+  r = test::run_probe(io, p, silent.target(), udp_params{"hello", ""}, milliseconds(300));
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.kind, "timeout");
   EXPECT_EQ(r.reason, "no reply within 300ms from " + to_string(silent.target()));
@@ -164,7 +164,7 @@ TEST_F(probe_test, UdpEchoAndSilence) {
 TEST_F(probe_test, UdpClosedPortIsRefused) {
   udp_prober p(io.get_executor());
   const auto closed = loopback(test::closed_port());
-  const auto r = test::run_probe(io, p, closed, udp_params{"hello", "", ""}, seconds(1));
+  const auto r = test::run_probe(io, p, closed, udp_params{"hello", ""}, seconds(1));
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.kind, "refused");
 }
