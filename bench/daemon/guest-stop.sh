@@ -15,6 +15,7 @@
 #
 #   BENCH reload_one_change 10000x10 ops=1 reload=3.10s (lbd's own duration_ms ...) ...
 #   BENCH stop_remove 10000x10 lbd=1.20s keepalived=8.70s lbd/keepalived=0.14 ...
+#   BENCH program 10000x10 lbd=62.2s keepalived=46.7s lbd/keepalived=1.33 peak_rss lbd=...MB keepalived=...MB ...
 # shellcheck disable=SC1091 # the guest helpers, tests/kernel/harness/guest-lib.sh
 . /usr/lib/ktest/lib.sh
 
@@ -43,6 +44,8 @@ ipvs_lines() { wc -l </proc/net/ip_vs; }
 WANT=$((3 + S + S * D))
 table_full() { [ "$(ipvs_lines)" -eq "$WANT" ]; }
 table_empty() { [ "$(ipvs_lines)" -eq 3 ]; }
+# Peak resident memory (VmHWM) of the given processes together, in MB.
+peak_mb() { for _p in "$@"; do awk '/^VmHWM:/ {print $2}' "/proc/$_p/status"; done | awk '{s += $1} END {printf "%.1f", s / 1024}'; }
 
 # cold_ipvs: as in bench/ipvs/guest-bench.sh, no run inherits the previous one's trash list.
 cold_ipvs() {
@@ -71,9 +74,11 @@ _t0=$(uptime_s)
   -c /run/keepalived/checkers.pid -r /run/keepalived/vrrp.pid >$W/keepalived.log 2>&1 &
 KA_PID=$!
 kt_wait_for 900 table_full || kt_die "keepalived: table incomplete ($(ipvs_lines) of $WANT lines)"
-kt_log "keepalived programmed $SIZE in $(elapsed "$_t0" "$(uptime_s)") s"
+KA_PROG_T=$(elapsed "$_t0" "$(uptime_s)")
+kt_log "keepalived programmed $SIZE in $KA_PROG_T s"
 CHILD=$(cat /run/keepalived/checkers.pid 2>/dev/null)
 if [ -z "$CHILD" ] || ! kill -0 "$CHILD"; then kt_die "keepalived: no checker process"; fi
+KA_MB=$(peak_mb "$KA_PID" "$CHILD")
 _t0=$(uptime_s)
 kill -TERM "$CHILD"
 kt_wait_for 600 table_empty || kt_die "keepalived: $(ipvs_lines) lines left after 600 s"
@@ -89,6 +94,7 @@ LBD_PID=$!
 kt_wait_for 900 table_full || kt_die "lbd: table incomplete ($(ipvs_lines) of $WANT lines): $(tail -n 3 $W/lbd.log)"
 PROG_T=$(elapsed "$_t0" "$(uptime_s)")
 kt_log "lbd programmed $SIZE in $PROG_T s"
+LBD_MB=$(peak_mb "$LBD_PID")
 
 # A one-line change: `reload` on the control socket answers with the reload's report.
 cp $W/lbd-bump.conf $W/lbd.conf
@@ -104,6 +110,9 @@ LAST=$(awk -v s="$S" -v d="$D" 'function ip(b, n) {return "10." (b + int(n / 655
 kt_expect_eq "the changed weight in the kernel" 2 \
   "$("$IPVSADM" -Ln -t "${LAST% *}:80" | awk -v r="${LAST#* }:8080" '$1 == "->" && $2 == r {print $4}')"
 bench "reload_one_change $SIZE ops=$RELOAD_OPS reload=${RELOAD_T}s lbd_duration_ms=$RELOAD_MS"
+bench "program $SIZE lbd=${PROG_T}s keepalived=${KA_PROG_T}s lbd/keepalived=$(ratio "$PROG_T" "$KA_PROG_T")" \
+  "peak_rss lbd=${LBD_MB}MB keepalived=${KA_MB}MB lbd/keepalived=$(ratio "$LBD_MB" "$KA_MB")" \
+  "lbd_after_reload=$(peak_mb "$LBD_PID")MB"
 _t0=$(uptime_s)
 kill -TERM "$LBD_PID"
 wait "$LBD_PID"
