@@ -41,22 +41,29 @@ metrics::counter& reconciles(metrics::registry& m, const char* result) {
                        {{"result", result}});
 }
 
+std::unique_ptr<stats_cache> make_stats(boost::asio::io_context& io, hc::time_source& time, kernel_stats_reader r) {
+  if (!r.open) return nullptr;
+  if (r.own_thread) return std::make_unique<stats_cache>(io, std::move(r.open));
+  return std::make_unique<stats_cache>(io, std::move(r.open), time);
+}
+
 }  // namespace
 
 service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel,
-                            hc::prober* probes, stats_cache::opener stats)
+                            hc::prober* probes, hc::time_source& time, kernel_stats_reader stats)
     : io_(io),
       metrics_(m),
       kernel_(kernel),
+      time_(time),
       own_probes_(probes == nullptr ? hc::prober_set::make_default(io.get_executor()) : nullptr),
       probes_(probes == nullptr ? *own_probes_ : *probes),
-      checks_(io.get_executor(), probes_, m),
+      checks_(io.get_executor(), probes_, m, time),
       reconciler_(kernel, m),
-      stats_(stats ? std::make_unique<stats_cache>(io, std::move(stats)) : nullptr),
-      periodic_(io) {}
+      stats_(make_stats(io, time, std::move(stats))),
+      periodic_(time.make_timer(io.get_executor())) {}
 
 service_runtime::impl::~impl() {
-  periodic_.cancel();
+  periodic_->cancel();
   services_.clear();  // the monitors unsubscribe from checks_, which outlives them
 }
 
@@ -183,7 +190,7 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
     if (snap) {
       last_kernel_ = snap->services;
       have_kernel_ = true;
-      kernel_read_at_ = stats_cache::clock::now();
+      kernel_read_at_ = time_.now();
       fresh = std::move(snap).value();
     }
   }
@@ -205,7 +212,7 @@ reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::kernel_sta
   reconcile_report report;
   if (!needs_kernel()) return report;
   const auto want = desired();
-  const auto read_at = stats_cache::clock::now();
+  const auto read_at = time_.now();
   auto out = reconciler_.reconcile(want, owned(), std::move(fresh));
   if (!out) {
     report.failure = out.error().message;
@@ -246,16 +253,16 @@ void service_runtime::impl::schedule_reconcile() {
 }
 
 void service_runtime::impl::arm_periodic() {
-  periodic_.cancel();
+  periodic_->cancel();
   if (stopped_ || cfg_.global.reconcile_interval <= duration::zero()) return;
-  periodic_.expires_after(cfg_.global.reconcile_interval);
-  periodic_.async_wait([this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
-    if (ec || alive.expired() || stopped_) return;
-    // Repairs the table, the timeouts and the sync daemon alike (`ipvsadm -C`, `--set`,
-    // `--stop-daemon` behind lbd's back).
-    reconcile();
-    arm_periodic();
-  });
+  periodic_->async_wait_until(time_.now() + cfg_.global.reconcile_interval,
+                              [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
+                                if (ec || alive.expired() || stopped_) return;
+                                // Repairs the table, the timeouts and the sync daemon alike (`ipvsadm -C`, `--set`,
+                                // `--stop-daemon` behind lbd's back).
+                                reconcile();
+                                arm_periodic();
+                              });
 }
 
 override_answer service_runtime::impl::set_override(const std::string& server,
@@ -305,7 +312,7 @@ reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
   // Checks and timers first: nothing may re-add what the exit policy removes.
   const bool touch = needs_kernel();
   stopped_ = true;
-  periodic_.cancel();
+  periodic_->cancel();
   if (stats_) stats_->configure(false, {});
   watches_.clear();
   services_.clear();
@@ -352,11 +359,12 @@ reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
 // ------------------------------------------------------------------------------ the public face
 
 service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel)
-    : impl_(std::make_unique<impl>(io, metrics, kernel, nullptr, [] { return std::make_unique<lazy_backend>(); })) {}
+    : impl_(std::make_unique<impl>(io, metrics, kernel, nullptr, hc::steady_time(),
+                                   kernel_stats_reader{[] { return std::make_unique<lazy_backend>(); }, true})) {}
 
 service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel,
-                                 healthcheck::prober& probes, std::function<std::unique_ptr<ipvs::backend>()> stats)
-    : impl_(std::make_unique<impl>(io, metrics, kernel, &probes, std::move(stats))) {}
+                                 healthcheck::prober& probes, healthcheck::time_source& time, kernel_stats_reader stats)
+    : impl_(std::make_unique<impl>(io, metrics, kernel, &probes, time, std::move(stats))) {}
 
 service_runtime::~service_runtime() = default;
 

@@ -24,6 +24,7 @@
 #include "config/diff.hpp"
 #include "config/model.hpp"
 #include "healthcheck/prober.hpp"
+#include "healthcheck/time_source.hpp"
 #include "ipvs/backend.hpp"
 #include "status/answers.hpp"
 #include "vrrp/events.hpp"
@@ -39,15 +40,24 @@ struct reconcile_report {
   std::string failure;     // non-empty: the snapshot could not be read, nothing was changed
 };
 
+// How the kernel's statistics are read between reconcile passes. `open` makes the backend the
+// reader uses (empty: no reader; the reconcile reads are the statistics). `own_thread`: on a
+// thread of its own with the steady clock (the daemon); otherwise on the runtime's loop with its
+// time source (tests on fake time).
+struct kernel_stats_reader {
+  std::function<std::unique_ptr<ipvs::backend>()> open;
+  bool own_thread = true;
+};
+
 class service_runtime {
  public:
+  // The daemon: real checks, the steady clock, statistics read through a netlink socket of their own.
   service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel);
   // The same with the checks run by `probes` (tests: a fake prober) instead of the real check types,
-  // and the statistics read off the main loop through a backend `stats` makes (on that thread), or
-  // only by the reconcile passes when empty. The first constructor reads them through a netlink
-  // socket of their own.
+  // every timer and clock (checks, periodic pass, ages) from `time` (tests: fake_time, which must
+  // drive `io`), and the statistics read as `stats` says.
   service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel,
-                  healthcheck::prober& probes, std::function<std::unique_ptr<ipvs::backend>()> stats = {});
+                  healthcheck::prober& probes, healthcheck::time_source& time, kernel_stats_reader stats = {});
   ~service_runtime();
   service_runtime(const service_runtime&) = delete;
   service_runtime& operator=(const service_runtime&) = delete;

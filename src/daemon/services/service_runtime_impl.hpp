@@ -2,7 +2,6 @@
 #pragma once
 // service_runtime's state, shared by its source files (runtime, status JSON, sync daemon).
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <map>
 #include <memory>
@@ -22,6 +21,7 @@
 #include "healthcheck/prober.hpp"
 #include "healthcheck/registry.hpp"
 #include "healthcheck/service_monitor.hpp"
+#include "healthcheck/time_source.hpp"
 #include "ipvs/backend.hpp"
 #include "ipvs/desired.hpp"
 #include "ipvs/reconciler.hpp"
@@ -42,7 +42,7 @@ struct service_runtime::impl {
   };
 
   impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel, healthcheck::prober* probes,
-       stats_cache::opener stats);
+       healthcheck::time_source& time, kernel_stats_reader stats);
   ~impl();
 
   reconcile_report apply(const config::config& cfg, const config::config_diff& changes);
@@ -78,6 +78,8 @@ struct service_runtime::impl {
   metrics::registry& metrics_;
   ipvs::backend& kernel_;
   log::logger log_{"services"};
+  // The clock and timers of everything timed here: checks, the periodic pass, ages.
+  healthcheck::time_source& time_;
   std::unique_ptr<healthcheck::prober> own_probes_;
   healthcheck::prober& probes_;
   healthcheck::registry checks_;
@@ -93,17 +95,17 @@ struct service_runtime::impl {
   // The kernel as the last reconcile read it (plus the operations applied since): initial states.
   ipvs::table last_kernel_;
   bool have_kernel_ = false;
-  stats_cache::clock::time_point kernel_read_at_{};
+  healthcheck::time_point kernel_read_at_{};
   // The statistics snapshot read off the main loop (none: statistics come from the reconcile reads).
   std::unique_ptr<stats_cache> stats_;
   // What status and statistics show, and its age: the reader's last snapshot, or before the first
   // one (or without a reader) the last reconcile read; nullptr: none yet.
   struct kernel_view {
     const ipvs::table* table = nullptr;
-    stats_cache::clock::duration age{};
+    healthcheck::duration age{};
   };
   [[nodiscard]] kernel_view view() const;
-  boost::asio::steady_timer periodic_;
+  std::unique_ptr<healthcheck::check_timer> periodic_;
   bool reconcile_posted_ = false;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   // Sync daemon: what lbd runs, and whether lbd manages the kernel's sync daemons (configured, or

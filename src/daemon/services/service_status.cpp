@@ -70,7 +70,7 @@ api::real_server server_answer(const server_facts& f) {
 }  // namespace
 
 service_runtime::impl::kernel_view service_runtime::impl::view() const {
-  const auto now = stats_cache::clock::now();
+  const auto now = time_.now();
   kernel_view v;
   if (have_kernel_) v = {&last_kernel_, now - kernel_read_at_};
   // The reader's snapshot is the one source of statistics once there is one: mixing it with the

@@ -8,13 +8,25 @@
 namespace lbd::daemon {
 
 stats_cache::stats_cache(boost::asio::io_context& main, opener open)
-    : main_(main), work_(worker_io_.get_executor()), open_(std::move(open)), timer_(worker_io_), thread_([this] {
-        worker_io_.run();
-      }) {}
+    : stats_cache(main, std::move(open), healthcheck::steady_time(), true) {}
+
+stats_cache::stats_cache(boost::asio::io_context& main, opener open, healthcheck::time_source& time)
+    : stats_cache(main, std::move(open), time, false) {}
+
+stats_cache::stats_cache(boost::asio::io_context& main, opener open, healthcheck::time_source& time, bool own_thread)
+    : main_(main),
+      work_(worker_io_.get_executor()),
+      worker_(own_thread ? boost::asio::any_io_executor(worker_io_.get_executor())
+                         : boost::asio::any_io_executor(main.get_executor())),
+      time_(time),
+      open_(std::move(open)),
+      timer_(time.make_timer(worker_)) {
+  if (own_thread) thread_ = std::thread([this] { worker_io_.run(); });
+}
 
 stats_cache::~stats_cache() {
   worker_io_.stop();
-  thread_.join();
+  if (thread_.joinable()) thread_.join();
 }
 
 stats_cache::clock::duration stats_cache::period_for(clock::duration reconcile_interval) {
@@ -24,12 +36,13 @@ stats_cache::clock::duration stats_cache::period_for(clock::duration reconcile_i
 }
 
 void stats_cache::configure(bool enabled, clock::duration period) {
-  boost::asio::post(worker_io_, [this, enabled, period] {
+  boost::asio::post(worker_, [this, alive = std::weak_ptr<int>(alive_), enabled, period] {
+    if (alive.expired()) return;  // a worker on the main loop outlives this object
     const bool changed = enabled != enabled_ || period != period_;
     enabled_ = enabled;
     period_ = period;
     if (!changed) return;
-    timer_.cancel();
+    timer_->cancel();
     if (enabled_) read();
   });
 }
@@ -41,7 +54,7 @@ void stats_cache::read() {
   if (t) {
     last_error_.clear();
     boost::asio::post(
-        main_, [this, alive = std::weak_ptr<int>(alive_), s = snapshot{std::move(t).value(), clock::now()}]() mutable {
+        main_, [this, alive = std::weak_ptr<int>(alive_), s = snapshot{std::move(t).value(), time_.now()}]() mutable {
           if (!alive.expired()) last_ = std::move(s);
         });
   } else if (t.error().message != last_error_) {
@@ -49,8 +62,8 @@ void stats_cache::read() {
     last_error_ = t.error().message;
     log_.warning("reading the kernel's statistics failed: {}", last_error_);
   }
-  timer_.expires_after(period_);
-  timer_.async_wait([this](const boost::system::error_code& ec) {
+  // A cancelled wait (reconfigured, or this object destroyed) touches nothing.
+  timer_->async_wait_until(time_.now() + period_, [this](const boost::system::error_code& ec) {
     if (!ec) read();
   });
 }

@@ -7,9 +7,11 @@
 //
 // No shared mutable state: the worker alone touches its backend, timer and schedule (configure()
 // posts to it); the main loop alone touches the last snapshot (the worker posts it there).
+//
+// Unit tests may run the reads on the main loop itself, on a fake clock (the second constructor):
+// the same code path without a thread, so that the schedule is tested on fake time.
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <chrono>
 #include <functional>
@@ -18,6 +20,7 @@
 #include <thread>
 
 #include "common/log.hpp"
+#include "healthcheck/time_source.hpp"
 #include "ipvs/backend.hpp"
 
 namespace lbd::daemon {
@@ -32,7 +35,10 @@ class stats_cache {
     clock::time_point taken;
   };
 
+  // Reads on a thread of its own, on the steady clock (the daemon).
   stats_cache(boost::asio::io_context& main, opener open);
+  // Reads on `main` itself, with the clock and timers of `time` (tests: fake_time).
+  stats_cache(boost::asio::io_context& main, opener open, healthcheck::time_source& time);
   ~stats_cache();
   stats_cache(const stats_cache&) = delete;
   stats_cache& operator=(const stats_cache&) = delete;
@@ -47,23 +53,26 @@ class stats_cache {
   static clock::duration period_for(clock::duration reconcile_interval);
 
  private:
+  stats_cache(boost::asio::io_context& main, opener open, healthcheck::time_source& time, bool own_thread);
   void read();  // worker
 
   boost::asio::io_context& main_;
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);  // main loop: handlers posted to it check it
   std::optional<snapshot> last_;                           // main loop only
 
-  // Worker only (after construction).
+  // Worker only (after construction). The worker is worker_io_'s thread, or `main` without one.
   boost::asio::io_context worker_io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  boost::asio::any_io_executor worker_;
+  healthcheck::time_source& time_;
   opener open_;
   std::unique_ptr<ipvs::backend> backend_;
-  boost::asio::steady_timer timer_;
+  std::unique_ptr<healthcheck::check_timer> timer_;
   bool enabled_ = false;
   clock::duration period_{};
   std::string last_error_;
   log::logger log_{"ipvs-stats"};
-  std::thread thread_;  // last: starts once everything above exists
+  std::thread thread_;  // started in the constructor's body, once everything above exists
 };
 
 }  // namespace lbd::daemon

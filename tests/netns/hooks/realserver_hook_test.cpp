@@ -67,7 +67,7 @@ notify = { up = )" + recorder(server_file) +
   metrics::registry m;
   ipvs::fake_backend kernel;
   fake_prober probes(io);
-  service_runtime rt(io, m, kernel, probes);
+  service_runtime rt(io, m, kernel, probes, healthcheck::steady_time());
   rt.apply(*loaded.cfg, config::diff(config::config{}, *loaded.cfg));  // the first apply, as at start
 
   // Down at first (initial_state), then the first probe succeeds.

@@ -1,20 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The service runtime over the in-memory IPVS (fake_backend) and a fake prober: what reaches the
-// kernel on start, reload, overrides, drift, health changes and stop. Checks run on real steady
-// timers with millisecond intervals; the tests wait for conditions with a deadline.
+// kernel on start, reload, overrides, drift, health changes and stop. Everything timed (checks, the
+// periodic pass, the statistics reader) runs on fake time: a test moves the clock, and waits for a
+// condition by advancing it in small steps up to a bound of fake time; no real time passes.
 #include "daemon/services/service_runtime.hpp"
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
-#include <mutex>
 
+#include <condition_variable>
+#include <mutex>
 #include <optional>
 #include <set>
 
 #include "config/diff.hpp"
 #include "config/load.hpp"
+#include "healthcheck/fake_time.hpp"
 #include "ipvs/fake_backend.hpp"
 
 namespace lbd::daemon {
@@ -127,23 +131,22 @@ weight = 2
 )" + extra_servers;
 }
 
-template <typename Pred>
-bool run_until(asio::io_context& io, Pred pred) {
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (!pred()) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    io.run_one_for(milliseconds(5));
-  }
-  return true;
-}
-
 struct service_runtime_test : ::testing::Test {
   asio::io_context io;
+  hc::fake_time time{io};
   metrics::registry m;
   counting_backend kernel;
   fake_prober probes{io};
-  std::unique_ptr<service_runtime> rt = std::make_unique<service_runtime>(io, m, kernel, probes);
+  std::unique_ptr<service_runtime> rt = std::make_unique<service_runtime>(io, m, kernel, probes, time);
   std::optional<config::config> applied;
+
+  // Moves the fake clock in 1 ms steps until `pred` holds; false if a minute of fake time did not do.
+  template <typename Pred>
+  bool run_until(Pred pred) {
+    time.settle();
+    for (int ms = 0; ms < 60000 && !pred(); ++ms) time.advance(milliseconds(1));
+    return pred();
+  }
 
   // What the daemon does: the diff from the configuration applied before (a new runtime's first
   // apply ignores it).
@@ -164,7 +167,7 @@ struct service_runtime_test : ::testing::Test {
   std::uint32_t weight(const char* d) { return kernel.fake.kernel().at(web_key).dests.at(dk(d)).attrs.weight; }
   double weight_gauge(const char* d) { return m.value("lbd_realserver_weight", {{"service", "web"}, {"server", d}}); }
   void settle(std::size_t n) {
-    ASSERT_TRUE(run_until(io, [&] { return dests() == n; }));
+    ASSERT_TRUE(run_until([&] { return dests() == n; }));
   }
 };
 
@@ -176,7 +179,7 @@ TEST_F(service_runtime_test, NoVirtualServerNeverTouchesTheKernel) {
   rt->refresh_kernel_stats();
   rt->on_vrrp_state("web", vrrp::state::master);
   EXPECT_TRUE(rt->services().empty());
-  io.run_for(milliseconds(30));
+  time.advance(milliseconds(30));
   rt->stop(config::exit_policy::remove);
   EXPECT_EQ(kernel.calls, 0U);
 }
@@ -221,10 +224,10 @@ TEST_F(service_runtime_test, RestartWithTheKernelAlreadyMatchingWritesNothing) {
   rt.reset();  // lbd killed: the kernel keeps its table
   const std::size_t writes = kernel.writes;
   fake_prober fresh(io);
-  rt = std::make_unique<service_runtime>(io, m, kernel, fresh);
+  rt = std::make_unique<service_runtime>(io, m, kernel, fresh, time);
   EXPECT_EQ(apply(load(service())).ops, 0U);
   // The adopted servers start "up": their first results change nothing.
-  ASSERT_TRUE(run_until(io, [&] { return fresh.probes[ep("10.0.1.12:80")] >= 3; }));
+  ASSERT_TRUE(run_until([&] { return fresh.probes[ep("10.0.1.12:80")] >= 3; }));
   EXPECT_EQ(rt->reconcile().ops, 0U);
   EXPECT_EQ(kernel.writes, writes);
 }
@@ -255,7 +258,7 @@ TEST_F(service_runtime_test, FailedServerDrainsThenLeavesWhenIdle) {
   probes.down.insert(ep("10.0.1.11:80"));
   EXPECT_EQ(weight_gauge("10.0.1.11:80"), 1);
   EXPECT_EQ(weight_gauge("10.0.1.12:80"), 2);
-  ASSERT_TRUE(run_until(io, [&] { return weight("10.0.1.11:80") == 0; }));
+  ASSERT_TRUE(run_until([&] { return weight("10.0.1.11:80") == 0; }));
   EXPECT_TRUE(nlohmann::json(rt->services())[0]["real_servers"][0]["draining"].get<bool>());
   EXPECT_EQ(weight_gauge("10.0.1.11:80"), 0);
   kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 0;
@@ -292,7 +295,7 @@ TEST_F(service_runtime_test, OperatorDrainWeightAndEnable) {
   // Another server failing meanwhile is removed at once (remove policy), not drained.
   kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.12:80")).counters.active = 1;
   probes.down.insert(ep("10.0.1.12:80"));
-  ASSERT_TRUE(run_until(io, [&] { return !has("10.0.1.12:80"); }));
+  ASSERT_TRUE(run_until([&] { return !has("10.0.1.12:80"); }));
   EXPECT_TRUE(has("10.0.1.11:80"));
   kernel.fake.kernel().at(web_key).dests.at(dk("10.0.1.11:80")).counters.active = 0;
   rt->reconcile();
@@ -342,14 +345,14 @@ TEST_F(service_runtime_test, SorryServerWhileNoServerIsUp) {
   settle(2);
   probes.down = {ep("10.0.1.11:80"), ep("10.0.1.12:80")};
   EXPECT_EQ(m.value("lbd_service_quorum", {{"service", "web"}}), 1);
-  ASSERT_TRUE(run_until(io, [&] { return has("10.0.1.250:80"); }));
+  ASSERT_TRUE(run_until([&] { return has("10.0.1.250:80"); }));
   EXPECT_TRUE(nlohmann::json(rt->services())[0]["sorry_active"].get<bool>());
   EXPECT_EQ(m.value("lbd_service_quorum", {{"service", "web"}}), 0);
   // Drained (idle) servers leave; the sorry server stays alone.
   rt->reconcile();
   EXPECT_EQ(dests(), 1U);
   probes.down.clear();
-  ASSERT_TRUE(run_until(io, [&] { return !has("10.0.1.250:80") && dests() == 2; }));
+  ASSERT_TRUE(run_until([&] { return !has("10.0.1.250:80") && dests() == 2; }));
   EXPECT_EQ(m.value("lbd_service_quorum", {{"service", "web"}}), 1);
 }
 
@@ -364,7 +367,7 @@ TEST_F(service_runtime_test, StopUnderRemoveDeletesEveryOwnedServiceOnly) {
   EXPECT_EQ(kernel.fake.kernel().size(), 1U);
   EXPECT_EQ(kernel.fake.kernel().count(foreign), 1U);
   // Stopped: no timer, no check brings anything back.
-  io.run_for(milliseconds(20));
+  time.advance(milliseconds(20));
   EXPECT_EQ(kernel.fake.kernel().size(), 1U);
 }
 
@@ -417,7 +420,7 @@ TEST_F(service_runtime_test, SyncDaemonFollowsItsVrrpInstance) {
   EXPECT_EQ(m.value("lbd_ipvs_sync_daemon_changes_total", {{"state", "master"}}), 1);
   // A restarted lbd adopts the daemon that already runs.
   rt.reset();
-  rt = std::make_unique<service_runtime>(io, m, kernel, probes);
+  rt = std::make_unique<service_runtime>(io, m, kernel, probes, time);
   const std::size_t calls = kernel.calls;
   apply(load(sync_only));
   EXPECT_EQ(kernel.fake.daemons()->size(), 1U);
@@ -435,14 +438,14 @@ TEST_F(service_runtime_test, PeriodicCheckRestoresTimeoutsAndSyncDaemon) {
   const std::size_t reads = kernel.calls;
   const std::size_t sets = kernel.timeout_sets;
   // Nothing changed: each period reads the kernel and writes nothing.
-  ASSERT_TRUE(run_until(io, [&] { return kernel.calls >= reads + 4; }));
+  ASSERT_TRUE(run_until([&] { return kernel.calls >= reads + 4; }));
   EXPECT_EQ(kernel.timeout_sets, sets);
   EXPECT_EQ(m.value("lbd_ipvs_sync_daemon_changes_total", {{"state", "backup"}}), 1);
   // ipvsadm --set 0 120 0; ipvsadm --stop-daemon backup
   ASSERT_TRUE(kernel.fake.set_timeouts({0, 120, 0}));
   ASSERT_TRUE(kernel.fake.stop_daemon(ipvs::daemon_state::backup));
   ASSERT_TRUE(
-      run_until(io, [&] { return kernel.fake.get_timeouts()->tcp_fin == 2U && kernel.fake.daemons()->size() == 1U; }));
+      run_until([&] { return kernel.fake.get_timeouts()->tcp_fin == 2U && kernel.fake.daemons()->size() == 1U; }));
   EXPECT_EQ(kernel.fake.daemons()->at(0).state, ipvs::daemon_state::backup);
   EXPECT_EQ(kernel.timeout_sets, sets + 1);
   EXPECT_EQ(m.value("lbd_ipvs_sync_daemon_changes_total", {{"state", "backup"}}), 2);
@@ -457,10 +460,11 @@ TEST_F(service_runtime_test, SyncDaemonRefusalIsLoggedOnceAndCounted) {
   EXPECT_TRUE(kernel.fake.daemons()->empty());
 }
 
-// The table the statistics thread reads: the test sets it, the reader's thread reads it (a lock,
-// as the two are different threads; lbd itself shares nothing between them).
+// The table the statistics reader reads: the test sets it, the reader reads it (a lock, as the
+// reader may run on a thread of its own; lbd itself shares nothing between them).
 struct stats_table {
   std::mutex mu;
+  std::condition_variable read;  // notified after each read
   ipvs::table table;
   std::size_t reads = 0;
 };
@@ -470,6 +474,7 @@ class stats_backend final : public ipvs::backend {
   result<ipvs::table, ipvs::ipvs_error> snapshot() override {
     const std::lock_guard<std::mutex> lock(t_->mu);
     ++t_->reads;
+    t_->read.notify_all();
     return t_->table;
   }
   std::vector<ipvs::op_result> apply(const std::vector<ipvs::op>& ops) override {
@@ -489,7 +494,7 @@ class stats_backend final : public ipvs::backend {
   std::shared_ptr<stats_table> t_;
 };
 
-TEST_F(service_runtime_test, KernelStatisticsFromTheReaderThreadNeverWaitedFor) {
+TEST_F(service_runtime_test, KernelStatisticsFromTheReaderNeverWaitedFor) {
   auto shared = std::make_shared<stats_table>();
   {
     ipvs::service svc;
@@ -501,14 +506,16 @@ TEST_F(service_runtime_test, KernelStatisticsFromTheReaderThreadNeverWaitedFor) 
     svc.dests[dk("10.0.1.12:80")] = {};
     shared->table[web_key] = svc;
   }
-  rt = std::make_unique<service_runtime>(io, m, kernel, probes,
-                                         [shared] { return std::make_unique<stats_backend>(shared); });
+  // The reader on the test's loop and fake clock (the next test runs it on its thread).
+  rt = std::make_unique<service_runtime>(
+      io, m, kernel, probes, time,
+      kernel_stats_reader{[shared] { return std::make_unique<stats_backend>(shared); }, false});
   auto cfg = load(service());
   cfg.global.reconcile_interval = std::chrono::seconds(1);  // the reader reads as often (at most every 5 s)
   apply(cfg);
   settle(2);
   // The scrape takes whatever the reader posted last; the snapshot arrives as a message.
-  ASSERT_TRUE(run_until(io, [&] {
+  ASSERT_TRUE(run_until([&] {
     rt->refresh_kernel_stats();
     return m.value("lbd_ipvs_service_connections_total", {{"service", "web"}}) == 10;
   }));
@@ -530,19 +537,44 @@ TEST_F(service_runtime_test, KernelStatisticsFromTheReaderThreadNeverWaitedFor) 
   EXPECT_NE(text.find("# TYPE lbd_ipvs_realserver_active_connections gauge\n"), std::string::npos);
   EXPECT_NE(text.find("# TYPE lbd_ipvs_stats_age_seconds gauge\n"), std::string::npos);
   EXPECT_GE(m.value("lbd_ipvs_stats_age_seconds"), 0);
-  EXPECT_LT(m.value("lbd_ipvs_stats_age_seconds"), 10);
+  EXPECT_LT(m.value("lbd_ipvs_stats_age_seconds"), 1);  // read at most a period ago
   EXPECT_EQ(status[0]["active_conns"], 3);
   ASSERT_TRUE(status[0]["stats_age_seconds"].is_number());
   EXPECT_GE(status[0]["stats_age_seconds"].get<double>(), 0);
+  const std::size_t reads = shared->reads;
   // The next read (a period later) no longer has the server: its series go.
   {
     const std::lock_guard<std::mutex> lock(shared->mu);
     shared->table[web_key].dests.erase(dk("10.0.1.11:80"));
   }
-  ASSERT_TRUE(run_until(io, [&] {
+  ASSERT_TRUE(run_until([&] {
     rt->refresh_kernel_stats();
     return m.render().find("server=\"10.0.1.11:80\",direction") == std::string::npos;
   }));
+  EXPECT_EQ(shared->reads, reads + 1);  // one period of fake time, one read
+}
+
+TEST_F(service_runtime_test, StatisticsReaderOnItsOwnThreadPostsToTheLoop) {
+  auto shared = std::make_shared<stats_table>();
+  shared->table[web_key].stats.conns = 10;
+  rt = std::make_unique<service_runtime>(
+      io, m, kernel, probes, time,
+      kernel_stats_reader{[shared] { return std::make_unique<stats_backend>(shared); }, true});
+  apply(load(service()));
+  // The reader reads at once, on its thread.
+  {
+    std::unique_lock<std::mutex> lock(shared->mu);
+    ASSERT_TRUE(shared->read.wait_for(lock, std::chrono::seconds(10), [&] { return shared->reads >= 1; }));
+  }
+  // That read's snapshot is posted to the loop: run the loop (kept waiting by the guard) until it
+  // arrived. A read never posted would hang here, and the test time out.
+  auto guard = asio::make_work_guard(io);
+  for (;;) {
+    rt->refresh_kernel_stats();
+    if (m.value("lbd_ipvs_service_connections_total", {{"service", "web"}}) == 10) break;
+    io.run_one();
+  }
+  guard.reset();
   rt.reset();  // joins the reader thread
 }
 
