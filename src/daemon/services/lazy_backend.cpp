@@ -5,7 +5,7 @@ namespace lbd::daemon {
 
 result<ipvs::netlink::client*, ipvs::ipvs_error> lazy_backend::get() {
   if (!client_) {
-    auto c = ipvs::netlink::client::open();
+    auto c = ipvs::netlink::client::open(opts_);
     if (!c) return unexpected(c.error());
     client_ = std::move(*c);
   }

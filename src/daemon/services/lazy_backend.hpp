@@ -12,6 +12,8 @@ namespace lbd::daemon {
 
 class lazy_backend final : public ipvs::backend {
  public:
+  lazy_backend() = default;
+  explicit lazy_backend(ipvs::netlink::client_options opts) : opts_(std::move(opts)) {}
   result<ipvs::table, ipvs::ipvs_error> snapshot() override;
   std::vector<ipvs::op_result> apply(const std::vector<ipvs::op>& ops) override;
   result<ipvs::info, ipvs::ipvs_error> get_info() override;
@@ -27,6 +29,7 @@ class lazy_backend final : public ipvs::backend {
   // The client, or why it could not be opened.
   result<ipvs::netlink::client*, ipvs::ipvs_error> get();
 
+  ipvs::netlink::client_options opts_;
   std::unique_ptr<ipvs::netlink::client> client_;
 };
 

@@ -186,7 +186,9 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
   if (first && needs_kernel()) {
     // Adopt: read what the kernel holds before the checks start, so servers it already serves
     // start from "up" (see rebuild_services).
+    if (stats_) stats_->pause();
     auto snap = reconciler_.read(desired(), owned());
+    if (stats_) stats_->resume();
     if (snap) {
       last_kernel_ = snap->services;
       have_kernel_ = true;
@@ -213,7 +215,10 @@ reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::kernel_sta
   if (!needs_kernel()) return report;
   const auto want = desired();
   const auto read_at = time_.now();
+  // The pass reads the whole table: the statistics reader waits (or abandons its dump) meanwhile.
+  if (stats_) stats_->pause();
   auto out = reconciler_.reconcile(want, owned(), std::move(fresh));
+  if (stats_ && !stopped_) stats_->resume();
   if (!out) {
     report.failure = out.error().message;
     log_.err("reconcile: reading the kernel failed: {}", report.failure);
@@ -313,7 +318,10 @@ reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
   const bool touch = needs_kernel();
   stopped_ = true;
   periodic_->cancel();
-  if (stats_) stats_->configure(false, {});
+  if (stats_) {
+    stats_->pause();  // for good: the removal below never waits for a dump
+    stats_->configure(false, {});
+  }
   watches_.clear();
   services_.clear();
   if (!touch) return report;
@@ -360,7 +368,12 @@ reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
 
 service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel)
     : impl_(std::make_unique<impl>(io, metrics, kernel, nullptr, hc::steady_time(),
-                                   kernel_stats_reader{[] { return std::make_unique<lazy_backend>(); }, true})) {}
+                                   kernel_stats_reader{[](std::function<bool()> cancelled) {
+                                                         ipvs::netlink::client_options o;
+                                                         o.cancelled = std::move(cancelled);
+                                                         return std::make_unique<lazy_backend>(std::move(o));
+                                                       },
+                                                       true})) {}
 
 service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel,
                                  healthcheck::prober& probes, healthcheck::time_source& time, kernel_stats_reader stats)

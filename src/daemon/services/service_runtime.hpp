@@ -45,7 +45,8 @@ struct reconcile_report {
 // thread of its own with the steady clock (the daemon); otherwise on the runtime's loop with its
 // time source (tests on fake time).
 struct kernel_stats_reader {
-  std::function<std::unique_ptr<ipvs::backend>()> open;
+  // Its snapshots should end early once `cancelled` returns true (see stats_cache.hpp).
+  std::function<std::unique_ptr<ipvs::backend>(std::function<bool()> cancelled)> open;
   bool own_thread = true;
 };
 

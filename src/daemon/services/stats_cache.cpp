@@ -4,6 +4,7 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <cerrno>
 
 namespace lbd::daemon {
 
@@ -25,6 +26,7 @@ stats_cache::stats_cache(boost::asio::io_context& main, opener open, healthcheck
 }
 
 stats_cache::~stats_cache() {
+  paused_ = true;  // a dump in progress ends at the next service
   worker_io_.stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -43,29 +45,45 @@ void stats_cache::configure(bool enabled, clock::duration period) {
     period_ = period;
     if (!changed) return;
     timer_->cancel();
-    if (enabled_) read();
+    if (enabled_) read_after(period_);
+  });
+}
+
+void stats_cache::read_after(clock::duration d) {
+  // A cancelled wait (reconfigured, or this object destroyed) touches nothing.
+  timer_->async_wait_until(time_.now() + d, [this](const boost::system::error_code& ec) {
+    if (!ec) read();
   });
 }
 
 void stats_cache::read() {
+  using std::chrono::milliseconds;
   if (!enabled_) return;
-  if (!backend_) backend_ = open_();
+  if (paused_) {
+    read_after(std::min<clock::duration>(period_, milliseconds(250)));  // soon after the pass
+    return;
+  }
+  if (!backend_) backend_ = open_([this] { return paused_.load(); });
+  const auto started = time_.now();
   auto t = backend_->snapshot();
+  const auto took = time_.now() - started;
   if (t) {
     last_error_.clear();
     boost::asio::post(
         main_, [this, alive = std::weak_ptr<int>(alive_), s = snapshot{std::move(t).value(), time_.now()}]() mutable {
           if (!alive.expired()) last_ = std::move(s);
         });
+  } else if (t.error().code == ECANCELED) {
+    // Given up for a reconcile pass (which may be over by now): not a failure; the next try comes
+    // soon after the pass.
+    read_after(std::min<clock::duration>(period_, milliseconds(250)));
+    return;
   } else if (t.error().message != last_error_) {
     // The last snapshot stays (it grows older, which its age shows).
     last_error_ = t.error().message;
     log_.warning("reading the kernel's statistics failed: {}", last_error_);
   }
-  // A cancelled wait (reconfigured, or this object destroyed) touches nothing.
-  timer_->async_wait_until(time_.now() + period_, [this](const boost::system::error_code& ec) {
-    if (!ec) read();
-  });
+  read_after(std::max<clock::duration>(period_, 4 * took));
 }
 
 }  // namespace lbd::daemon

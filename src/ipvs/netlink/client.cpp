@@ -242,6 +242,7 @@ result<table, ipvs_error> client::snapshot() {
   if (!st) return unexpected(st.error());
   table t;
   for (auto& entry : services) {
+    if (opts_.cancelled && opts_.cancelled()) return unexpected(ipvs_error{ECANCELED, "the snapshot was abandoned"});
     const service_key& key = entry.first;
     service& svc = entry.second;
     seq = next_seq();

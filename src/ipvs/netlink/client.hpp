@@ -21,6 +21,10 @@ struct client_options {
   std::size_t batch = 512;                  // requests per sendmsg
   int rcvbuf = 8 << 20;                     // SO_RCVBUF(FORCE): room for a batch of acknowledgements
   int sndbuf = 4 << 20;
+  // Checked between the destination dumps of a snapshot (one per service): true abandons the
+  // snapshot with ECANCELED. A reader that must stop (the daemon stopping, a reconcile starting)
+  // waits at most one service's dump, not a whole table's.
+  std::function<bool()> cancelled;
 };
 
 class client final : public backend {
