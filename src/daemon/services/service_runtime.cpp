@@ -4,6 +4,8 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "common/hook_runner.hpp"
 #include "config/diff.hpp"
@@ -336,15 +338,26 @@ reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
     return report;
   }
   const ipvs::desired_state nothing;
+  // The first pass plans from the table as lbd last knew it (the last read plus the operations
+  // applied since) rather than from a dump of every destination, which takes seconds on a large
+  // table; the passes after it read the kernel, by then (nearly) empty, and catch what it missed.
+  std::optional<ipvs::kernel_state> known;
+  if (have_kernel_) {
+    known.emplace();
+    known->services = std::move(last_kernel_);
+    have_kernel_ = false;
+    if (sync_running_) known->daemons.push_back(*sync_running_);
+  }
   bool clean = false;
   for (int attempt = 0; attempt < 4 && !clean; ++attempt) {
-    auto out = reconciler_.reconcile(nothing, mine);
+    const bool from_memory = known.has_value();
+    auto out = reconciler_.reconcile(nothing, mine, std::exchange(known, std::nullopt));
     if (!out) {
       report.failure = "reading the kernel while stopping failed: " + out.error().message;
       log_.err("{}", report.failure);
       return report;
     }
-    clean = out->ops.empty();
+    clean = out->ops.empty() && !from_memory;  // only a read of the kernel can say it is clean
     report.ops += out->ops.size();
     report.errors += out->errors;
   }

@@ -208,6 +208,30 @@ TEST_F(service_runtime_test, StopUnderRemoveDeletesEveryOwnedServiceOnly) {
   EXPECT_EQ(kernel.fake.kernel().size(), 1U);
 }
 
+// A stop plans the removal from the table lbd knows, and reads the kernel only to confirm: a large
+// table is not dumped first. What it did not know (a service of its own deleted behind its back) is
+// caught by that read.
+TEST_F(service_runtime_test, StopRemovesWhatItKnowsThenReadsOnlyToConfirm) {
+  const auto mail = ipvs::service_key::inet(ipvs::protocol::tcp, ep("192.0.2.11:25"));
+  apply(load(service() + R"(
+[[virtual_server]]
+name = "mail"
+address = "192.0.2.11:25"
+[[virtual_server.real_server]]
+address = "10.0.1.21:25"
+)"));
+  settle(2);
+  ASSERT_EQ(kernel.fake.kernel().count(mail), 1U);
+  kernel.fake.kernel().erase(mail);  // behind lbd's back
+  std::vector<std::size_t> seen;     // services in the kernel at each read during the stop
+  kernel.on_snapshot = [&] { seen.push_back(kernel.fake.kernel().size()); };
+  const auto report = rt->stop(config::exit_policy::remove);
+  EXPECT_TRUE(report.failure.empty()) << report.failure;
+  EXPECT_TRUE(kernel.fake.kernel().empty());
+  EXPECT_EQ(seen, std::vector<std::size_t>{0});  // one read, once the table was gone
+  EXPECT_EQ(report.errors, 1U);                  // deleting the service that was already gone
+}
+
 TEST_F(service_runtime_test, StopUnderKeepLeavesTheTable) {
   apply(load(service()));
   settle(2);
