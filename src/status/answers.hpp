@@ -165,6 +165,9 @@ struct reload_report {
   std::vector<std::string> errors;
   std::uint64_t warnings = 0;
   double duration_ms = 0;
+  // Where the time went (1.1): reading and validating the file; the services' part (health checks,
+  // the IPVS plan and the reconcile pass with its read of the kernel). None from a 1.0 daemon.
+  std::optional<double> load_ms, services_ms;
   std::uint64_t ipvs_ops = 0, ipvs_errors = 0;
   std::vector<std::string> vrrp_restarted, vrrp_updated;
   std::string summary;

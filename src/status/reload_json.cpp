@@ -91,6 +91,8 @@ void to_json(nlohmann::json& j, const reload_report& v) {
        {"errors", v.errors},
        {"warnings", v.warnings},
        {"duration_ms", v.duration_ms},
+       {"load_ms", nullable(v.load_ms)},
+       {"services_ms", nullable(v.services_ms)},
        {"ipvs_ops", v.ipvs_ops},
        {"ipvs_errors", v.ipvs_errors},
        {"vrrp_restarted", v.vrrp_restarted},
@@ -109,6 +111,8 @@ void from_json(const nlohmann::json& j, reload_report& v) {
   get_to(j, "errors", v.errors);
   get_to(j, "warnings", v.warnings);
   get_to(j, "duration_ms", v.duration_ms);
+  get_to(j, "load_ms", v.load_ms);
+  get_to(j, "services_ms", v.services_ms);
   get_to(j, "ipvs_ops", v.ipvs_ops);
   get_to(j, "ipvs_errors", v.ipvs_errors);
   get_to(j, "vrrp_restarted", v.vrrp_restarted);

@@ -30,8 +30,10 @@ std::string effects(const api::reload_report& r) {
   if (!r.vrrp_restarted.empty()) parts.push_back("VRRP restarted: " + joined(r.vrrp_restarted));
   if (!r.vrrp_updated.empty()) parts.push_back("VRRP updated in place: " + joined(r.vrrp_updated));
   if (r.warnings > 0) parts.push_back(plural(r.warnings, "warning", "warnings"));
-  const double ms = r.duration_ms;
-  parts.push_back(ms >= 100 ? fmt::format("{:.0f} ms", ms) : fmt::format("{:.3g} ms", ms));
+  const auto ms = [](double v) { return v >= 100 ? fmt::format("{:.0f} ms", v) : fmt::format("{:.3g} ms", v); };
+  std::string took = ms(r.duration_ms);
+  if (r.load_ms && r.services_ms) took += fmt::format(" (load {}, services {})", ms(*r.load_ms), ms(*r.services_ms));
+  parts.push_back(took);
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 

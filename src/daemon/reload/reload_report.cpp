@@ -63,7 +63,8 @@ std::string journal_line(const reload_report& r) {
       items.push_back(fmt::format("{} ({})", u.name, fmt::join(u.settings, ",")));
     out += fmt::format("; VRRP in place: {}", fmt::join(items, " "));
   }
-  out += fmt::format("; {} IPVS operation(s) ({} failed), {:.1f} ms", r.ipvs_ops, r.ipvs_errors, r.duration_ms);
+  out += fmt::format("; {} IPVS operation(s) ({} failed), {:.1f} ms (load {:.1f} ms, services {:.1f} ms)", r.ipvs_ops,
+                     r.ipvs_errors, r.duration_ms, r.load_ms, r.services_ms);
   return out;
 }
 
@@ -76,6 +77,8 @@ api::reload_report to_answer(const reload_report& r) {
   out.errors = r.errors;
   out.warnings = r.warnings;
   out.duration_ms = r.duration_ms;
+  out.load_ms = r.load_ms;
+  if (r.plan) out.services_ms = r.services_ms;
   out.ipvs_ops = r.ipvs_ops;
   out.ipvs_errors = r.ipvs_errors;
   out.summary = summary(r);

@@ -23,6 +23,8 @@ struct reload_report {
   std::vector<std::string> errors;  // "file:line:col: error: ..." when refused
   std::size_t warnings = 0;
   double duration_ms = 0;
+  double load_ms = 0;      // reading, parsing and validating the file
+  double services_ms = 0;  // service_runtime::apply: checks, plan, the reconcile pass (0: refused)
   std::size_t ipvs_ops = 0;
   std::size_t ipvs_errors = 0;
   std::optional<reload_plan> plan;  // none: refused

@@ -181,6 +181,7 @@ reload_report app::reload(const std::string& trigger) {
   log_.notice("reload ({}) of {}", trigger, config_file_);
 
   auto loaded = config::load_file(config_file_);
+  r.load_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   log_diagnostics(log_, config_file_, loaded);
   r.warnings = loaded.warning_count();
   if (!loaded.ok()) {
@@ -195,7 +196,9 @@ reload_report app::reload(const std::string& trigger) {
     if (plan.globals.process_tuning) {
       for (auto& e : tuning_.apply(next.global, *vrrp_)) problems.push_back(std::move(e));
     }
+    const auto services_t0 = std::chrono::steady_clock::now();
     const auto applied = services_->apply(next, plan.diff);
+    r.services_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - services_t0).count();
     r.ipvs_ops = applied.ops;
     r.ipvs_errors = applied.errors;
     if (!applied.failure.empty()) problems.push_back("IPVS: " + applied.failure);

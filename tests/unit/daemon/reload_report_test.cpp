@@ -35,7 +35,7 @@ TEST(reload_report, summary_names_every_change_with_its_kind) {
   EXPECT_EQ(lbd::daemon::journal_line(r),
             "reload ok: global log_level; vrrp ~web(restart: priority) ~db(in place: notify) +gw; virtual_server "
             "-smtp; real_server +http/10.0.1.14:8080; VRRP restarted: web; VRRP in place: db (notify); 3 IPVS "
-            "operation(s) (0 failed), 0.0 ms");
+            "operation(s) (0 failed), 0.0 ms (load 0.0 ms, services 0.0 ms)");
   const nlohmann::json j = lbd::daemon::to_answer(r);
   EXPECT_EQ(j["vrrp_restarted"], nlohmann::json::parse(R"(["web"])"));
   EXPECT_EQ(j["vrrp_updated"], nlohmann::json::parse(R"(["db"])"));

@@ -73,6 +73,8 @@ reload_report full_report() {
   r.errors = {"IPVS: no such device"};
   r.warnings = 2;
   r.duration_ms = 4.5;
+  r.load_ms = 1.25;
+  r.services_ms = 3.0;
   r.ipvs_ops = 3;
   r.ipvs_errors = 1;
   r.vrrp_restarted = {"db"};
@@ -100,6 +102,16 @@ T round_trip(const T& v) {
   const nlohmann::json j = v;
   // Through text too: what crosses the socket.
   return nlohmann::json::parse(j.dump()).get<T>();
+}
+
+TEST(answers, a_reload_report_of_a_1_0_daemon_has_no_phase_times) {
+  nlohmann::json j = full_report();
+  j.erase("load_ms");
+  j.erase("services_ms");
+  const auto r = j.get<reload_report>();
+  EXPECT_FALSE(r.load_ms.has_value());
+  EXPECT_FALSE(r.services_ms.has_value());
+  EXPECT_EQ(r.duration_ms, 4.5);
 }
 
 TEST(answers, every_struct_survives_json_and_back) {
