@@ -84,7 +84,9 @@ bool app::start() {
     log_.err("{}: {} error(s); not starting", config_file_, loaded.error_count());
     return false;
   }
-  const config::config& cfg = *loaded.cfg;
+  // Held once: a large configuration is tens of megabytes.
+  running_ = std::move(*loaded.cfg);
+  const config::config& cfg = *running_;
   log::set_threshold(cfg.global.log_level);
 
   std::vector<std::string> errors;
@@ -111,7 +113,6 @@ bool app::start() {
     log_.err("IPVS: {}; retrying every {}", first.failure, format_duration(cfg.global.reconcile_interval));
   // Instances that could not start were logged by the runtime, which keeps trying them.
   const auto not_running = apply_vrrp(cfg, plan.vrrp).size();
-  running_ = cfg;
   register_commands();
   metrics_.get_gauge("lbd_config_last_reload_successful", last_reload_help).set(1);
 
@@ -203,7 +204,7 @@ reload_report app::reload(const std::string& trigger) {
     r.ipvs_errors = applied.errors;
     if (!applied.failure.empty()) problems.push_back("IPVS: " + applied.failure);
     for (auto& e : apply_vrrp(next, plan.vrrp)) problems.push_back(std::move(e));
-    running_ = next;
+    running_ = std::move(*loaded.cfg);  // `next` is not used below
     // The new config is running either way; problems applying it are reported, not rolled back.
     r.result = problems.empty() ? api::reload_result::ok : api::reload_result::partial;
     r.errors = std::move(problems);
