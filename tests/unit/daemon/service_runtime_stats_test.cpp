@@ -62,6 +62,19 @@ class stats_backend final : public ipvs::backend {
   std::function<bool()> cancelled_;
 };
 
+// The runtime of the fixture with a statistics reader over `shared`: on the test's loop and fake
+// time, or on a thread of its own; started with `reconcile_interval` (the reader's period).
+void start_with_reader(service_runtime_test& t, const std::shared_ptr<stats_table>& shared, bool own_thread,
+                       std::chrono::seconds reconcile_interval) {
+  t.rt = std::make_unique<service_runtime>(
+      t.io, t.m, t.kernel, t.probes, t.time,
+      kernel_stats_reader{[shared](auto c) { return std::make_unique<stats_backend>(shared, std::move(c)); },
+                          own_thread});
+  auto cfg = load(service());
+  cfg.global.reconcile_interval = reconcile_interval;
+  t.apply(cfg);
+}
+
 TEST_F(service_runtime_test, KernelStatisticsFromTheReaderNeverWaitedFor) {
   auto shared = std::make_shared<stats_table>();
   {
@@ -74,13 +87,9 @@ TEST_F(service_runtime_test, KernelStatisticsFromTheReaderNeverWaitedFor) {
     svc.dests[dk("10.0.1.12:80")] = {};
     shared->table[web_key] = svc;
   }
-  // The reader on the test's loop and fake clock (the next test runs it on its thread).
-  rt = std::make_unique<service_runtime>(
-      io, m, kernel, probes, time,
-      kernel_stats_reader{[shared](auto c) { return std::make_unique<stats_backend>(shared, std::move(c)); }, false});
-  auto cfg = load(service());
-  cfg.global.reconcile_interval = std::chrono::seconds(1);  // the reader reads as often (at most every 5 s)
-  apply(cfg);
+  // The reader on the test's loop and fake clock (the next test runs it on its thread), reading as
+  // often as the reconcile interval (at most every 5 s).
+  start_with_reader(*this, shared, false, std::chrono::seconds(1));
   settle(2);
   // The scrape takes whatever the reader posted last; the snapshot arrives as a message.
   ASSERT_TRUE(run_until([&] {
@@ -125,12 +134,8 @@ TEST_F(service_runtime_test, KernelStatisticsFromTheReaderNeverWaitedFor) {
 TEST_F(service_runtime_test, StatisticsReaderOnItsOwnThreadPostsToTheLoop) {
   auto shared = std::make_shared<stats_table>();
   shared->table[web_key].stats.conns = 10;
-  rt = std::make_unique<service_runtime>(
-      io, m, kernel, probes, time,
-      kernel_stats_reader{[shared](auto c) { return std::make_unique<stats_backend>(shared, std::move(c)); }, true});
-  auto cfg = load(service());
-  cfg.global.reconcile_interval = std::chrono::seconds(1);  // the first read a second after the start
-  apply(cfg);
+  // The first read comes a second after the start.
+  start_with_reader(*this, shared, true, std::chrono::seconds(1));
   // The reader reads on its thread.
   {
     std::unique_lock<std::mutex> lock(shared->mu);
@@ -169,12 +174,7 @@ TEST_F(service_runtime_test, WithoutAReaderStatisticsComeFromTheReconcileReads) 
 TEST_F(service_runtime_test, AReconcilePassMakesTheReaderGiveUpItsDump) {
   auto shared = std::make_shared<stats_table>();
   shared->table[web_key].stats.conns = 10;
-  rt = std::make_unique<service_runtime>(
-      io, m, kernel, probes, time,
-      kernel_stats_reader{[shared](auto c) { return std::make_unique<stats_backend>(shared, std::move(c)); }, false});
-  auto cfg = load(service());
-  cfg.global.reconcile_interval = std::chrono::seconds(2);
-  apply(cfg);
+  start_with_reader(*this, shared, false, std::chrono::seconds(2));
   settle(2);
   EXPECT_EQ(shared->reads, 0U);  // not at once: the start's reconcile pass had just read the table
   ASSERT_TRUE(run_until([&] { return shared->reads == 1; }));
@@ -197,12 +197,7 @@ TEST_F(service_runtime_test, AReconcilePassMakesTheReaderGiveUpItsDump) {
 // for a statistics dump.
 TEST_F(service_runtime_test, AStopMakesTheReaderGiveUpItsDumpForGood) {
   auto shared = std::make_shared<stats_table>();
-  rt = std::make_unique<service_runtime>(
-      io, m, kernel, probes, time,
-      kernel_stats_reader{[shared](auto c) { return std::make_unique<stats_backend>(shared, std::move(c)); }, false});
-  auto cfg = load(service());
-  cfg.global.reconcile_interval = std::chrono::seconds(1);
-  apply(cfg);
+  start_with_reader(*this, shared, false, std::chrono::seconds(1));
   settle(2);
   bool stopped = false;
   shared->during = [&] {
