@@ -73,6 +73,8 @@ struct garp_settings {
   unsigned repeat = 5;                  // gratuitous ARPs / unsolicited NAs sent on becoming MASTER
   duration delay = duration::zero();    // between two of them
   duration refresh = duration::zero();  // re-announce period while MASTER; zero = off
+  // One more burst this long after the first (keepalived's garp_master_delay, same default); zero = off.
+  duration master_delay = std::chrono::seconds(5);
 };
 
 // weight 0: FAULT while the interface is down / the script fails. Otherwise a positive weight is
@@ -93,12 +95,18 @@ struct track_script {
   friend bool operator==(const track_script&, const track_script&) = default;
 };
 
+// The arguments lbd appends to vrrp.notify commands (lbd.conf reference, vrrp.notify).
+enum class notify_arguments { lbd, keepalived };
+
 struct vrrp_notify {
   argv master;
   argv backup;
   argv fault;
   argv stop;
   argv any;  // run on every transition with the new state as the last argument
+  // keepalived: master..stop get no arguments, any gets `INSTANCE NAME STATE PRIORITY` (STATE in
+  // capitals), so that scripts written for keepalived run unchanged.
+  notify_arguments arguments = notify_arguments::lbd;
 };
 
 struct vrrp_instance {
@@ -114,6 +122,9 @@ struct vrrp_instance {
   bool accept_mode = false;
   std::vector<virtual_ip> virtual_ips;
   std::vector<ip_address> unicast_peers;  // empty = multicast
+  // Unicast: drop adverts whose TTL / hop limit is not 255 (multicast adverts always are; unicast
+  // ones are accepted from any distance by default, as keepalived does).
+  bool unicast_require_ttl_255 = false;
   std::optional<ip_address> unicast_source;
   std::optional<ip_address> mcast_source;
   garp_settings garp;

@@ -24,6 +24,11 @@ struct named {
 
 inline constexpr std::array<named<address_family>, 2> family_names{
     {{address_family::inet, "inet"}, {address_family::inet6, "inet6"}}};
+inline constexpr std::array<named<notify_arguments>, 2> notify_arguments_names{
+    {{notify_arguments::lbd, "lbd"}, {notify_arguments::keepalived, "keepalived"}}};
+// `none` is no spelling: a check without dynamic_weight has none.
+inline constexpr std::array<named<healthcheck::weight_source>, 2> weight_source_names{
+    {{healthcheck::weight_source::stdout_line, "stdout"}, {healthcheck::weight_source::exit_code, "exit_code"}}};
 inline constexpr std::array<named<exit_policy>, 2> exit_policy_names{
     {{exit_policy::keep, "keep"}, {exit_policy::remove, "remove"}}};
 inline constexpr std::array<named<log::level>, 5> log_level_names{{{log::level::debug, "debug"},

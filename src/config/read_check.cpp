@@ -214,19 +214,23 @@ void read_script(const table_reader& r, hc::script_params& s, bool fresh) {
   if (fresh && !r.has("command")) r.missing("command");
   if (const auto* t = r.subtable("dynamic_weight")) {
     table_reader wr(r.values().sink(), *t, r.where("dynamic_weight"));
+    const auto from = wr.choice("from", weight_source_names);
+    const bool exit_code = from == hc::weight_source::exit_code;
     auto lo = wr.integer("min", 0, 65535);
     auto hi = wr.integer("max", 0, 65535);
-    if (!wr.has("min")) wr.missing("min");
-    if (!wr.has("max")) wr.missing("max");
+    // From the exit code (keepalived's misc_dynamic) the weight is code - 2, 0-253 unless narrowed.
+    if (exit_code && !wr.has("min")) lo = 0;
+    if (exit_code && !wr.has("max")) hi = 253;
+    if (!exit_code && !wr.has("min")) wr.missing("min");
+    if (!exit_code && !wr.has("max")) wr.missing("max");
     if (lo && hi && *lo > *hi) {
       wr.error("min", fmt::format("min {} is above max {}", *lo, *hi));
-    } else if (lo && hi) {
-      // lbd.conf: "the script prints a weight on stdout; lbd clamps it to the range".
-      s.dynamic_weight = hc::weight_source::stdout_line;
+    } else if (lo && hi && (from || !wr.has("from"))) {
+      s.dynamic_weight = from.value_or(hc::weight_source::stdout_line);
       s.min_weight = static_cast<unsigned>(*lo);
       s.max_weight = static_cast<unsigned>(*hi);
     }
-    wr.finish({"min", "max"});
+    wr.finish({"from", "min", "max"});
   }
 }
 

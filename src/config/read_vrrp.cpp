@@ -122,6 +122,13 @@ void read_unicast(const table_reader& r, vrrp_instance& v, bool family_ok) {
       v.unicast_source = *s;
     }
   }
+  if (auto x = r.boolean("unicast_require_ttl_255")) {
+    if (!r.has("unicast_peers")) {
+      r.error("unicast_require_ttl_255", "is set but unicast_peers is not; multicast adverts always need TTL 255");
+    } else {
+      v.unicast_require_ttl_255 = *x;
+    }
+  }
   if (auto s = r.address("mcast_source")) {
     if (r.has("unicast_peers")) {
       r.error("mcast_source", "cannot be combined with unicast_peers; use unicast_source");
@@ -220,9 +227,26 @@ parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t i
       v.auth_password = read_auth(ar);
     }
   }
-  r.finish({"name", "interface", "vrid", "priority", "version", "advert_interval", "preempt", "preempt_delay",
-            "accept_mode", "virtual_ips", "unicast_peers", "unicast_source", "mcast_source", "garp", "track_interfaces",
-            "track_scripts", "sync_group", "notify", "auth"});
+  r.finish({"name",
+            "interface",
+            "vrid",
+            "priority",
+            "version",
+            "advert_interval",
+            "preempt",
+            "preempt_delay",
+            "accept_mode",
+            "virtual_ips",
+            "unicast_peers",
+            "unicast_source",
+            "unicast_require_ttl_255",
+            "mcast_source",
+            "garp",
+            "track_interfaces",
+            "track_scripts",
+            "sync_group",
+            "notify",
+            "auth"});
   p.key_ok = interface_ok && vrid_ok && family_ok;
   return p;
 }

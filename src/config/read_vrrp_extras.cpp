@@ -18,7 +18,14 @@ garp_settings read_garp(const table_reader& r) {
       g.refresh = *v;
     }
   }
-  r.finish({"repeat", "delay", "refresh"});
+  if (auto v = r.duration_value("master_delay")) {
+    if (*v > std::chrono::hours(1)) {
+      r.error("master_delay", fmt::format("{} is longer than 1h", format_duration(*v)));
+    } else {
+      g.master_delay = *v;
+    }
+  }
+  r.finish({"repeat", "delay", "refresh", "master_delay"});
   return g;
 }
 
@@ -112,7 +119,8 @@ vrrp_notify read_vrrp_notify(const table_reader& r) {
   if (auto v = r.command("fault")) n.fault = std::move(*v);
   if (auto v = r.command("stop")) n.stop = std::move(*v);
   if (auto v = r.command("any")) n.any = std::move(*v);
-  r.finish({"master", "backup", "fault", "stop", "any"});
+  if (auto v = r.choice("arguments", notify_arguments_names)) n.arguments = *v;
+  r.finish({"master", "backup", "fault", "stop", "any", "arguments"});
   return n;
 }
 

@@ -38,6 +38,7 @@ json to_json(const vrrp_notify& n) {
   put_command(j, "fault", n.fault);
   put_command(j, "stop", n.stop);
   put_command(j, "any", n.any);
+  if (n.arguments != notify_arguments::lbd) j["arguments"] = name_of(notify_arguments_names, n.arguments);
   return j;
 }
 
@@ -130,8 +131,12 @@ json to_json(const vrrp_instance& v) {
     for (const auto& p : v.unicast_peers) j["unicast_peers"].push_back(text(p));
   }
   if (v.unicast_source) j["unicast_source"] = text(*v.unicast_source);
+  if (v.unicast_require_ttl_255) j["unicast_require_ttl_255"] = true;
   if (v.mcast_source) j["mcast_source"] = text(*v.mcast_source);
-  j["garp"] = json{{"repeat", v.garp.repeat}, {"delay", text(v.garp.delay)}, {"refresh", text(v.garp.refresh)}};
+  j["garp"] = json{{"repeat", v.garp.repeat},
+                   {"delay", text(v.garp.delay)},
+                   {"refresh", text(v.garp.refresh)},
+                   {"master_delay", text(v.garp.master_delay)}};
   j["track_interfaces"] = json::array();
   for (const auto& t : v.track_interfaces)
     j["track_interfaces"].push_back(json{{"name", t.name}, {"weight", t.weight}});
@@ -171,7 +176,8 @@ json check_json(const check_settings& c, const endpoint* server) {
   } else if (const auto* s = std::get_if<hc::script_params>(&c.params)) {
     j["command"] = s->argv;
     if (s->dynamic_weight != hc::weight_source::none) {
-      j["dynamic_weight"] = json{{"min", s->min_weight}, {"max", s->max_weight}};
+      j["dynamic_weight"] = json{
+          {"from", name_of(weight_source_names, s->dynamic_weight)}, {"min", s->min_weight}, {"max", s->max_weight}};
     }
   } else if (const auto* d = std::get_if<hc::dns_params>(&c.params)) {
     j["name"] = d->name;

@@ -59,8 +59,9 @@ std::vector<policy_event> service_policy::on_server(const endpoint& address, hea
                          [&](const real_server_config& s) { return s.address == address; });
   if (it == cfg_.servers.end()) return out;
   auto& s = servers_[static_cast<std::size_t>(it - cfg_.servers.begin())];
-  // A dynamic weight replaces the previous one, it never adds to it.
-  if (dynamic_weight) s.dynamic_weight = dynamic_weight;
+  // The check's current dynamic weight (none: the configured one); it replaces the previous one,
+  // it never adds to it.
+  s.dynamic_weight = dynamic_weight;
   if (s.h != h) {
     s.h = h;
     const bool up = h == health::up;

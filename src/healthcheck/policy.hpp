@@ -75,7 +75,8 @@ class service_policy {
   // The same with one initial state per server (config order), e.g. a server without a check is up.
   service_policy(service_config cfg, const std::vector<health>& initial);
 
-  // A server's health or dynamic weight changed. Unknown servers are ignored (returns nothing).
+  // A server's health or dynamic weight changed. `dynamic_weight` is the check's current one (none:
+  // the configured weight). Unknown servers are ignored (returns nothing).
   std::vector<policy_event> on_server(const endpoint& server, health h, std::optional<unsigned> dynamic_weight,
                                       std::string_view reason);
 

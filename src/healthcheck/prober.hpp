@@ -21,13 +21,15 @@ struct probe_result {
   std::string reason;  // for humans: "HTTP 503 from 10.0.1.11:8080"
   std::chrono::nanoseconds latency{0};
   std::optional<unsigned> weight;  // dynamic weight reported by the check, if any
+  // The check gives the server its configured weight back (keepalived's misc_dynamic exit 0).
+  bool configured_weight = false;
 };
 
 inline probe_result probe_ok(std::string reason, std::chrono::nanoseconds latency) {
-  return probe_result{true, "ok", std::move(reason), latency, std::nullopt};
+  return probe_result{true, "ok", std::move(reason), latency, std::nullopt, false};
 }
 inline probe_result probe_fail(std::string kind, std::string reason, std::chrono::nanoseconds latency) {
-  return probe_result{false, std::move(kind), std::move(reason), latency, std::nullopt};
+  return probe_result{false, std::move(kind), std::move(reason), latency, std::nullopt, false};
 }
 
 using probe_handler = std::function<void(probe_result)>;

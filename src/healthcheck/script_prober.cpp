@@ -59,6 +59,8 @@ probe_result judge_script(const script_params& p, const process::outcome& o, std
   }
   if (code != 0) return probe_fail("exit", fmt::format("{} exit {}", name, code), o.elapsed);
   probe_result r = probe_ok(fmt::format("{} exit 0", name), o.elapsed);
+  // keepalived's misc_dynamic: exit 0 means up with the weight the configuration gives.
+  r.configured_weight = p.dynamic_weight == weight_source::exit_code;
   if (p.dynamic_weight == weight_source::stdout_line) {
     if (auto w = first_line_number(o.out)) {
       r.weight = clamp_weight(p, *w);

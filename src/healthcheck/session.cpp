@@ -133,7 +133,11 @@ void check_session::apply(probe_result r, time_point now) {
   state_.consecutive_ok = thresholds_.consecutive_ok();
   state_.consecutive_fail = thresholds_.consecutive_fail();
   ++state_.probes;
-  if (r.weight) state_.weight = r.weight;
+  if (r.weight) {
+    state_.weight = r.weight;
+  } else if (r.configured_weight) {
+    state_.weight.reset();
+  }
   const bool status_changed = before != after;
   if (status_changed) {
     state_.last_change = now;

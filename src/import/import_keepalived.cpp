@@ -89,6 +89,8 @@ import_result convert(const kad_parse_result& parsed, const std::string& name) {
           ctx.default_garp_refresh = seconds_to_duration(ctx.arg(c));
         } else if (c.keyword == "vrrp_garp_master_repeat") {
           ctx.default_garp_repeat = ctx.arg(c);
+        } else if (c.keyword == "vrrp_garp_master_delay") {
+          ctx.default_garp_master_delay = seconds_to_duration(ctx.arg(c));
         } else if (c.keyword == "lvs_sync_daemon") {
           if (auto s = sync_daemon(ctx, c, parsed.top); !s.empty()) ipvs += "sync_daemon = " + s + "\n";
         } else if (c.keyword == "lvs_timeouts") {

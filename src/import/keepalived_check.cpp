@@ -167,10 +167,8 @@ std::string convert_checker(kad_context& ctx, const kad_node& c, const std::stri
     } else if (kw == "misc_path" && type == "MISC_CHECK") {
       extra.emplace_back("command", toml_string_array(split_command(joined(k))));
     } else if (kw == "misc_dynamic" && type == "MISC_CHECK") {
-      ctx.refuse(k,
-                 "keepalived takes the weight from the exit code (0 up, 1 down, 2-255 up with weight code - 2); "
-                 "lbd.conf can only read a weight from the script's output, and lbd counts every non-zero exit "
-                 "as down: make the script exit 0 and print the weight, then add dynamic_weight");
+      // Exit 0 up with the configured weight, 1 down, 2-255 up with weight code - 2: the same rule.
+      extra.emplace_back("dynamic_weight", toml_inline_table({{"from", toml_string("exit_code")}}));
     } else if (kw == "enable_sni" && type == "SSL_GET") {
       sni = k.args.empty() || k.args[0] != "no";
     } else if (kw == "name" && type == "DNS_CHECK") {

@@ -17,6 +17,7 @@ struct kad_context {
   int default_version = 2;                           // keepalived's default VRRP version
   std::string default_garp_refresh;                  // global_defs vrrp_garp_master_refresh
   std::string default_garp_repeat;                   // global_defs vrrp_garp_master_repeat
+  std::string default_garp_master_delay;             // global_defs vrrp_garp_master_delay
   bool strict = false;                               // global_defs vrrp_strict
   std::map<std::string, const kad_node*> scripts;    // vrrp_script by name
   std::map<std::string, std::string> sync_group_of;  // vrrp_instance name -> group name

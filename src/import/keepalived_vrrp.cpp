@@ -154,15 +154,10 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
       for (const auto& a : c.args) line += (line.empty() ? "" : " ") + a;
       std::string which = k == "notify" ? "any" : k.substr(7);
       notify.emplace_back(which, toml_string_array(split_command(line)));
-      // keepalived runs notify_* with no added arguments and `notify` with INSTANCE NAME STATE PRIORITY
-      // (STATE in capitals); lbd appends its own (docs/lbd.conf.md, vrrp.notify), with no option to stop it.
-      ctx.change(c, k == "notify"
-                        ? "keepalived runs it as `CMD INSTANCE NAME STATE PRIORITY` (MASTER/BACKUP/FAULT/STOP); lbd "
-                          "runs `CMD NAME PRIORITY state` (master/backup/fault/stop): adapt the script"
-                        : "keepalived runs it with no added arguments; lbd appends `NAME STATE PRIORITY`: make "
-                          "sure the script ignores them");
     } else if (k == "garp_master_repeat") {
       garp.emplace_back("repeat", ctx.arg(c));
+    } else if (k == "garp_master_delay") {
+      garp.emplace_back("master_delay", toml_string(seconds_to_duration(ctx.arg(c))));
     } else if (k == "garp_master_refresh") {
       garp.emplace_back("refresh", toml_string(seconds_to_duration(ctx.arg(c))));
     } else if (k == "garp_interval" || k == "gna_interval") {
@@ -176,6 +171,9 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
     return std::any_of(garp.begin(), garp.end(), [&](const auto& g) { return g.first == key; });
   };
   if (!ctx.default_garp_repeat.empty() && !has_garp("repeat")) garp.emplace_back("repeat", ctx.default_garp_repeat);
+  if (!ctx.default_garp_master_delay.empty() && !has_garp("master_delay")) {
+    garp.emplace_back("master_delay", toml_string(ctx.default_garp_master_delay));
+  }
   if (!ctx.default_garp_refresh.empty() && !has_garp("refresh")) {
     garp.emplace_back("refresh", toml_string(ctx.default_garp_refresh));
   }
@@ -202,7 +200,12 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
   if (auto g = ctx.sync_group_of.find(name); g != ctx.sync_group_of.end()) {
     o += fmt::format("sync_group = {}\n", toml_string(g->second));
   }
-  if (!notify.empty()) o += fmt::format("notify = {}\n", toml_inline_table(notify));
+  if (!notify.empty()) {
+    // keepalived runs notify_* with no added arguments and `notify` with `INSTANCE NAME STATE
+    // PRIORITY`: lbd's keepalived argument convention is exactly that.
+    notify.emplace_back("arguments", toml_string("keepalived"));
+    o += fmt::format("notify = {}\n", toml_inline_table(notify));
+  }
   if (!auth.empty()) o += fmt::format("auth = {}\n", auth);
   // keepalived accepts traffic to the VIPs by default unless vrrp_strict (vrrp.c); lbd does not.
   if (!accept_given && !ctx.strict) o += "accept_mode = true\n";

@@ -93,6 +93,7 @@ struct send_garp {
   unsigned repeat = 1;
   std::chrono::nanoseconds interval{};
   std::chrono::nanoseconds refresh{};
+  std::chrono::nanoseconds second_burst{};  // one more burst this long after the first (0: none)
   friend bool operator==(const send_garp&, const send_garp&) = default;
 };
 struct state_changed {

@@ -115,7 +115,7 @@ void instance::on(const ev::advert_timer_fired&, time_point now, actions& out) {
   if (conflict_pending_ && now - last_conflict_ >= config_.advert_interval) {
     conflict_pending_ = false;
     log_.notice("master conflict over: repeating gratuitous ARP/NA");
-    out.emplace_back(act::send_garp{config_.virtual_ips, config_.garp.repeat, config_.garp.interval, {}});
+    out.emplace_back(act::send_garp{config_.virtual_ips, config_.garp.repeat, config_.garp.interval, {}, {}});
   }
 }
 
@@ -348,8 +348,8 @@ void instance::enter_master(time_point now, actions& out) {
   conflict_pending_ = false;
   out.emplace_back(act::add_vips{config_.virtual_ips, accept_mode()});
   out.emplace_back(act::send_advert{make_advert(priority_)});
-  out.emplace_back(
-      act::send_garp{config_.virtual_ips, config_.garp.repeat, config_.garp.interval, config_.garp.refresh});
+  out.emplace_back(act::send_garp{config_.virtual_ips, config_.garp.repeat, config_.garp.interval, config_.garp.refresh,
+                                  config_.garp.second_burst});
   arm(timer_kind::advert, config_.advert_interval, now, out);
 }
 

@@ -19,6 +19,9 @@ struct garp_config {
   unsigned repeat = 5;                  // gratuitous ARPs / unsolicited NAs sent on becoming master
   std::chrono::nanoseconds interval{};  // between two of them (0: back to back)
   std::chrono::nanoseconds refresh{};   // while master, repeat the burst this often (0: never)
+  // On becoming master, one more burst this long after the first ends (0: none); keepalived's
+  // garp_master_delay, for switches and routers that missed the first while the link settled.
+  std::chrono::nanoseconds second_burst{};
   friend bool operator==(const garp_config&, const garp_config&) = default;
 };
 

@@ -64,6 +64,7 @@ vrrp::instance_config to_instance_config(const config::vrrp_instance& v, const i
     c.vip_labels.push_back(vip.label);
   }
   c.unicast_peers = v.unicast_peers;
+  c.unicast_ttl_check = v.unicast_require_ttl_255;
   if (v.auth_password) c.auth = vrrp::v2_auth::simple_password(*v.auth_password);
   for (const auto& t : v.track_interfaces) c.track_interfaces.push_back(vrrp::tracked_interface{t.name, t.weight});
   for (const auto& s : v.track_scripts) {
@@ -72,6 +73,7 @@ vrrp::instance_config to_instance_config(const config::vrrp_instance& v, const i
   c.garp.repeat = v.garp.repeat;
   c.garp.interval = v.garp.delay;
   c.garp.refresh = v.garp.refresh;
+  c.garp.second_burst = v.garp.master_delay;
   return c;
 }
 

@@ -9,6 +9,9 @@
 // by a reload); PRIORITY the effective priority in decimal at the moment of the transition. `any`
 // keeps the new state last so that one script can serve every state by looking at its last
 // argument. The state-specific command runs first, then `any`.
+// With `arguments = "keepalived"` the commands get keepalived's arguments instead: none for
+// master / backup / fault / stop, and `INSTANCE NAME STATE PRIORITY` for `any`, where INSTANCE is
+// the word itself and STATE is in capitals (MASTER, BACKUP, FAULT, STOP).
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <utility>
 
 namespace lbd::vrrp::io {
 namespace {
@@ -68,12 +69,12 @@ result<std::unique_ptr<announcer>, std::string> announcer::open(boost::asio::io_
   return a;
 }
 
-void announcer::announce(std::vector<prefix> vips, unsigned repeat, std::chrono::nanoseconds interval,
-                         std::chrono::nanoseconds refresh) {
-  vips_ = std::move(vips);
-  repeat_ = repeat;
-  interval_ = interval;
-  refresh_ = refresh;
+void announcer::announce(const act::send_garp& what) {
+  vips_ = what.vips;
+  repeat_ = what.repeat;
+  interval_ = what.interval;
+  refresh_ = what.refresh;
+  second_burst_ = what.second_burst;
   left_in_burst_ = repeat_;
   timer_.cancel();
   tick();
@@ -95,7 +96,10 @@ void announcer::tick() {
       return;
     }
   }
-  if (refresh_.count() > 0) {
+  if (second_burst_.count() > 0 && repeat_ > 0) {
+    left_in_burst_ = repeat_;
+    schedule(std::exchange(second_burst_, std::chrono::nanoseconds::zero()));
+  } else if (refresh_.count() > 0) {
     left_in_burst_ = repeat_;
     schedule(refresh_);
   }

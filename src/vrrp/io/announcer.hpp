@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // Sends gratuitous ARPs / unsolicited NAs for the VIPs of one interface: a burst of `repeat` frames
-// `interval` apart, then (if `refresh` > 0) the same burst every `refresh` while announcing.
+// `interval` apart, then (if `second_burst` > 0) one more burst that long after the first ends, then
+// (if `refresh` > 0) the same burst every `refresh` while announcing.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
@@ -14,6 +15,7 @@
 #include "common/address.hpp"
 #include "common/result.hpp"
 #include "vrrp/announce.hpp"
+#include "vrrp/events.hpp"
 
 namespace lbd::vrrp::io {
 
@@ -28,8 +30,7 @@ class announcer {
   announcer(const announcer&) = delete;
   announcer& operator=(const announcer&) = delete;
 
-  void announce(std::vector<prefix> vips, unsigned repeat, std::chrono::nanoseconds interval,
-                std::chrono::nanoseconds refresh);
+  void announce(const act::send_garp& what);
   void stop();
 
   [[nodiscard]] const mac_address& mac() const { return mac_; }
@@ -55,6 +56,7 @@ class announcer {
   unsigned repeat_ = 0;
   std::chrono::nanoseconds interval_{};
   std::chrono::nanoseconds refresh_{};
+  std::chrono::nanoseconds second_burst_{};  // still to come; zero once scheduled
 };
 
 }  // namespace lbd::vrrp::io

@@ -271,7 +271,7 @@ void instance_runner::perform(const action& a) {
           saved_.vips.clear();
           save();
         } else if constexpr (std::is_same_v<T, act::send_garp>) {
-          announcer_->announce(x.vips, x.repeat, x.interval, x.refresh);
+          announcer_->announce(x);
         } else if constexpr (std::is_same_v<T, act::state_changed>) {
           save();
           if (hooks_.on_state_changed) hooks_.on_state_changed(x);

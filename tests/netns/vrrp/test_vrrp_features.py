@@ -173,14 +173,16 @@ class LbdFeatures(unittest.TestCase):
         self.assertEqual(self.lab.client_neighbour(), self.lab.mac("d1"))
         self.capture.check(self, {ADDR["d1"], ADDR["d2"]})
 
-    def test_notify_hooks_get_instance_state_and_priority(self):
+    def run_notify_hooks(self, arguments):
+        """Starts d1 alone with every notify hook writing its arguments to a file; returns the lines
+        of its start (BACKUP, then MASTER) and of its stop, each sorted."""
         out = os.path.join(self.lab.dir, "notify.out")
         hook = os.path.join(self.lab.dir, "hook")
         with open(hook, "w") as f:
             f.write("#!/bin/sh\necho \"$*\" >> %s\n" % out)
         os.chmod(hook, stat.S_IRWXU)
-        notify = 'notify = { master = ["%s", "m"], backup = ["%s", "b"], stop = ["%s", "s"], any = ["%s", "any"] }\n' % (
-            hook, hook, hook, hook)
+        notify = 'notify = { master = ["%s", "m"], backup = ["%s", "b"], stop = ["%s", "s"], any = ["%s", "any"]%s }\n' % (
+            hook, hook, hook, hook, arguments)
         d1 = Lbd(self.lab, "d1", vrrp_section(priority=150, extra=notify))
         d1.wait_state("MASTER", 10)
 
@@ -191,13 +193,26 @@ class LbdFeatures(unittest.TestCase):
             except FileNotFoundError:
                 return []
         wait_for(lambda: len(lines()) >= 4, 5, what="four notify lines")
-        self.assertEqual(sorted(lines()), sorted(["b web backup 150", "any web 150 backup", "m web master 150",
-                                                  "any web 150 master"]))
-        self.assertLess(lines().index("b web backup 150"), lines().index("m web master 150"))
+        start = lines()
         self.assertEqual(d1.terminate(), 0)
         wait_for(lambda: len(lines()) >= 6, 5, what="the stop hooks")
-        self.assertEqual(sorted(lines()[4:]), ["any web 150 stop", "s web stop 150"])
         self.capture.check(self, {ADDR["d1"]})
+        return start, sorted(lines()[4:])
+
+    def test_notify_hooks_get_instance_state_and_priority(self):
+        start, stop = self.run_notify_hooks("")
+        self.assertEqual(sorted(start), sorted(["b web backup 150", "any web 150 backup", "m web master 150",
+                                                "any web 150 master"]))
+        self.assertLess(start.index("b web backup 150"), start.index("m web master 150"))
+        self.assertEqual(stop, ["any web 150 stop", "s web stop 150"])
+
+    def test_notify_hooks_with_keepalived_arguments(self):
+        # keepalived's convention: notify_* get nothing, notify gets INSTANCE NAME STATE PRIORITY.
+        start, stop = self.run_notify_hooks(', arguments = "keepalived"')
+        self.assertEqual(sorted(start), sorted(["b", "any INSTANCE web BACKUP 150", "m",
+                                                "any INSTANCE web MASTER 150"]))
+        self.assertLess(start.index("b"), start.index("m"))
+        self.assertEqual(stop, ["any INSTANCE web STOP 150", "s"])
 
     def test_sync_group_members_move_together(self):
         self.lab.add_dummy_link("d1", "eth1")

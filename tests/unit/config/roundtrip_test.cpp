@@ -36,7 +36,7 @@ virtual_ips = ["192.0.2.10/24", { address = "192.0.2.11/24", label = "eth0:b" }]
 mcast_source = "192.0.2.2"
 auth = { type = "pass", password = "s3cret" }
 track_scripts = [{ name = "s", command = ["/bin/true", "a b"], weight = 10, rise = 3, fall = 4, interval = "4s", timeout = "1500ms" }]
-notify = { master = ["/bin/m"], backup = ["/bin/b"], fault = ["/bin/f"], stop = ["/bin/s"], any = ["/bin/a"] }
+notify = { master = ["/bin/m"], backup = ["/bin/b"], fault = ["/bin/f"], stop = ["/bin/s"], any = ["/bin/a"], arguments = "keepalived" }
 sync_group = "g"
 
 [[vrrp]]

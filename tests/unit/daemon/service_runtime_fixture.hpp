@@ -84,19 +84,21 @@ class counting_backend final : public ipvs::backend {
   std::vector<ipvs::op_kind> kinds;
 };
 
-// Answers every probe at once with the outcome set for its target (default: up).
+// Answers every probe at once with the outcome set for its target (default: up; `answers` gives
+// a whole result, e.g. a dynamic weight).
 class fake_prober final : public hc::prober {
  public:
   explicit fake_prober(asio::io_context& io) : io_(io) {}
   void async_probe(const endpoint& target, const hc::check_params&, hc::duration, hc::probe_handler h) override {
     ++probes[target];
-    const bool ok = down.count(target) == 0;
-    asio::post(io_, [ok, h = std::move(h)] {
-      h(ok ? hc::probe_ok("fake ok", milliseconds(1)) : hc::probe_fail("refused", "fake refused", milliseconds(1)));
-    });
+    hc::probe_result r = down.count(target) == 0 ? hc::probe_ok("fake ok", milliseconds(1))
+                                                 : hc::probe_fail("refused", "fake refused", milliseconds(1));
+    if (auto it = answers.find(target); it != answers.end()) r = it->second;
+    asio::post(io_, [r = std::move(r), h = std::move(h)] { h(r); });
   }
   asio::io_context& io_;
   std::set<endpoint> down;
+  std::map<endpoint, hc::probe_result> answers;
   std::map<endpoint, int> probes;
 };
 

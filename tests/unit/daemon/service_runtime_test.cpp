@@ -79,6 +79,24 @@ TEST_F(service_runtime_test, DriftIsRepaired) {
   EXPECT_EQ(kernel.fake.kernel().size(), 2U);  // someone else's service is left alone
 }
 
+TEST_F(service_runtime_test, ADynamicWeightReachesTheKernelAndTheConfiguredOneComesBack) {
+  apply(load(service()));
+  settle(2);
+  auto weighted = hc::probe_ok("w.sh exit 12: weight 10", milliseconds(1));
+  weighted.weight = 10;
+  probes.answers[ep("10.0.1.12:80")] = weighted;
+  ASSERT_TRUE(run_until([&] { return weight("10.0.1.12:80") == 10; }));
+  // An answer without a weight keeps it (a script that printed no number) ...
+  probes.answers[ep("10.0.1.12:80")] = hc::probe_ok("w.sh exit 0", milliseconds(1));
+  for (int i = 0; i < 50; ++i) time.advance(milliseconds(1));
+  EXPECT_EQ(weight("10.0.1.12:80"), 10U);
+  // ... and one that gives the configured weight back (misc_dynamic's exit 0) restores `weight = 2`.
+  auto configured = hc::probe_ok("w.sh exit 0", milliseconds(1));
+  configured.configured_weight = true;
+  probes.answers[ep("10.0.1.12:80")] = configured;
+  ASSERT_TRUE(run_until([&] { return weight("10.0.1.12:80") == 2; }));
+}
+
 TEST_F(service_runtime_test, PeriodicReconcileRepairsDrift) {
   auto cfg = load(service());
   cfg.global.reconcile_interval = milliseconds(20);

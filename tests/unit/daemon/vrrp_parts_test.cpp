@@ -40,6 +40,7 @@ preempt_delay = "5s"
 virtual_ips = ["192.0.2.10/24", { address = "192.0.2.11/24", label = "eth0:web" }]
 unicast_peers = ["10.0.0.3"]
 unicast_source = "10.0.0.2"
+unicast_require_ttl_255 = true
 auth = { type = "pass", password = "secret" }
 garp = { repeat = 2, delay = "10ms", refresh = "60s" }
 track_interfaces = [{ name = "eth1", weight = -20 }]
@@ -73,6 +74,7 @@ TEST(VrrpDaemonConfig, TranslatesEveryField) {
   EXPECT_EQ(vrrp::label_of(c, c.virtual_ips[1]), "eth0:web");
   EXPECT_EQ(vrrp::label_of(c, c.virtual_ips[0]), "");
   EXPECT_THAT(c.unicast_peers, ElementsAre(parse_address("10.0.0.3").value()));
+  EXPECT_TRUE(c.unicast_ttl_check);
   EXPECT_EQ(c.auth, vrrp::v2_auth::simple_password("secret"));
   EXPECT_EQ(c.garp.repeat, 2U);
   EXPECT_EQ(c.garp.interval, std::chrono::milliseconds(10));
@@ -90,6 +92,7 @@ TEST(VrrpDaemonConfig, TranslatesEveryField) {
   EXPECT_EQ(d.version, vrrp::version::v3);
   EXPECT_EQ(d.advert_interval, vrrp::centiseconds(10));
   EXPECT_EQ(d.auth.type, vrrp::auth_type::none);
+  EXPECT_FALSE(d.unicast_ttl_check);
   EXPECT_FALSE(configured_source(cfg.vrrp[1]));
 }
 
@@ -188,6 +191,24 @@ TEST(VrrpNotify, ArgumentsAreCommandInstanceStatePriorityAndAnyEndsWithTheState)
                           ElementsAre("/usr/local/bin/any", "web", "100", "stop")));
   n.any.clear();
   EXPECT_TRUE(notify_commands(n, "web", state::fault, 100).empty());
+}
+
+TEST(VrrpNotify, KeepalivedArgumentsLeaveStateCommandsAsWrittenAndGiveAnyTheKeepalivedLine) {
+  config::vrrp_notify n;
+  n.master = {"/usr/local/sbin/page", "--urgent"};
+  n.stop = {"/bin/logger"};
+  n.any = {"/etc/keepalived/notify.sh"};
+  n.arguments = config::notify_arguments::keepalived;
+  EXPECT_THAT(notify_commands(n, "web", state::master, 150),
+              ElementsAre(ElementsAre("/usr/local/sbin/page", "--urgent"),
+                          ElementsAre("/etc/keepalived/notify.sh", "INSTANCE", "web", "MASTER", "150")));
+  EXPECT_THAT(notify_commands(n, "web", state::backup, 100),
+              ElementsAre(ElementsAre("/etc/keepalived/notify.sh", "INSTANCE", "web", "BACKUP", "100")));
+  EXPECT_THAT(notify_commands(n, "web", state::fault, 0),
+              ElementsAre(ElementsAre("/etc/keepalived/notify.sh", "INSTANCE", "web", "FAULT", "0")));
+  EXPECT_THAT(notify_commands(n, "web", state::init, 100),
+              ElementsAre(ElementsAre("/bin/logger"),
+                          ElementsAre("/etc/keepalived/notify.sh", "INSTANCE", "web", "STOP", "100")));
   EXPECT_EQ(notify_state_word(state::fault), "fault");
 }
 

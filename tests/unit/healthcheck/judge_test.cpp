@@ -43,7 +43,8 @@ TEST(ScriptJudge, ExitCodeWeightsAreClamped) {
   EXPECT_FALSE(judge_script(p, exited(1), "1s").ok);
   auto r = judge_script(p, exited(0), "1s");
   EXPECT_TRUE(r.ok);
-  EXPECT_FALSE(r.weight.has_value());  // the configured weight stays
+  EXPECT_FALSE(r.weight.has_value());  // back to the configured weight, as keepalived does
+  EXPECT_TRUE(r.configured_weight);
   r = judge_script(p, exited(12), "1s");
   EXPECT_TRUE(r.ok);
   EXPECT_EQ(r.weight, 10U);
@@ -59,7 +60,8 @@ TEST(ScriptJudge, StdoutWeightsAreClamped) {
   EXPECT_EQ(judge_script(p, exited(0, "-5\n"), "1s").weight, 0U);
   auto r = judge_script(p, exited(0, "lots of weight\n"), "1s");
   EXPECT_TRUE(r.ok);
-  EXPECT_FALSE(r.weight.has_value());
+  EXPECT_FALSE(r.weight.has_value());  // the weight stays what it was
+  EXPECT_FALSE(r.configured_weight);
   EXPECT_FALSE(judge_script(p, exited(1, "42\n"), "1s").ok);
 }
 

@@ -113,6 +113,9 @@ TEST(Policy, DynamicWeightReplacesNeverAccumulates) {
   p.on_server(ep("10.0.1.13:8080"), health::up, 2U, "x");
   EXPECT_EQ(p.desired().servers[2].weight, 2U);
   EXPECT_EQ(p.desired().live_weight, 3U + 2U + 2U);
+  // No dynamic weight (a misc_dynamic script exited 0): the configured weight again.
+  p.on_server(ep("10.0.1.13:8080"), health::up, std::nullopt, "x");
+  EXPECT_EQ(p.desired().servers[2].weight, 1U);
 }
 
 TEST(Policy, NoHooksConfiguredMeansEmptyArgv) {

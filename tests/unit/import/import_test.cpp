@@ -13,7 +13,7 @@ namespace {
 
 const std::string data_dir = LBD_IMPORT_TEST_DATA;
 
-bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
+using test::has;
 
 TEST(ImportKeepalived, ConvertsInstancesWithTheirOptions) {
   auto r = import_keepalived_file(data_dir + "/keepalived.conf");
@@ -33,7 +33,9 @@ TEST(ImportKeepalived, ConvertsInstancesWithTheirOptions) {
                   "\"192.0.2.1\"], rise = 2, fall = 3, interval = \"5s\", timeout = \"2s\", weight = -60 }]"))
       << t;
   EXPECT_TRUE(has(t, "sync_group = \"DIRECTOR\""));
-  EXPECT_TRUE(has(t, "notify = { master = [\"/usr/local/sbin/page-oncall\", \"web\", \"master\"] }"));
+  EXPECT_TRUE(has(t,
+                  "notify = { master = [\"/usr/local/sbin/page-oncall\", \"web\", \"master\"], arguments = "
+                  "\"keepalived\" }"));
   EXPECT_TRUE(has(t, "auth = { type = \"pass\", password = \"s3cret\" }"));
   EXPECT_TRUE(has(t, "virtual_ips = [\"10.0.1.1/24\"]"));
 }
@@ -68,10 +70,10 @@ TEST(ImportKeepalived, ConvertsVirtualServersAndChecks) {
       << t;
   EXPECT_TRUE(has(t, "type = \"https\", interval = \"3s\", timeout = \"2s\""));
   EXPECT_TRUE(has(t, "tls = { verify = false }, path = \"/ready\", expect_status = [\"200-299\"]"));
-  EXPECT_TRUE(
-      has(t,
-          "type = \"script\", interval = \"3s\", timeout = \"2700ms\", rise = 1, fall = 1, initial_state = "
-          "\"up\", retry_delay = \"1s\", command = [\"/usr/local/bin/check-app\", \"--host\", \"10.0.1.22\"] }"))
+  EXPECT_TRUE(has(t,
+                  "type = \"script\", interval = \"3s\", timeout = \"2700ms\", rise = 1, fall = 1, initial_state = "
+                  "\"up\", retry_delay = \"1s\", command = [\"/usr/local/bin/check-app\", \"--host\", \"10.0.1.22\"], "
+                  "dynamic_weight = { from = \"exit_code\" } }"))
       << t;
 }
 
@@ -80,16 +82,10 @@ TEST(ImportKeepalived, ListsWhatItCouldNotConvertWithLines) {
   const std::string f = data_dir + "/keepalived.conf:";
   auto heads = test::finding_heads(r.not_converted);
   const std::vector<std::string> expected{
-      "refused: " + f + "3: notification_email",
-      "refused: " + f + "8: enable_script_security",
-      "refused: " + f + "25: notify_master",
-      "changed: " + f + "29: state",
-      "changed: " + f + "52: notify_master",
-      "refused: " + f + "55: smtp_alert",
-      "refused: " + f + "86: digest",
-      "refused: " + f + "129: misc_dynamic",
-      "changed: " + f + "126: MISC_CHECK",
-      "refused: " + f + "134: virtual_server_group",
+      "refused: " + f + "3: notification_email", "refused: " + f + "8: enable_script_security",
+      "refused: " + f + "25: notify_master",     "changed: " + f + "29: state",
+      "refused: " + f + "55: smtp_alert",        "refused: " + f + "86: digest",
+      "changed: " + f + "126: MISC_CHECK",       "refused: " + f + "134: virtual_server_group",
   };
   EXPECT_EQ(heads, expected);
   EXPECT_TRUE(

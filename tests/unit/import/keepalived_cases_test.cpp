@@ -10,16 +10,8 @@
 namespace lbd::import {
 namespace {
 
-bool has(const std::string& text, const std::string& needle) { return text.find(needle) != std::string::npos; }
-
-void expect_loads(const import_result& r) {
-  ASSERT_TRUE(r.errors.empty()) << r.errors.front();
-  auto loaded = config::load_string(r.toml, "imported.conf");
-  std::string diagnostics;
-  for (const auto& d : loaded.diagnostics) diagnostics += config::format(d) + "\n";
-  EXPECT_TRUE(loaded.ok()) << diagnostics << r.toml;
-  EXPECT_EQ(loaded.error_count(), 0U) << diagnostics;
-}
+using test::expect_loads;
+using test::has;
 
 TEST(ImportKeepalivedCases, DrWithHttpAndSslChecks) {
   auto r = import_keepalived_text(R"(global_defs {
@@ -224,6 +216,7 @@ vrrp_instance VI_INT {
         10.0.3.1/24 dev eth1
         10.0.3.2/24 dev eth2
     }
+    garp_master_delay 2
 }
 )",
                                   "sync.conf");
@@ -240,12 +233,14 @@ vrrp_instance VI_INT {
                   "track_scripts = [{ name = \"chk_haproxy\", command = [\"/usr/bin/killall\", \"-0\", \"haproxy\"], "
                   "interval = \"2s\", timeout = \"1800ms\", weight = -20 }]"))
       << t;
-  EXPECT_TRUE(has(t, "notify = { any = [\"/etc/keepalived/notify.sh\"], backup = [\"/etc/keepalived/backup.sh\"] }"))
+  EXPECT_TRUE(has(t, "garp = { master_delay = \"2s\", refresh = \"30s\" }")) << t;
+  EXPECT_TRUE(has(t,
+                  "notify = { any = [\"/etc/keepalived/notify.sh\"], backup = [\"/etc/keepalived/backup.sh\"], "
+                  "arguments = \"keepalived\" }"))
       << t;
   EXPECT_EQ(test::finding_heads(r.not_converted),
             (std::vector<std::string>{"refused: sync.conf:16: notify", "refused: sync.conf:17: notify_master",
-                                      "changed: sync.conf:6: vrrp_script", "changed: sync.conf:35: notify",
-                                      "changed: sync.conf:36: notify_backup", "changed: sync.conf:50: 10.0.3.2/24"}));
+                                      "changed: sync.conf:6: vrrp_script", "changed: sync.conf:50: 10.0.3.2/24"}));
 }
 
 TEST(ImportKeepalivedCases, FwmarkAndVirtualServerGroupWithTunAndMiscDynamic) {
@@ -285,12 +280,12 @@ virtual_server fwmark 7 {
   EXPECT_TRUE(has(t, "name = \"fwmark-7\"\nfwmark = 7\nscheduler = \"wrr\"\nforwarding = \"tun\"\n")) << t;
   EXPECT_TRUE(has(t,
                   "check = { type = \"script\", interval = \"4s\", timeout = \"2s\", rise = 1, fall = 1, initial_state "
-                  "= \"up\", retry_delay = \"1s\", command = [\"/usr/local/bin/chk-app\", \"10.0.4.21\"] }"))
+                  "= \"up\", retry_delay = \"1s\", command = [\"/usr/local/bin/chk-app\", \"10.0.4.21\"], "
+                  "dynamic_weight = { from = \"exit_code\" } }"))
       << t;
-  EXPECT_FALSE(has(t, "dynamic_weight = ")) << "lbd.conf cannot take a weight from the exit code";
   EXPECT_FALSE(has(t, "10.0.4.11")) << "the group's service is refused, not half converted";
   EXPECT_EQ(test::finding_heads(r.not_converted),
-            (std::vector<std::string>{"refused: fwmark.conf:5: virtual_server", "refused: fwmark.conf:26: misc_dynamic",
+            (std::vector<std::string>{"refused: fwmark.conf:5: virtual_server",
                                       "refused: fwmark.conf:1: virtual_server_group"}));
 }
 
@@ -378,60 +373,6 @@ TEST(ImportKeepalivedCases, UdpCheck) {
   EXPECT_TRUE(has(t, "retry_delay = \"1s\", send = \"\\n\" }")) << t;
   EXPECT_EQ(test::finding_heads(r.not_converted),
             (std::vector<std::string>{"changed: udp.conf:15: UDP_CHECK", "changed: udp.conf:15: UDP_CHECK"}));
-}
-
-TEST(ImportKeepalivedCases, SyncDaemonAndTimeouts) {
-  auto r = import_keepalived_text(R"(global_defs {
-    lvs_sync_daemon eth1 VI_1 id 10 maxlen 1400
-    lvs_timeouts tcp 900 tcpfin 30 udp 60
-}
-vrrp_instance VI_1 {
-    interface eth1
-    virtual_router_id 51
-    priority 100
-    virtual_ipaddress {
-        10.0.7.1/24
-    }
-}
-)",
-                                  "syncd.conf");
-  expect_loads(r);
-  EXPECT_TRUE(has(r.toml,
-                  "[ipvs]\nsync_daemon = { interface = \"eth1\", maxlen = 1400, sync_id = 10, follow = \"VI_1\" }\n"
-                  "timeouts = { tcp = \"900s\", tcp_fin = \"30s\", udp = \"60s\" }\n"))
-      << r.toml;
-  EXPECT_EQ(r.not_converted, std::vector<std::string>{});
-  // The newer form names the instance with `inst`; the sync id then defaults to its vrid.
-  auto inst = import_keepalived_text(
-      "global_defs {\n lvs_sync_daemon eth1 inst VI_1\n}\nvrrp_instance VI_1 {\n interface eth1\n"
-      " virtual_router_id 51\n priority 100\n virtual_ipaddress {\n 10.0.7.1/24\n }\n}\n",
-      "inst.conf");
-  expect_loads(inst);
-  EXPECT_TRUE(has(inst.toml, "sync_daemon = { interface = \"eth1\", sync_id = 51, follow = \"VI_1\" }")) << inst.toml;
-}
-
-TEST(ImportKeepalivedCases, RealtimePriorityAndNoSwap) {
-  auto r = import_keepalived_text(R"(global_defs {
-    router_id lb-a
-    vrrp_rt_priority 50
-    vrrp_no_swap
-}
-vrrp_instance VI_1 {
-    interface eth1
-    virtual_router_id 51
-    priority 100
-    virtual_ipaddress {
-        10.0.7.1/24
-    }
-}
-)",
-                                  "rt.conf");
-  expect_loads(r);
-  EXPECT_TRUE(has(r.toml, "[global]\nnode_name = \"lb-a\"\nvrrp_realtime_priority = 50\nlock_memory = true\n"))
-      << r.toml;
-  EXPECT_EQ(test::finding_heads(r.not_converted), std::vector<std::string>{"changed: rt.conf:4: vrrp_no_swap"});
-  auto bad = import_keepalived_text("global_defs {\n vrrp_rt_priority 120\n}\n", "bad.conf");
-  EXPECT_EQ(test::finding_heads(bad.not_converted), std::vector<std::string>{"refused: bad.conf:2: vrrp_rt_priority"});
 }
 
 }  // namespace

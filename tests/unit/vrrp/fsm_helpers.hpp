@@ -19,6 +19,7 @@ inline instance_config web_config(version v = version::v3, std::uint8_t priority
   c.primary_address = boost::asio::ip::make_address("10.0.0.2");
   c.virtual_ips = {prefix{boost::asio::ip::make_address("192.0.2.10"), 24}};
   c.garp.repeat = 3;
+  c.garp.second_burst = std::chrono::seconds(5);
   return c;
 }
 

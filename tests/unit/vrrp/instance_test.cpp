@@ -50,6 +50,7 @@ TEST_F(vrrp_instance, OwnerGoesStraightToMaster) {
   EXPECT_EQ(first_of<act::send_advert>(a)->advert.priority, 255);
   ASSERT_TRUE(first_of<act::send_garp>(a));
   EXPECT_EQ(first_of<act::send_garp>(a)->repeat, 3U);
+  EXPECT_EQ(first_of<act::send_garp>(a)->second_burst, std::chrono::seconds(5));
   EXPECT_EQ(armed(a, timer_kind::advert)->after, 100ms);
   EXPECT_FALSE(armed(a, timer_kind::master_down));
   EXPECT_EQ(transitions("init", "master"), 1);
