@@ -11,13 +11,13 @@ std::string format(const diagnostic& d) {
   return fmt::format("{}:{}:{}: {}: {}", d.file, d.line, d.column, word, d.message);
 }
 
-void diagnostic_sink::error(unsigned line, unsigned column, std::string message) {
+void diagnostic_sink::error(unsigned line, unsigned column, std::string message, const std::string* file) {
   ++errors_;
-  list_.push_back(diagnostic{severity::error, file_, line, column, std::move(message)});
+  list_.push_back(diagnostic{severity::error, file != nullptr ? *file : file_, line, column, std::move(message)});
 }
 
-void diagnostic_sink::warning(unsigned line, unsigned column, std::string message) {
-  list_.push_back(diagnostic{severity::warning, file_, line, column, std::move(message)});
+void diagnostic_sink::warning(unsigned line, unsigned column, std::string message, const std::string* file) {
+  list_.push_back(diagnostic{severity::warning, file != nullptr ? *file : file_, line, column, std::move(message)});
 }
 
 }  // namespace lbd::config

@@ -23,8 +23,9 @@ std::string format(const diagnostic& d);
 class diagnostic_sink {
  public:
   explicit diagnostic_sink(std::string file) : file_(std::move(file)) {}
-  void error(unsigned line, unsigned column, std::string message);
-  void warning(unsigned line, unsigned column, std::string message);
+  // `file`: where the position is when it is not in the sink's file (an included file).
+  void error(unsigned line, unsigned column, std::string message, const std::string* file = nullptr);
+  void warning(unsigned line, unsigned column, std::string message, const std::string* file = nullptr);
   [[nodiscard]] bool has_errors() const { return errors_ > 0; }
   [[nodiscard]] const std::string& file() const { return file_; }
   std::vector<diagnostic> take() { return std::move(list_); }

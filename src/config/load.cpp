@@ -6,10 +6,8 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
 
+#include "config/include.hpp"
 #include "config/json_to_toml.hpp"
 #include "config/sections.hpp"
 #include "config/toml_guard.hpp"
@@ -78,13 +76,19 @@ load_result load_table(toml::table& root, diagnostic_sink& sink, const load_opti
   for_each_table(sink, root, "virtual_server", true, [&](const toml::table& t, std::size_t i) {
     pc.virtual_servers.push_back(read_virtual_server(sink, t, i));
   });
-  table_reader(sink, root, "").finish({"global", "ipvs", "vrrp", "virtual_server"});
+  table_reader(sink, root, "").finish({"global", "ipvs", "vrrp", "virtual_server", "include"});
   cross_check(sink, pc);
   load_result result;
   if (!sink.has_errors()) result.cfg = assemble(std::move(pc));
   result.diagnostics = sink.take();
-  // Cross-table checks run last; report in file order, which is how people fix files.
-  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [](const diagnostic& a, const diagnostic& b) {
+  // Cross-table checks run last; report in file order, which is how people fix files: the main
+  // file first, then the included ones by name.
+  const std::string& main_file = sink.file();
+  std::stable_sort(result.diagnostics.begin(), result.diagnostics.end(), [&](const diagnostic& a, const diagnostic& b) {
+    const bool a_main = a.file == main_file;
+    const bool b_main = b.file == main_file;
+    if (a_main != b_main) return a_main;
+    if (a.file != b.file) return a.file < b.file;
     return a.line != b.line ? a.line < b.line : a.column < b.column;
   });
   return result;
@@ -123,6 +127,7 @@ load_result load_text(std::string_view text, const std::string& name, const load
     }
     if (owned != nullptr) std::string().swap(*owned);
     diagnostic_sink sink(name);
+    detail::merge_includes(root, name, sink);
     return detail::load_table(root, sink, options);
   } catch (const std::exception& e) {
     return failure(name, 0, 0, fmt::format("internal error while loading: {}", e.what()));
@@ -139,21 +144,10 @@ load_result load_string(std::string_view text, const std::string& name, const lo
 
 load_result load_file(const std::string& path, const load_options& options) {
   try {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return failure(path, 0, 0, fmt::format("cannot open: {}", std::strerror(errno)));
-    // One buffer of the file's size: a string stream held the text twice during the whole load.
-    std::string text;
-    in.seekg(0, std::ios::end);
-    if (const auto size = static_cast<std::streamoff>(in.tellg()); size > 0)
-      text.reserve(static_cast<std::size_t>(size));
-    in.seekg(0, std::ios::beg);
-    std::array<char, 65536> chunk{};
-    while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
-      text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-      if (in.eof()) break;
-    }
-    if (in.bad()) return failure(path, 0, 0, "read error");
-    return load_text(text, path, options, &text);
+    std::string why;
+    auto text = detail::read_text_file(path, why);
+    if (!text) return failure(path, 0, 0, why);
+    return load_text(*text, path, options, &*text);
   } catch (const std::exception& e) {
     return failure(path, 0, 0, fmt::format("cannot read: {}", e.what()));
   }

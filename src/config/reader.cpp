@@ -9,7 +9,7 @@
 
 namespace lbd::config::detail {
 
-position position_of(const toml::source_region& r) { return position{r.begin.line, r.begin.column}; }
+position position_of(const toml::source_region& r) { return position{r.begin.line, r.begin.column, r.path}; }
 
 std::string_view type_phrase(toml::node_type t) {
   switch (t) {
@@ -55,11 +55,11 @@ void value_reader::error(const toml::node& at, std::string_view where, std::stri
 }
 
 void value_reader::error(position at, std::string_view where, std::string_view what) const {
-  sink_->error(at.line, at.column, capped(fmt::format("{}: {}", where, what)));
+  sink_->error(at.line, at.column, capped(fmt::format("{}: {}", where, what)), at.file.get());
 }
 
 void value_reader::warning(position at, std::string_view where, std::string_view what) const {
-  sink_->warning(at.line, at.column, capped(fmt::format("{}: {}", where, what)));
+  sink_->warning(at.line, at.column, capped(fmt::format("{}: {}", where, what)), at.file.get());
 }
 
 std::optional<std::string> value_reader::string(const toml::node& n, std::string_view where) const {

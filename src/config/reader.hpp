@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +24,8 @@ namespace lbd::config::detail {
 struct position {
   unsigned line = 0;
   unsigned column = 0;
+  // The file the node was read from (an included one, see include.hpp); null: the sink's file.
+  std::shared_ptr<const std::string> file;
 };
 
 position position_of(const toml::source_region& r);
