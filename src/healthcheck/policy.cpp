@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "healthcheck/policy.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace lbd::healthcheck {
@@ -11,6 +13,7 @@ std::string_view to_string(policy_event::kind k) {
     case policy_event::kind::server_down: return "server_down";
     case policy_event::kind::quorum_up: return "quorum_up";
     case policy_event::kind::quorum_down: return "quorum_down";
+    case policy_event::kind::weight_changed: return "weight_changed";
   }
   return "?";
 }
@@ -61,7 +64,15 @@ std::vector<policy_event> service_policy::on_server(const endpoint& address, hea
   auto& s = servers_[static_cast<std::size_t>(it - cfg_.servers.begin())];
   // The check's current dynamic weight (none: the configured one); it replaces the previous one,
   // it never adds to it.
+  const unsigned configured = it->weight;
+  const unsigned weight_before = s.dynamic_weight.value_or(configured);
   s.dynamic_weight = dynamic_weight;
+  if (const unsigned weight_after = s.dynamic_weight.value_or(configured); weight_after != weight_before) {
+    out.push_back(policy_event{policy_event::kind::weight_changed,
+                               address,
+                               fmt::format("weight {} -> {}: {}", weight_before, weight_after, reason),
+                               {}});
+  }
   if (s.h != h) {
     s.h = h;
     const bool up = h == health::up;

@@ -52,7 +52,8 @@ struct desired_service {
 };
 
 struct policy_event {
-  enum class kind { server_up, server_down, quorum_up, quorum_down };
+  // weight_changed: a check set another dynamic weight (or gave the configured one back).
+  enum class kind { server_up, server_down, quorum_up, quorum_down, weight_changed };
   kind what;
   std::optional<endpoint> server;
   std::string reason;

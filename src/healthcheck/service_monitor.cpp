@@ -136,6 +136,11 @@ void service_monitor::act(const std::vector<policy_event>& events) {
                  {log::server_field, to_string(*e.server)},
                  {log::reason_field, e.reason}})
           .notice("real server {} {} ({})", to_string(*e.server), up ? "up" : "down", e.reason);
+    } else if (e.what == policy_event::kind::weight_changed) {
+      log_.with({{log::event_field, "server_weight"},
+                 {log::server_field, to_string(*e.server)},
+                 {log::reason_field, e.reason}})
+          .notice("real server {} {}", to_string(*e.server), e.reason);
     } else if (e.what == policy_event::kind::quorum_up) {
       log_.with({{log::event_field, "quorum_regained"}, {log::reason_field, e.reason}})
           .notice("quorum regained ({})", e.reason);

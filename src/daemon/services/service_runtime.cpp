@@ -147,7 +147,9 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
         [this, name = vs.name](const hc::desired_service&, const std::vector<hc::policy_event>& events) {
           const auto* entry = find_entry(name);
           for (const auto& ev : events) {
-            if (entry == nullptr || !ev.server) continue;
+            const bool up_or_down =
+                ev.what == hc::policy_event::kind::server_up || ev.what == hc::policy_event::kind::server_down;
+            if (entry == nullptr || !up_or_down) continue;
             for (const auto& rs : entry->vs.real_servers) {
               if (rs.address != *ev.server) continue;
               const bool up = ev.what == hc::policy_event::kind::server_up;

@@ -107,8 +107,12 @@ TEST(Policy, InitiallyDownServersStartWithoutQuorum) {
 
 TEST(Policy, DynamicWeightReplacesNeverAccumulates) {
   service_policy p(three_servers(), health::up);
-  p.on_server(ep("10.0.1.13:8080"), health::up, 7U, "x");
-  p.on_server(ep("10.0.1.13:8080"), health::up, 7U, "x");
+  auto ev = p.on_server(ep("10.0.1.13:8080"), health::up, 7U, "w.sh exit 9");
+  ASSERT_EQ(ev.size(), 1U);  // one event per change, logged and counted by the monitor, no hook
+  EXPECT_EQ(ev[0].what, policy_event::kind::weight_changed);
+  EXPECT_EQ(ev[0].reason, "weight 1 -> 7: w.sh exit 9");
+  EXPECT_TRUE(ev[0].hook_argv.empty());
+  EXPECT_TRUE(p.on_server(ep("10.0.1.13:8080"), health::up, 7U, "x").empty());
   EXPECT_EQ(p.desired().servers[2].weight, 7U);
   p.on_server(ep("10.0.1.13:8080"), health::up, 2U, "x");
   EXPECT_EQ(p.desired().servers[2].weight, 2U);
