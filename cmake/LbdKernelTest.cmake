@@ -3,7 +3,7 @@
 # cloud kernel (see tests/kernel/README.md).
 #
 # lbd_kernel_test(NAME name SCRIPT guest-script.sh
-#                 [BINS target...] [FILES file...] [TIMEOUT seconds] [MEMORY MiB] [SMP cpus])
+#                 [BINS target-or-absolute-path...] [FILES file...] [TIMEOUT seconds] [MEMORY MiB] [SMP cpus])
 #
 # Registers a CTest test (label `kernel`) that boots the guest with SCRIPT as /ktest/test.sh, the
 # executables of the BINS targets in /usr/local/bin (with their shared libraries), and FILES in
@@ -59,8 +59,12 @@ function(lbd_kernel_test)
     list(APPEND args --sanitized)
   endif()
   foreach(bin IN LISTS ARG_BINS)
-    list(APPEND args --bin $<TARGET_FILE:${bin}>)
-    add_dependencies(lbd_kernel_test_bins ${bin})
+    if(IS_ABSOLUTE ${bin})  # a program of the host (keepalived), with its shared libraries
+      list(APPEND args --bin ${bin})
+    else()
+      list(APPEND args --bin $<TARGET_FILE:${bin}>)
+      add_dependencies(lbd_kernel_test_bins ${bin})
+    endif()
   endforeach()
   foreach(file IN LISTS ARG_FILES)
     cmake_path(ABSOLUTE_PATH file BASE_DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} OUTPUT_VARIABLE abs)

@@ -65,8 +65,8 @@ inline constexpr std::array<named<tunnel_type>, 3> tunnel_type_names{
     {{tunnel_type::ipip, "ipip"}, {tunnel_type::gue, "gue"}, {tunnel_type::gre, "gre"}}};
 inline constexpr std::array<named<tunnel_checksum>, 3> tunnel_checksum_names{
     {{tunnel_checksum::nocsum, "nocsum"}, {tunnel_checksum::csum, "csum"}, {tunnel_checksum::remcsum, "remcsum"}}};
-inline constexpr std::array<named<failure_action>, 2> failure_action_names{
-    {{failure_action::drain, "drain"}, {failure_action::remove, "remove"}}};
+inline constexpr std::array<named<failure_action>, 3> failure_action_names{
+    {{failure_action::drain, "drain"}, {failure_action::remove, "remove"}, {failure_action::inhibit, "inhibit"}}};
 
 template <typename E, std::size_t N>
 constexpr std::string_view name_of(const std::array<named<E>, N>& table, E value) {

@@ -4,6 +4,9 @@
 
 namespace lbd::healthcheck {
 
-enum class failure_action { drain, remove };  // drain: keep the failed server at weight 0
+// drain: weight 0 while its connections last (at most global.drain_timeout), then removed.
+// remove: deleted at once. inhibit: weight 0 until it passes its check again, never removed
+// (keepalived's inhibit_on_failure).
+enum class failure_action { drain, remove, inhibit };
 
 }  // namespace lbd::healthcheck

@@ -116,6 +116,8 @@ desired_service service_policy::desired() const {
       d.servers.push_back(desired_server{cfg_.servers[i].address, effective_weight(i), false});
     } else if (cfg_.on_failure == failure_action::drain) {
       d.servers.push_back(desired_server{cfg_.servers[i].address, 0, true});
+    } else if (cfg_.on_failure == failure_action::inhibit) {
+      d.servers.push_back(desired_server{cfg_.servers[i].address, 0, false, true});
     }
   }
   d.live_weight = live_weight();

@@ -39,7 +39,8 @@ struct service_config {
 struct desired_server {
   endpoint address;
   unsigned weight = 0;
-  bool draining = false;  // failed, kept at weight 0 (on_failure = drain)
+  bool draining = false;   // failed, kept at weight 0 (on_failure = drain)
+  bool inhibited = false;  // failed, kept at weight 0 until it is up again (on_failure = inhibit)
   friend bool operator==(const desired_server&, const desired_server&) = default;
 };
 

@@ -62,7 +62,7 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
 
   checker_defaults defaults;
   defaults.interval = "60s";  // keepalived's default delay_loop; no alpha
-  bool drain = false;
+  bool inhibit = false;       // service-wide inhibit_on_failure
   std::string lines;
   fields quorum;
   std::vector<std::string> flags;
@@ -92,6 +92,7 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
       quorum.emplace_back("hysteresis", ctx.arg(c));
     } else if (k == "quorum_up" || k == "quorum_down") {
       quorum.emplace_back(k.substr(7), toml_string_array(split_command(joined(c))));
+      ctx.change(c, "lbd appends SERVICE LIVE_WEIGHT MIN_WEIGHT to the command; keepalived adds no arguments");
     } else if (k == "ops") {
       flags.emplace_back("one-packet");
     } else if (k == "sh-port" || k == "sh-fallback" || k == "mh-port" || k == "mh-fallback") {
@@ -99,12 +100,27 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
     } else if (k == "virtualhost") {
       defaults.virtualhost = ctx.arg(c);
     } else if (k == "inhibit_on_failure") {
-      drain = true;
+      inhibit = true;
     } else if (k != "real_server") {
       ctx.refuse(c, "no lbd equivalent for virtual servers");
     }
   }
-  // Real servers first, so a service-wide inhibit_on_failure found on them decides on_failure.
+  // inhibit_on_failure on real servers decides on_failure too: lbd's is per service.
+  std::vector<const kad_node*> inhibited;
+  std::size_t real_servers = 0;
+  for (const auto& rs : n.children) {
+    if (rs.keyword != "real_server") continue;
+    ++real_servers;
+    if (const auto* i = rs.find("inhibit_on_failure")) inhibited.push_back(i);
+  }
+  if (!inhibit && !inhibited.empty()) {
+    inhibit = true;
+    if (inhibited.size() < real_servers) {
+      ctx.change(*inhibited.front(),
+                 "inhibit_on_failure on some real servers only: lbd's on_failure is per service, "
+                 "so every real server of this virtual_server is kept at weight 0 when it fails");
+    }
+  }
   std::string servers;
   for (const auto& rs : n.children) {
     if (rs.keyword != "real_server") continue;
@@ -126,13 +142,12 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
         servers += fmt::format("upper_threshold = {}\n", ctx.arg(c));
       } else if (k == "lthreshold") {
         servers += fmt::format("lower_threshold = {}\n", ctx.arg(c));
-      } else if (k == "inhibit_on_failure") {
-        drain = true;
-      } else if (k == "alpha" || k == "delay_loop" || k == "connect_timeout" || k == "retry" ||
-                 k == "delay_before_retry") {
+      } else if (k == "inhibit_on_failure" || k == "alpha" || k == "delay_loop" || k == "connect_timeout" ||
+                 k == "retry" || k == "delay_before_retry") {
         continue;  // read above, before the checkers
       } else if (k == "notify_up" || k == "notify_down") {
         notify.emplace_back(k.substr(7), toml_string_array(split_command(joined(c))));
+        ctx.change(c, "lbd appends SERVICE SERVER STATE REASON to the command; keepalived adds no arguments");
       } else if (k == "TCP_CHECK" || k == "HTTP_GET" || k == "SSL_GET" || k == "MISC_CHECK" || k == "DNS_CHECK" ||
                  k == "SMTP_CHECK" || k == "UDP_CHECK" || k == "PING_CHECK" || k == "FILE_CHECK" || k == "BFD_CHECK") {
         if (!check.empty()) {
@@ -157,7 +172,7 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
   }
   o += lines;
   // keepalived removes a failed server unless inhibit_on_failure keeps it at weight 0.
-  o += fmt::format("on_failure = {}\n", toml_string(drain ? "drain" : "remove"));
+  o += fmt::format("on_failure = {}\n", toml_string(inhibit ? "inhibit" : "remove"));
   if (!flags.empty()) o += fmt::format("scheduler_flags = {}\n", toml_string_array(flags));
   if (!tunnel.empty()) o += fmt::format("tunnel = {}\n", tunnel);
   if (!persistence.empty()) o += fmt::format("persistence = {}\n", toml_inline_table(persistence));

@@ -110,6 +110,15 @@ ipvs::desired_state build_desired(const config::config& cfg,
     if (h == health.end()) continue;
     if (h->second.sorry_active && vs.sorry_server) {
       svc.dests[dest_key_of(*vs.sorry_server)] = ipvs::dest{dest_attrs_of(vs, vs.method, 1), {}};
+      // keepalived, with inhibit_on_failure, keeps every real server at weight 0 beside the
+      // sorry server rather than deleting them.
+      if (vs.on_failure == config::failure_action::inhibit) {
+        for (const auto& rs : vs.real_servers) {
+          svc.dests.try_emplace(
+              dest_key_of(rs.address),
+              ipvs::dest{dest_attrs_of(vs, rs.method, 0, rs.upper_threshold, rs.lower_threshold), {}});
+        }
+      }
       continue;
     }
     for (const auto& want : h->second.servers) {
@@ -124,7 +133,7 @@ ipvs::desired_state build_desired(const config::config& cfg,
       std::uint32_t weight = want.weight;
       if (const auto* o = ovr.find(server_ref{vs.name, rs->address})) {
         if (o->kind == override_kind::drain) continue;
-        weight = o->weight;
+        if (!want.inhibited) weight = o->weight;  // a weight override does not bring a failed server back
       }
       svc.dests[dest_key_of(rs->address)] =
           ipvs::dest{dest_attrs_of(vs, rs->method, weight, rs->upper_threshold, rs->lower_threshold), {}};

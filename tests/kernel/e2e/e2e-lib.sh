@@ -24,6 +24,7 @@
 LBD=/usr/local/bin/lbd
 LBCTL=/usr/local/bin/lbctl
 W=/tmp/e2e
+KT_RUN=$W
 rm -rf $W
 mkdir -p $W/pids $W/www
 
@@ -67,16 +68,8 @@ wait_fast() {
 }
 
 # --- processes, always killed by PID --------------------------------------------------------------
-# spawn NAME NS COMMAND...: runs COMMAND in namespace NS in the background, PID in $W/pids/NAME,
-# output in $W/NAME.log.
-spawn() {
-  _name=$1 _ns=$2
-  shift 2
-  # iproute2 itself, not the ip() function: a function in the background runs in a forked shell,
-  # and $! would be that shell's PID, not the program's (ip netns exec execs the program).
-  /usr/sbin/ip netns exec "$_ns" "$@" >"$W/$_name.log" 2>&1 &
-  echo $! >"$W/pids/$_name"
-}
+# spawn NAME NS COMMAND...: kt_spawn (PID in $W/pids/NAME, output in $W/NAME.log).
+spawn() { kt_spawn "$@"; }
 # spawn_stamped NAME NS COMMAND...: the same for a daemon whose log lines get the guest uptime in
 # front (lbd's own lines carry no time): its output goes through stamp into $W/NAME.log. The PID is
 # the program's own (a shell writes its PID, then execs the program), written before it starts.
@@ -125,35 +118,14 @@ logged_since() {
     sleep 0.1
   done
 }
-pid_of() { cat "$W/pids/$1" 2>/dev/null; }
-alive() { _p=$(pid_of "$1") && [ -n "$_p" ] && ! not_running "$_p"; }
-# stop NAME [SIGNAL]: signals the process and waits until it is gone.
-stop() {
-  _p=$(pid_of "$1") || return 0
-  kill "-${2:-TERM}" "$_p" 2>/dev/null
-  kt_wait_for 10 not_running "$_p" || kt_fail "$1 (PID $_p) still runs 10 s after SIG${2:-TERM}"
-  rm -f "$W/pids/$1"
-}
-# not_running PID: the process is gone or a zombie waiting to be reaped.
-not_running() {
-  ! kill -0 "$1" 2>/dev/null && return 0
-  _state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
-  [ "$_state" = Z ] || [ -z "$_state" ]
-}
+pid_of() { kt_pid_of "$1"; }
+alive() { kt_alive "$1"; }
+stop() { kt_stop "$@"; }
+not_running() { kt_not_running "$1"; }
 
 NAMESPACES=''
 cleanup() {
-  for _f in "$W"/pids/*; do
-    [ -e "$_f" ] || continue
-    _p=$(cat "$_f")
-    kill -TERM "$_p" 2>/dev/null
-  done
-  for _f in "$W"/pids/*; do
-    [ -e "$_f" ] || continue
-    _p=$(cat "$_f")
-    kt_wait_for 5 not_running "$_p" || kill -KILL "$_p" 2>/dev/null
-    rm -f "$_f"
-  done
+  kt_stop_all
   for _ns in $NAMESPACES; do ip netns del "$_ns" 2>/dev/null; done
   ip link del br-front 2>/dev/null
   ip link del br-back 2>/dev/null

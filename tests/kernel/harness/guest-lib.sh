@@ -236,3 +236,51 @@ kt_expect_service_conns() {
     kt_fail "service $2 connection counter is '$(kt_ipvs_stat conns "$1" "$2")' after 10 s, expected $3"
   fi
 }
+
+# --- processes, always killed by PID ----------------------------------------------------------------
+# A test sets KT_RUN (default /tmp/ktest-run) before its first kt_spawn: PIDs go to $KT_RUN/pids/NAME,
+# output to $KT_RUN/NAME.log.
+KT_RUN=${KT_RUN:-/tmp/ktest-run}
+
+# kt_spawn NAME NS COMMAND...: runs COMMAND in namespace NS in the background.
+kt_spawn() {
+  _kt_name=$1 _kt_sns=$2
+  shift 2
+  mkdir -p "$KT_RUN/pids"
+  # iproute2 itself, not the ip() function: a function in the background runs in a forked shell,
+  # and $! would be that shell's PID, not the program's (ip netns exec execs the program).
+  /usr/sbin/ip netns exec "$_kt_sns" "$@" >"$KT_RUN/$_kt_name.log" 2>&1 &
+  echo $! >"$KT_RUN/pids/$_kt_name"
+}
+
+kt_pid_of() { cat "$KT_RUN/pids/$1" 2>/dev/null; }
+
+# kt_not_running PID: the process is gone or a zombie waiting to be reaped.
+kt_not_running() {
+  ! kill -0 "$1" 2>/dev/null && return 0
+  _kt_state=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+  [ "$_kt_state" = Z ] || [ -z "$_kt_state" ]
+}
+
+kt_alive() { _kt_p=$(kt_pid_of "$1") && [ -n "$_kt_p" ] && ! kt_not_running "$_kt_p"; }
+
+# kt_stop NAME [SIGNAL]: signals the process and waits until it is gone.
+kt_stop() {
+  _kt_p=$(kt_pid_of "$1") || return 0
+  kill "-${2:-TERM}" "$_kt_p" 2>/dev/null
+  kt_wait_for 10 kt_not_running "$_kt_p" || kt_fail "$1 (PID $_kt_p) still runs 10 s after SIG${2:-TERM}"
+  rm -f "$KT_RUN/pids/$1"
+}
+
+# kt_stop_all: SIGTERM to every process kt_spawn started, SIGKILL to those still there after 5 s.
+kt_stop_all() {
+  for _kt_f in "$KT_RUN"/pids/*; do
+    [ -e "$_kt_f" ] && kill -TERM "$(cat "$_kt_f")" 2>/dev/null
+  done
+  for _kt_f in "$KT_RUN"/pids/*; do
+    [ -e "$_kt_f" ] || continue
+    _kt_p=$(cat "$_kt_f")
+    kt_wait_for 5 kt_not_running "$_kt_p" || kill -KILL "$_kt_p" 2>/dev/null
+    rm -f "$_kt_f"
+  done
+}

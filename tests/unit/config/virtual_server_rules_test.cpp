@@ -74,7 +74,7 @@ INSTANTIATE_TEST_SUITE_P(
         rule_case{"sip_needs_udp", VS "persistence = { pe = \"sip\" }\n" RS, "4:22",
                   "virtual_server[http].persistence.pe: the sip persistence engine needs protocol = \"udp\""},
         rule_case{"on_failure_value", VS "on_failure = \"fail\"\n" RS, "4:14",
-                  "virtual_server[http].on_failure: 'fail' is not valid; expected one of drain, remove"},
+                  "virtual_server[http].on_failure: 'fail' is not valid; expected one of drain, remove, inhibit"},
         rule_case{"quorum_hysteresis", VS "quorum = { min_weight = 2, hysteresis = 3 }\n" RS, "4:41",
                   "virtual_server[http].quorum.hysteresis: 3 is above min_weight 2"},
         rule_case{"sorry_server_family", VS "sorry_server = \"[2001:db8::1]:80\"\n" RS, "4:16",

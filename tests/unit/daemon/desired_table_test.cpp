@@ -120,6 +120,32 @@ TEST(desired_table, SorryServerAloneWhileQuorumIsLost) {
   EXPECT_TRUE(d.services.at(service_key_of(cfg.virtual_servers[1])).dests.empty());
 }
 
+// keepalived's inhibit_on_failure: failed servers stay at weight 0, beside the sorry server too,
+// and an operator's weight override does not bring one back.
+TEST(desired_table, InhibitKeepsFailedServersAtWeightZero) {
+  std::string text = web;
+  text.replace(text.find("sorry_server"), 0, "on_failure = \"inhibit\"\n");
+  const auto cfg = load(text);
+  EXPECT_EQ(cfg.virtual_servers[0].on_failure, config::failure_action::inhibit);
+  auto h = up({{"10.0.1.11:8080", 3}});
+  h.servers.push_back({ep("10.0.1.12:80"), 0, false, true});
+  overrides o;
+  o.set({"web", ep("10.0.1.12:80")}, {override_kind::weight, 7});
+  auto d = build_desired(cfg, {{"web", h}}, o);
+  const auto key = service_key_of(cfg.virtual_servers[0]);
+  EXPECT_EQ(d.services.at(key).dests.at(dest_key_of(ep("10.0.1.12:80"))).attrs.weight, 0U);
+  EXPECT_EQ(d.drained.count(key), 0U);
+
+  hc::desired_service lost;
+  lost.sorry_active = true;
+  d = build_desired(cfg, {{"web", lost}}, overrides{});
+  const auto& dests = d.services.at(key).dests;
+  ASSERT_EQ(dests.size(), 3U);
+  EXPECT_EQ(dests.at(dest_key_of(ep("10.0.1.250:80"))).attrs.weight, 1U);
+  EXPECT_EQ(dests.at(dest_key_of(ep("10.0.1.11:8080"))).attrs.weight, 0U);
+  EXPECT_EQ(dests.at(dest_key_of(ep("10.0.1.12:80"))).attrs.weight, 0U);
+}
+
 TEST(desired_table, OverridesDrainAndWeight) {
   const auto cfg = load(web);
   overrides o;

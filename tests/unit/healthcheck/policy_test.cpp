@@ -44,6 +44,20 @@ TEST(Policy, RemoveDropsFailedServers) {
   EXPECT_EQ(d.servers[0].address, ep("10.0.1.12:8080"));
 }
 
+TEST(Policy, InhibitKeepsFailedServersAtWeightZeroUntilTheyAreBack) {
+  auto c = three_servers();
+  c.on_failure = failure_action::inhibit;
+  service_policy p(c, health::up);
+  p.on_server(ep("10.0.1.11:8080"), health::down, std::nullopt, "x");
+  auto d = p.desired();
+  ASSERT_EQ(d.servers.size(), 3U);
+  EXPECT_EQ(d.servers[0], (desired_server{ep("10.0.1.11:8080"), 0, false, true}));
+  EXPECT_EQ(d.live_weight, 3U);
+  p.on_server(ep("10.0.1.11:8080"), health::up, std::nullopt, "x");
+  d = p.desired();
+  EXPECT_EQ(d.servers[0], (desired_server{ep("10.0.1.11:8080"), 3, false, false}));
+}
+
 TEST(Policy, UnknownServerAndRepeatedStateProduceNothing) {
   service_policy p(three_servers(), health::up);
   EXPECT_TRUE(p.on_server(ep("10.9.9.9:80"), health::down, std::nullopt, "x").empty());

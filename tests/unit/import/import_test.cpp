@@ -46,7 +46,7 @@ TEST(ImportKeepalived, ConvertsVirtualServersAndChecks) {
   EXPECT_TRUE(has(t,
                   "name = \"tcp-192.0.2.10-80\"\naddress = \"192.0.2.10:80\"\nscheduler = \"wlc\"\n"
                   "forwarding = \"nat\"\nprotocol = \"tcp\"\nsorry_server = \"10.0.1.250:8080\"\n"
-                  "on_failure = \"drain\"\n"))
+                  "on_failure = \"inhibit\"\n"))
       << t;
   EXPECT_TRUE(has(t,
                   "quorum = { min_weight = 2, hysteresis = 1, down = [\"/usr/local/sbin/page-oncall\", \"http\", "
@@ -82,10 +82,12 @@ TEST(ImportKeepalived, ListsWhatItCouldNotConvertWithLines) {
   const std::string f = data_dir + "/keepalived.conf:";
   auto heads = test::finding_heads(r.not_converted);
   const std::vector<std::string> expected{
-      "refused: " + f + "3: notification_email", "refused: " + f + "8: enable_script_security",
-      "refused: " + f + "25: notify_master",     "changed: " + f + "29: state",
-      "refused: " + f + "55: smtp_alert",        "refused: " + f + "86: digest",
-      "changed: " + f + "126: MISC_CHECK",       "refused: " + f + "134: virtual_server_group",
+      "refused: " + f + "3: notification_email",  "refused: " + f + "8: enable_script_security",
+      "refused: " + f + "25: notify_master",      "changed: " + f + "29: state",
+      "refused: " + f + "55: smtp_alert",         "changed: " + f + "77: quorum_down",
+      "changed: " + f + "81: inhibit_on_failure", "refused: " + f + "86: digest",
+      "changed: " + f + "97: notify_up",          "changed: " + f + "98: notify_down",
+      "changed: " + f + "126: MISC_CHECK",        "refused: " + f + "134: virtual_server_group",
   };
   EXPECT_EQ(heads, expected);
   EXPECT_TRUE(
