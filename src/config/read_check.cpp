@@ -8,6 +8,7 @@
 
 #include "common/pcre_regex.hpp"
 #include "common/quote.hpp"
+#include "config/read_check_datagram.hpp"
 #include "config/sections.hpp"
 
 namespace lbd::config::detail {
@@ -22,7 +23,7 @@ struct type_keys {
 };
 
 // Every type-specific key and the types that accept it.
-constexpr std::array<type_keys, 16> specific_keys{{
+constexpr std::array<type_keys, 18> specific_keys{{
     {"send", "tcp and udp checks", {check_type::tcp, check_type::udp}},
     {"expect", "tcp and udp checks", {check_type::tcp, check_type::udp}},
     {"method", "http and https checks", {check_type::http, check_type::https}},
@@ -39,11 +40,9 @@ constexpr std::array<type_keys, 16> specific_keys{{
     {"name", "dns checks", {check_type::dns, check_type::dns}},
     {"query_type", "dns checks", {check_type::dns, check_type::dns}},
     {"expect_rcode", "dns checks", {check_type::dns, check_type::dns}},
+    {"require_answer", "dns checks", {check_type::dns, check_type::dns}},
+    {"require_reply", "udp checks", {check_type::udp, check_type::udp}},
 }};
-
-constexpr std::array<std::string_view, 11> dns_query_types{"A",   "AAAA", "CNAME", "MX",  "NS", "PTR",
-                                                           "SOA", "SRV",  "TXT",   "CAA", "ANY"};
-constexpr std::array<std::string_view, 6> dns_rcodes{"NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"};
 
 // A fresh http/https check: lbd.conf expects exactly 200 unless expect_status says otherwise.
 hc::http_params default_http(bool https) {
@@ -63,16 +62,6 @@ bool is_token(std::string_view s) {
 
 bool is_header_value(std::string_view s) {
   return std::none_of(s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n' || c == '\0'; });
-}
-
-template <std::size_t N>
-std::optional<std::string> read_one_of(const table_reader& r, std::string_view key,
-                                       const std::array<std::string_view, N>& allowed) {
-  auto s = r.string(key);
-  if (!s) return std::nullopt;
-  if (std::find(allowed.begin(), allowed.end(), *s) != allowed.end()) return s;
-  r.error(key, fmt::format("{} is not valid{}", quote_value(*s), suggestion(*s, allowed)));
-  return std::nullopt;
 }
 
 // [200, "200-299", 301]
@@ -254,11 +243,7 @@ void read_params(const table_reader& r, check_settings& c, check_type type, bool
     }
     case check_type::udp: {
       auto p = inherited<hc::udp_params>(c);
-      if (auto v = r.string("send")) p.payload = *v;
-      if (auto v = r.string("expect")) p.expect_prefix = *v;
-      if (p.payload.empty() && (fresh || r.has("send"))) {
-        r.error(r.has("send") ? "send" : "type", "a udp check needs a non-empty 'send' payload");
-      }
+      read_udp(r, p, fresh);
       c.params = std::move(p);
       break;
     }
@@ -279,18 +264,7 @@ void read_params(const table_reader& r, check_settings& c, check_type type, bool
     }
     case check_type::dns: {
       auto p = inherited<hc::dns_params>(c);
-      if (auto v = r.word("name")) {
-        if (v->size() > 253 || v->find(' ') != std::string::npos) {
-          r.error("name", fmt::format("{} is not a DNS name", quote_value(*v)));
-        } else {
-          p.name = *v;
-        }
-      }
-      if (fresh && !r.has("name")) r.missing("name");
-      if (auto v = read_one_of(r, "query_type", dns_query_types)) p.type = *v;
-      // NOERROR means a usable answer: the prober's default also wants at least one record.
-      if (auto v = read_one_of(r, "expect_rcode", dns_rcodes)) p.expect_rcode = hc::dns_rcode(*v);
-      if (p.expect_rcode == 0U) p.expect_rcode.reset();
+      read_dns(r, p, fresh);
       c.params = std::move(p);
       break;
     }
@@ -369,10 +343,11 @@ check_settings read_check(const value_reader& values, const toml::table& t, cons
   };
   if (!type_known) {
     // Without a type the specific keys cannot be judged; accept them silently rather than pile up errors.
-    r.finish({"type",        "interval",   "timeout",        "rise",       "fall",        "initial_state",
-              "retry_delay", "connect_to", "send",           "expect",     "method",      "path",
-              "host",        "headers",    "expect_status",  "body_regex", "body_sha256", "max_body_bytes",
-              "tls",         "command",    "dynamic_weight", "name",       "query_type",  "expect_rcode"});
+    r.finish({"type",          "interval",      "timeout",        "rise",       "fall",        "initial_state",
+              "retry_delay",   "connect_to",    "send",           "expect",     "method",      "path",
+              "host",          "headers",       "expect_status",  "body_regex", "body_sha256", "max_body_bytes",
+              "tls",           "command",       "dynamic_weight", "name",       "query_type",  "expect_rcode",
+              "require_reply", "require_answer"});
     return c;
   }
   switch (type) {
@@ -381,9 +356,13 @@ check_settings read_check(const value_reader& values, const toml::table& t, cons
                elsewhere);
       break;
     case check_type::tcp:
-    case check_type::udp:
       r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "send",
                 "expect"},
+               elsewhere);
+      break;
+    case check_type::udp:
+      r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "send",
+                "expect", "require_reply"},
                elsewhere);
       break;
     case check_type::http:
@@ -403,7 +382,7 @@ check_settings read_check(const value_reader& values, const toml::table& t, cons
       break;
     case check_type::dns:
       r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "name",
-                "query_type", "expect_rcode"},
+                "query_type", "expect_rcode", "require_answer"},
                elsewhere);
       break;
   }

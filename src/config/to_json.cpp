@@ -171,6 +171,7 @@ json check_json(const check_settings& c, const endpoint* server) {
   } else if (const auto* u = std::get_if<hc::udp_params>(&c.params)) {
     j["send"] = u->payload;
     j["expect"] = u->expect_prefix;
+    j["require_reply"] = u->require_reply;
   } else if (const auto* h = std::get_if<hc::http_params>(&c.params)) {
     put_params(j, *h);
   } else if (const auto* s = std::get_if<hc::script_params>(&c.params)) {
@@ -183,6 +184,7 @@ json check_json(const check_settings& c, const endpoint* server) {
     j["name"] = d->name;
     j["query_type"] = d->type;
     j["expect_rcode"] = hc::dns_rcode_spelling(d->expect_rcode.value_or(0));
+    j["require_answer"] = d->require_answer;
   }
   return j;
 }

@@ -70,6 +70,7 @@ struct script_params {
 struct udp_params {
   std::string payload;
   std::string expect_prefix;  // reply must start with it (empty: any reply)
+  bool require_reply = true;  // false: up unless an ICMP error comes back within the timeout (keepalived)
   friend bool operator==(const udp_params&, const udp_params&) = default;
 };
 
@@ -77,6 +78,7 @@ struct dns_params {
   std::string name;
   std::string type = "A";                // A AAAA NS CNAME SOA PTR MX TXT SRV ANY
   std::optional<unsigned> expect_rcode;  // unset: NOERROR with at least one answer record
+  bool require_answer = true;            // false: NOERROR without records is up too (keepalived)
   friend bool operator==(const dns_params&, const dns_params&) = default;
 };
 

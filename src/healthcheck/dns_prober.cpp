@@ -250,8 +250,9 @@ probe_result judge_dns_answer(const dns_params& p, const unsigned char* abuf, in
     if (rcode == *p.expect_rcode) return probe_ok(got, latency);
     return probe_fail("status", fmt::format("{} (expected {})", got, dns_rcode_name(*p.expect_rcode)), latency);
   }
-  if (rcode == 0 && ancount > 0) return probe_ok(got, latency);
-  return probe_fail("status", got + " (expected NOERROR with an answer)", latency);
+  if (rcode == 0 && (ancount > 0 || !p.require_answer)) return probe_ok(got, latency);
+  return probe_fail("status", got + (p.require_answer ? " (expected NOERROR with an answer)" : " (expected NOERROR)"),
+                    latency);
 }
 
 dns_prober::dns_prober(boost::asio::any_io_executor ex) : ex_(std::move(ex)) {

@@ -40,7 +40,13 @@ class udp_probe : public std::enable_shared_from_this<udp_probe> {
     timer_.async_wait([weak = weak_from_this()](const boost::system::error_code& tec) {
       if (tec) return;
       if (auto self = weak.lock()) {
-        if (!self->done_) {
+        if (self->done_) return;
+        if (!self->params_.require_reply) {
+          // keepalived's UDP_CHECK without require_reply: silence means the port is open.
+          self->complete(
+              probe_ok("no ICMP error within " + format_duration(self->timeout_) + " from " + to_string(self->target_),
+                       self->timeout_));
+        } else {
           self->complete(probe_fail(
               "timeout", "no reply within " + format_duration(self->timeout_) + " from " + to_string(self->target_),
               self->timeout_));

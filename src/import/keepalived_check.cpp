@@ -129,6 +129,8 @@ std::string convert_checker(kad_context& ctx, const kad_node& c, const std::stri
     connect_ip.clear();
   } else if (type == "DNS_CHECK") {
     f.emplace_back("type", toml_string("dns"));
+    // check_dns.c takes any NOERROR answer, with or without records.
+    extra.emplace_back("require_answer", "false");
   } else if (type == "UDP_CHECK") {
     f.emplace_back("type", toml_string("udp"));
   } else {
@@ -197,12 +199,18 @@ std::string convert_checker(kad_context& ctx, const kad_node& c, const std::stri
   }
   if (type == "DNS_CHECK" && !has_name) extra.emplace_back("name", toml_string("."));  // check_dns.c default
   if (type == "UDP_CHECK") {
-    extra.emplace_back("send", toml_string(payload.empty() ? "\n" : payload));
-    if (!has_payload) ctx.change(c, "keepalived sends an empty datagram without payload; lbd sends \"\\n\"");
+    // Without require_reply keepalived counts a server up unless an ICMP error comes back: the same
+    // as require_reply = false, which also sends an empty datagram.
     if (!require_reply) {
-      ctx.change(c,
-                 "without require_reply keepalived counts a server up unless an ICMP error comes back; lbd's udp "
-                 "check needs a reply");
+      extra.emplace_back("send", toml_string(payload));
+      extra.emplace_back("require_reply", "false");
+    } else {
+      extra.emplace_back("send", toml_string(payload.empty() ? "\n" : payload));
+      if (!has_payload) {
+        ctx.change(c,
+                   "keepalived sends an empty datagram without payload; a udp check waiting for a reply sends "
+                   "\"\\n\"");
+      }
     }
   }
   if (timeout.empty()) {

@@ -161,6 +161,21 @@ TEST_F(probe_test, UdpEchoAndSilence) {
   EXPECT_EQ(r.reason, "no reply within 300ms from " + to_string(silent.target()));
 }
 
+// keepalived's UDP_CHECK without require_reply: silence (even to an empty datagram) is up, an ICMP
+// port unreachable is down.
+TEST_F(probe_test, UdpWithoutRequiredReplyOnlyAnIcmpErrorIsDown) {
+  udp_prober p(io.get_executor());
+  local_server silent({"udp-silent"});
+  udp_params no_reply{"", ""};
+  no_reply.require_reply = false;
+  auto r = test::run_probe(io, p, silent.target(), no_reply, milliseconds(300));
+  EXPECT_TRUE(r.ok) << r.reason;
+  EXPECT_EQ(r.reason, "no ICMP error within 300ms from " + to_string(silent.target()));
+  r = test::run_probe(io, p, loopback(test::closed_port()), no_reply, seconds(1));
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.kind, "refused");
+}
+
 TEST_F(probe_test, UdpClosedPortIsRefused) {
   udp_prober p(io.get_executor());
   const auto closed = loopback(test::closed_port());

@@ -104,6 +104,22 @@ TEST(DnsJudge, DefaultExpectsNoerrorWithAnAnswer) {
   EXPECT_FALSE(judge_dns_answer(p, h.data(), 11, target, {}).ok);
 }
 
+// keepalived's DNS_CHECK: any NOERROR answer, records or not.
+TEST(DnsJudge, NoerrorWithoutRecordsWhenNoAnswerIsRequired) {
+  dns_params p;
+  p.name = "example.test";
+  p.require_answer = false;
+  const auto target = parse_endpoint("127.0.0.1:53").value();
+  auto h = dns_header(0, 0);
+  auto r = judge_dns_answer(p, h.data(), 12, target, {});
+  EXPECT_TRUE(r.ok);
+  EXPECT_EQ(r.reason, "NOERROR with 0 answers from 127.0.0.1:53");
+  h = dns_header(2, 0);
+  r = judge_dns_answer(p, h.data(), 12, target, {});
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.reason, "SERVFAIL with 0 answers from 127.0.0.1:53 (expected NOERROR)");
+}
+
 TEST(DnsJudge, ConfiguredRcode) {
   dns_params p;
   p.expect_rcode = 3;

@@ -107,9 +107,10 @@ virtual_server 192.0.2.20 25 {
   expect_loads(r);
   const auto& t = r.toml;
   // DNS_CHECK: retry 3 by default, delay_before_retry = delay_loop.
-  EXPECT_TRUE(has(t,
-                  "check = { type = \"dns\", interval = \"5s\", timeout = \"2s\", rise = 1, fall = 4, initial_state = "
-                  "\"up\", retry_delay = \"5s\", query_type = \"A\", name = \"www.example.com\" }"))
+  EXPECT_TRUE(
+      has(t,
+          "check = { type = \"dns\", interval = \"5s\", timeout = \"2s\", rise = 1, fall = 4, initial_state = "
+          "\"up\", retry_delay = \"5s\", require_answer = false, query_type = \"A\", name = \"www.example.com\" }"))
       << t;
   EXPECT_TRUE(has(t,
                   "check = { type = \"tcp\", interval = \"10s\", timeout = \"3s\", rise = 1, fall = 4, initial_state = "
@@ -370,9 +371,24 @@ TEST(ImportKeepalivedCases, UdpCheck) {
                   "check = { type = \"udp\", interval = \"10s\", timeout = \"2s\", rise = 1, fall = 2, initial_state = "
                   "\"up\", retry_delay = \"1s\", send = \"hello\" }"))
       << t;
-  EXPECT_TRUE(has(t, "retry_delay = \"1s\", send = \"\\n\" }")) << t;
-  EXPECT_EQ(test::finding_heads(r.not_converted),
-            (std::vector<std::string>{"changed: udp.conf:15: UDP_CHECK", "changed: udp.conf:15: UDP_CHECK"}));
+  // Without require_reply: up unless an ICMP error comes back, an empty datagram, as keepalived.
+  EXPECT_TRUE(has(t, "retry_delay = \"1s\", send = \"\", require_reply = false }")) << t;
+  EXPECT_EQ(r.not_converted, std::vector<std::string>{});
+  // require_reply without payload: keepalived sends an empty datagram, lbd "\n".
+  auto bare = import_keepalived_text(R"(virtual_server 192.0.2.50 514 {
+    protocol UDP
+    real_server 10.0.6.11 514 {
+        UDP_CHECK {
+            connect_timeout 2
+            require_reply
+        }
+    }
+}
+)",
+                                     "bare.conf");
+  expect_loads(bare);
+  EXPECT_TRUE(has(bare.toml, "send = \"\\n\" }")) << bare.toml;
+  EXPECT_EQ(test::finding_heads(bare.not_converted), std::vector<std::string>{"changed: bare.conf:4: UDP_CHECK"});
 }
 
 }  // namespace
