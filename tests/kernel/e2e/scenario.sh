@@ -58,9 +58,11 @@ traffic_check "rs2 back" served RS1 RS2
 
 # --------------------------------------------------------------------------------------------------
 heading "director-a crashes while the client keeps sending requests: director-b takes over"
+# The baseline of state changes is taken before the client starts: every request before the crash
+# is judged against it, the first ones too.
+events_before=$(state_events)
 spawn client-loop client /bin/sh $W/client-loop.sh
 kt_wait_for 20 requests_ok_at_least 10 || kt_fail "the client's requests do not get through before the crash"
-events_before=$(state_events)
 say "client sending requests one after the other ($(requests_ok) answered so far)"
 # A crash: lbd gets no chance to send a priority-0 advert or remove its VIPs, and the machine's
 # links go down with it (a SIGKILLed lbd alone would leave the kernel forwarding on director-a).

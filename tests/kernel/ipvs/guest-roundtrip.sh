@@ -69,11 +69,20 @@ apply() {
 }
 
 # same_listing NAME [ipvsadm list options]: lbd-ipvs list must print exactly what ipvsadm -Ln prints.
+# Counters can move between the two reads (the kernel folds its per-CPU counters into them every
+# 2 s): the two are read again, for up to 5 s, until they agree.
 same_listing() {
   name=$1
   shift
-  $IPVSADM -Ln "$@" >"$W/want" 2>&1
-  $LBD list "$@" >"$W/got" 2>&1
+  tries=0
+  while :; do
+    $IPVSADM -Ln "$@" >"$W/want" 2>&1
+    $LBD list "$@" >"$W/got" 2>&1
+    cmp -s "$W/want" "$W/got" && break
+    tries=$((tries + 1))
+    [ $tries -lt 25 ] || break
+    sleep 0.2
+  done
   if cmp -s "$W/want" "$W/got"; then
     pass "$name"
   else
