@@ -90,8 +90,9 @@ INSTANTIATE_TEST_SUITE_P(
             "dynamic_weight_order",
             VS "check = { type = \"script\", command = [\"/bin/true\"], dynamic_weight = { min = 5, max = 1 } }\n" RS,
             "4:78", "virtual_server[http].check.dynamic_weight.min: min 5 is above max 1"},
-        rule_case{"udp_needs_send", VS "check = { type = \"udp\" }\n" RS, "4:18",
-                  "virtual_server[http].check.type: a udp check that requires a reply needs a non-empty 'send' payload"},
+        rule_case{
+            "udp_needs_send", VS "check = { type = \"udp\" }\n" RS, "4:18",
+            "virtual_server[http].check.type: a udp check that requires a reply needs a non-empty 'send' payload"},
         rule_case{"udp_expect_needs_reply",
                   VS "check = { type = \"udp\", send = \"\", require_reply = false, expect = \"x\" }\n" RS, "4:68",
                   "virtual_server[http].check.expect: 'expect' needs require_reply = true: without a reply there is "
