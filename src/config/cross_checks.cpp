@@ -51,6 +51,35 @@ void check_vrrp(diagnostic_sink& sink, const parsed_config& pc) {
     }
     if (m.sync_group) groups[*m.sync_group].push_back(&v);
   }
+  // A [[sync_group]] table names a group its members declare; one nobody joins is a typo.
+  std::map<std::string, const parsed_sync_group*> tables;
+  for (const auto& g : pc.sync_groups) {
+    if (!g.name_ok) continue;
+    const std::string path = fmt::format("sync_group[{}].name", g.model.name);
+    if (auto [it, fresh] = tables.emplace(g.model.name, &g); !fresh) {
+      values.error(pos_in(g.source, "name"), path,
+                   fmt::format("'{}' is already used by the sync group at line {}", g.model.name,
+                               pos_in(it->second->source, "name").line));
+    } else if (groups.count(g.model.name) == 0) {
+      std::vector<std::string_view> candidates;
+      candidates.reserve(groups.size());
+      for (const auto& [n, _] : groups) candidates.push_back(n);
+      values.error(
+          pos_in(g.source, "name"), path,
+          fmt::format("no [[vrrp]] has sync_group = \"{}\"{}", g.model.name, suggestion(g.model.name, candidates)));
+    }
+  }
+  // The VIPs of a member wait for one master command: the group's or the instance's own.
+  for (const auto& v : pc.vrrp) {
+    const auto& m = v.model;
+    if (!m.sync_group || m.notify.master_wait == duration::zero()) continue;
+    auto t = tables.find(*m.sync_group);
+    if (t == tables.end() || t->second->model.notify.master_wait == duration::zero()) continue;
+    values.error(pos_in(v.source, "notify"), fmt::format("vrrp[{}].notify.master_wait", m.name),
+                 fmt::format("sync group '{}' already holds the VIPs of its members for its own master command; "
+                             "set master_wait on the group or on the instance, not both",
+                             *m.sync_group));
+  }
   for (const auto& [group, members] : groups) {
     if (members.size() == 1) {
       const auto& v = *members.front();

@@ -76,6 +76,18 @@ config_diff diff(const config& old_config, const config& new_config) {
     }
   });
 
+  auto group_key = [](const sync_group_settings& g) { return g.name; };
+  compare_lists(old_config.sync_groups, new_config.sync_groups, group_key,
+                [&](const sync_group_settings* a, const sync_group_settings* b) {
+                  if (a == nullptr) {
+                    out.sync_groups.push_back({change_kind::added, b->name, {}});
+                  } else if (b == nullptr) {
+                    out.sync_groups.push_back({change_kind::removed, a->name, {}});
+                  } else if (auto f = changed_fields(to_json(*a), to_json(*b)); !f.empty()) {
+                    out.sync_groups.push_back({change_kind::changed, b->name, std::move(f)});
+                  }
+                });
+
   auto vs_key = [](const virtual_server& v) { return v.name; };
   compare_lists(old_config.virtual_servers, new_config.virtual_servers, vs_key,
                 [&](const virtual_server* a, const virtual_server* b) {

@@ -8,10 +8,10 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <set>
 #include <vector>
 
+#include "common/text_file.hpp"
 #include "config/reader.hpp"
 #include "config/toml_guard.hpp"
 
@@ -49,11 +49,11 @@ void merge_file(toml::table& root, toml::table&& included, const std::string& fi
   for (auto&& [key, node] : included) {
     const std::string name(key.str());
     const auto at = position_of(key.source());
-    if (name != "vrrp" && name != "virtual_server") {
+    if (name != "vrrp" && name != "sync_group" && name != "virtual_server") {
       sink.error(
           at.line, at.column,
           fmt::format(
-              "{}: only [[vrrp]] and [[virtual_server]] tables may be in an included file{}", name,
+              "{}: only [[vrrp]], [[sync_group]] and [[virtual_server]] tables may be in an included file{}", name,
               name == "global" || name == "ipvs" || name == "include" ? " (this one belongs in the main file)" : ""),
           &file);
       continue;
@@ -81,29 +81,6 @@ void merge_file(toml::table& root, toml::table&& included, const std::string& fi
 }
 
 }  // namespace
-
-std::optional<std::string> read_text_file(const std::string& path, std::string& why) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    why = fmt::format("cannot open: {}", std::strerror(errno));
-    return std::nullopt;
-  }
-  // One buffer of the file's size: a string stream held the text twice during the whole load.
-  std::string text;
-  in.seekg(0, std::ios::end);
-  if (const auto size = static_cast<std::streamoff>(in.tellg()); size > 0) text.reserve(static_cast<std::size_t>(size));
-  in.seekg(0, std::ios::beg);
-  std::array<char, 65536> chunk{};
-  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
-    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-    if (in.eof()) break;
-  }
-  if (in.bad()) {
-    why = "read error";
-    return std::nullopt;
-  }
-  return text;
-}
 
 void merge_includes(toml::table& root, const std::string& main_file, diagnostic_sink& sink) {
   const auto* node = root.get("include");
@@ -141,11 +118,13 @@ void merge_includes(toml::table& root, const std::string& main_file, diagnostic_
       }
       // Included files are regular files: a pattern matching /dev/zero must not read forever.
       struct stat st {};
-      std::string unreadable = "not a regular file";
-      auto text =
-          ::stat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode) ? std::nullopt : read_text_file(file, unreadable);
+      if (::stat(file.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+        values.error(entry, where, fmt::format("{}: not a regular file", file));
+        continue;
+      }
+      auto text = read_text_file(file);
       if (!text) {
-        values.error(entry, where, fmt::format("{}: {}", file, unreadable));
+        values.error(entry, where, fmt::format("{}: {}", file, text.error()));
         continue;
       }
       if (auto unsafe = find_unsafe_input(*text)) {

@@ -7,15 +7,11 @@
 // file only. Relative patterns are relative to the main file's directory.
 #include <toml++/toml.h>
 
-#include <optional>
 #include <string>
 
 #include "config/diagnostic.hpp"
 
 namespace lbd::config::detail {
-
-// The whole file, or nullopt with `why` set ("cannot open: No such file or directory").
-std::optional<std::string> read_text_file(const std::string& path, std::string& why);
 
 // Reads what root's `include` names into root; problems go to `sink`. `main_file` is the path the
 // main file was read from (or the name it was given).

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 
+#include "common/text_file.hpp"
 #include "config/include.hpp"
 #include "config/json_to_toml.hpp"
 #include "config/sections.hpp"
@@ -25,7 +26,7 @@ std::string hostname() {
   return valid_name(name) ? name : "localhost";
 }
 
-// [[vrrp]] and [[virtual_server]]: arrays of tables. With `release`, each table is emptied once
+// [[vrrp]], [[sync_group]] and [[virtual_server]]: arrays of tables. With `release`, each table is emptied once
 // read (its reader keeps positions, not the table).
 template <typename F>
 void for_each_table(diagnostic_sink& sink, toml::table& root, std::string_view key, bool release, F&& read) {
@@ -57,6 +58,8 @@ config assemble(parsed_config&& pc) {
   c.ipvs = std::move(pc.ipvs);
   c.vrrp.reserve(pc.vrrp.size());
   for (auto& v : pc.vrrp) c.vrrp.push_back(std::move(v.model));
+  c.sync_groups.reserve(pc.sync_groups.size());
+  for (auto& g : pc.sync_groups) c.sync_groups.push_back(std::move(g.model));
   c.virtual_servers.reserve(pc.virtual_servers.size());
   for (auto& p : pc.virtual_servers) c.virtual_servers.push_back(std::move(p.model));
   return c;
@@ -73,10 +76,12 @@ load_result load_table(toml::table& root, diagnostic_sink& sink, const load_opti
   pc.virtual_servers.reserve(array_size(root, "virtual_server"));
   for_each_table(sink, root, "vrrp", false,
                  [&](const toml::table& t, std::size_t i) { pc.vrrp.push_back(read_vrrp(sink, t, i)); });
+  for_each_table(sink, root, "sync_group", false,
+                 [&](const toml::table& t, std::size_t i) { pc.sync_groups.push_back(read_sync_group(sink, t, i)); });
   for_each_table(sink, root, "virtual_server", true, [&](const toml::table& t, std::size_t i) {
     pc.virtual_servers.push_back(read_virtual_server(sink, t, i));
   });
-  table_reader(sink, root, "").finish({"global", "ipvs", "vrrp", "virtual_server", "include"});
+  table_reader(sink, root, "").finish({"global", "ipvs", "vrrp", "sync_group", "virtual_server", "include"});
   cross_check(sink, pc);
   load_result result;
   if (!sink.has_errors()) result.cfg = assemble(std::move(pc));
@@ -144,9 +149,8 @@ load_result load_string(std::string_view text, const std::string& name, const lo
 
 load_result load_file(const std::string& path, const load_options& options) {
   try {
-    std::string why;
-    auto text = detail::read_text_file(path, why);
-    if (!text) return failure(path, 0, 0, why);
+    auto text = read_text_file(path);
+    if (!text) return failure(path, 0, 0, text.error());
     return load_text(*text, path, options, &*text);
   } catch (const std::exception& e) {
     return failure(path, 0, 0, fmt::format("cannot read: {}", e.what()));

@@ -107,6 +107,10 @@ struct vrrp_notify {
   // keepalived: master..stop get no arguments, any gets `INSTANCE NAME STATE PRIORITY` (STATE in
   // capitals), so that scripts written for keepalived run unchanged.
   notify_arguments arguments = notify_arguments::lbd;
+  // Above zero: on becoming MASTER, `master` runs first and the VIPs (and their gratuitous ARPs)
+  // wait until it exits, at most this long (conntrackd must commit its states before traffic comes).
+  duration master_wait = duration::zero();
+  friend bool operator==(const vrrp_notify&, const vrrp_notify&) = default;
 };
 
 struct vrrp_instance {
@@ -135,6 +139,14 @@ struct vrrp_instance {
   std::optional<std::string> auth_password;  // VRRPv2 simple password authentication
 
   [[nodiscard]] bool unicast() const { return !unicast_peers.empty(); }
+};
+
+// [[sync_group]]: the hooks of a sync group (the [[vrrp]] instances whose sync_group names it), run
+// when the group as a whole changes state (lbd.conf reference, sync_group).
+struct sync_group_settings {
+  std::string name;
+  vrrp_notify notify;
+  friend bool operator==(const sync_group_settings&, const sync_group_settings&) = default;
 };
 
 // ----------------------------------------------------------------------------------------- checks
@@ -235,6 +247,7 @@ struct config {
   global_settings global;
   ipvs_settings ipvs;
   std::vector<vrrp_instance> vrrp;
+  std::vector<sync_group_settings> sync_groups;
   std::vector<virtual_server> virtual_servers;
 
   [[nodiscard]] const vrrp_instance* find_vrrp(std::string_view name) const;

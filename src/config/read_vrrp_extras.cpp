@@ -120,7 +120,17 @@ vrrp_notify read_vrrp_notify(const table_reader& r) {
   if (auto v = r.command("stop")) n.stop = std::move(*v);
   if (auto v = r.command("any")) n.any = std::move(*v);
   if (auto v = r.choice("arguments", notify_arguments_names)) n.arguments = *v;
-  r.finish({"master", "backup", "fault", "stop", "any", "arguments"});
+  if (auto v = r.duration_at_least("master_wait", std::chrono::milliseconds(10), "the VIPs wait for the command")) {
+    if (*v > std::chrono::seconds(60)) {
+      r.error("master_wait",
+              fmt::format("{} is longer than 60s (a notify command is killed after 60s)", format_duration(*v)));
+    } else if (n.master.empty()) {
+      r.error("master_wait", "needs a master command to wait for");
+    } else {
+      n.master_wait = *v;
+    }
+  }
+  r.finish({"master", "backup", "fault", "stop", "any", "arguments", "master_wait"});
   return n;
 }
 

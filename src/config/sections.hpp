@@ -52,11 +52,18 @@ struct parsed_virtual_server {
   std::vector<real_server_source> real_sources;  // one per model.real_servers entry
 };
 
+struct parsed_sync_group {
+  sync_group_settings model;
+  const toml::table* source = nullptr;
+  bool name_ok = false;
+};
+
 struct parsed_config {
   global_settings global;
   ipvs_settings ipvs;
   const toml::table* sync_daemon_source = nullptr;
   std::vector<parsed_vrrp> vrrp;
+  std::vector<parsed_sync_group> sync_groups;
   std::vector<parsed_virtual_server> virtual_servers;
 };
 
@@ -74,6 +81,7 @@ global_settings read_global(diagnostic_sink& sink, const toml::node* node, const
 ipvs_settings read_ipvs(diagnostic_sink& sink, const toml::node* node, const toml::table** sync_daemon_source);
 parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t index);
 parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::table& t, std::size_t index);
+parsed_sync_group read_sync_group(diagnostic_sink& sink, const toml::table& t, std::size_t index);
 
 // A check table. `base` (the service's default check) supplies every key the table leaves out;
 // type-specific keys are inherited only when the type stays the same.

@@ -39,6 +39,7 @@ json to_json(const vrrp_notify& n) {
   put_command(j, "stop", n.stop);
   put_command(j, "any", n.any);
   if (n.arguments != notify_arguments::lbd) j["arguments"] = name_of(notify_arguments_names, n.arguments);
+  if (n.master_wait != duration::zero()) j["master_wait"] = format_duration(n.master_wait);
   return j;
 }
 
@@ -251,10 +252,14 @@ json to_json(const virtual_server& vs) {
   return j;
 }
 
+json to_json(const sync_group_settings& g) { return json{{"name", g.name}, {"notify", to_json(g.notify)}}; }
+
 json to_json(const config& c) {
   json j{{"global", to_json(c.global)}, {"ipvs", to_json(c.ipvs)}};
   j["vrrp"] = json::array();
   for (const auto& v : c.vrrp) j["vrrp"].push_back(to_json(v));
+  j["sync_group"] = json::array();
+  for (const auto& g : c.sync_groups) j["sync_group"].push_back(to_json(g));
   j["virtual_server"] = json::array();
   for (const auto& vs : c.virtual_servers) j["virtual_server"].push_back(to_json(vs));
   return j;

@@ -113,15 +113,22 @@ import_result convert(const kad_parse_result& parsed, const std::string& name) {
           ctx.refuse(c, "global setting with no lbd equivalent");
         }
       }
+    } else if (n.keyword == "virtual_server_group" && !n.args.empty()) {
+      ctx.vs_groups[n.args[0]] = &n;
     } else if (n.keyword == "vrrp_script" && !n.args.empty()) {
       ctx.scripts[n.args[0]] = &n;
     } else if (n.keyword == "vrrp_sync_group" && !n.args.empty()) {
+      std::vector<std::pair<std::string, std::string>> hooks;
       for (const auto& c : n.children) {
         if (c.keyword == "group") {
           for (const auto& member : c.children) ctx.sync_group_of[member.keyword] = n.args[0];
-        } else {
-          ctx.refuse(c, "lbd has no sync-group hooks (only per-instance vrrp.notify); this hook would not run");
+        } else if (!read_notify_hook(c, hooks)) {
+          ctx.refuse(c, "sync-group setting with no lbd equivalent");
         }
+      }
+      if (!hooks.empty()) {
+        ctx.sync_group_tables +=
+            fmt::format("\n[[sync_group]]\nname = {}\n{}", toml_string(n.args[0]), notify_line(std::move(hooks)));
       }
     }
   }
@@ -134,13 +141,14 @@ import_result convert(const kad_parse_result& parsed, const std::string& name) {
   for (const auto& n : parsed.top) {
     if (n.keyword == "vrrp_instance") convert_vrrp_instance(body, n);
   }
+  body.out += body.sync_group_tables;
   for (const auto& n : parsed.top) {
     if (n.keyword == "virtual_server") convert_virtual_server(body, n);
   }
   for (const auto& n : parsed.top) {
     const auto& k = n.keyword;
     if (k != "global_defs" && k != "vrrp_script" && k != "vrrp_sync_group" && k != "vrrp_instance" &&
-        k != "virtual_server") {
+        k != "virtual_server" && !(k == "virtual_server_group" && !n.args.empty())) {
       body.refuse(n, "top-level block with no lbd equivalent");
     }
   }

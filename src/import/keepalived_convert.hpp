@@ -5,6 +5,7 @@
 // "refused" (dropped: lbd.conf cannot say it) or "changed" (converted, but lbd behaves differently).
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "import/keepalived_tree.hpp"
@@ -21,6 +22,8 @@ struct kad_context {
   bool strict = false;                               // global_defs vrrp_strict
   std::map<std::string, const kad_node*> scripts;    // vrrp_script by name
   std::map<std::string, std::string> sync_group_of;  // vrrp_instance name -> group name
+  std::string sync_group_tables;                     // [[sync_group]] tables of the groups with hooks
+  std::map<std::string, const kad_node*> vs_groups;  // virtual_server_group by name
 
   void refuse(const kad_node& n, const std::string& why) {
     not_converted.push_back("refused: " + n.where() + ": " + n.keyword + ": " + why);
@@ -40,7 +43,14 @@ struct kad_context {
 std::string endpoint_text(const std::string& ip, const std::string& port);
 
 void convert_vrrp_instance(kad_context& ctx, const kad_node& n);
+// notify_master / _backup / _fault / _stop / notify of an instance or a sync group: appended to
+// `out` as (lbd notify key, command array); false when `c` is none of them.
+bool read_notify_hook(const kad_node& c, std::vector<std::pair<std::string, std::string>>& out);
+// `notify = { ..., arguments = "keepalived" }` with its newline.
+std::string notify_line(std::vector<std::pair<std::string, std::string>> hooks);
 void convert_virtual_server(kad_context& ctx, const kad_node& n);
+// `virtual_server group NAME`: one [[virtual_server]] per address of the group (keepalived_group.cpp).
+void convert_virtual_server_group(kad_context& ctx, const kad_node& n);
 
 // One checker block of a real server as a lbd check table; "" when lbd has no such check.
 // keepalived lets a virtual or real server set defaults for its checkers (check_data.c).

@@ -48,8 +48,12 @@ std::string convert_tunnel(kad_context& ctx, const kad_node& c) {
 }  // namespace
 
 void convert_virtual_server(kad_context& ctx, const kad_node& n) {
-  if (n.args.empty() || n.args[0] == "group") {
-    ctx.refuse(n, "virtual_server_group is not supported; write one virtual_server per address");
+  if (n.args.empty()) {
+    ctx.refuse(n, "an address and port, fwmark N or group NAME is needed");
+    return;
+  }
+  if (n.args[0] == "group") {
+    convert_virtual_server_group(ctx, n);
     return;
   }
   bool fwmark = n.args[0] == "fwmark";

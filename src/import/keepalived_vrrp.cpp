@@ -148,12 +148,7 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
       } else {
         ctx.refuse(c, "only auth_type PASS is supported (AH is not)");
       }
-    } else if (k == "notify_master" || k == "notify_backup" || k == "notify_fault" || k == "notify_stop" ||
-               k == "notify") {
-      std::string line;
-      for (const auto& a : c.args) line += (line.empty() ? "" : " ") + a;
-      std::string which = k == "notify" ? "any" : k.substr(7);
-      notify.emplace_back(which, toml_string_array(split_command(line)));
+    } else if (read_notify_hook(c, notify)) {
     } else if (k == "garp_master_repeat") {
       garp.emplace_back("repeat", ctx.arg(c));
     } else if (k == "garp_master_delay") {
@@ -200,15 +195,28 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
   if (auto g = ctx.sync_group_of.find(name); g != ctx.sync_group_of.end()) {
     o += fmt::format("sync_group = {}\n", toml_string(g->second));
   }
-  if (!notify.empty()) {
-    // keepalived runs notify_* with no added arguments and `notify` with `INSTANCE NAME STATE
-    // PRIORITY`: lbd's keepalived argument convention is exactly that.
-    notify.emplace_back("arguments", toml_string("keepalived"));
-    o += fmt::format("notify = {}\n", toml_inline_table(notify));
-  }
+  if (!notify.empty()) o += notify_line(std::move(notify));
   if (!auth.empty()) o += fmt::format("auth = {}\n", auth);
   // keepalived accepts traffic to the VIPs by default unless vrrp_strict (vrrp.c); lbd does not.
   if (!accept_given && !ctx.strict) o += "accept_mode = true\n";
+}
+
+bool read_notify_hook(const kad_node& c, std::vector<std::pair<std::string, std::string>>& out) {
+  const auto& k = c.keyword;
+  if (k != "notify_master" && k != "notify_backup" && k != "notify_fault" && k != "notify_stop" && k != "notify") {
+    return false;
+  }
+  std::string line;
+  for (const auto& a : c.args) line += (line.empty() ? "" : " ") + a;
+  out.emplace_back(k == "notify" ? "any" : k.substr(7), toml_string_array(split_command(line)));
+  return true;
+}
+
+std::string notify_line(std::vector<std::pair<std::string, std::string>> hooks) {
+  // keepalived runs notify_* with no added arguments and `notify` with `INSTANCE|GROUP NAME STATE
+  // PRIORITY`: lbd's keepalived argument convention is exactly that.
+  hooks.emplace_back("arguments", toml_string("keepalived"));
+  return fmt::format("notify = {}\n", toml_inline_table(hooks));
 }
 
 }  // namespace lbd::import

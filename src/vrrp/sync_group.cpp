@@ -16,6 +16,19 @@ bool sync_group::in_fault() const {
   return std::any_of(members_.begin(), members_.end(), [](const member& m) { return m.fault; });
 }
 
+state sync_group::overall() const {
+  bool running = false;
+  bool all_master = true;
+  for (const auto& m : members_) {
+    if (m.current == state::fault) return state::fault;
+    if (m.current == state::init) continue;
+    running = true;
+    all_master = all_master && m.current == state::master;
+  }
+  if (!running) return state::init;
+  return all_master ? state::master : state::backup;
+}
+
 std::vector<sync_group::directive> sync_group::set_member_fault(std::size_t index, bool fault,
                                                                 const std::string& reason) {
   if (index >= members_.size()) std::abort();  // a wiring bug

@@ -27,6 +27,11 @@ class sync_group {
   std::vector<directive> on_transition(std::size_t member, state from, state to);
 
   [[nodiscard]] bool in_fault() const;
+  // The group's own state, from its members' (the one its notify hooks report): FAULT while a
+  // member is in FAULT; otherwise, among the members that run (not INIT), MASTER when all are,
+  // BACKUP when any is not; INIT when none runs. A member starting or stopping therefore does not
+  // move the group by itself, and a group moving to MASTER is MASTER once its last member is.
+  [[nodiscard]] state overall() const;
   [[nodiscard]] std::size_t size() const { return members_.size(); }
 
  private:

@@ -119,6 +119,9 @@ std::string summarize(const reload_plan& p) {
   }
   add_part(out, "vrrp", items);
   items.clear();
+  for (const auto& c : d.sync_groups) items.push_back(fmt::format("{}{}", sign(c.kind), c.name));
+  add_part(out, "sync_group", items);
+  items.clear();
   for (const auto& c : d.virtual_servers) items.push_back(fmt::format("{}{}", sign(c.kind), c.name));
   add_part(out, "virtual_server", items);
   items.clear();
@@ -143,13 +146,16 @@ nlohmann::json to_json(const reload_plan& p) {
   }
   std::vector<std::string> global_changed = p.diff.global;
   for (const auto& k : p.diff.ipvs) global_changed.push_back("ipvs." + k);
+  std::vector<std::string> groups;  // their hooks take effect at once, nothing moves
+  for (const auto& c : p.diff.sync_groups) groups.push_back(c.name);
   std::vector<std::string> deferred;
   if (p.globals.control_socket) deferred.emplace_back("control_socket");
   return {{"vrrp",
            {{"start", p.vrrp.start},
             {"stop", p.vrrp.stop},
             {"restart", instance_changes(p.vrrp.restart)},
-            {"update", instance_changes(p.vrrp.update)}}},
+            {"update", instance_changes(p.vrrp.update)},
+            {"sync_groups", groups}}},
           {"services",
            {{"added", p.services.added},
             {"removed", p.services.removed},

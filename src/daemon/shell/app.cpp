@@ -282,12 +282,27 @@ std::vector<std::string> app::apply_vrrp(const config::config& cfg, const vrrp_r
 }
 
 void app::run_notify(const notify_request& n) {
-  for (const auto& argv : n.commands) {
-    hook_request h{argv, fmt::format("vrrp[{}] notify {}", n.instance, notify_state_word(n.to)), "vrrp_notify"};
-    hooks_.run(std::move(h), [this, instance = n.instance](std::string_view result) {
+  const bool group = !n.sync_group.empty();
+  for (std::size_t i = 0; i < n.commands.size(); ++i) {
+    hook_request h{n.commands[i],
+                   group ? fmt::format("sync_group[{}] notify {}", n.sync_group, notify_state_word(n.to))
+                         : fmt::format("vrrp[{}] notify {}", n.instance, notify_state_word(n.to)),
+                   group ? "sync_group_notify" : "vrrp_notify"};
+    // The state's own command comes first: held VIPs wait for it (notify.master_wait).
+    std::vector<std::string> release = i == 0 ? n.release_on_exit : std::vector<std::string>{};
+    hooks_.run(std::move(h), [this, group, name = group ? n.sync_group : n.instance,
+                              release = std::move(release)](std::string_view result) {
+      if (!release.empty()) vrrp_->release_vips(release, fmt::format("the master command ended ({})", result));
+      if (group) {
+        metrics_
+            .get_counter("lbd_sync_group_notify_total", "Sync group notify commands run",
+                         {{"sync_group", name}, {"result", std::string(result)}})
+            .inc();
+        return;
+      }
       metrics_
           .get_counter("lbd_vrrp_notify_total", "Notify commands run",
-                       {{"vrrp_instance", instance}, {"result", std::string(result)}})
+                       {{"vrrp_instance", name}, {"result", std::string(result)}})
           .inc();
     });
   }

@@ -19,6 +19,11 @@ std::optional<std::string> vrrp_groups::group_of(const std::string& instance) co
   return it->second.group;
 }
 
+std::vector<std::string> vrrp_groups::members(const std::string& group) const {
+  auto it = members_.find(group);
+  return it == members_.end() ? std::vector<std::string>{} : it->second;
+}
+
 std::vector<vrrp_groups::directive> vrrp_groups::named(const std::string& group,
                                                        const std::vector<vrrp::sync_group::directive>& d) const {
   const auto& names = members_.at(group);
@@ -63,6 +68,22 @@ std::vector<vrrp_groups::directive> vrrp_groups::on_transition(const std::string
   auto it = places_.find(instance);
   if (it == places_.end()) return {};
   return named(it->second.group, groups_.at(it->second.group).on_transition(it->second.index, from, to));
+}
+
+std::optional<vrrp_groups::group_change> vrrp_groups::settle(const std::string& instance) {
+  auto it = places_.find(instance);
+  if (it == places_.end()) return std::nullopt;
+  const std::string& group = it->second.group;
+  const vrrp::state now = groups_.at(group).overall();
+  auto& seen = reported_[group];  // a group never reported was INIT: nothing ran yet
+  if (seen == now) return std::nullopt;
+  group_change c{group, seen, now};
+  seen = now;
+  return c;
+}
+
+void vrrp_groups::adopt_states() {
+  for (const auto& [name, g] : groups_) reported_[name] = g.overall();
 }
 
 }  // namespace lbd::daemon

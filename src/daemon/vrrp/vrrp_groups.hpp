@@ -36,6 +36,20 @@ class vrrp_groups {
   std::vector<directive> on_transition(const std::string& instance, vrrp::state from, vrrp::state to);
 
   [[nodiscard]] std::optional<std::string> group_of(const std::string& instance) const;
+  // A group's members in config order (none for an unknown group).
+  [[nodiscard]] std::vector<std::string> members(const std::string& group) const;
+
+  // A group's own state moved (vrrp::sync_group::overall): what its notify hooks report.
+  struct group_change {
+    std::string group;
+    vrrp::state from = vrrp::state::init;
+    vrrp::state to = vrrp::state::init;
+  };
+  // After a member's transition: its group's change since the last one reported, if any.
+  std::optional<group_change> settle(const std::string& instance);
+  // After a reload has seeded the running members: their groups' states count as reported, so a
+  // reload by itself notifies nothing (its members did not move).
+  void adopt_states();
 
  private:
   struct place {
@@ -47,6 +61,7 @@ class vrrp_groups {
   std::map<std::string, vrrp::sync_group> groups_;
   std::map<std::string, std::vector<std::string>> members_;  // group -> member names by index
   std::map<std::string, place> places_;                      // instance -> its group and index
+  std::map<std::string, vrrp::state> reported_;              // group -> the state its hooks last saw
 };
 
 }  // namespace lbd::daemon

@@ -23,11 +23,15 @@ struct vrrp_transition {
 };
 
 // VRRP thread -> main loop: the notify commands of one transition (vrrp_notify.hpp), for the hook
-// runner.
+// runner: an instance's, or a sync group's (`sync_group` set, `instance` empty).
 struct notify_request {
   std::string instance;
+  std::string sync_group;
   vrrp::state to = vrrp::state::init;
   std::vector<config::argv> commands;
+  // notify.master_wait: these instances hold their VIPs until the first command (the `master` one)
+  // exits; the main loop then tells the VRRP thread (vrrp_thread::release_vips).
+  std::vector<std::string> release_on_exit;
 };
 
 // VRRP thread -> main loop, on request: one [[vrrp]] instance as `lbctl vrrp` / `lbctl status`

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 namespace lbd::daemon {
 
@@ -16,8 +17,16 @@ std::string_view notify_state_word(vrrp::state s) {
   return "stop";
 }
 
-std::vector<config::argv> notify_commands(const config::vrrp_notify& n, std::string_view instance, vrrp::state to,
-                                          std::uint8_t priority) {
+namespace {
+
+// Who a notify command reports on.
+struct subject {
+  std::string_view kind;  // keepalived's word: "INSTANCE" or "GROUP"
+  std::string_view name;
+  std::optional<std::uint8_t> priority;  // an instance's; groups have none (keepalived: 0)
+};
+
+std::vector<config::argv> commands_for(const config::vrrp_notify& n, const subject& who, vrrp::state to) {
   const config::argv* specific = nullptr;
   switch (to) {
     case vrrp::state::master: specific = &n.master; break;
@@ -26,31 +35,47 @@ std::vector<config::argv> notify_commands(const config::vrrp_notify& n, std::str
     case vrrp::state::init: specific = &n.stop; break;
   }
   std::string word(notify_state_word(to));
-  const std::string prio = std::to_string(priority);
+  const std::string prio = std::to_string(who.priority.value_or(0));
+  const std::string name(who.name);
   std::vector<config::argv> out;
   if (n.arguments == config::notify_arguments::keepalived) {
     // keepalived's vrrp_notify: the state commands as written, the generic one with
-    // `INSTANCE NAME STATE PRIORITY` and the state in capitals.
+    // `INSTANCE|GROUP NAME STATE PRIORITY` and the state in capitals.
     if (specific != nullptr && !specific->empty()) out.push_back(*specific);
     if (!n.any.empty()) {
       std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::toupper(c); });
       config::argv a = n.any;
-      a.insert(a.end(), {"INSTANCE", std::string(instance), word, prio});
+      a.insert(a.end(), {std::string(who.kind), name, word, prio});
       out.push_back(std::move(a));
     }
     return out;
   }
-  if (specific != nullptr && !specific->empty()) {
-    config::argv a = *specific;
-    a.insert(a.end(), {std::string(instance), word, prio});
-    out.push_back(std::move(a));
-  }
-  if (!n.any.empty()) {
-    config::argv a = n.any;
-    a.insert(a.end(), {std::string(instance), prio, word});
-    out.push_back(std::move(a));
-  }
+  auto with = [&](const config::argv& command, bool state_last) {
+    config::argv a = command;
+    a.push_back(name);
+    if (!who.priority) {
+      a.push_back(word);
+    } else if (state_last) {
+      a.insert(a.end(), {prio, word});
+    } else {
+      a.insert(a.end(), {word, prio});
+    }
+    return a;
+  };
+  if (specific != nullptr && !specific->empty()) out.push_back(with(*specific, false));
+  if (!n.any.empty()) out.push_back(with(n.any, true));
   return out;
+}
+
+}  // namespace
+
+std::vector<config::argv> notify_commands(const config::vrrp_notify& n, std::string_view instance, vrrp::state to,
+                                          std::uint8_t priority) {
+  return commands_for(n, subject{"INSTANCE", instance, priority}, to);
+}
+
+std::vector<config::argv> group_notify_commands(const config::vrrp_notify& n, std::string_view group, vrrp::state to) {
+  return commands_for(n, subject{"GROUP", group, std::nullopt}, to);
 }
 
 }  // namespace lbd::daemon

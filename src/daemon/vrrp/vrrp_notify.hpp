@@ -12,6 +12,10 @@
 // With `arguments = "keepalived"` the commands get keepalived's arguments instead: none for
 // master / backup / fault / stop, and `INSTANCE NAME STATE PRIORITY` for `any`, where INSTANCE is
 // the word itself and STATE is in capitals (MASTER, BACKUP, FAULT, STOP).
+// A [[sync_group]]'s notify runs when the group as a whole changes state (vrrp::sync_group::overall):
+//   master / backup / fault / stop / any:  <command...> GROUP STATE
+// and with `arguments = "keepalived"` none for master..stop, `GROUP NAME STATE 0` for `any`
+// (keepalived gives groups priority 0).
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -27,5 +31,6 @@ std::string_view notify_state_word(vrrp::state s);
 
 std::vector<config::argv> notify_commands(const config::vrrp_notify& n, std::string_view instance, vrrp::state to,
                                           std::uint8_t priority);
+std::vector<config::argv> group_notify_commands(const config::vrrp_notify& n, std::string_view group, vrrp::state to);
 
 }  // namespace lbd::daemon

@@ -38,7 +38,8 @@ struct vrrp_runtime::impl {
   notify_handler notify;
   std::vector<notify_request> stop_notifies;  // made while stopping, returned by stop()
   log::logger log{"vrrp"};
-  std::vector<std::unique_ptr<vrrp_slot>> slots;  // config order
+  std::vector<std::unique_ptr<vrrp_slot>> slots;            // config order
+  std::vector<config::sync_group_settings> group_settings;  // the [[sync_group]] hooks
   std::unique_ptr<vrrp_groups> groups = std::make_unique<vrrp_groups>(std::vector<config::vrrp_instance>{});
   std::vector<listener> listeners;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);  // for the retry timer
@@ -79,6 +80,7 @@ struct vrrp_runtime::impl {
     auto r = vrrp::io::instance_runner::open(io, to_instance_config(s.cfg, *primary), metrics, std::move(hooks));
     if (!r) return unexpected(r.error());
     s.runner = std::move(*r);
+    s.runner->hold_vips_on_master(vip_hold_of(s.cfg));
     s.tracked = vrrp::tracking_state{false, {}, s.cfg.priority};
     return ok;
   }
@@ -98,6 +100,38 @@ struct vrrp_runtime::impl {
     run_notify(s, x.to);
     for (const auto& l : listeners) l(t);
     deliver(groups->on_transition(s.cfg.name, t.from, t.to));
+    if (auto c = groups->settle(s.cfg.name)) on_group_change(*c, s.cfg.name, t.to);
+  }
+
+  // The group as a whole moved (the last member arrived, or one left): logged, counted, its hooks run.
+  void on_group_change(const vrrp_groups::group_change& c, const std::string& member, vrrp::state member_to) {
+    log.with({{log::event_field, "sync_group_transition"}})
+        .notice("sync group {}: {} -> {} ({} became {})", c.group, vrrp::to_string(c.from), vrrp::to_string(c.to),
+                member, vrrp::to_string(member_to));
+    metrics
+        .get_counter("lbd_sync_group_transitions_total", "Sync group state transitions",
+                     {{"sync_group", c.group},
+                      {"from", std::string(vrrp::metric_label(c.from))},
+                      {"to", std::string(vrrp::metric_label(c.to))}})
+        .inc();
+    auto it = std::find_if(group_settings.begin(), group_settings.end(),
+                           [&](const config::sync_group_settings& g) { return g.name == c.group; });
+    if (it == group_settings.end()) return;  // no [[sync_group]] table: no hooks
+    notify_request req{"", c.group, c.to, group_notify_commands(it->notify, c.group, c.to), {}};
+    if (c.to == vrrp::state::master && it->notify.master_wait > duration::zero()) {
+      req.release_on_exit = groups->members(c.group);
+    }
+    hand_over(std::move(req));
+  }
+
+  // To the main loop's hook runner; while the daemon stops, collected for stop().
+  void hand_over(notify_request req) {
+    if (req.commands.empty()) return;
+    if (stopping) {
+      stop_notifies.push_back(std::move(req));
+    } else if (notify) {
+      notify(std::move(req));
+    }
   }
 
   // Opens a slot without runner. A failure is logged and counted when its reason is new, so an
@@ -149,13 +183,19 @@ struct vrrp_runtime::impl {
 
   void run_notify(vrrp_slot& s, vrrp::state to) {
     const std::uint8_t prio = s.runner ? s.runner->fsm().priority() : s.cfg.priority;
-    notify_request req{s.cfg.name, to, notify_commands(s.cfg.notify, s.cfg.name, to, prio)};
-    if (req.commands.empty()) return;
-    if (stopping) {
-      stop_notifies.push_back(std::move(req));
-    } else if (notify) {
-      notify(std::move(req));
+    notify_request req{s.cfg.name, "", to, notify_commands(s.cfg.notify, s.cfg.name, to, prio), {}};
+    if (to == vrrp::state::master && s.cfg.notify.master_wait > duration::zero()) req.release_on_exit = {s.cfg.name};
+    hand_over(std::move(req));
+  }
+
+  // How long a member's VIPs may wait for a master command: its own notify.master_wait, or its
+  // group's (lbd.conf allows only one of the two).
+  [[nodiscard]] duration vip_hold_of(const config::vrrp_instance& v) const {
+    if (v.notify.master_wait > duration::zero() || !v.sync_group) return v.notify.master_wait;
+    for (const auto& g : group_settings) {
+      if (g.name == *v.sync_group) return g.notify.master_wait;
     }
+    return duration::zero();
   }
 };
 
@@ -223,6 +263,11 @@ std::vector<std::string> vrrp_runtime::apply(const config::config& cfg, const vr
     if (!s->runner || std::find(fresh.begin(), fresh.end(), s.get()) != fresh.end()) continue;
     m.deliver(m.groups->seed(s->cfg.name, s->runner->fsm().current_state(), s->tracked));
   }
+  m.groups->adopt_states();
+  m.group_settings = cfg.sync_groups;  // new hooks take effect at once, like an instance's notify
+  for (auto& s : m.slots) {
+    if (s->runner) s->runner->hold_vips_on_master(m.vip_hold_of(s->cfg));
+  }
   for (auto* s : fresh) m.start(*s);
   m.schedule_retry();
   m.log.info(
@@ -240,6 +285,12 @@ std::vector<notify_request> vrrp_runtime::stop() {
 
 void vrrp_runtime::script_result(std::string_view instance, const std::string& script, bool success) {
   if (auto* s = impl_->find(instance); s != nullptr && s->runner) s->runner->script_result(script, success);
+}
+
+void vrrp_runtime::release_vips(const std::vector<std::string>& instances, std::string_view why) {
+  for (const auto& name : instances) {
+    if (auto* s = impl_->find(name); s != nullptr && s->runner) s->runner->release_vips(why);
+  }
 }
 
 void vrrp_runtime::subscribe(listener l) { impl_->listeners.push_back(std::move(l)); }

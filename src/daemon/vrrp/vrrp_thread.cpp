@@ -52,6 +52,12 @@ void vrrp_thread::script_result(const std::string& instance, const std::string& 
   });
 }
 
+void vrrp_thread::release_vips(std::vector<std::string> instances, std::string why) {
+  boost::asio::post(io_, [this, instances = std::move(instances), why = std::move(why)] {
+    if (runtime_) runtime_->release_vips(instances, why);
+  });
+}
+
 std::vector<api::vrrp_instance> vrrp_thread::status() {
   const auto views = call([this] { return runtime_->views(); });
   std::vector<api::vrrp_instance> out;

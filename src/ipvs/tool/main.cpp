@@ -6,7 +6,6 @@
 #include <CLI/CLI.hpp>
 
 #include <array>
-#include <fstream>
 #include <iostream>
 
 #include <malloc.h>
@@ -15,6 +14,7 @@
 #include "common/cli.hpp"
 #include "common/log.hpp"
 #include "common/metrics.hpp"
+#include "common/text_file.hpp"
 #include "ipvs/json_table.hpp"
 #include "ipvs/listing.hpp"
 #include "ipvs/netlink/client.hpp"
@@ -31,20 +31,9 @@ int fail(const std::string& msg) {
 }
 
 lbd::result<table, std::string> load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return lbd::unexpected("cannot read " + path);
-  // One buffer of the file's size: a string stream and its copy held a large table's text twice.
-  std::string text;
-  in.seekg(0, std::ios::end);
-  if (const auto size = static_cast<std::streamoff>(in.tellg()); size > 0) text.reserve(static_cast<std::size_t>(size));
-  in.seekg(0, std::ios::beg);
-  std::array<char, 65536> chunk{};
-  while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {
-    text.append(chunk.data(), static_cast<std::size_t>(in.gcount()));
-    if (in.eof()) break;
-  }
-  if (in.bad()) return lbd::unexpected("cannot read " + path);
-  auto t = table_from_json(text);
+  auto text = lbd::read_text_file(path);
+  if (!text) return lbd::unexpected("cannot read " + path + ": " + text.error());
+  auto t = table_from_json(*text);
   if (!t) return lbd::unexpected(path + ": " + t.error());
   return t;
 }

@@ -16,7 +16,8 @@ instance_runner::instance_runner(boost::asio::io_context& io, const instance_con
       hooks_(std::move(hooks)),
       tracker_(config.priority, config.interface, config.track_interfaces, config.track_scripts),
       tracked_{false, {}, config.priority},
-      timers_{boost::asio::steady_timer(io), boost::asio::steady_timer(io), boost::asio::steady_timer(io)} {
+      timers_{boost::asio::steady_timer(io), boost::asio::steady_timer(io), boost::asio::steady_timer(io)},
+      hold_timer_(io) {
   expect_.version = config.version;
   expect_.family = family_of(config.primary_address);
   expect_.vrids.set(config.vrid);
@@ -31,6 +32,7 @@ instance_runner::instance_runner(boost::asio::io_context& io, const instance_con
 
 instance_runner::~instance_runner() {
   for (auto& t : timers_) t.cancel();
+  hold_timer_.cancel();
   if (socket_) socket_->close();
 }
 
@@ -248,18 +250,24 @@ void instance_runner::perform(const action& a) {
         } else if constexpr (std::is_same_v<T, act::cancel_timer>) {
           timers_[static_cast<std::size_t>(x.kind)].cancel();
         } else if constexpr (std::is_same_v<T, act::add_vips>) {
-          // Recorded before the kernel has them: --release-vips after a crash in between removes an
-          // address that is not there, which is no error.
-          saved_.vips = x.vips;
-          save();
-          for (const auto& vip : x.vips) {
-            if (auto s = addresses_->add(socket_->ifindex(), vip, label_of(c, vip)); !s) {
-              metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"vrrp_instance", c.name}})
-                  .inc();
-              fsm_.logger().err("{}", s.error());
-            }
+          if (hold_for_ == std::chrono::nanoseconds::zero()) {
+            add_vips(x);
+            return;
           }
+          held_vips_ = x;
+          held_since_ = clock::now();
+          fsm_.logger().info("VIPs held until the master command exits (at most {} ms)",
+                             std::chrono::duration_cast<std::chrono::milliseconds>(hold_for_).count());
+          hold_timer_.expires_after(hold_for_);
+          hold_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](error_code ec) {
+            if (ec || alive.expired() || stopped_) return;
+            release_held("the master command is still running after notify.master_wait", true);
+          });
         } else if constexpr (std::is_same_v<T, act::remove_vips>) {
+          // Leaving MASTER while the VIPs are held: they were never added (removing is harmless).
+          hold_timer_.cancel();
+          held_vips_.reset();
+          held_garp_.reset();
           announcer_->stop();
           for (const auto& vip : x.vips) {
             if (auto s = addresses_->remove(socket_->ifindex(), vip); !s) {
@@ -271,13 +279,56 @@ void instance_runner::perform(const action& a) {
           saved_.vips.clear();
           save();
         } else if constexpr (std::is_same_v<T, act::send_garp>) {
-          announcer_->announce(x);
+          if (held_vips_) {
+            held_garp_ = x;  // announced with the VIPs
+          } else {
+            announcer_->announce(x);
+          }
         } else if constexpr (std::is_same_v<T, act::state_changed>) {
           save();
           if (hooks_.on_state_changed) hooks_.on_state_changed(x);
         }
       },
       a);
+}
+
+void instance_runner::add_vips(const act::add_vips& x) {
+  const auto& c = fsm_.config();
+  // Recorded before the kernel has them: --release-vips after a crash in between removes an
+  // address that is not there, which is no error.
+  saved_.vips = x.vips;
+  save();
+  for (const auto& vip : x.vips) {
+    if (auto s = addresses_->add(socket_->ifindex(), vip, label_of(c, vip)); !s) {
+      metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"vrrp_instance", c.name}}).inc();
+      fsm_.logger().err("{}", s.error());
+    }
+  }
+}
+
+void instance_runner::hold_vips_on_master(std::chrono::nanoseconds up_to) { hold_for_ = up_to; }
+
+void instance_runner::release_vips(std::string_view why) { release_held(why, false); }
+
+void instance_runner::release_held(std::string_view why, bool timed_out) {
+  if (!held_vips_ || stopped_) return;
+  hold_timer_.cancel();
+  const auto waited = std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - held_since_).count();
+  auto line = fsm_.logger().with({{log::event_field, "vrrp_vips_released"}});
+  if (timed_out) {
+    line.warning("VIPs added after {} ms: {}", waited, why);
+  } else {
+    line.notice("VIPs added after {} ms: {}", waited, why);
+  }
+  metrics_
+      .get_counter("lbd_vrrp_vip_holds_total", "Transitions to MASTER whose VIPs waited for the master command",
+                   {{"vrrp_instance", fsm_.config().name}, {"ended_by", timed_out ? "timeout" : "command"}})
+      .inc();
+  auto vips = std::move(*held_vips_);
+  held_vips_.reset();
+  add_vips(vips);
+  if (held_garp_) announcer_->announce(*held_garp_);
+  held_garp_.reset();
 }
 
 }  // namespace lbd::vrrp::io

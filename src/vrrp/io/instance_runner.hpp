@@ -12,9 +12,12 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <array>
+#include <chrono>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/metrics.hpp"
 #include "common/result.hpp"
@@ -56,6 +59,13 @@ class instance_runner {
   void script_result(std::string_view script, bool success);
   // Graceful stop: priority-0 advert and VIP removal if master, then sockets and timers closed.
   void stop();
+  // From the next transition to MASTER on: the VIPs and their gratuitous ARPs wait until
+  // release_vips() or until `up_to` has passed (zero: added at once, the default). The advert goes
+  // out at once either way, so the peers see the new MASTER. For a command that must finish before
+  // traffic arrives (conntrackd committing its states: vrrp.notify.master_wait).
+  void hold_vips_on_master(std::chrono::nanoseconds up_to);
+  // What the VIPs wait for is done (`why` for the log): they are added now if still held.
+  void release_vips(std::string_view why);
 
   [[nodiscard]] const instance& fsm() const { return fsm_; }
 
@@ -71,6 +81,8 @@ class instance_runner {
   void on_link(const link_event& e);
   void reread_links();
   void apply_tracking();
+  void add_vips(const act::add_vips& x);
+  void release_held(std::string_view why, bool timed_out);
   // Writes the saved state (role, last advert, VIPs added) for the next lbd and --release-vips.
   void save();
 
@@ -94,6 +106,12 @@ class instance_runner {
   std::string state_path_;  // empty: not saved
   saved_state saved_;
   bool save_failing_ = false;
+  // VIPs held on becoming MASTER (hold_vips_on_master): the actions still to perform.
+  std::chrono::nanoseconds hold_for_{};
+  std::optional<act::add_vips> held_vips_;
+  std::optional<act::send_garp> held_garp_;
+  clock::time_point held_since_{};
+  boost::asio::steady_timer hold_timer_;
 };
 
 }  // namespace lbd::vrrp::io

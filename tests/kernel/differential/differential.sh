@@ -11,9 +11,10 @@
 #   and TCP on :8080; rs2 TCP on :8080; rs3 is judged by exit-code.sh (/tmp/diff/code-rs3); rs4 is
 #   the sorry server.
 #
-# Part 1, lvs.conf (checks): the steps below. Part 2, vrrp-a.conf/vrrp-b.conf: keepalived on both
-# directors, then lbd on both imports, the same story (a starts and wins, a stops, a comes back and
-# preempts); each director's notify calls, in order, must be the same under both.
+# Part 1, lvs.conf (checks): the steps below. Part 2, vrrp-a.conf/vrrp-b.conf (two instances in a
+# sync group with hooks of its own): keepalived on both directors, then lbd on both imports, the same
+# story (a starts and wins, a stops, a comes back and preempts); each director's notify calls, the
+# instance's and the group's, in order, must be the same under both.
 # A guest line KTEST-FIGURES gives, per step, the seconds keepalived and lbd took to reach the table.
 . /usr/lib/ktest/lib.sh
 
@@ -93,7 +94,7 @@ reached() { if [ -n "$1" ]; then echo "reached it after $1 cs"; else echo "did n
 step() {
   _name=$1
   shift
-  _want=$(expected "$@")
+  _want=$({ expected "$@"; [ -z "$GROUP" ] || printf '%s\n' "$GROUP"; } | sort)
   _t0=$(kt_now_cs)
   _ka='' _lb=''
   while [ -z "$_ka" ] || [ -z "$_lb" ]; do
@@ -127,6 +128,10 @@ kt_spawn lbd-lvs lb $LBD -f $W/lvs.lbd.conf
 
 DR='TCP 10.30.0.100:80 wrr'
 NAT='TCP 10.30.0.101:8080 sh persistent 30'
+# The virtual_server_group's two TUN services, added to every step's table: both side ports up, or
+# only rs1's.
+group_lines() { for _g in 102 103; do for _rs in "$@"; do echo "TCP 10.30.0.$_g:8080 rr -> 10.30.0.$_rs:8080 Tunnel 1"; done; done; }
+GROUP=$(group_lines 21 22)
 step start "$DR -> 10.30.0.21:80 Route 3" "$DR -> 10.30.0.22:80 Route 2" "$DR -> 10.30.0.23:80 Route 1" \
   "$NAT -> 10.30.0.21:8080 Masq 2" "$NAT -> 10.30.0.22:8080 Masq 2"
 
@@ -146,10 +151,12 @@ step exit_1 "$DR -> 10.30.0.22:80 Route 2" "$NAT -> 10.30.0.21:8080 Masq 2" "$NA
 # rs2's side port closes: the DR service has no server left (sorry server); the NAT service keeps
 # rs2 at weight 0 (inhibit_on_failure), its live weight 2 < quorum 3: sorry server, rs1 at 0 too.
 kt_stop side-rs2
+GROUP=$(group_lines 21)
 step tcp_refused "$DR -> 10.30.0.24:80 Route 1" \
   "$NAT -> 10.30.0.21:8080 Masq 0" "$NAT -> 10.30.0.22:8080 Masq 0" "$NAT -> 10.30.0.24:8080 Masq 1"
 
 listen side-rs2 rs2 10.30.0.22:8080
+GROUP=$(group_lines 21 22)
 step tcp_back "$DR -> 10.30.0.22:80 Route 2" "$NAT -> 10.30.0.21:8080 Masq 2" "$NAT -> 10.30.0.22:8080 Masq 2"
 
 echo "200 OK" >$W/status-rs1
@@ -187,8 +194,9 @@ start() { # IMPL DIRECTOR
     lbd) kt_spawn "$1-$2" "d$2" $LBD -f "$W/vrrp-$2.lbd.conf" ;;
   esac
 }
-holds_vip() { ip -n "d$1" -4 addr show dev eth0 | grep -q 'inet 10.30.0.200/'; }
-lacks_vip() { ! holds_vip "$1"; }
+# holds_vip D: director D holds both VIPs of the sync group (web's and db's); lacks_vip D: neither.
+holds_vip() { [ "$(ip -n "d$1" -4 addr show dev eth0 | grep -c 'inet 10.30.0.20[01]/')" = 2 ]; }
+lacks_vip() { ! ip -n "d$1" -4 addr show dev eth0 | grep -q 'inet 10.30.0.20[01]/'; }
 # notified LINE [N]: LINE was recorded at least N times (default 1).
 notified() { [ "$(grep -cx "$1" $W/notify.log 2>/dev/null)" -ge "${2:-1}" ]; }
 
@@ -197,6 +205,7 @@ story() {
   rm -f $W/notify.log
   start "$1" a
   kt_wait_for 20 notified "a any INSTANCE web MASTER 150" || kt_fail "$1: a never became MASTER"
+  kt_wait_for 10 notified "a group-any GROUP pair MASTER 0" || kt_fail "$1: a's group never became MASTER"
   start "$1" b
   kt_wait_for 20 notified "b any INSTANCE web BACKUP 100" || kt_fail "$1: b never became BACKUP"
   kt_check "$1: a holds the VIP" holds_vip a
@@ -213,15 +222,23 @@ story() {
   kt_stop "$1-b"
   kt_wait_for 10 lacks_vip b || kt_fail "$1: b kept the VIP after its stop"
   kt_wait_for 10 notified "b any INSTANCE web STOP 100" || kt_fail "$1: b's stop was not notified"
+  kt_wait_for 10 notified "b group-any GROUP pair STOP 0" || kt_fail "$1: b's group stop was not notified"
   mv $W/notify.log "$W/notify-$1.log"
 }
 story keepalived
 story lbd
-# Each transition runs two hooks at once (the state's own and `notify`), so only the order of each
-# kind is fixed: the state hooks of a director in order, and its `notify` calls in order.
-calls() { grep "^$2 " "$W/notify-$1.log" | if [ "$3" = any ]; then grep "^$2 any "; else grep -v "^$2 any "; fi; }
+# Each transition runs two hooks at once (the state's own and `notify`), and a group's hooks run
+# beside its members', so only the order of each kind is fixed: per director the instance's state
+# hooks (`a master`), its `notify` calls (`a any ...`), the group's state hooks (`a group master`)
+# and the group's `notify` calls (`a group-any GROUP pair MASTER 0`), each in order.
+calls() { # IMPL DIRECTOR KIND
+  case $3 in
+    state) grep -E "^$2 (master|backup|fault|stop)\$" "$W/notify-$1.log" ;;
+    *) grep "^$2 $3 " "$W/notify-$1.log" ;;
+  esac
+}
 for d in a b; do
-  for kind in state any; do
+  for kind in state any group group-any; do
     _ka=$(calls keepalived $d $kind)
     _lb=$(calls lbd $d $kind)
     if [ "$_ka" = "$_lb" ] && [ -n "$_ka" ]; then

@@ -101,8 +101,9 @@ TEST_F(include_test, OnlyServicesAndInstancesMayBeIncluded) {
   auto r = load_file(main);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(formatted(r),
-            std::vector<std::string>{g + ":1:2: error: global: only [[vrrp]] and [[virtual_server]] tables may be in "
-                                         "an included file (this one belongs in the main file)"});
+            std::vector<std::string>{
+                g + ":1:2: error: global: only [[vrrp]], [[sync_group]] and [[virtual_server]] tables may be in "
+                    "an included file (this one belongs in the main file)"});
 }
 
 TEST_F(include_test, AMissingFileIsAnErrorAnEmptyGlobIsNot) {

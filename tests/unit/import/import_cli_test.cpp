@@ -75,14 +75,14 @@ TEST_F(import_cli, SameBehaviourExitsZeroAndBacksUpWhatItReplaces) {
 }
 
 TEST_F(import_cli, RefusedOrChangedExitsThreeAndWritesNothingWithoutAllowChanges) {
-  auto in = write("keepalived.conf", std::string(same_behaviour) + "virtual_server_group G {\n 192.0.2.41 80\n}\n");
+  auto in = write("keepalived.conf", std::string(same_behaviour) + "static_ipaddress {\n 192.0.2.41/24 dev eth0\n}\n");
   auto out = write("lbd.conf", "# the running configuration\n");
   EXPECT_EQ(run_import({"keepalived", in, out, false}), exit_changes);
   EXPECT_EQ(read(out), "# the running configuration\n");
   EXPECT_FALSE(fs::exists(out + ".bak"));
 
   EXPECT_EQ(run_import({"keepalived", in, out, true}), exit_converted);
-  EXPECT_NE(read(out).find("refused: " + in + ":12: virtual_server_group"), std::string::npos) << read(out);
+  EXPECT_NE(read(out).find("refused: " + in + ":12: static_ipaddress"), std::string::npos) << read(out);
   EXPECT_EQ(read(out + ".bak"), "# the running configuration\n");
 }
 

@@ -82,14 +82,23 @@ TEST(ImportKeepalived, ListsWhatItCouldNotConvertWithLines) {
   const std::string f = data_dir + "/keepalived.conf:";
   auto heads = test::finding_heads(r.not_converted);
   const std::vector<std::string> expected{
-      "refused: " + f + "3: notification_email",  "refused: " + f + "8: enable_script_security",
-      "refused: " + f + "25: notify_master",      "changed: " + f + "29: state",
-      "refused: " + f + "55: smtp_alert",         "changed: " + f + "77: quorum_down",
-      "changed: " + f + "81: inhibit_on_failure", "refused: " + f + "86: digest",
-      "changed: " + f + "97: notify_up",          "changed: " + f + "98: notify_down",
-      "changed: " + f + "126: MISC_CHECK",        "refused: " + f + "134: virtual_server_group",
+      "refused: " + f + "3: notification_email",
+      "refused: " + f + "8: enable_script_security",
+      "changed: " + f + "29: state",
+      "refused: " + f + "55: smtp_alert",
+      "changed: " + f + "77: quorum_down",
+      "changed: " + f + "81: inhibit_on_failure",
+      "refused: " + f + "86: digest",
+      "changed: " + f + "97: notify_up",
+      "changed: " + f + "98: notify_down",
+      "changed: " + f + "126: MISC_CHECK",
   };
   EXPECT_EQ(heads, expected);
+  // The sync group's hook (line 25) converts: a [[sync_group]] with keepalived's arguments.
+  EXPECT_TRUE(has(r.toml,
+                  "[[sync_group]]\nname = \"DIRECTOR\"\nnotify = { master = [\"/usr/local/sbin/sync-master\"], "
+                  "arguments = \"keepalived\" }\n"))
+      << r.toml;
   EXPECT_TRUE(
       has(r.toml, "# Refused (dropped) or changed (behaves differently) - review each before use:\n#   refused: "));
 }

@@ -239,9 +239,13 @@ vrrp_instance VI_INT {
                   "notify = { any = [\"/etc/keepalived/notify.sh\"], backup = [\"/etc/keepalived/backup.sh\"], "
                   "arguments = \"keepalived\" }"))
       << t;
+  // The group's hooks: a [[sync_group]] table with keepalived's arguments (GROUP NAME STATE 0).
+  EXPECT_TRUE(has(t,
+                  "\n[[sync_group]]\nname = \"VG_1\"\nnotify = { any = [\"/etc/keepalived/notify-group.sh\"], "
+                  "master = [\"/etc/keepalived/group-master.sh\"], arguments = \"keepalived\" }\n"))
+      << t;
   EXPECT_EQ(test::finding_heads(r.not_converted),
-            (std::vector<std::string>{"refused: sync.conf:16: notify", "refused: sync.conf:17: notify_master",
-                                      "changed: sync.conf:6: vrrp_script", "changed: sync.conf:50: 10.0.3.2/24"}));
+            (std::vector<std::string>{"changed: sync.conf:6: vrrp_script", "changed: sync.conf:50: 10.0.3.2/24"}));
 }
 
 TEST(ImportKeepalivedCases, FwmarkAndVirtualServerGroupWithTunAndMiscDynamic) {
@@ -284,10 +288,15 @@ virtual_server fwmark 7 {
                   "= \"up\", retry_delay = \"1s\", command = [\"/usr/local/bin/chk-app\", \"10.0.4.21\"], "
                   "dynamic_weight = { from = \"exit_code\" } }"))
       << t;
-  EXPECT_FALSE(has(t, "10.0.4.11")) << "the group's service is refused, not half converted";
-  EXPECT_EQ(test::finding_heads(r.not_converted),
-            (std::vector<std::string>{"refused: fwmark.conf:5: virtual_server",
-                                      "refused: fwmark.conf:1: virtual_server_group"}));
+  // One service per address of the group, each with the group's body (lbd runs their identical
+  // checks once, as keepalived runs the group's checkers once).
+  const std::string body =
+      "scheduler = \"wlc\"\nforwarding = \"tun\"\nprotocol = \"tcp\"\non_failure = \"remove\"\n\n"
+      "[[virtual_server.real_server]]\n"
+      "address = \"10.0.4.11:80\"\n";
+  EXPECT_TRUE(has(t, "name = \"tcp-192.0.2.30-80\"\naddress = \"192.0.2.30:80\"\n" + body)) << t;
+  EXPECT_TRUE(has(t, "name = \"tcp-192.0.2.31-80\"\naddress = \"192.0.2.31:80\"\n" + body)) << t;
+  EXPECT_TRUE(test::finding_heads(r.not_converted).empty()) << r.toml;
 }
 
 TEST(ImportKeepalivedCases, TunWithGue) {

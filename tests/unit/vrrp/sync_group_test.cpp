@@ -23,6 +23,25 @@ TEST(VrrpSyncGroup, AnyMemberFaultFaultsAll) {
   EXPECT_TRUE(std::holds_alternative<ev::fault_off>(b[1].event));
 }
 
+TEST(VrrpSyncGroup, OverallStateIgnoresStartingAndStoppingMembers) {
+  sync_group g("g", {"web", "db"});
+  EXPECT_EQ(g.overall(), state::init);
+  (void)g.on_transition(0, state::init, state::backup);
+  EXPECT_EQ(g.overall(), state::backup);  // db not started yet: the group is BACKUP already
+  (void)g.on_transition(1, state::init, state::backup);
+  (void)g.on_transition(0, state::backup, state::master);
+  EXPECT_EQ(g.overall(), state::backup);  // MASTER only once every member is
+  (void)g.on_transition(1, state::backup, state::master);
+  EXPECT_EQ(g.overall(), state::master);
+  (void)g.on_transition(1, state::master, state::fault);
+  EXPECT_EQ(g.overall(), state::fault);
+  (void)g.on_transition(1, state::fault, state::master);
+  (void)g.on_transition(1, state::master, state::init);
+  EXPECT_EQ(g.overall(), state::master);  // stopping one by one: still MASTER until the last
+  (void)g.on_transition(0, state::master, state::init);
+  EXPECT_EQ(g.overall(), state::init);
+}
+
 TEST(VrrpSyncGroup, MembersFollowMasterAndBackup) {
   sync_group g("g", {"web", "db", "dns"});
   for (std::size_t i = 0; i < 3; ++i) EXPECT_TRUE(g.on_transition(i, state::init, state::backup).empty());
