@@ -289,7 +289,7 @@ void app::run_notify(const notify_request& n) {
                          : fmt::format("vrrp[{}] notify {}", n.instance, notify_state_word(n.to)),
                    group ? "sync_group_notify" : "vrrp_notify"};
     // The state's own command comes first: held VIPs wait for it (notify.master_wait).
-    std::vector<std::string> release = i == 0 ? n.release_on_exit : std::vector<std::string>{};
+    std::vector<vip_hold> release = i == 0 ? n.release_on_exit : std::vector<vip_hold>{};
     hooks_.run(std::move(h), [this, group, name = group ? n.sync_group : n.instance,
                               release = std::move(release)](std::string_view result) {
       if (!release.empty()) vrrp_->release_vips(release, fmt::format("the master command ended ({})", result));

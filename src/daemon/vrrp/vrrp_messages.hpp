@@ -22,6 +22,12 @@ struct vrrp_transition {
   std::chrono::system_clock::time_point at;
 };
 
+// An instance's VIPs held for a master command (instance_runner::vip_hold): which instance, which hold.
+struct vip_hold {
+  std::string instance;
+  std::uint64_t number = 0;
+};
+
 // VRRP thread -> main loop: the notify commands of one transition (vrrp_notify.hpp), for the hook
 // runner: an instance's, or a sync group's (`sync_group` set, `instance` empty).
 struct notify_request {
@@ -31,7 +37,7 @@ struct notify_request {
   std::vector<config::argv> commands;
   // notify.master_wait: these instances hold their VIPs until the first command (the `master` one)
   // exits; the main loop then tells the VRRP thread (vrrp_thread::release_vips).
-  std::vector<std::string> release_on_exit;
+  std::vector<vip_hold> release_on_exit;
 };
 
 // VRRP thread -> main loop, on request: one [[vrrp]] instance as `lbctl vrrp` / `lbctl status`

@@ -119,7 +119,11 @@ struct vrrp_runtime::impl {
     if (it == group_settings.end()) return;  // no [[sync_group]] table: no hooks
     notify_request req{"", c.group, c.to, group_notify_commands(it->notify, c.group, c.to), {}};
     if (c.to == vrrp::state::master && it->notify.master_wait > duration::zero()) {
-      req.release_on_exit = groups->members(c.group);
+      for (const auto& m : groups->members(c.group)) {
+        if (auto* s = find(m); s != nullptr && s->runner && s->runner->vip_hold() != 0) {
+          req.release_on_exit.push_back({m, s->runner->vip_hold()});
+        }
+      }
     }
     hand_over(std::move(req));
   }
@@ -184,7 +188,11 @@ struct vrrp_runtime::impl {
   void run_notify(vrrp_slot& s, vrrp::state to) {
     const std::uint8_t prio = s.runner ? s.runner->fsm().priority() : s.cfg.priority;
     notify_request req{s.cfg.name, "", to, notify_commands(s.cfg.notify, s.cfg.name, to, prio), {}};
-    if (to == vrrp::state::master && s.cfg.notify.master_wait > duration::zero()) req.release_on_exit = {s.cfg.name};
+    // Its own master command releases only a hold of its own master_wait (not its group's).
+    if (to == vrrp::state::master && s.cfg.notify.master_wait > duration::zero() && s.runner &&
+        s.runner->vip_hold() != 0) {
+      req.release_on_exit.push_back({s.cfg.name, s.runner->vip_hold()});
+    }
     hand_over(std::move(req));
   }
 
@@ -287,9 +295,9 @@ void vrrp_runtime::script_result(std::string_view instance, const std::string& s
   if (auto* s = impl_->find(instance); s != nullptr && s->runner) s->runner->script_result(script, success);
 }
 
-void vrrp_runtime::release_vips(const std::vector<std::string>& instances, std::string_view why) {
-  for (const auto& name : instances) {
-    if (auto* s = impl_->find(name); s != nullptr && s->runner) s->runner->release_vips(why);
+void vrrp_runtime::release_vips(const std::vector<vip_hold>& holds, std::string_view why) {
+  for (const auto& h : holds) {
+    if (auto* s = impl_->find(h.instance); s != nullptr && s->runner) s->runner->release_vips(h.number, why);
   }
 }
 

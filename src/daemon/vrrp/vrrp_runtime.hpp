@@ -51,8 +51,8 @@ class vrrp_runtime {
 
   // A track script's run ended: its rise/fall thresholds and weight apply in the instance.
   void script_result(std::string_view instance, const std::string& script, bool success);
-  // The master command these instances' VIPs wait for exited (notify_request::release_on_exit).
-  void release_vips(const std::vector<std::string>& instances, std::string_view why);
+  // The master command these held VIPs wait for exited (notify_request::release_on_exit).
+  void release_vips(const std::vector<vip_hold>& holds, std::string_view why);
 
   // Called on every transition of every instance, after its notify commands were handed over.
   void subscribe(listener l);

@@ -52,9 +52,9 @@ void vrrp_thread::script_result(const std::string& instance, const std::string& 
   });
 }
 
-void vrrp_thread::release_vips(std::vector<std::string> instances, std::string why) {
-  boost::asio::post(io_, [this, instances = std::move(instances), why = std::move(why)] {
-    if (runtime_) runtime_->release_vips(instances, why);
+void vrrp_thread::release_vips(std::vector<vip_hold> holds, std::string why) {
+  boost::asio::post(io_, [this, holds = std::move(holds), why = std::move(why)] {
+    if (runtime_) runtime_->release_vips(holds, why);
   });
 }
 

@@ -59,7 +59,7 @@ class vrrp_thread {
   // A track script's result (from the main loop), applied on the VRRP thread.
   void script_result(const std::string& instance, const std::string& script, bool success);
   // The master command these instances' VIPs wait for exited (from the main loop; posted).
-  void release_vips(std::vector<std::string> instances, std::string why);
+  void release_vips(std::vector<vip_hold> holds, std::string why);
 
   // For `lbctl vrrp` / `lbctl status`: one per instance, in config order.
   // The values are copied on the VRRP thread; the answer is built here, on the caller's thread.

@@ -255,6 +255,7 @@ void instance_runner::perform(const action& a) {
             return;
           }
           held_vips_ = x;
+          ++hold_number_;
           held_since_ = clock::now();
           fsm_.logger().info("VIPs held until the master command exits (at most {} ms)",
                              std::chrono::duration_cast<std::chrono::milliseconds>(hold_for_).count());
@@ -308,7 +309,9 @@ void instance_runner::add_vips(const act::add_vips& x) {
 
 void instance_runner::hold_vips_on_master(std::chrono::nanoseconds up_to) { hold_for_ = up_to; }
 
-void instance_runner::release_vips(std::string_view why) { release_held(why, false); }
+void instance_runner::release_vips(std::uint64_t number, std::string_view why) {
+  if (number == vip_hold()) release_held(why, false);
+}
 
 void instance_runner::release_held(std::string_view why, bool timed_out) {
   if (!held_vips_ || stopped_) return;

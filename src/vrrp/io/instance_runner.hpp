@@ -13,6 +13,7 @@
 
 #include <array>
 #include <chrono>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -64,8 +65,11 @@ class instance_runner {
   // out at once either way, so the peers see the new MASTER. For a command that must finish before
   // traffic arrives (conntrackd committing its states: vrrp.notify.master_wait).
   void hold_vips_on_master(std::chrono::nanoseconds up_to);
-  // What the VIPs wait for is done (`why` for the log): they are added now if still held.
-  void release_vips(std::string_view why);
+  // Which hold is current: a new number each time the VIPs are held; 0 when none is.
+  [[nodiscard]] std::uint64_t vip_hold() const { return held_vips_ ? hold_number_ : 0; }
+  // What hold `number` waited for is done (`why` for the log): the VIPs are added now if that hold
+  // is still the current one (not a later transition's).
+  void release_vips(std::uint64_t number, std::string_view why);
 
   [[nodiscard]] const instance& fsm() const { return fsm_; }
 
@@ -111,6 +115,7 @@ class instance_runner {
   std::optional<act::add_vips> held_vips_;
   std::optional<act::send_garp> held_garp_;
   clock::time_point held_since_{};
+  std::uint64_t hold_number_ = 0;
   boost::asio::steady_timer hold_timer_;
 };
 

@@ -9,7 +9,7 @@
 #   br0 (guest root namespace): ka 10.30.0.11 (keepalived -C), lb 10.30.0.12 (lbd),
 #   rs1-rs4 10.30.0.21-24: rs1 answers HTTP on :80 with the status in /tmp/diff/status-rs1 (a CGI)
 #   and TCP on :8080; rs2 TCP on :8080; rs3 is judged by exit-code.sh (/tmp/diff/code-rs3); rs4 is
-#   the sorry server.
+#   the sorry server; rs1 also serves TLS on :443 (openssl s_server) for SSL_GET.
 #
 # Part 1, lvs.conf (checks): the steps below. Part 2, vrrp-a.conf/vrrp-b.conf (two instances in a
 # sync group with hooks of its own): keepalived on both directors, then lbd on both imports, the same
@@ -20,6 +20,7 @@
 
 LBD=/usr/local/bin/lbd
 KA=/usr/local/bin/keepalived
+OPENSSL=/usr/local/bin/openssl
 W=/tmp/diff
 # shellcheck disable=SC2034 # read by the kt_spawn helpers
 KT_RUN=$W
@@ -68,6 +69,18 @@ chmod +x $W/www-rs1/cgi-bin/health
 echo "200 OK" >$W/status-rs1
 echo 0 >$W/code-rs3
 listen http-rs1 rs1 10.30.0.21:80 $W/www-rs1
+# rs1's TLS server (openssl s_server -WWW serves the files of its directory) with a certificate made
+# here, self-signed: neither keepalived nor the import verifies it.
+mkdir -p $W/tls-rs1
+echo ok >$W/tls-rs1/health.txt
+$OPENSSL req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=rs1 -days 2 \
+  -config "$KT_DIR/openssl.cnf" -keyout $W/tls-rs1/key.pem -out $W/tls-rs1/cert.pem >$W/tls-cert.log 2>&1 ||
+  { cat $W/tls-cert.log; kt_die "certificate for rs1"; }
+tls_listen() {
+  kt_spawn tls-rs1 rs1 sh -c "cd $W/tls-rs1 && exec $OPENSSL s_server -quiet -WWW -accept 443 -cert cert.pem -key key.pem"
+  kt_wait_for 5 kt_listening rs1 443 || kt_die "rs1's TLS server does not listen on 443"
+}
+tls_listen
 listen side-rs1 rs1 10.30.0.21:8080
 listen side-rs2 rs2 10.30.0.22:8080
 
@@ -94,7 +107,7 @@ reached() { if [ -n "$1" ]; then echo "reached it after $1 cs"; else echo "did n
 step() {
   _name=$1
   shift
-  _want=$({ expected "$@"; [ -z "$GROUP" ] || printf '%s\n' "$GROUP"; } | sort)
+  _want=$({ expected "$@"; [ -z "$EXTRA" ] || printf '%s\n' "$EXTRA"; } | sort)
   _t0=$(kt_now_cs)
   _ka='' _lb=''
   while [ -z "$_ka" ] || [ -z "$_lb" ]; do
@@ -128,10 +141,13 @@ kt_spawn lbd-lvs lb $LBD -f $W/lvs.lbd.conf
 
 DR='TCP 10.30.0.100:80 wrr'
 NAT='TCP 10.30.0.101:8080 sh persistent 30'
-# The virtual_server_group's two TUN services, added to every step's table: both side ports up, or
-# only rs1's.
+# Added to every step's table (EXTRA): the virtual_server_group's two TUN services (both side ports
+# up, or only rs1's) and the SSL_GET service (rs1's TLS server up, or none).
 group_lines() { for _g in 102 103; do for _rs in "$@"; do echo "TCP 10.30.0.$_g:8080 rr -> 10.30.0.$_rs:8080 Tunnel 1"; done; done; }
-GROUP=$(group_lines 21 22)
+TLS_UP='TCP 10.30.0.104:443 rr -> 10.30.0.21:443 Route 1'
+TLS_DOWN='TCP 10.30.0.104:443 rr -> none'
+EXTRA="$(group_lines 21 22)
+$TLS_UP"
 step start "$DR -> 10.30.0.21:80 Route 3" "$DR -> 10.30.0.22:80 Route 2" "$DR -> 10.30.0.23:80 Route 1" \
   "$NAT -> 10.30.0.21:8080 Masq 2" "$NAT -> 10.30.0.22:8080 Masq 2"
 
@@ -151,12 +167,16 @@ step exit_1 "$DR -> 10.30.0.22:80 Route 2" "$NAT -> 10.30.0.21:8080 Masq 2" "$NA
 # rs2's side port closes: the DR service has no server left (sorry server); the NAT service keeps
 # rs2 at weight 0 (inhibit_on_failure), its live weight 2 < quorum 3: sorry server, rs1 at 0 too.
 kt_stop side-rs2
-GROUP=$(group_lines 21)
+kt_stop tls-rs1
+EXTRA="$(group_lines 21)
+$TLS_DOWN"
 step tcp_refused "$DR -> 10.30.0.24:80 Route 1" \
   "$NAT -> 10.30.0.21:8080 Masq 0" "$NAT -> 10.30.0.22:8080 Masq 0" "$NAT -> 10.30.0.24:8080 Masq 1"
 
 listen side-rs2 rs2 10.30.0.22:8080
-GROUP=$(group_lines 21 22)
+tls_listen
+EXTRA="$(group_lines 21 22)
+$TLS_UP"
 step tcp_back "$DR -> 10.30.0.22:80 Route 2" "$NAT -> 10.30.0.21:8080 Masq 2" "$NAT -> 10.30.0.22:8080 Masq 2"
 
 echo "200 OK" >$W/status-rs1
