@@ -5,19 +5,14 @@
 #include <gtest/gtest.h>
 
 #include "config/load.hpp"
+#include "config_text.hpp"
 
 namespace lbd::daemon {
 namespace {
 
 using ::testing::ElementsAre;
 
-config::config load(const std::string& text) {
-  auto r = config::load_string(text, "t.conf", config::load_options{"n"});
-  std::string why;
-  for (const auto& d : r.diagnostics) why += config::format(d) + "\n";
-  if (!r.ok()) ADD_FAILURE() << why;
-  return r.cfg.value_or(config::config{});
-}
+using test::load;
 
 // One [[vrrp]] "web" with `extra` lines, and a service with two real servers.
 std::string conf(const std::string& vrrp_extra = "", const std::string& second_weight = "2",

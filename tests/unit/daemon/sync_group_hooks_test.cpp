@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "config/load.hpp"
+#include "config_text.hpp"
 #include "daemon/vrrp/vrrp_groups.hpp"
 #include "daemon/vrrp/vrrp_notify.hpp"
 
@@ -34,13 +35,7 @@ name = "gw"
 notify = { master = ["/usr/lib/lbd/conntrackd-primary", "-q"], any = ["/usr/local/bin/record"] }
 )";
 
-config::config load(const std::string& text) {
-  auto r = config::load_string(text, "t.conf", config::load_options{"n"});
-  std::string why;
-  for (const auto& d : r.diagnostics) why += config::format(d) + "\n";
-  if (!r.ok()) ADD_FAILURE() << why;
-  return r.cfg.value_or(config::config{});
-}
+using test::load;
 
 // Feeds one member transition and returns the group change it settles, as "FROM>TO" or "".
 std::string step(vrrp_groups& g, const std::string& member, state from, state to) {
@@ -102,25 +97,12 @@ TEST(SyncGroupHooks, KeepalivedArgumentsGiveAnyTheGroupLineWithPriorityZero) {
 TEST(SyncGroupHooks, ATableNoInstanceJoinsIsAnError) {
   std::string text = pair_with_hooks;
   text += "\n[[sync_group]]\nname = \"gx\"\n";
-  auto r = config::load_string(text, "t.conf", config::load_options{"n"});
-  ASSERT_FALSE(r.ok());
-  std::string all;
-  for (const auto& d : r.diagnostics) all += config::format(d) + "\n";
+  std::string all = test::diagnostics_of(text);
   EXPECT_NE(all.find("no [[vrrp]] has sync_group = \"gx\"; did you mean 'gw'?"), std::string::npos) << all;
   text = pair_with_hooks;
   text += "\n[[sync_group]]\nname = \"gw\"\n";
-  r = config::load_string(text, "t.conf", config::load_options{"n"});
-  ASSERT_FALSE(r.ok());
-  all.clear();
-  for (const auto& d : r.diagnostics) all += config::format(d) + "\n";
+  all = test::diagnostics_of(text);
   EXPECT_NE(all.find("'gw' is already used by the sync group at line 17"), std::string::npos) << all;
-}
-
-std::string errors_of(const std::string& text) {
-  auto r = config::load_string(text, "t.conf", config::load_options{"n"});
-  std::string all;
-  for (const auto& d : r.diagnostics) all += config::format(d) + "\n";
-  return all;
 }
 
 TEST(SyncGroupHooks, MasterWaitNeedsAMasterCommandAndOnePlaceToWait) {
@@ -128,20 +110,22 @@ TEST(SyncGroupHooks, MasterWaitNeedsAMasterCommandAndOnePlaceToWait) {
   // The group waits for its master command: fine alone.
   auto at = text.find("any = [");
   text.insert(at, "master_wait = \"3s\", ");
-  EXPECT_EQ(errors_of(text), "");
+  EXPECT_EQ(test::diagnostics_of(text), "");
   EXPECT_EQ(load(text).sync_groups.at(0).notify.master_wait, std::chrono::seconds(3));
   // ... but not beside a member's own.
   std::string both = text;
   both.insert(both.find("sync_group = \"gw\"\n"), "notify = { master = [\"/bin/true\"], master_wait = \"1s\" }\n");
-  EXPECT_NE(errors_of(both).find("vrrp[web].notify.master_wait: sync group 'gw' already holds the VIPs"),
+  EXPECT_NE(test::diagnostics_of(both).find("vrrp[web].notify.master_wait: sync group 'gw' already holds the VIPs"),
             std::string::npos)
-      << errors_of(both);
+      << test::diagnostics_of(both);
   std::string alone = pair_with_hooks;
   alone.insert(alone.find("sync_group = \"gw\"\n"), "notify = { backup = [\"/bin/true\"], master_wait = \"1s\" }\n");
-  EXPECT_NE(errors_of(alone).find("needs a master command to wait for"), std::string::npos) << errors_of(alone);
+  EXPECT_NE(test::diagnostics_of(alone).find("needs a master command to wait for"), std::string::npos)
+      << test::diagnostics_of(alone);
   std::string long_wait = pair_with_hooks;
   long_wait.insert(long_wait.find("any = ["), "master_wait = \"61s\", ");
-  EXPECT_NE(errors_of(long_wait).find("61s is longer than 60s"), std::string::npos) << errors_of(long_wait);
+  EXPECT_NE(test::diagnostics_of(long_wait).find("61s is longer than 60s"), std::string::npos)
+      << test::diagnostics_of(long_wait);
 }
 
 }  // namespace

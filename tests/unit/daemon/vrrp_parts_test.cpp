@@ -6,6 +6,7 @@
 
 #include "config/diff.hpp"
 #include "config/load.hpp"
+#include "config_text.hpp"
 #include "daemon/vrrp/vrrp_config.hpp"
 #include "daemon/vrrp/vrrp_groups.hpp"
 #include "daemon/vrrp/vrrp_notify.hpp"
@@ -20,13 +21,7 @@ namespace {
 using ::testing::ElementsAre;
 using vrrp::state;
 
-config::config load(const std::string& text) {
-  auto r = config::load_string(text, "t.conf", config::load_options{"n"});
-  std::string why;
-  for (const auto& d : r.diagnostics) why += config::format(d) + "\n";
-  if (!r.ok()) ADD_FAILURE() << why;
-  return r.cfg.value_or(config::config{});
-}
+using test::load;
 
 const char* const two_instances = R"(
 [[vrrp]]
