@@ -260,8 +260,10 @@ void instance_runner::perform(const action& a) {
           fsm_.logger().info("VIPs held until the master command exits (at most {} ms)",
                              std::chrono::duration_cast<std::chrono::milliseconds>(hold_for_).count());
           hold_timer_.expires_after(hold_for_);
-          hold_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_)](error_code ec) {
-            if (ec || alive.expired() || stopped_) return;
+          // The hold's number, so that a wait that completed just before a later hold began
+          // cannot release that one.
+          hold_timer_.async_wait([this, alive = std::weak_ptr<bool>(alive_), number = hold_number_](error_code ec) {
+            if (ec || alive.expired() || stopped_ || number != vip_hold()) return;
             release_held("the master command is still running after notify.master_wait", true);
           });
         } else if constexpr (std::is_same_v<T, act::remove_vips>) {
