@@ -126,6 +126,8 @@ struct vrrp_instance {
   std::vector<std::string> virtual_ips;
   std::optional<std::string> sync_group;
   std::string fault_reason;  // "" when none
+  // MASTER whose VIPs and gratuitous ARPs wait for its master command (notify.master_wait).
+  bool vips_held = false;
   std::optional<vrrp_transition> last_transition;
   friend bool operator==(const vrrp_instance&, const vrrp_instance&) = default;
 };

@@ -31,6 +31,7 @@ void to_json(nlohmann::json& j, const vrrp_instance& v) {
        {"virtual_ips", v.virtual_ips},
        {"sync_group", nullable(v.sync_group)},
        {"fault_reason", v.fault_reason},
+       {"vips_held", v.vips_held},
        {"last_transition", nullable(v.last_transition)}};
 }
 
@@ -46,6 +47,7 @@ void from_json(const nlohmann::json& j, vrrp_instance& v) {
   get_to(j, "virtual_ips", v.virtual_ips);
   get_to(j, "sync_group", v.sync_group);
   get_to(j, "fault_reason", v.fault_reason);
+  get_to(j, "vips_held", v.vips_held);
   get_to(j, "last_transition", v.last_transition);
 }
 

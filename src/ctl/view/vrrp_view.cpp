@@ -23,6 +23,7 @@ std::string vrrp(const std::vector<api::vrrp_instance>& instances, clock_point n
   for (const auto& i : instances) {
     std::string state(api::to_string(i.state));
     if (!i.fault_reason.empty()) state += " (" + i.fault_reason + ")";
+    if (i.vips_held) state += " (VIPs held for the master command)";
     std::string name = i.name;
     if (i.sync_group) name += " [" + *i.sync_group + "]";
     t.add({name, i.interface, std::to_string(i.vrid), state, fmt::format("{}/{}", i.priority, i.effective_priority),

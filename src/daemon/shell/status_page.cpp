@@ -173,6 +173,7 @@ std::string vrrp_section(const std::vector<api::vrrp_instance>& instances, clock
     r.add("n:VRID", std::to_string(i.vrid));
     std::string state = badge(api::to_string(i.state));
     if (!i.fault_reason.empty()) state += " " + esc(i.fault_reason);
+    if (i.vips_held) state += " VIPs held for the master command";
     r.add("State", state);
     r.add("n:Priority", fmt::format("{} / {}", i.effective_priority, i.priority));
     r.add("Master", esc(or_dash(i.master)));

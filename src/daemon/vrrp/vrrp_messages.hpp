@@ -48,6 +48,8 @@ struct vrrp_instance_view {
   std::uint8_t effective_priority = 0;
   std::string master;        // "" when unknown
   std::string fault_reason;  // "" when none
+  // MASTER whose VIPs and gratuitous ARPs wait for its master command (notify.master_wait).
+  bool vips_held = false;
   std::optional<vrrp_transition> last;
 };
 

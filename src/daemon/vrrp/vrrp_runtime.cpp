@@ -322,6 +322,7 @@ std::vector<vrrp_instance_view> vrrp_runtime::views() const {
       v.effective_priority = f.priority();
       if (auto a = f.master_address()) v.master = a->to_string();
       v.fault_reason = f.current_state() == vrrp::state::fault ? f.fault_reason() : std::string();
+      v.vips_held = s->runner->vip_hold() != 0;
     } else {
       v.state = vrrp::state::init;
       v.effective_priority = s->cfg.priority;

@@ -27,6 +27,7 @@ api::vrrp_instance to_answer(const vrrp_instance_view& v) {
   for (const auto& vip : c.virtual_ips) out.virtual_ips.push_back(to_string(vip.address));
   out.sync_group = c.sync_group;
   out.fault_reason = v.fault_reason;
+  out.vips_held = v.vips_held;
   if (v.last)
     out.last_transition =
         api::vrrp_transition{to_answer(v.last->from), to_answer(v.last->to), v.last->reason, v.last->at};

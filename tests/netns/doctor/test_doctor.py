@@ -52,7 +52,7 @@ while True:
         # One instance as docs/control-protocol.md describes it.
         web = {"name": "web", "interface": "eth0", "vrid": 51, "version": 3, "state": state, "priority": 100,
                "effective_priority": 100, "master": "", "virtual_ips": [], "sync_group": None,
-               "fault_reason": "", "last_transition": None}
+               "fault_reason": "", "vips_held": False, "last_transition": None}
         reply = {"version": "1.0", "ok": True, "result": [web]}
     else:
         reply = {"version": "1.0", "ok": False, "error": "unknown command"}

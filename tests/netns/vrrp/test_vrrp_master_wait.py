@@ -52,12 +52,13 @@ class MasterWait(unittest.TestCase):
         # The command started with the instance MASTER and without its VIP, and the VIP stays away
         # while it runs.
         self.assertEqual(self.started("m web master 150"), "m web master 150 vip=0")
-        self.assertEqual(d1.vrrp_status()["state"], "MASTER")
+        self.assertEqual((d1.vrrp_status()["state"], d1.vrrp_status()["vips_held"]), ("MASTER", True))
         self.assertEqual(self.lab.vip_holders(), set())
         self.assertNotIn("VIPs added", d1.log())
         open(self.go, "w").close()
         self.lab.wait_vip_only_on("d1", 5)
         wait_for(lambda: "VIPs added after" in d1.log(), 5, what="the release logged")
+        self.assertFalse(d1.vrrp_status()["vips_held"])
         self.assertIn("the master command ended (ok)", d1.log())
         self.assertEqual(self.lab.client_neighbour(), self.lab.mac("d1"))
 

@@ -282,7 +282,7 @@ TEST(VrrpStatus, ObjectAsDocumented) {
   EXPECT_EQ(j, nlohmann::json::parse(R"({
     "name": "web", "interface": "eth0", "vrid": 51, "version": 2, "state": "MASTER", "priority": 150,
     "effective_priority": 160, "master": "10.0.0.2", "virtual_ips": ["192.0.2.10/24", "192.0.2.11/24"],
-    "sync_group": "g", "fault_reason": "",
+    "sync_group": "g", "fault_reason": "", "vips_held": false,
     "last_transition": {"from": "BACKUP", "to": "MASTER",
                         "reason": "no advert from master 10.0.0.3 for 3609.37 ms", "at": "2026-11-21T09:30:00.123Z"}
   })"))
