@@ -28,22 +28,22 @@ check_type type_of(const check_params& p) {
   return check_type::none;
 }
 
-const shared_check& default_shared_check() {
-  static const shared_check shared = std::make_shared<const check_settings>(default_check());
+const shared_checks& default_shared_checks() {
+  static const shared_checks shared = std::make_shared<const check_list>(check_list{default_check()});
   return shared;
 }
 
 bool operator==(const real_server& a, const real_server& b) {
   return a.address == b.address && a.weight == b.weight && a.upper_threshold == b.upper_threshold &&
          a.lower_threshold == b.lower_threshold && a.method == b.method &&
-         (a.check == b.check || *a.check == *b.check) && a.notify == b.notify;
+         (a.checks == b.checks || *a.checks == *b.checks) && a.notify == b.notify;
 }
 
 bool operator==(const virtual_server& a, const virtual_server& b) {
   return a.name == b.name && a.address == b.address && a.fwmark == b.fwmark && a.family == b.family &&
          a.proto == b.proto && a.sched == b.sched && a.flags == b.flags && a.method == b.method &&
          a.tunnel == b.tunnel && a.persistence == b.persistence && a.on_failure == b.on_failure &&
-         a.quorum == b.quorum && a.sorry_server == b.sorry_server && (a.check == b.check || *a.check == *b.check) &&
+         a.quorum == b.quorum && a.sorry_server == b.sorry_server && (a.checks == b.checks || *a.checks == *b.checks) &&
          a.vrrp == b.vrrp && a.real_servers == b.real_servers;
 }
 

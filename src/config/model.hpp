@@ -150,18 +150,22 @@ struct sync_group_settings {
 };
 
 // ----------------------------------------------------------------------------------------- checks
-// A check table reads straight into the health checker's own value type. Real servers whose
-// resolved check is the same share one (a service's servers almost always do), so a check's
-// settings are held once per distinct check rather than once per server.
+// A check table reads straight into the health checker's own value type. A real server has a list
+// of checks and is up while every one of them is (`check` as an array of tables: several). Real
+// servers whose resolved list is the same share one (a service's servers almost always do), so the
+// checks' settings are held once per distinct list rather than once per server.
 using check_settings = healthcheck::check_settings;
 using check_params = healthcheck::check_params;
-using shared_check = std::shared_ptr<const check_settings>;
+// Never empty; a single entry of type none is "no check" (the server is always up); an entry of
+// type none is never one of several.
+using check_list = std::vector<check_settings>;
+using shared_checks = std::shared_ptr<const check_list>;
 
 // lbd.conf's defaults of a check table: every 2s, 1s timeout, rise 2, fall 3, initially down, a
 // failed probe retried after the interval, type none.
 check_settings default_check();
-// One shared default_check(): what a check is before a table sets it.
-const shared_check& default_shared_check();
+// One shared list of default_check(): what a server's checks are before a table sets them.
+const shared_checks& default_shared_checks();
 
 // --------------------------------------------------------------------------------- virtual servers
 enum class protocol { tcp, udp, sctp };
@@ -214,9 +218,10 @@ struct real_server {
   std::uint32_t upper_threshold = 0;  // 0 = none
   std::uint32_t lower_threshold = 0;
   forwarding method = forwarding::nat;  // resolved: the service's unless overridden
-  // Resolved: the service's default merged with the override; never null. Shared with the other
-  // servers of the service that resolve to the same check. connect_to unset: this server's address.
-  shared_check check = default_shared_check();
+  // Resolved: the service's default list, or the server's own (a table overrides fields of the
+  // service's single check; an array replaces the list); never null. Shared with the other servers
+  // of the service that resolve to the same list. connect_to unset: this server's address.
+  shared_checks checks = default_shared_checks();
   real_server_notify notify;
   // Compares the checks' settings, not where they are held.
   friend bool operator==(const real_server& a, const real_server& b);
@@ -236,7 +241,7 @@ struct virtual_server {
   failure_action on_failure = failure_action::drain;
   std::optional<quorum_settings> quorum;
   std::optional<endpoint> sorry_server;
-  shared_check check = default_shared_check();  // the default for the real servers; never null
+  shared_checks checks = default_shared_checks();  // the default for the real servers; never null
   std::optional<std::string> vrrp;
   std::vector<real_server> real_servers;
   friend bool operator==(const virtual_server& a, const virtual_server& b);

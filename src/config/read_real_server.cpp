@@ -52,35 +52,52 @@ void read_address(table_reader& r, parsed_real_server& p, const virtual_server& 
       e->port = service_port;
     }
   }
+  if (!service.address && rs.method != forwarding::nat && e->port != 0) {
+    // A fwmark service has no port of its own, and dr and tun never change the packet's: IPVS holds
+    // the server with port 0, as ipvsadm and keepalived add it; the written port is where its
+    // checks connect.
+    p.probe_port = e->port;
+    e->port = 0;
+  }
   rs.address = *e;
   p.address_ok = true;
   r.rename(fmt::format("{}[{}]", r.path().substr(0, r.path().rfind('[')), to_string(rs.address)));
 }
 
-// The server's check: the service's default merged with its own table. Held once for the servers
-// of the service that resolve to the same check: the service's default or the previous server's
-// is reused when equal, which is what a generated or hand-written table of servers almost always
-// gives. connect_to stays unset when it would be the server's own address.
-void read_server_check(table_reader& r, parsed_real_server& p, const virtual_server& service) {
+// The server's checks: the service's default list, its single check with fields overridden by the
+// server's table, or the server's own array. Held once for the servers of the service that resolve
+// to the same list: the service's default or the previous server's is reused when equal, which is
+// what a generated or hand-written table of servers almost always gives. connect_to stays unset
+// when it would be the server's own address.
+void read_server_checks(table_reader& r, parsed_real_server& p, const virtual_server& service) {
   auto& rs = p.model;
-  const auto* table = r.subtable("check");
-  const check_settings& base = *service.check;
-  if (table == nullptr && (check_needs_port(type_of(base)) || !base.connect_to)) {
-    rs.check = service.check;
+  const auto* node = r.get("check");
+  const check_list& base = *service.checks;
+  const auto own_address = [](const check_settings& c) { return check_needs_port(type_of(c)) || !c.connect_to; };
+  if (node == nullptr && p.probe_port == 0 && std::all_of(base.begin(), base.end(), own_address)) {
+    rs.checks = service.checks;
   } else {
-    check_settings c = table != nullptr ? read_check(r.values(), *table, r.where("check"), &base) : base;
-    if (!check_needs_port(type_of(c))) c.connect_to.reset();  // nothing to connect to
-    if (c == base) {
-      rs.check = service.check;
-    } else if (!service.real_servers.empty() && c == *service.real_servers.back().check) {
-      rs.check = service.real_servers.back().check;
+    check_list list = node != nullptr ? read_check_list(r.values(), *node, r.where("check"), &base) : base;
+    for (auto& c : list) {
+      if (!check_needs_port(type_of(c))) {
+        c.connect_to.reset();  // nothing to connect to
+      } else if (!c.connect_to && p.probe_port != 0) {
+        c.connect_to = endpoint{rs.address.address, p.probe_port};
+      }
+    }
+    if (list == base) {
+      rs.checks = service.checks;
+    } else if (!service.real_servers.empty() && list == *service.real_servers.back().checks) {
+      rs.checks = service.real_servers.back().checks;
     } else {
-      rs.check = std::make_shared<const check_settings>(std::move(c));
+      rs.checks = std::make_shared<const check_list>(std::move(list));
     }
   }
-  if (check_needs_port(type_of(*rs.check)) && !rs.check->connect_to && p.address_ok && rs.address.port == 0) {
-    r.error("address",
-            fmt::format("has no port for its {} check; set check.connect_to", to_string(type_of(*rs.check))));
+  for (const auto& c : *rs.checks) {
+    if (check_needs_port(type_of(c)) && !c.connect_to && p.address_ok && rs.address.port == 0) {
+      r.error("address", fmt::format("has no port for its {} check; set check.connect_to", to_string(type_of(c))));
+      break;
+    }
   }
 }
 
@@ -101,7 +118,7 @@ parsed_real_server read_real_server(const value_reader& values, const toml::tabl
   if (rs.lower_threshold != 0 && (rs.upper_threshold == 0 || rs.lower_threshold > rs.upper_threshold)) {
     r.error("lower_threshold", fmt::format("{} needs an upper_threshold at or above it", rs.lower_threshold));
   }
-  read_server_check(r, p, service);
+  read_server_checks(r, p, service);
   if (const auto* n = r.subtable("notify")) {
     table_reader nr(values.sink(), *n, r.where("notify"));
     if (auto v = nr.command("up")) rs.notify.up = std::move(*v);

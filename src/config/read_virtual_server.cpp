@@ -119,8 +119,8 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
       vs.sorry_server = *v;
     }
   }
-  if (const auto* c = r.subtable("check")) {
-    vs.check = std::make_shared<const check_settings>(read_check(r.values(), *c, r.where("check"), nullptr));
+  if (const auto* c = r.get("check")) {
+    vs.checks = std::make_shared<const check_list>(read_check_list(r.values(), *c, r.where("check"), nullptr));
   }
   if (auto v = r.word("vrrp")) vs.vrrp = *v;
   read_real_servers(r, p);

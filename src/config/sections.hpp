@@ -25,6 +25,9 @@ struct parsed_real_server {
   real_server model;
   const toml::table* source = nullptr;  // valid while the service's table is being read
   bool address_ok = false;
+  // A dr or tun server of a fwmark service written with a port: IPVS holds it with port 0, the
+  // port its checks probe unless they say otherwise.
+  std::uint16_t probe_port = 0;
 };
 
 // Where a real server of model.real_servers came from, at the same index. The real servers go
@@ -87,6 +90,13 @@ parsed_sync_group read_sync_group(diagnostic_sink& sink, const toml::table& t, s
 // type-specific keys are inherited only when the type stays the same.
 check_settings read_check(const value_reader& values, const toml::table& t, const std::string& path,
                           const check_settings* base);
+// How many checks one real server may have.
+inline constexpr std::size_t max_checks_per_server = 16;
+// `check` of a service (base: none) or of a real server (base: the service's list): a table is one
+// check (a server's overrides fields of the service's single check; the service having several is
+// an error); an array of tables is several, all must pass, and replaces the service's list.
+check_list read_check_list(const value_reader& values, const toml::node& n, const std::string& path,
+                           const check_list* base);
 // Whether a check of this type needs a port to probe.
 bool check_needs_port(check_type t);
 

@@ -190,6 +190,14 @@ json check_json(const check_settings& c, const endpoint* server) {
   return j;
 }
 
+// One check: a table, as lbd.conf writes it; several: an array of them.
+json checks_json(const check_list& checks, const endpoint* server) {
+  if (checks.size() == 1) return check_json(checks.front(), server);
+  json a = json::array();
+  for (const auto& c : checks) a.push_back(check_json(c, server));
+  return a;
+}
+
 }  // namespace
 
 json to_json(const check_settings& c) { return check_json(c, nullptr); }
@@ -197,7 +205,7 @@ json to_json(const check_settings& c) { return check_json(c, nullptr); }
 json to_json(const real_server& rs) {
   json j{{"address", text(rs.address)},           {"weight", rs.weight},
          {"upper_threshold", rs.upper_threshold}, {"lower_threshold", rs.lower_threshold},
-         {"forwarding", to_string(rs.method)},    {"check", check_json(*rs.check, &rs.address)}};
+         {"forwarding", to_string(rs.method)},    {"check", checks_json(*rs.checks, &rs.address)}};
   json notify = json::object();
   put_command(notify, "up", rs.notify.up);
   put_command(notify, "down", rs.notify.down);
@@ -245,7 +253,7 @@ json to_json(const virtual_server& vs) {
     j["quorum"] = std::move(qj);
   }
   if (vs.sorry_server) j["sorry_server"] = text(*vs.sorry_server);
-  j["check"] = to_json(*vs.check);
+  j["check"] = checks_json(*vs.checks, nullptr);
   if (vs.vrrp) j["vrrp"] = *vs.vrrp;
   j["real_server"] = json::array();
   for (const auto& rs : vs.real_servers) j["real_server"].push_back(to_json(rs));

@@ -1,26 +1,34 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "healthcheck/service_monitor.hpp"
 
+#include <algorithm>
+
+#include "healthcheck/combined_checks.hpp"
+
 namespace lbd::healthcheck {
 
 namespace {
 
-std::vector<std::optional<check_spec>> from_template(const service_config& cfg, const check_spec& check) {
-  std::vector<std::optional<check_spec>> out;
+std::vector<std::vector<check_spec>> from_template(const service_config& cfg, const check_spec& check) {
+  std::vector<std::vector<check_spec>> out;
   out.reserve(cfg.servers.size());
   for (const auto& server : cfg.servers) {
     check_spec s = check;
     s.target.address = server.address.address;
     if (check.target.port == 0) s.target.port = server.address.port;
-    out.emplace_back(std::move(s));
+    out.push_back({std::move(s)});
   }
   return out;
 }
 
-std::vector<health> initial_states(const std::vector<std::optional<check_spec>>& per_server) {
+std::vector<health> initial_states(const std::vector<std::vector<check_spec>>& per_server) {
   std::vector<health> out;
   out.reserve(per_server.size());
-  for (const auto& c : per_server) out.push_back(c ? c->thresholds.initial : health::up);
+  for (const auto& checks : per_server) {
+    const bool up = std::all_of(checks.begin(), checks.end(),
+                                [](const check_spec& c) { return c.thresholds.initial == health::up; });
+    out.push_back(up ? health::up : health::down);
+  }
   return out;
 }
 
@@ -54,7 +62,7 @@ service_monitor::service_monitor(boost::asio::any_io_executor ex, registry& chec
 }
 
 service_monitor::service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m,
-                                 service_config cfg, const std::vector<std::optional<check_spec>>& checks_per_server,
+                                 service_config cfg, const std::vector<std::vector<check_spec>>& checks_per_server,
                                  change_handler on_change)
     : ex_(std::move(ex)),
       metrics_(m),
@@ -65,13 +73,20 @@ service_monitor::service_monitor(boost::asio::any_io_executor ex, registry& chec
   subscribe_all(checks, checks_per_server);
 }
 
-void service_monitor::subscribe_all(registry& checks, const std::vector<std::optional<check_spec>>& per_server) {
+void service_monitor::subscribe_all(registry& checks, const std::vector<std::vector<check_spec>>& per_server) {
   const auto& servers = policy_.config().servers;
   subscriptions_.resize(servers.size());
   for (std::size_t i = 0; i < servers.size(); ++i) {
-    if (i < per_server.size() && per_server[i]) {
-      subscriptions_[i] = checks.subscribe(*per_server[i], [this, i](const check_event& e) { on_check(i, e); });
+    const auto& own = i < per_server.size() ? per_server[i] : std::vector<check_spec>{};
+    if (own.size() > 1) {
+      auto& labels = labels_[i];
+      for (std::size_t j = 0; j < own.size(); ++j) labels.push_back(check_label(j, type_name(own[j].params)));
     }
+    subscriptions_[i].reserve(own.size());
+    for (const auto& spec : own) {
+      subscriptions_[i].push_back(checks.subscribe(spec, [this, i](const check_event& e) { on_check(i, e); }));
+    }
+    if (own.size() > 1) recombine(i);
     // A check shared with another service may already know more than the initial assumption.
     const server_state& st = server(i);
     if (st.current != status::pending) {
@@ -82,9 +97,20 @@ void service_monitor::subscribe_all(registry& checks, const std::vector<std::opt
   set_quorum_gauge();
 }
 
+const server_state& service_monitor::recombine(std::size_t i) {
+  const auto& subs = subscriptions_.at(i);
+  const auto& labels = labels_.at(i);
+  std::vector<labelled_state> states;
+  states.reserve(subs.size());
+  for (std::size_t j = 0; j < subs.size(); ++j) states.push_back({labels.at(j), &subs[j].state()});
+  return combined_[i] = combine_checks(states);
+}
+
 const server_state& service_monitor::server(std::size_t i) const {
-  const auto& sub = subscriptions_.at(i);
-  return sub.key().empty() ? always_up() : sub.state();
+  const auto& subs = subscriptions_.at(i);
+  if (subs.empty()) return always_up();
+  if (subs.size() == 1) return subs.front().state();
+  return combined_.at(i);
 }
 
 void service_monitor::refresh_gauges() {
@@ -102,8 +128,10 @@ service_monitor::~service_monitor() {
 void service_monitor::on_check(std::size_t i, const check_event& e) {
   const desired_service before = policy_.desired();
   const auto& address = policy_.config().servers.at(i).address;
-  auto events = policy_.on_server(address, e.state.assumed, e.state.weight, e.state.last ? e.state.last->reason : "");
-  set_gauge(i, e.state.assumed);
+  // One check: its event is the server's state. Several: the server's state is theirs combined.
+  const server_state& st = subscriptions_.at(i).size() > 1 ? recombine(i) : e.state;
+  auto events = policy_.on_server(address, st.assumed, st.weight, st.last ? st.last->reason : "");
+  set_gauge(i, st.assumed);
   set_quorum_gauge();
   act(events);
   const desired_service after = policy_.desired();

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
-// The shell around one virtual server's policy: subscribes a check per real server in the shared
-// registry (identical checks across services run once), feeds results to the pure
+// The shell around one virtual server's policy: subscribes each real server's checks in the shared
+// registry (identical checks across services run once), combines a server's several checks into one
+// state (combine_checks: up while all are), feeds results to the pure
 // service_policy, logs its events, runs their hooks through the hook runner (common/hook_runner), keeps
 // lbd_realserver_up{service,server} and lbd_service_quorum{service}, and tells its owner when the desired
 // set changed.
 #include <boost/asio/any_io_executor.hpp>
 
 #include <functional>
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/hook_runner.hpp"
@@ -33,16 +36,17 @@ class service_monitor {
   // and its port too unless the template sets one (a check on another port than the service's).
   service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m, service_config cfg,
                   const check_spec& check, change_handler on_change);
-  // One check per real server (config order), each used as given; nullopt: the server has no check
-  // and is always up. Each server starts in its check's initial state.
+  // The checks of each real server (config order), each used as given; none: the server has no
+  // check and is always up; several: it is up while all are. Each server starts up when all its
+  // checks' initial states are.
   service_monitor(boost::asio::any_io_executor ex, registry& checks, metrics::registry& m, service_config cfg,
-                  const std::vector<std::optional<check_spec>>& checks_per_server, change_handler on_change);
+                  const std::vector<std::vector<check_spec>>& checks_per_server, change_handler on_change);
   service_monitor(const service_monitor&) = delete;
   service_monitor& operator=(const service_monitor&) = delete;
   ~service_monitor();
 
   [[nodiscard]] desired_service desired() const { return policy_.desired(); }
-  // Check state of real server `i` (config order).
+  // Check state of real server `i` (config order): its check's, or its checks' combined.
   // A server without a check reads as up.
   [[nodiscard]] const server_state& server(std::size_t i) const;
   // Sets lbd_realserver_up (and lbd_service_quorum) again for every server: after a monitor for the same service with
@@ -54,7 +58,9 @@ class service_monitor {
   void act(const std::vector<policy_event>& events);
   void set_gauge(std::size_t i, health h);
   void set_quorum_gauge();
-  void subscribe_all(registry& checks, const std::vector<std::optional<check_spec>>& per_server);
+  void subscribe_all(registry& checks, const std::vector<std::vector<check_spec>>& per_server);
+  // Recomputes combined_ for server `i` (one with several checks) from its checks' states.
+  const server_state& recombine(std::size_t i);
 
   boost::asio::any_io_executor ex_;
   metrics::registry& metrics_;
@@ -62,7 +68,11 @@ class service_monitor {
   log::logger log_;
   change_handler on_change_;
   hook_runner hooks_;
-  std::vector<registry::subscription> subscriptions_;
+  // Per real server (config order), its checks' subscriptions; empty: no check.
+  std::vector<std::vector<registry::subscription>> subscriptions_;
+  // The labels ("check 2 (http)") and the combined state of the servers with several checks only.
+  std::map<std::size_t, std::vector<std::string>> labels_;
+  std::map<std::size_t, server_state> combined_;
 };
 
 }  // namespace lbd::healthcheck

@@ -132,7 +132,7 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
     std::string rs_port = rs.args.size() > 1 ? rs.args[1] : "";
     servers +=
         fmt::format("\n[[virtual_server.real_server]]\naddress = {}\n", toml_string(endpoint_text(rs_ip, rs_port)));
-    std::string check;
+    std::vector<std::string> checks;  // keepalived keeps a server up while none of its checkers failed
     fields notify;
     checker_defaults rs_defaults = defaults;
     for (const auto& c : rs.children) {
@@ -154,18 +154,23 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
         ctx.change(c, "lbd appends SERVICE SERVER STATE REASON to the command; keepalived adds no arguments");
       } else if (k == "TCP_CHECK" || k == "HTTP_GET" || k == "SSL_GET" || k == "MISC_CHECK" || k == "DNS_CHECK" ||
                  k == "SMTP_CHECK" || k == "UDP_CHECK" || k == "PING_CHECK" || k == "FILE_CHECK" || k == "BFD_CHECK") {
-        if (!check.empty()) {
-          ctx.refuse(c, "lbd runs one check per real server; only the first checker is converted");
-          continue;
-        }
-        check = convert_checker(ctx, c, rs_ip, rs_defaults);
+        auto check = convert_checker(ctx, c, rs_ip, rs_defaults);
+        if (!check.empty()) checks.push_back(std::move(check));  // empty: refused, said so
       } else {
         ctx.refuse(c, "no lbd equivalent for real servers");
       }
     }
-    if (check.empty()) check = toml_inline_table({{"type", toml_string("none")}});
     if (!notify.empty()) servers += "notify = " + toml_inline_table(notify) + "\n";
-    servers += "check = " + check + "\n";
+    if (checks.empty()) {
+      servers += "check = " + toml_inline_table({{"type", toml_string("none")}}) + "\n";
+    } else if (checks.size() == 1) {
+      servers += "check = " + checks.front() + "\n";
+    } else {
+      // Several checkers: an array of checks, up while all pass, as keepalived keeps the server.
+      servers += "check = [\n";
+      for (const auto& c : checks) servers += "  " + c + ",\n";
+      servers += "]\n";
+    }
   }
   auto& o = ctx.out;
   o += fmt::format("\n# from {}\n[[virtual_server]]\nname = {}\n", n.where(), toml_string(name));

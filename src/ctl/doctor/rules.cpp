@@ -23,13 +23,13 @@ bool probes_over_tcp(const config::check_settings& c) {
          std::holds_alternative<healthcheck::http_params>(c.params);
 }
 
-// Where doctor connects for a real server: where its check connects, else the server itself when
-// the service is TCP with a port (UDP, SCTP and port-less fwmark servers cannot be tried with a
-// TCP connect).
+// Where doctor connects for a real server: where its first TCP or HTTP check connects, else the
+// server itself when the service is TCP with a port (UDP, SCTP and port-less fwmark servers cannot
+// be tried with a TCP connect).
 std::optional<endpoint> probe_of(const config::virtual_server& vs, const config::real_server& rs) {
   // An unset connect_to is the server itself; the loader rejects that without a port.
-  if (probes_over_tcp(*rs.check) && (rs.check->connect_to || rs.address.port != 0)) {
-    return rs.check->connect_to.value_or(rs.address);
+  for (const auto& c : *rs.checks) {
+    if (probes_over_tcp(c) && (c.connect_to || rs.address.port != 0)) return c.connect_to.value_or(rs.address);
   }
   if (vs.proto == config::protocol::tcp && rs.address.port != 0) return rs.address;
   return std::nullopt;

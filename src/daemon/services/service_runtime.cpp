@@ -18,21 +18,6 @@ namespace {
 
 namespace hc = healthcheck;
 
-hc::service_config service_config_of(const config::virtual_server& vs) {
-  hc::service_config c;
-  c.name = vs.name;
-  c.on_failure = vs.on_failure;
-  if (vs.quorum) {
-    c.quorum = vs.quorum->min_weight;
-    c.hysteresis = vs.quorum->hysteresis;
-    c.quorum_up = vs.quorum->up;
-    c.quorum_down = vs.quorum->down;
-  }
-  c.sorry_server = vs.sorry_server;
-  for (const auto& rs : vs.real_servers) c.servers.push_back(hc::real_server_config{rs.address, rs.weight});
-  return c;
-}
-
 bool in_table(const ipvs::table& t, const ipvs::service_key& s, const endpoint& d) {
   const auto it = t.find(s);
   return it != t.end() && it->second.dests.count(dest_key_of(d)) != 0;
@@ -117,33 +102,14 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
     }
     service_entry e{vs, service_key_of(vs), {}, nullptr};
     e.checks.reserve(vs.real_servers.size());
+    previous_checks before;
+    if (prev != previous.end()) before = {&prev->second.vs.real_servers, &prev->second.checks};
     for (const auto& rs : vs.real_servers) {
-      auto spec = hc::bind_check(*rs.check, rs.address);
-      std::shared_ptr<const hc::check_spec> kept;
-      if (spec && prev != previous.end()) {
-        const auto& pv = prev->second;
-        for (std::size_t i = 0; i < pv.vs.real_servers.size() && i < pv.checks.size(); ++i) {
-          if (pv.vs.real_servers[i].address != rs.address || !pv.checks[i]) continue;
-          auto probe = *spec;
-          probe.thresholds.initial = pv.checks[i]->thresholds.initial;
-          if (hc::canonical_key(probe) == hc::canonical_key(*pv.checks[i])) kept = pv.checks[i];
-        }
-      }
-      if (spec && !kept) {
-        // A new check of a server the kernel already serves starts from "up": adopting a running
-        // table (restart, changed check) must not pull servers until a check says they are down.
-        if (have_kernel_ && in_table(last_kernel_, e.key, rs.address)) spec->thresholds.initial = hc::health::up;
-        kept = std::make_shared<const hc::check_spec>(std::move(*spec));
-      }
-      e.checks.push_back(std::move(kept));
+      const bool served = have_kernel_ && in_table(last_kernel_, e.key, rs.address);
+      e.checks.push_back(bind_server_checks(rs, before, served));
     }
-    // The monitor takes the checks by value for its constructor only: a copy per service, freed
-    // right after.
-    std::vector<std::optional<hc::check_spec>> bound;
-    bound.reserve(e.checks.size());
-    for (const auto& c : e.checks) bound.push_back(c ? std::optional<hc::check_spec>(*c) : std::nullopt);
     e.monitor = std::make_unique<hc::service_monitor>(
-        io_.get_executor(), checks_, metrics_, service_config_of(vs), bound,
+        io_.get_executor(), checks_, metrics_, service_config_of(vs), check_copies(e.checks),
         [this, name = vs.name](const hc::desired_service&, const std::vector<hc::policy_event>& events) {
           const auto* entry = find_entry(name);
           for (const auto& ev : events) {

@@ -16,6 +16,7 @@
 #include "config/model.hpp"
 #include "daemon/services/desired_table.hpp"
 #include "daemon/services/overrides.hpp"
+#include "daemon/services/monitor_inputs.hpp"
 #include "daemon/services/service_runtime.hpp"
 #include "daemon/services/stats_cache.hpp"
 #include "healthcheck/prober.hpp"
@@ -33,11 +34,9 @@ struct service_runtime::impl {
   struct service_entry {
     config::virtual_server vs;
     ipvs::service_key key;
-    // The check each real server runs (config order); nullptr: none. Kept so that a reload can
-    // resubscribe an unchanged server to the very same check (same key: same running session).
-    // Pointers, not values: a check_spec is about 470 bytes, and 100,000 real servers without a
-    // check would otherwise hold tens of megabytes of empty slots.
-    std::vector<std::shared_ptr<const healthcheck::check_spec>> checks;
+    // The checks each real server runs (config order; empty: none). Kept so that a reload can
+    // resubscribe an unchanged server to the very same checks (bind_server_checks).
+    std::vector<server_checks> checks;
     std::unique_ptr<healthcheck::service_monitor> monitor;
   };
 

@@ -84,23 +84,24 @@ service_runtime::impl::kernel_view service_runtime::impl::view() const {
 void service_runtime::impl::update_watches() {
   std::set<std::string> keys;
   for (const auto& e : services_) {
-    for (const auto& c : e.checks) {
-      if (c) keys.insert(hc::canonical_key(*c));
+    for (const auto& server : e.checks) {
+      for (const auto& c : server) keys.insert(hc::canonical_key(*c));
     }
   }
   for (auto it = watches_.begin(); it != watches_.end();) {
     it = keys.count(it->first) == 0 ? watches_.erase(it) : std::next(it);
   }
   for (const auto& e : services_) {
-    for (const auto& c : e.checks) {
-      if (!c) continue;
-      auto key = hc::canonical_key(*c);
-      if (watches_.count(key) != 0) continue;
-      auto& w = watches_[key];
-      w.sub = checks_.subscribe(*c, [this, key](const hc::check_event&) {
-        auto found = watches_.find(key);
-        if (found != watches_.end()) found->second.last_run = std::chrono::system_clock::now();
-      });
+    for (const auto& server : e.checks) {
+      for (const auto& c : server) {
+        auto key = hc::canonical_key(*c);
+        if (watches_.count(key) != 0) continue;
+        auto& w = watches_[key];
+        w.sub = checks_.subscribe(*c, [this, key](const hc::check_event&) {
+          auto found = watches_.find(key);
+          if (found != watches_.end()) found->second.last_run = std::chrono::system_clock::now();
+        });
+      }
     }
   }
 }
@@ -139,7 +140,7 @@ std::vector<api::service> service_runtime::impl::services() const {
       const auto dk = dest_key_of(rs.address);
       server_facts f{rs,
                      e.monitor->server(i),
-                     e.checks.at(i) != nullptr,
+                     !e.checks.at(i).empty(),
                      overrides_.find(server_ref{vs.name, rs.address}),
                      reconciler_.drains().draining(e.key, dk),
                      nullptr,
@@ -161,8 +162,8 @@ std::vector<api::service> service_runtime::impl::services() const {
 std::vector<api::check> service_runtime::impl::checks() const {
   std::map<std::string, std::set<std::string>> users;
   for (const auto& e : services_) {
-    for (const auto& c : e.checks) {
-      if (c) users[hc::canonical_key(*c)].insert(e.vs.name);
+    for (const auto& server : e.checks) {
+      for (const auto& c : server) users[hc::canonical_key(*c)].insert(e.vs.name);
     }
   }
   std::vector<api::check> out;

@@ -8,8 +8,10 @@
 #
 #   br0 (guest root namespace): ka 10.30.0.11 (keepalived -C), lb 10.30.0.12 (lbd),
 #   rs1-rs4 10.30.0.21-24: rs1 answers HTTP on :80 with the status in /tmp/diff/status-rs1 (a CGI)
-#   and TCP on :8080; rs2 TCP on :8080; rs3 is judged by exit-code.sh (/tmp/diff/code-rs3); rs4 is
-#   the sorry server; rs1 also serves TLS on :443 (openssl s_server) for SSL_GET.
+#   and TCP on :8080; rs2 TCP on :8080; rs3 is judged by exit-code.sh (/tmp/diff/code-rs3), rs2's
+#   second checker by /tmp/diff/code-rs2; rs4 is the sorry server; rs1 also serves TLS on :443
+#   (openssl s_server) for SSL_GET; rs1 and rs2 echo UDP on :9000 and rs3 answers DNS on :53 with
+#   the response code in /tmp/diff/rcode-rs3 (udp_responder), for UDP_CHECK and DNS_CHECK.
 #
 # Part 1, lvs.conf (checks): the steps below. Part 2, vrrp-a.conf/vrrp-b.conf (two instances in a
 # sync group with hooks of its own): keepalived on both directors, then lbd on both imports, the same
@@ -83,6 +85,20 @@ tls_listen() {
 tls_listen
 listen side-rs1 rs1 10.30.0.21:8080
 listen side-rs2 rs2 10.30.0.22:8080
+# udp_listen NAME NS ADDRESS PORT MODE...: udp_responder, waiting until its socket is bound.
+udp_bound() {
+  kt_in "$1" cat /proc/net/udp 2>/dev/null |
+    awk -v p="$(printf ':%04X' "$2")" 'substr($2, length($2) - 4) == p {found = 1} END {exit !found}'
+}
+udp_listen() {
+  _name=$1 _ns=$2 _port=$4
+  kt_spawn "$_name" "$_ns" /usr/local/bin/udp_responder "$3" "$4" "$5" ${6:+"$6"}
+  kt_wait_for 5 udp_bound "$_ns" "$_port" || kt_die "$_name is not bound to $3:$_port"
+}
+echo 0 >$W/rcode-rs3
+udp_listen echo-rs1 rs1 10.30.0.21 9000 echo
+udp_listen echo-rs2 rs2 10.30.0.22 9000 echo
+udp_listen dns-rs3 rs3 10.30.0.23 53 dns $W/rcode-rs3
 
 # --- tables -----------------------------------------------------------------------------------------
 # table NS: the IPVS table of NS, one line per real server ("TCP 10.30.0.100:80 wrr -> 10.30.0.21:80
@@ -141,13 +157,30 @@ kt_spawn lbd-lvs lb $LBD -f $W/lvs.lbd.conf
 
 DR='TCP 10.30.0.100:80 wrr'
 NAT='TCP 10.30.0.101:8080 sh persistent 30'
-# Added to every step's table (EXTRA): the virtual_server_group's two TUN services (both side ports
-# up, or only rs1's) and the SSL_GET service (rs1's TLS server up, or none).
+# Added to every step's table (EXTRA, made by `extra` from the variables each step changes): the
+# virtual_server_group's two TUN services (GROUP_UP: the servers whose side ports are up), the
+# SSL_GET service (TLS: rs1's TLS server up, or none), the service whose real server has two
+# checkers (TWO: up while rs2's side port and code-rs2 both pass, or none), the fwmark service
+# (FWM: up while rs2's side port is), the UDP service (UDP_UP: rs1 and rs2 while their echo servers
+# run, rs3 while its DNS server answers NOERROR).
 group_lines() { for _g in 102 103; do for _rs in "$@"; do echo "TCP 10.30.0.$_g:8080 rr -> 10.30.0.$_rs:8080 Tunnel 1"; done; done; }
+udp_lines() { for _rs in "$@"; do echo "UDP 10.30.0.106:53 rr -> 10.30.0.$_rs:53 Route 1"; done; }
 TLS_UP='TCP 10.30.0.104:443 rr -> 10.30.0.21:443 Route 1'
 TLS_DOWN='TCP 10.30.0.104:443 rr -> none'
-EXTRA="$(group_lines 21 22)
-$TLS_UP"
+TWO_UP='TCP 10.30.0.105:80 rr -> 10.30.0.22:80 Route 1'
+TWO_DOWN='TCP 10.30.0.105:80 rr -> none'
+FWM_UP='FWM 5 rr -> 10.30.0.22:0 Route 1'
+FWM_DOWN='FWM 5 rr -> none'
+# shellcheck disable=SC2086 # GROUP_UP and UDP_UP are lists of words
+extra() {
+  EXTRA="$(group_lines $GROUP_UP)
+$TLS
+$TWO
+$FWM
+$(udp_lines $UDP_UP)"
+}
+GROUP_UP='21 22' TLS=$TLS_UP TWO=$TWO_UP FWM=$FWM_UP UDP_UP='21 22 23'
+extra
 step start "$DR -> 10.30.0.21:80 Route 3" "$DR -> 10.30.0.22:80 Route 2" "$DR -> 10.30.0.23:80 Route 1" \
   "$NAT -> 10.30.0.21:8080 Masq 2" "$NAT -> 10.30.0.22:8080 Masq 2"
 
@@ -157,26 +190,43 @@ echo 12 >$W/code-rs3
 step http_204_exit_12 "$DR -> 10.30.0.21:80 Route 3" "$DR -> 10.30.0.22:80 Route 2" "$DR -> 10.30.0.23:80 Route 10" \
   "$NAT -> 10.30.0.21:8080 Masq 2" "$NAT -> 10.30.0.22:8080 Masq 2"
 
+# rs3's DNS server answers SERVFAIL.
 echo "500 Internal Server Error" >$W/status-rs1
+echo 2 >$W/rcode-rs3
+UDP_UP='21 22'
+extra
 step http_500 "$DR -> 10.30.0.22:80 Route 2" "$DR -> 10.30.0.23:80 Route 10" \
   "$NAT -> 10.30.0.21:8080 Masq 2" "$NAT -> 10.30.0.22:8080 Masq 2"
 
+# rs2's second checker fails while its first passes: down (every checker must pass).
 echo 1 >$W/code-rs3
+echo 1 >$W/code-rs2
+TWO=$TWO_DOWN
+extra
 step exit_1 "$DR -> 10.30.0.22:80 Route 2" "$NAT -> 10.30.0.21:8080 Masq 2" "$NAT -> 10.30.0.22:8080 Masq 2"
 
 # rs2's side port closes: the DR service has no server left (sorry server); the NAT service keeps
 # rs2 at weight 0 (inhibit_on_failure), its live weight 2 < quorum 3: sorry server, rs1 at 0 too.
+# rs2's second checker passes again while its first fails: still down. Both echo servers stop (rs1's
+# check has no reply to wait for: the ICMP port unreachable takes it down), rs3's DNS server
+# answers NOERROR again.
 kt_stop side-rs2
 kt_stop tls-rs1
-EXTRA="$(group_lines 21)
-$TLS_DOWN"
+kt_stop echo-rs1
+kt_stop echo-rs2
+echo 0 >$W/code-rs2
+echo 0 >$W/rcode-rs3
+GROUP_UP='21' TLS=$TLS_DOWN FWM=$FWM_DOWN UDP_UP='23'
+extra
 step tcp_refused "$DR -> 10.30.0.24:80 Route 1" \
   "$NAT -> 10.30.0.21:8080 Masq 0" "$NAT -> 10.30.0.22:8080 Masq 0" "$NAT -> 10.30.0.24:8080 Masq 1"
 
 listen side-rs2 rs2 10.30.0.22:8080
 tls_listen
-EXTRA="$(group_lines 21 22)
-$TLS_UP"
+udp_listen echo-rs1 rs1 10.30.0.21 9000 echo
+udp_listen echo-rs2 rs2 10.30.0.22 9000 echo
+GROUP_UP='21 22' TLS=$TLS_UP TWO=$TWO_UP FWM=$FWM_UP UDP_UP='21 22 23'
+extra
 step tcp_back "$DR -> 10.30.0.22:80 Route 2" "$NAT -> 10.30.0.21:8080 Masq 2" "$NAT -> 10.30.0.22:8080 Masq 2"
 
 echo "200 OK" >$W/status-rs1

@@ -118,22 +118,22 @@ check = { type = "tcp", connect_to = "10.0.1.13:22" }
                        "t.conf", load_options{"n"});
   ASSERT_TRUE(r.ok());
   const auto& vs = r.cfg->virtual_servers.at(0);
-  EXPECT_FALSE(vs.check->connect_to.has_value());
-  const auto& a = *vs.real_servers.at(0).check;
+  EXPECT_FALSE(vs.checks->front().connect_to.has_value());
+  const auto& a = vs.real_servers.at(0).checks->front();
   EXPECT_EQ(type_of(a), check_type::http);
   EXPECT_EQ(std::get<healthcheck::http_params>(a.params).path, "/healthz");
   EXPECT_FALSE(a.connect_to.has_value());                    // the server itself
   EXPECT_EQ(a.timing.retry_delay, std::chrono::seconds(5));  // follows interval
   // A server without a check table holds the service's check, not a copy.
-  EXPECT_EQ(vs.real_servers.at(0).check, vs.check);
-  const auto& b = *vs.real_servers.at(1).check;
+  EXPECT_EQ(vs.real_servers.at(0).checks, vs.checks);
+  const auto& b = vs.real_servers.at(1).checks->front();
   EXPECT_EQ(std::get<healthcheck::http_params>(b.params).path, "/status");
   EXPECT_EQ(std::get<healthcheck::http_params>(b.params).headers,
             std::vector<std::string>{"X-Probe: lbd"});  // inherited
   EXPECT_EQ(b.timing.interval, std::chrono::seconds(10));
   EXPECT_EQ(b.timing.timeout, std::chrono::seconds(2));
   EXPECT_EQ(b.timing.retry_delay, std::chrono::seconds(10));
-  const auto& c = *vs.real_servers.at(2).check;
+  const auto& c = vs.real_servers.at(2).checks->front();
   EXPECT_EQ(type_of(c), check_type::tcp);  // another type keeps only the common keys
   EXPECT_TRUE(std::holds_alternative<healthcheck::tcp_params>(c.params));
   EXPECT_EQ(c.timing.interval, std::chrono::seconds(5));
@@ -166,7 +166,7 @@ check = { type = "none" }
                        "t.conf", load_options{"n"});
   ASSERT_TRUE(r.ok()) << format(r.diagnostics.at(0));
   const auto& rss = r.cfg->virtual_servers.at(0).real_servers;
-  const auto s = healthcheck::bind_check(*rss.at(0).check, rss.at(0).address);
+  const auto s = healthcheck::bind_check(rss.at(0).checks->front(), rss.at(0).address);
   ASSERT_TRUE(s);
   EXPECT_EQ(s->target, (endpoint{boost::asio::ip::make_address("10.0.1.11"), 9000}));
   const auto& h = std::get<healthcheck::http_params>(s->params);
@@ -179,16 +179,16 @@ check = { type = "none" }
   EXPECT_EQ(s->thresholds.rise, 4U);
   EXPECT_EQ(s->thresholds.fall, 5U);
   EXPECT_EQ(s->thresholds.initial, healthcheck::health::up);
-  const auto dns = healthcheck::bind_check(*rss.at(1).check, rss.at(1).address);
+  const auto dns = healthcheck::bind_check(rss.at(1).checks->front(), rss.at(1).address);
   ASSERT_TRUE(dns);
   EXPECT_EQ(dns->target, rss.at(1).address);
   EXPECT_EQ(std::get<healthcheck::dns_params>(dns->params).expect_rcode, 3U);
-  EXPECT_EQ(std::get<healthcheck::dns_params>(rss.at(2).check->params).expect_rcode, std::nullopt);
-  const auto& sc = std::get<healthcheck::script_params>(rss.at(3).check->params);
+  EXPECT_EQ(std::get<healthcheck::dns_params>(rss.at(2).checks->front().params).expect_rcode, std::nullopt);
+  const auto& sc = std::get<healthcheck::script_params>(rss.at(3).checks->front().params);
   EXPECT_EQ(sc.dynamic_weight, healthcheck::weight_source::stdout_line);
   EXPECT_EQ(sc.min_weight, 2U);
   EXPECT_EQ(sc.max_weight, 9U);
-  EXPECT_FALSE(healthcheck::bind_check(*rss.at(4).check, rss.at(4).address));
+  EXPECT_FALSE(healthcheck::bind_check(rss.at(4).checks->front(), rss.at(4).address));
 }
 
 TEST(config_loader, dr_and_fwmark_real_servers_resolve_their_port) {
@@ -216,14 +216,14 @@ address = "10.0.1.22"
   const auto& dns = r.cfg->virtual_servers.at(0);
   EXPECT_EQ(dns.real_servers.at(0).address.port, 53);
   EXPECT_EQ(dns.real_servers.at(0).method, forwarding::dr);
-  EXPECT_EQ(std::get<healthcheck::dns_params>(dns.real_servers.at(0).check->params).type, "A");
+  EXPECT_EQ(std::get<healthcheck::dns_params>(dns.real_servers.at(0).checks->front().params).type, "A");
   const auto& mark = *r.cfg->find_virtual_server("mark");
   EXPECT_EQ(mark.family, address_family::inet6);
   EXPECT_EQ(mark.real_servers.at(0).address.port, 0);
   EXPECT_EQ(mark.real_servers.at(1).address.address.is_v4(), true);  // tun may mix families
   ASSERT_TRUE(mark.tunnel.has_value());
   EXPECT_EQ(mark.tunnel->type, tunnel_type::ipip);
-  EXPECT_EQ(type_of(*mark.real_servers.at(0).check), check_type::none);
+  EXPECT_EQ(type_of(mark.real_servers.at(0).checks->front()), check_type::none);
 }
 
 TEST(config_loader, collects_errors_from_every_section) {

@@ -87,6 +87,16 @@ check = { type = "dns", name = "example.com", connect_to = "10.0.1.31:53", query
 [[virtual_server.real_server]]
 address = "10.0.1.32:5060"
 check = { type = "none" }
+[[virtual_server.real_server]]
+address = "10.0.1.33:5060"
+check = [{ type = "udp", send = "ping", require_reply = true }, { type = "script", command = ["/bin/true"], rise = 1 }]
+
+[[virtual_server]]
+name = "two-checks"
+address = "192.0.2.11:80"
+check = [{ type = "http", path = "/a" }, { type = "tcp", connect_to = "10.0.1.41:22", fall = 1 }]
+[[virtual_server.real_server]]
+address = "10.0.1.41:80"
 )";
 
 void expect_stable(const load_result& first) {
@@ -119,6 +129,12 @@ TEST(config_roundtrip, printed_form_resolves_defaults) {
   EXPECT_EQ(j["virtual_server"][1]["real_server"][0]["check"]["connect_to"], "[2001:db8::21]:443");
   EXPECT_EQ(j["virtual_server"][2]["sorry_server"], "10.0.1.250:0");
   EXPECT_EQ(j["virtual_server"][2]["family"], "inet");
+  // Several checks print as an array, each resolved; one check as a table.
+  EXPECT_TRUE(j["virtual_server"][2]["real_server"][2]["check"].is_array());
+  EXPECT_EQ(j["virtual_server"][2]["real_server"][2]["check"][0]["connect_to"], "10.0.1.33:5060");
+  EXPECT_EQ(j["virtual_server"][2]["real_server"][2]["check"][1]["rise"], 1);
+  EXPECT_TRUE(j["virtual_server"][3]["check"].is_array());
+  EXPECT_EQ(j["virtual_server"][3]["real_server"][0]["check"][1]["fall"], 1);
 }
 
 }  // namespace
