@@ -12,6 +12,9 @@
 
 install(TARGETS lbd lbctl lbd-ipvs RUNTIME DESTINATION sbin)
 install(FILES ${PROJECT_SOURCE_DIR}/systemd/lbd.service DESTINATION /lib/systemd/system)
+# The lbd-script account lbd's scripts run as by default (created by systemd-sysusers: at boot, and
+# by the package's postinst).
+install(FILES ${PROJECT_SOURCE_DIR}/systemd/lbd.sysusers DESTINATION /usr/lib/sysusers.d RENAME lbd.conf)
 install(FILES ${PROJECT_SOURCE_DIR}/etc/lbd.conf DESTINATION share/doc/lbd/examples)
 install(FILES ${PROJECT_SOURCE_DIR}/README.md ${PROJECT_SOURCE_DIR}/docs/operations.md
               ${PROJECT_SOURCE_DIR}/docs/lbd.conf.md

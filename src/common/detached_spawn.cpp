@@ -11,12 +11,21 @@
 
 #include <fmt/format.h>
 
+#include "common/script_security.hpp"
+#include "common/script_user.hpp"
+#include "common/spawn_as.hpp"
+
 namespace lbd {
 
 status<std::string> spawn_detached(const std::vector<std::string>& argv) {
   if (argv.empty() || argv.front().empty() || argv.front()[0] != '/') {
     return unexpected(std::string("the command must start with an absolute path"));
   }
+  auto who = script_user::current();
+  if (auto why = script_security::refusal(argv.front(), script_user::runs_privileged(who))) {
+    return unexpected(std::move(*why));
+  }
+  if (!script_user::needs_switch(who)) who.reset();
   // Everything the child needs is prepared before fork: after it, only async-signal-safe calls.
   std::vector<char*> args;
   args.reserve(argv.size() + 1);
@@ -35,6 +44,7 @@ status<std::string> spawn_detached(const std::vector<std::string>& argv) {
     const int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (null >= 0) ::dup2(null, STDIN_FILENO);
     ::closefrom(STDERR_FILENO + 1);
+    if (who && become(*who) != 0) ::_exit(127);
     ::execv(args[0], args.data());
     ::_exit(127);
   }

@@ -17,6 +17,10 @@
 #include <cstring>
 #include <memory>
 
+#include "common/script_security.hpp"
+#include "common/script_user.hpp"
+#include "common/spawn_as.hpp"
+
 extern char** environ;  // NOLINT(readability-identifier-naming): POSIX name
 
 namespace lbd::process {
@@ -59,6 +63,16 @@ class child : public std::enable_shared_from_this<child> {
       fail("argv[0] must be an absolute path");
       return;
     }
+    auto who = script_user::for_program(opts_.user, opts_.group);
+    if (!who) {
+      fail(who.error());
+      return;
+    }
+    if (auto why = script_security::refusal(opts_.argv[0], script_user::runs_privileged(*who))) {
+      fail(*why);
+      return;
+    }
+    if (script_user::needs_switch(*who)) as_ = **who;
     std::array<int, 2> pipe_fds{-1, -1};
     if (opts_.capture_stdout && ::pipe2(pipe_fds.data(), O_CLOEXEC) != 0) {
       fail(fmt::format("pipe: {}", std::strerror(errno)));
@@ -100,6 +114,15 @@ class child : public std::enable_shared_from_this<child> {
 
  private:
   int spawn(int out_fd) {
+    if (as_) {
+      auto argv = c_strings(opts_.argv);
+      std::vector<char*> envp;
+      if (opts_.env) envp = c_strings(*opts_.env);
+      pid_t pid = -1;
+      const int err = spawn_as(*as_, argv.data(), opts_.env ? envp.data() : environ, out_fd, pid);
+      if (err == 0) pid_ = pid;
+      return err;
+    }
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t attr;
     posix_spawn_file_actions_init(&fa);
@@ -212,6 +235,7 @@ class child : public std::enable_shared_from_this<child> {
   std::array<char, 4096> buf_{};
   outcome result_;
   clock::time_point started_at_;
+  std::optional<script_user::identity> as_;  // the account to switch to, when not lbd's own
   pid_t pid_ = -1;
   bool reaped_ = false;
   bool finished_ = false;

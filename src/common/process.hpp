@@ -10,6 +10,9 @@
 //   no SIGCHLD handler, no thread, no polling. The child is always reaped (no zombies); destroying
 //   the io_context with children still running kills their groups and reaps them (unless
 //   options::spare_on_destroy says otherwise).
+// - It runs as options::user or global.script_user (common/script_user: posix_spawn cannot switch
+//   accounts, so then common/spawn_as forks), and a program that would run as root must pass the
+//   script-security rule (common/script_security).
 // - On timeout the whole process group gets SIGKILL, so whatever the program forked dies with it.
 // - stdout is optionally captured up to a size limit; the rest is read and discarded so the child
 //   never blocks on a full pipe. stderr is inherited (it lands in the daemon's journal).
@@ -37,6 +40,10 @@ struct options {
   // When set and true by the time the io_context is destroyed with the program still running, the
   // program is left running (neither killed nor reaped): a stopping daemon's hooks outlive it.
   std::shared_ptr<const bool> spare_on_destroy;
+  // The account it runs as (a track script's or script check's own `user`/`group`); empty: the
+  // daemon's global.script_user (common/script_user). An account that does not exist: not started.
+  std::string user;
+  std::string group;
 };
 
 struct outcome {

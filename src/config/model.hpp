@@ -39,6 +39,12 @@ struct global_settings {
   unsigned vrrp_realtime_priority = 0;
   // mlockall: no page of lbd is ever swapped out.
   bool lock_memory = false;
+  // keepalived's script-security rule on every program lbd runs (common/script_security).
+  bool script_security = true;
+  // The account lbd's programs run as (common/script_user); "": lbd-script when it exists, else
+  // root. script_group "": the account's own groups.
+  std::string script_user;
+  std::string script_group;
 };
 
 // ------------------------------------------------------------------------------------------ [ipvs]
@@ -92,6 +98,9 @@ struct track_script {
   unsigned rise = 1;
   unsigned fall = 1;
   int weight = 0;
+  // The account it runs as; "": global.script_user.
+  std::string user;
+  std::string group;
   friend bool operator==(const track_script&, const track_script&) = default;
 };
 

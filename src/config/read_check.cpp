@@ -9,6 +9,7 @@
 #include "common/pcre_regex.hpp"
 #include "common/quote.hpp"
 #include "config/read_check_datagram.hpp"
+#include "config/read_check_script.hpp"
 #include "config/sections.hpp"
 
 namespace lbd::config::detail {
@@ -23,7 +24,7 @@ struct type_keys {
 };
 
 // Every type-specific key and the types that accept it.
-constexpr std::array<type_keys, 18> specific_keys{{
+constexpr std::array<type_keys, 20> specific_keys{{
     {"send", "tcp and udp checks", {check_type::tcp, check_type::udp}},
     {"expect", "tcp and udp checks", {check_type::tcp, check_type::udp}},
     {"method", "http and https checks", {check_type::http, check_type::https}},
@@ -37,6 +38,8 @@ constexpr std::array<type_keys, 18> specific_keys{{
     {"tls", "https checks", {check_type::https, check_type::https}},
     {"command", "script checks", {check_type::script, check_type::script}},
     {"dynamic_weight", "script checks", {check_type::script, check_type::script}},
+    {"user", "script checks", {check_type::script, check_type::script}},
+    {"group", "script checks", {check_type::script, check_type::script}},
     {"name", "dns checks", {check_type::dns, check_type::dns}},
     {"query_type", "dns checks", {check_type::dns, check_type::dns}},
     {"expect_rcode", "dns checks", {check_type::dns, check_type::dns}},
@@ -198,31 +201,6 @@ void read_http(const table_reader& r, hc::http_params& h, bool https) {
   }
 }
 
-void read_script(const table_reader& r, hc::script_params& s, bool fresh) {
-  if (auto v = r.command("command")) s.argv = std::move(*v);
-  if (fresh && !r.has("command")) r.missing("command");
-  if (const auto* t = r.subtable("dynamic_weight")) {
-    table_reader wr(r.values().sink(), *t, r.where("dynamic_weight"));
-    const auto from = wr.choice("from", weight_source_names);
-    const bool exit_code = from == hc::weight_source::exit_code;
-    auto lo = wr.integer("min", 0, 65535);
-    auto hi = wr.integer("max", 0, 65535);
-    // From the exit code (keepalived's misc_dynamic) the weight is code - 2, 0-253 unless narrowed.
-    if (exit_code && !wr.has("min")) lo = 0;
-    if (exit_code && !wr.has("max")) hi = 253;
-    if (!exit_code && !wr.has("min")) wr.missing("min");
-    if (!exit_code && !wr.has("max")) wr.missing("max");
-    if (lo && hi && *lo > *hi) {
-      wr.error("min", fmt::format("min {} is above max {}", *lo, *hi));
-    } else if (lo && hi && (from || !wr.has("from"))) {
-      s.dynamic_weight = from.value_or(hc::weight_source::stdout_line);
-      s.min_weight = static_cast<unsigned>(*lo);
-      s.max_weight = static_cast<unsigned>(*hi);
-    }
-    wr.finish({"from", "min", "max"});
-  }
-}
-
 // The parameters kept from `c` when they are of type T, else T's defaults.
 template <typename T>
 T inherited(const check_settings& c, T fresh_value = T{}) {
@@ -343,11 +321,11 @@ check_settings read_check(const value_reader& values, const toml::table& t, cons
   };
   if (!type_known) {
     // Without a type the specific keys cannot be judged; accept them silently rather than pile up errors.
-    r.finish({"type",          "interval",      "timeout",        "rise",       "fall",        "initial_state",
-              "retry_delay",   "connect_to",    "send",           "expect",     "method",      "path",
-              "host",          "headers",       "expect_status",  "body_regex", "body_sha256", "max_body_bytes",
-              "tls",           "command",       "dynamic_weight", "name",       "query_type",  "expect_rcode",
-              "require_reply", "require_answer"});
+    r.finish({"type",          "interval",       "timeout",        "rise",       "fall",        "initial_state",
+              "retry_delay",   "connect_to",     "send",           "expect",     "method",      "path",
+              "host",          "headers",        "expect_status",  "body_regex", "body_sha256", "max_body_bytes",
+              "tls",           "command",        "dynamic_weight", "name",       "query_type",  "expect_rcode",
+              "require_reply", "require_answer", "user",           "group"});
     return c;
   }
   switch (type) {
@@ -376,9 +354,9 @@ check_settings read_check(const value_reader& values, const toml::table& t, cons
                elsewhere);
       break;
     case check_type::script:
-      r.finish(
-          {"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "command", "dynamic_weight"},
-          elsewhere);
+      r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "command",
+                "dynamic_weight", "user", "group"},
+               elsewhere);
       break;
     case check_type::dns:
       r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "name",

@@ -2,6 +2,7 @@
 // [global] and [ipvs].
 #include <fmt/format.h>
 
+#include "common/script_user.hpp"
 #include "config/sections.hpp"
 
 namespace lbd::config::detail {
@@ -42,6 +43,18 @@ bool valid_interface_name(std::string_view name) {
   return true;
 }
 
+void read_account(const table_reader& r, std::string_view user_key, std::string_view group_key, bool group_needs_user,
+                  std::string& user, std::string& group) {
+  if (auto v = r.word(user_key)) user = *v;
+  if (auto v = r.word(group_key)) group = *v;
+  const auto db = script_user::system_accounts();
+  if (!user.empty() && !db.user(user)) r.error(user_key, fmt::format("no account '{}' on this system", user));
+  if (!group.empty() && !db.group(group)) r.error(group_key, fmt::format("no group '{}' on this system", group));
+  if (group_needs_user && !group.empty() && user.empty()) {
+    r.error(group_key, fmt::format("needs {}: the group of the account the program runs as", user_key));
+  }
+}
+
 global_settings read_global(diagnostic_sink& sink, const toml::node* node, const std::string& default_node_name) {
   global_settings g;
   g.node_name = default_node_name;
@@ -74,8 +87,11 @@ global_settings read_global(diagnostic_sink& sink, const toml::node* node, const
   if (auto v = r.duration_value("drain_timeout")) g.drain_timeout = *v;
   if (auto v = r.integer("vrrp_realtime_priority", 0, 99)) g.vrrp_realtime_priority = static_cast<unsigned>(*v);
   if (auto v = r.boolean("lock_memory")) g.lock_memory = *v;
+  if (auto v = r.boolean("script_security")) g.script_security = *v;
+  read_account(r, "script_user", "script_group", false, g.script_user, g.script_group);
   r.finish({"node_name", "control_socket", "metrics_listen", "log_level", "reconcile_interval", "exit_policy",
-            "drain_timeout", "vrrp_realtime_priority", "lock_memory"});
+            "drain_timeout", "vrrp_realtime_priority", "lock_memory", "script_security", "script_user",
+            "script_group"});
   return g;
 }
 

@@ -106,7 +106,8 @@ std::vector<track_script> read_track_scripts(const table_reader& parent) {
     if (auto v = r.integer("rise", 1, 65535)) s.rise = static_cast<unsigned>(*v);
     if (auto v = r.integer("fall", 1, 65535)) s.fall = static_cast<unsigned>(*v);
     if (auto w = read_track_weight(r)) s.weight = *w;
-    r.finish({"name", "command", "interval", "timeout", "rise", "fall", "weight"});
+    read_account(r, "user", "group", true, s.user, s.group);
+    r.finish({"name", "command", "interval", "timeout", "rise", "fall", "weight", "user", "group"});
     out.push_back(std::move(s));
   }
   return out;

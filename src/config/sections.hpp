@@ -80,6 +80,12 @@ std::optional<std::string> read_section_name(table_reader& r, std::string_view k
 // Linux interface names: 1-15 bytes, no '/', ':' or whitespace.
 bool valid_interface_name(std::string_view name);
 
+// The account a program runs as, from `user_key`/`group_key` of `r`: each must exist on this
+// system (so --check finds a typo before a script fails to start). With `group_needs_user`, a group
+// alone is an error (a script's own account: the group belongs to a user).
+void read_account(const table_reader& r, std::string_view user_key, std::string_view group_key, bool group_needs_user,
+                  std::string& user, std::string& group);
+
 global_settings read_global(diagnostic_sink& sink, const toml::node* node, const std::string& default_node_name);
 ipvs_settings read_ipvs(diagnostic_sink& sink, const toml::node* node, const toml::table** sync_daemon_source);
 parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t index);

@@ -21,14 +21,22 @@ json to_json(const virtual_ip& vip) {
   return json{{"address", to_string(vip.address)}, {"label", vip.label}};
 }
 
+// A program's own account, when it has one.
+void put_account(json& j, const std::string& user, const std::string& group) {
+  if (!user.empty()) j["user"] = user;
+  if (!group.empty()) j["group"] = group;
+}
+
 json to_json(const track_script& s) {
-  return json{{"name", s.name},
-              {"command", s.command},
-              {"interval", text(s.interval)},
-              {"timeout", text(s.timeout)},
-              {"rise", s.rise},
-              {"fall", s.fall},
-              {"weight", s.weight}};
+  json j{{"name", s.name},
+         {"command", s.command},
+         {"interval", text(s.interval)},
+         {"timeout", text(s.timeout)},
+         {"rise", s.rise},
+         {"fall", s.fall},
+         {"weight", s.weight}};
+  put_account(j, s.user, s.group);
+  return j;
 }
 
 json to_json(const vrrp_notify& n) {
@@ -95,6 +103,9 @@ json to_json(const global_settings& g) {
   j["drain_timeout"] = text(g.drain_timeout);
   j["vrrp_realtime_priority"] = g.vrrp_realtime_priority;
   j["lock_memory"] = g.lock_memory;
+  j["script_security"] = g.script_security;
+  if (!g.script_user.empty()) j["script_user"] = g.script_user;
+  if (!g.script_group.empty()) j["script_group"] = g.script_group;
   return j;
 }
 
@@ -181,6 +192,7 @@ json check_json(const check_settings& c, const endpoint* server) {
       j["dynamic_weight"] = json{
           {"from", name_of(weight_source_names, s->dynamic_weight)}, {"min", s->min_weight}, {"max", s->max_weight}};
     }
+    put_account(j, s->user, s->group);
   } else if (const auto* d = std::get_if<hc::dns_params>(&c.params)) {
     j["name"] = d->name;
     j["query_type"] = d->type;

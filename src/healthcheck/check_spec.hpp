@@ -64,6 +64,9 @@ struct script_params {
   weight_source dynamic_weight = weight_source::none;
   unsigned min_weight = 0;
   unsigned max_weight = 253;
+  // The account it runs as; "": the daemon's global.script_user (common/script_user).
+  std::string user;
+  std::string group;
   friend bool operator==(const script_params&, const script_params&) = default;
 };
 

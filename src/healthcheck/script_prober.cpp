@@ -86,6 +86,8 @@ void script_prober::async_probe(const endpoint& target, const check_params& para
   opts.max_stdout = 256;
   // A check has no business leaving processes behind.
   opts.kill_group_on_exit = true;
+  opts.user = p->user;
+  opts.group = p->group;
   process::async_run(ex_, std::move(opts),
                      [params = *p, timeout_text = format_duration(timeout),
                       h = std::move(handler)](const process::outcome& o) { h(judge_script(params, o, timeout_text)); });

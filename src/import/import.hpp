@@ -16,8 +16,15 @@ struct import_result {
   std::vector<std::string> errors;  // the input could not be read or parsed
 };
 
-import_result import_keepalived_file(const std::string& path);
-import_result import_keepalived_text(const std::string& text, const std::string& name);
+// What of the machine the import runs on decides what keepalived would do there.
+struct import_host {
+  bool keepalived_script_account = false;  // keepalived's default script user exists
+};
+import_host this_host();
+
+import_result import_keepalived_file(const std::string& path, const import_host& host = this_host());
+import_result import_keepalived_text(const std::string& text, const std::string& name,
+                                     const import_host& host = this_host());
 // `ipvsadm -Sn` (or -S) output.
 import_result import_ipvsadm_text(const std::string& text, const std::string& name);
 import_result import_ipvsadm_file(const std::string& path);

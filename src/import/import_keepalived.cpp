@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include <fmt/format.h>
 
+#include "common/script_user.hpp"
 #include "import/import.hpp"
 #include "import/keepalived_convert.hpp"
 #include "import/toml_writer.hpp"
@@ -71,13 +72,15 @@ std::string timeouts(kad_context& ctx, const kad_node& c) {
   return f.empty() ? std::string{} : toml_inline_table(f);
 }
 
-import_result convert(const kad_parse_result& parsed, const std::string& name) {
+import_result convert(const kad_parse_result& parsed, const std::string& name, const import_host& host) {
   import_result r;
   r.errors = parsed.errors;
   kad_context ctx;
   std::string node_name;
   std::string ipvs;
   std::string globals;  // [global] lines other than node_name
+  bool script_security = false;
+  bool script_user = false;
   for (const auto& n : parsed.top) {
     if (n.keyword == "global_defs") {
       for (const auto& c : n.children) {
@@ -106,6 +109,13 @@ import_result convert(const kad_parse_result& parsed, const std::string& name) {
         } else if (c.keyword == "vrrp_no_swap") {
           globals += "lock_memory = true\n";
           ctx.change(c, "lbd is one process: lock_memory locks all of it, checker included, not only VRRP");
+        } else if (c.keyword == "enable_script_security") {
+          script_security = true;
+          globals += "script_security = true\n";  // lbd's default; written so the choice stays visible
+        } else if (c.keyword == "script_user") {
+          script_user = true;
+          globals += fmt::format("script_user = {}\n", toml_string(ctx.arg(c)));
+          if (c.args.size() > 1) globals += fmt::format("script_group = {}\n", toml_string(c.args[1]));
         } else if (c.keyword == "vrrp_strict") {
           ctx.strict = true;  // only its accept_mode default carries over
           ctx.refuse(c, "lbd has no strict mode (its other checks and restrictions); accept_mode stays off as with it");
@@ -131,6 +141,20 @@ import_result convert(const kad_parse_result& parsed, const std::string& name) {
             fmt::format("\n[[sync_group]]\nname = {}\n{}", toml_string(n.args[0]), notify_line(std::move(hooks)));
       }
     }
+  }
+  if (!script_security) {
+    globals +=
+        "# keepalived without enable_script_security runs scripts that others could replace (it only\n"
+        "# warns), and so does this: set true once each script and its directories belong to root.\n"
+        "script_security = false\n";
+  }
+  if (!script_user) {
+    globals += host.keepalived_script_account
+                   ? "# keepalived's default script user, which exists here (lbd's own default: lbd-script).\n"
+                     "script_user = \"keepalived_script\"\n"
+                   : "# keepalived runs scripts as root when no keepalived_script account exists, as here; lbd's\n"
+                     "# default is the lbd-script account: drop this line once scripts need no root.\n"
+                     "script_user = \"root\"\n";
   }
   kad_context body = ctx;
   body.not_converted.clear();
@@ -168,10 +192,14 @@ import_result convert(const kad_parse_result& parsed, const std::string& name) {
 
 }  // namespace
 
-import_result import_keepalived_text(const std::string& text, const std::string& name) {
-  return convert(parse_keepalived_text(text, name), name);
+import_host this_host() { return {script_user::system_accounts().user("keepalived_script").has_value()}; }
+
+import_result import_keepalived_text(const std::string& text, const std::string& name, const import_host& host) {
+  return convert(parse_keepalived_text(text, name), name, host);
 }
 
-import_result import_keepalived_file(const std::string& path) { return convert(parse_keepalived_file(path), path); }
+import_result import_keepalived_file(const std::string& path, const import_host& host) {
+  return convert(parse_keepalived_file(path), path, host);
+}
 
 }  // namespace lbd::import

@@ -168,6 +168,9 @@ std::string convert_checker(kad_context& ctx, const kad_node& c, const std::stri
       connect_ip = ctx.arg(k);
     } else if (kw == "misc_path" && type == "MISC_CHECK") {
       extra.emplace_back("command", toml_string_array(split_command(joined(k))));
+    } else if (kw == "user" && type == "MISC_CHECK") {
+      extra.emplace_back("user", toml_string(ctx.arg(k)));
+      if (k.args.size() > 1) extra.emplace_back("group", toml_string(k.args[1]));
     } else if (kw == "misc_dynamic" && type == "MISC_CHECK") {
       // Exit 0 up with the configured weight, 1 down, 2-255 up with weight code - 2: the same rule.
       extra.emplace_back("dynamic_weight", toml_inline_table({{"from", toml_string("exit_code")}}));

@@ -24,8 +24,9 @@ std::string track_script_entry(kad_context& ctx, const kad_node& ref) {
   const kad_node& s = *it->second;
   std::vector<std::pair<std::string, std::string>> f{{"name", toml_string(ref.keyword)}};
   std::string weight = "0";
-  std::string interval = "1s";  // keepalived's default (vrrp_parser.c)
-  std::string timeout;          // keepalived: unset = the interval
+  std::string interval = "1s";                               // keepalived's default (vrrp_parser.c)
+  std::string timeout;                                       // keepalived: unset = the interval
+  std::vector<std::pair<std::string, std::string>> account;  // `user USER [GROUP]`
   for (const auto& c : s.children) {
     if (c.keyword == "script") {
       std::string line;
@@ -39,6 +40,9 @@ std::string track_script_entry(kad_context& ctx, const kad_node& ref) {
       f.emplace_back(c.keyword, ctx.arg(c));
     } else if (c.keyword == "weight") {
       weight = ctx.arg(c);
+    } else if (c.keyword == "user") {
+      account.emplace_back("user", toml_string(ctx.arg(c)));
+      if (c.args.size() > 1) account.emplace_back("group", toml_string(c.args[1]));
     } else {
       ctx.refuse(c, "not supported in track scripts");
     }
@@ -61,6 +65,7 @@ std::string track_script_entry(kad_context& ctx, const kad_node& ref) {
     if (ref.args[i] == "weight") weight = ref.args[i + 1];
   }
   f.emplace_back("weight", weight);
+  f.insert(f.end(), account.begin(), account.end());
   return toml_inline_table(f);
 }
 

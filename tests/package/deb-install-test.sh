@@ -108,7 +108,7 @@ echo "lintian: no error or warning (${t_lintian}s)"
 # --- 3. the package's contents -------------------------------------------------------------------
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
 for f in ./usr/sbin/lbd ./usr/sbin/lbctl ./usr/sbin/lbd-ipvs ./lib/systemd/system/lbd.service \
-  ./usr/share/doc/lbd/examples/lbd.conf ./usr/share/man/man8/lbd.8.gz ./usr/share/man/man8/lbctl.8.gz \
+  ./usr/lib/sysusers.d/lbd.conf ./usr/share/doc/lbd/examples/lbd.conf ./usr/share/man/man8/lbd.8.gz ./usr/share/man/man8/lbctl.8.gz \
   ./usr/share/man/man8/lbd-ipvs.8.gz ./usr/share/man/man5/lbd.conf.5.gz ./usr/share/doc/lbd/copyright \
   ./usr/share/doc/lbd/changelog.gz ./usr/share/doc/lbd/operations.md.gz ./usr/share/doc/lbd/lbd.conf.md.gz; do
   grep -qxF "$f" <<<"$contents" || die "$f is not in the package"

@@ -54,7 +54,8 @@ global_reload_plan plan_globals(const config::config_diff& d) {
   for (const auto& k : d.global) {
     if (k == "log_level") {
       g.log_level = true;
-    } else if (k == "vrrp_realtime_priority" || k == "lock_memory") {
+    } else if (k == "vrrp_realtime_priority" || k == "lock_memory" || k == "script_security" || k == "script_user" ||
+               k == "script_group") {
       g.process_tuning = true;
     } else if (k == "metrics_listen") {
       g.metrics_listen = true;

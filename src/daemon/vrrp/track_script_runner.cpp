@@ -39,6 +39,8 @@ void track_script_runner::run() {
   process::options o;
   o.argv = script_.command;
   o.timeout = script_.timeout;
+  o.user = script_.user;
+  o.group = script_.group;
   process::async_run(io_.get_executor(), std::move(o), [this, alive = alive_](process::outcome r) {
     if (!*alive) return;
     const bool success = r.started && !r.timed_out && r.exit_code && *r.exit_code == 0;

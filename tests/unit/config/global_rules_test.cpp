@@ -67,7 +67,12 @@ INSTANTIATE_TEST_SUITE_P(
         rule_case{"sync_daemon_maxlen_range",
                   WEB_INSTANCE
                   "[ipvs]\nsync_daemon = { interface = \"eth2\", sync_id = 1, follow = \"web\", maxlen = 0 }\n",
-                  "7:75", "ipvs.sync_daemon.maxlen: 0 is out of range 1-65507"}),
+                  "7:75", "ipvs.sync_daemon.maxlen: 0 is out of range 1-65507"},
+        // Accounts are looked up where --check runs; no system has these.
+        rule_case{"script_user_exists", "[global]\nscript_user = \"no-such-account\"\n", "2:15",
+                  "global.script_user: no account 'no-such-account' on this system"},
+        rule_case{"script_group_exists", "[global]\nscript_group = \"no-such-group\"\n", "2:16",
+                  "global.script_group: no group 'no-such-group' on this system"}),
     name_of_case);
 
 }  // namespace

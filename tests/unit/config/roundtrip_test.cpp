@@ -18,6 +18,9 @@ metrics_listen = "[::1]:9712"
 log_level = "debug"
 exit_policy = "remove"
 drain_timeout = "90s"
+script_user = "nobody"
+script_group = "daemon"
+script_security = false
 
 [ipvs]
 timeouts = { tcp_fin = "1m" }
@@ -35,7 +38,7 @@ accept_mode = true
 virtual_ips = ["192.0.2.10/24", { address = "192.0.2.11/24", label = "eth0:b" }]
 mcast_source = "192.0.2.2"
 auth = { type = "pass", password = "s3cret" }
-track_scripts = [{ name = "s", command = ["/bin/true", "a b"], weight = 10, rise = 3, fall = 4, interval = "4s", timeout = "1500ms" }]
+track_scripts = [{ name = "s", command = ["/bin/true", "a b"], weight = 10, rise = 3, fall = 4, interval = "4s", timeout = "1500ms", user = "nobody", group = "daemon" }]
 notify = { master = ["/bin/m"], backup = ["/bin/b"], fault = ["/bin/f"], stop = ["/bin/s"], any = ["/bin/a"], arguments = "keepalived" }
 sync_group = "g"
 
@@ -89,7 +92,7 @@ address = "10.0.1.32:5060"
 check = { type = "none" }
 [[virtual_server.real_server]]
 address = "10.0.1.33:5060"
-check = [{ type = "udp", send = "ping", require_reply = true }, { type = "script", command = ["/bin/true"], rise = 1 }]
+check = [{ type = "udp", send = "ping", require_reply = true }, { type = "script", command = ["/bin/true"], rise = 1, user = "daemon" }]
 
 [[virtual_server]]
 name = "two-checks"

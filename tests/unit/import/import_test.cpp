@@ -83,7 +83,6 @@ TEST(ImportKeepalived, ListsWhatItCouldNotConvertWithLines) {
   auto heads = test::finding_heads(r.not_converted);
   const std::vector<std::string> expected{
       "refused: " + f + "3: notification_email",
-      "refused: " + f + "8: enable_script_security",
       "changed: " + f + "29: state",
       "refused: " + f + "55: smtp_alert",
       "changed: " + f + "77: quorum_down",

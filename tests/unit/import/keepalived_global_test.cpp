@@ -62,6 +62,64 @@ vrrp_instance VI_1 {
   EXPECT_EQ(test::finding_heads(bad.not_converted), std::vector<std::string>{"refused: bad.conf:2: vrrp_rt_priority"});
 }
 
+// keepalived runs scripts as script_user; unset, as keepalived_script when that account exists on
+// the machine, root otherwise. It holds root's scripts to the rule only with enable_script_security.
+TEST(ImportKeepalivedCases, ScriptUserAndScriptSecurity) {
+  const std::string instance =
+      "vrrp_instance VI_1 {\n interface eth1\n virtual_router_id 51\n virtual_ipaddress {\n 10.0.7.1/24\n }\n}\n";
+  auto given = import_keepalived_text(
+      "global_defs {\n script_user nobody daemon\n enable_script_security\n}\n" + instance, "user.conf");
+  expect_loads(given);
+  EXPECT_TRUE(has(given.toml, "script_user = \"nobody\"\nscript_group = \"daemon\"\nscript_security = true\n"))
+      << given.toml;
+  EXPECT_EQ(given.not_converted, std::vector<std::string>{});
+
+  auto without = import_keepalived_text(instance, "plain.conf", import_host{false});
+  expect_loads(without);
+  EXPECT_TRUE(has(without.toml, "\nscript_security = false\n")) << without.toml;
+  EXPECT_TRUE(has(without.toml, "\nscript_user = \"root\"\n")) << without.toml;
+  EXPECT_EQ(without.not_converted, std::vector<std::string>{});
+
+  auto with_account = import_keepalived_text(instance, "plain.conf", import_host{true});
+  EXPECT_TRUE(has(with_account.toml, "\nscript_user = \"keepalived_script\"\n")) << with_account.toml;
+}
+
+// keepalived's `user USER [GROUP]` of one vrrp_script or MISC_CHECK: that script's own account.
+TEST(ImportKeepalivedCases, ScriptsOwnUser) {
+  auto r = import_keepalived_text(R"(vrrp_script chk {
+    script "/bin/true"
+    user nobody daemon
+}
+vrrp_instance VI_1 {
+    interface eth1
+    virtual_router_id 51
+    virtual_ipaddress {
+        10.0.7.1/24
+    }
+    track_script {
+        chk
+    }
+}
+virtual_server 10.0.7.1 80 {
+    lb_kind DR
+    protocol TCP
+    real_server 10.0.8.1 80 {
+        MISC_CHECK {
+            misc_path "/bin/true"
+            user nobody
+        }
+    }
+}
+)",
+                                  "own.conf", import_host{false});
+  expect_loads(r);
+  EXPECT_TRUE(has(r.toml, "weight = 0, user = \"nobody\", group = \"daemon\" }")) << r.toml;
+  EXPECT_TRUE(has(r.toml, "command = [\"/bin/true\"], user = \"nobody\"")) << r.toml;
+  // Timing notes only (a track script's and a MISC_CHECK's timeout): the accounts convert as they are.
+  EXPECT_EQ(test::finding_heads(r.not_converted),
+            (std::vector<std::string>{"changed: own.conf:1: vrrp_script", "changed: own.conf:19: MISC_CHECK"}));
+}
+
 TEST(ImportKeepalivedCases, GlobalGarpDefaultsReachEveryInstanceUnlessItSetsItsOwn) {
   auto r = import_keepalived_text(R"(global_defs {
     vrrp_garp_master_delay 10
