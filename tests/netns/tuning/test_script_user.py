@@ -35,20 +35,21 @@ priority = 150
 advert_interval = "100ms"
 virtual_ips = ["%(vip)s/24"]
 track_scripts = [
-  { name = "as-nobody", command = ["%(track)s"], interval = "200ms", timeout = "150ms", weight = 0 },
-  { name = "own", command = ["%(own)s"], interval = "200ms", timeout = "150ms", weight = 0, user = "daemon" },
+  { name = "as-nobody", command = ["%(track)s"], interval = "500ms", timeout = "450ms", weight = 0 },
+  { name = "own", command = ["%(own)s"], interval = "500ms", timeout = "450ms", weight = 0, user = "daemon" },
 ]
 notify = { any = ["%(notify)s"] }
 """
 
 # Records the uid, and succeeds only as nobody: the instance is FAULT unless the switch happened.
+# Each account marks its own file (in the sticky directory only a file's owner may replace it).
 TRACK = """#!/bin/sh
-id -u > %(out)s/track.tmp && mv %(out)s/track.tmp %(out)s/track
+touch %(out)s/track-$(id -u)
 [ "$(id -u)" = 65534 ]
 """
 # A track script with its own account (daemon, uid 1), whatever script_user says.
 OWN = """#!/bin/sh
-id -u > %(out)s/own.tmp && mv %(out)s/own.tmp %(out)s/own
+touch %(out)s/own-$(id -u)
 [ "$(id -u)" = 1 ]
 """
 NOTIFY = """#!/bin/sh
@@ -79,6 +80,9 @@ class ScriptUser(unittest.TestCase):
     def metric(self, name):
         m = re.search(r"^%s (\S+)$" % re.escape(name), self.metrics(), re.M)
         return float(m.group(1)) if m else None
+
+    def marks(self, script):
+        return sorted(f for f in os.listdir(self.out) if f.startswith(script + "-"))
 
     def read(self, name):
         try:
@@ -120,8 +124,8 @@ class ScriptUser(unittest.TestCase):
                                  name="lbd")
             wait_for(lambda: self.state() == "MASTER" or not self.lbd.alive(), 15, what="MASTER as nobody")
             self.assertTrue(self.lbd.alive(), self.lbd.log())
-            self.assertEqual(self.read("track").strip(), "65534")
-            wait_for(lambda: "65534 " in self.read("notify"), 10, what="the notify command as nobody")
+            self.assertEqual(self.marks("track"), ["track-65534"])
+            wait_for(lambda: "65534 " in self.read("notify"), 20, what="the notify command as nobody")
             self.assertIn("run as nobody (uid 65534, group nogroup)", self.lbd.log())
             self.assertEqual(self.metric("lbd_script_uid"), 65534)
 
@@ -135,28 +139,29 @@ class ScriptUser(unittest.TestCase):
             # root: the track script now fails (not uid 65534), the instance goes FAULT.
             self.write_config("root")
             self.assertEqual(self.reload()["result"], "ok")
-            wait_for(lambda: self.read("track").strip() == "0", 10, what="the track script as root")
-            wait_for(lambda: self.state() == "FAULT", 10, what="FAULT once the track script runs as root")
-            wait_for(lambda: re.search(r"^0 .*fault", self.read("notify"), re.M), 10,
+            wait_for(lambda: "track-0" in self.marks("track"), 20, what="the track script as root")
+            wait_for(lambda: self.state() == "FAULT", 20, what="FAULT once the track script runs as root")
+            wait_for(lambda: re.search(r"^0 .*fault", self.read("notify"), re.M), 20,
                      what="the notify command as root")
             self.assertEqual(self.metric("lbd_script_uid"), 0)
-            self.assertEqual(self.read("own").strip(), "1", "a track script's own user stays")
+            self.assertEqual(self.marks("own"), ["own-1"], "a track script's own user stays")
 
             # A directory another group may write: nobody's scripts run, root's are refused.
             os.chmod(scripts, 0o775)
             os.chown(scripts, 0, 1000)
             self.write_config("nobody")
             self.assertEqual(self.reload()["result"], "ok")
-            wait_for(lambda: self.state() == "MASTER", 10, what="MASTER again as nobody, rule or not")
-            wait_for(lambda: re.search(r"^65534 .*master", self.read("notify"), re.M), 10,
+            wait_for(lambda: self.state() == "MASTER", 20, what="MASTER again as nobody, rule or not")
+            wait_for(lambda: re.search(r"^65534 .*master", self.read("notify"), re.M), 20,
                      what="the notify command as nobody again")
             self.write_config("root")
             self.assertEqual(self.reload()["result"], "ok")
-            wait_for(lambda: self.state() == "FAULT", 10, what="FAULT: root's track script is refused")
+            wait_for(lambda: self.state() == "FAULT", 20, what="FAULT: root's track script is refused")
             refusal = "refused by the script-security rule: %s is writable by group 1000" % scripts
-            wait_for(lambda: "track_script[as-nobody]: failed: could not start: " + refusal in self.lbd.log(), 10,
+            wait_for(lambda: "track_script[as-nobody]: failed: could not start: " + refusal in self.lbd.log(), 20,
                      what="the track script's refusal in the log")
-            self.assertIn("notify fault (%s): could not start: %s" % (self.notify, refusal), self.lbd.log())
+            wait_for(lambda: "notify fault (%s): could not start: %s" % (self.notify, refusal) in self.lbd.log(), 20,
+                     what="the notify command's refusal in the log")
 
 if __name__ == "__main__":
     unittest.main()
