@@ -82,14 +82,10 @@ TEST(ImportKeepalived, ListsWhatItCouldNotConvertWithLines) {
   const std::string f = data_dir + "/keepalived.conf:";
   auto heads = test::finding_heads(r.not_converted);
   const std::vector<std::string> expected{
-      "refused: " + f + "3: notification_email",
-      "changed: " + f + "29: state",
-      "refused: " + f + "55: smtp_alert",
-      "changed: " + f + "77: quorum_down",
-      "changed: " + f + "81: inhibit_on_failure",
-      "refused: " + f + "86: digest",
-      "changed: " + f + "97: notify_up",
-      "changed: " + f + "98: notify_down",
+      "refused: " + f + "3: notification_email",  "changed: " + f + "29: state",
+      "refused: " + f + "55: smtp_alert",         "changed: " + f + "77: quorum_down",
+      "changed: " + f + "81: inhibit_on_failure", "refused: " + f + "86: digest",
+      "changed: " + f + "97: notify_up",          "changed: " + f + "98: notify_down",
       "changed: " + f + "126: MISC_CHECK",
   };
   EXPECT_EQ(heads, expected);
