@@ -12,22 +12,6 @@ bool prefix_less(const prefix& a, const prefix& b) {
   return a.length < b.length;
 }
 
-bool is_canonical(const prefix& p) {
-  const unsigned bits = p.address.is_v4() ? 32 : 128;
-  if (p.length > bits) return false;
-  if (p.address.is_v4()) {
-    auto raw = p.address.to_v4().to_uint();
-    const auto mask = p.length == 0 ? 0U : ~0U << (32 - p.length);
-    return (raw & ~mask) == 0;
-  }
-  auto bytes = p.address.to_v6().to_bytes();
-  for (unsigned i = 0; i < 128; ++i) {
-    if (i < p.length) continue;
-    if ((bytes[i / 8] >> (7 - i % 8)) & 1U) return false;
-  }
-  return true;
-}
-
 namespace {
 
 std::vector<prefix> sorted_unique(std::vector<prefix> v) {

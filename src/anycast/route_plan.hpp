@@ -19,8 +19,6 @@ struct route_plan {
 // Both sides in any order, duplicates allowed; the plan lists each prefix once, sorted.
 route_plan plan_routes(const std::vector<prefix>& kernel, const std::vector<prefix>& desired);
 
-// A route's destination must have no bits set past its length ("192.0.2.10/24" is not one).
-bool is_canonical(const prefix& p);
 // IPv4 before IPv6, then by address, then by length.
 bool prefix_less(const prefix& a, const prefix& b);
 

@@ -42,5 +42,7 @@ std::string to_string(const prefix& p);    // "192.0.2.10/24"
 
 // True when `a` lies inside `p` (same family, first `p.length` bits equal).
 bool contains(const prefix& p, const ip_address& a);
+// A route's destination must have no bits set past its length ("192.0.2.10/24" is not one).
+bool is_canonical(const prefix& p);
 
 }  // namespace lbd

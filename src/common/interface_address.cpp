@@ -13,14 +13,13 @@
 #include <algorithm>
 #include <optional>
 
+#include "common/nl_address.hpp"
+
 namespace lbd::netif {
 namespace {
 
 struct addr_deleter {
   void operator()(rtnl_addr* a) const { rtnl_addr_put(a); }
-};
-struct nladdr_deleter {
-  void operator()(nl_addr* a) const { nl_addr_put(a); }
 };
 struct cache_deleter {
   void operator()(nl_cache* c) const { nl_cache_free(c); }
@@ -32,16 +31,8 @@ struct link_deleter {
 result<std::unique_ptr<rtnl_addr, addr_deleter>, std::string> make(unsigned ifindex, const prefix& p) {
   std::unique_ptr<rtnl_addr, addr_deleter> a(rtnl_addr_alloc());
   if (!a) return unexpected(std::string("out of memory"));
-  std::unique_ptr<nl_addr, nladdr_deleter> local;
-  if (p.address.is_v4()) {
-    auto b = p.address.to_v4().to_bytes();
-    local.reset(nl_addr_build(AF_INET, b.data(), b.size()));
-  } else {
-    auto b = p.address.to_v6().to_bytes();
-    local.reset(nl_addr_build(AF_INET6, b.data(), b.size()));
-  }
+  auto local = to_nl(p);
   if (!local) return unexpected(std::string("out of memory"));
-  nl_addr_set_prefixlen(local.get(), static_cast<int>(p.length));
   rtnl_addr_set_ifindex(a.get(), static_cast<int>(ifindex));
   rtnl_addr_set_family(a.get(), p.address.is_v4() ? AF_INET : AF_INET6);
   if (int err = rtnl_addr_set_local(a.get(), local.get()); err < 0) {
@@ -51,40 +42,20 @@ result<std::unique_ptr<rtnl_addr, addr_deleter>, std::string> make(unsigned ifin
   return a;
 }
 
-std::optional<ip_address> to_ip(nl_addr* local) {
-  if (nl_addr_get_family(local) == AF_INET && nl_addr_get_len(local) == 4) {
-    boost::asio::ip::address_v4::bytes_type b{};
-    std::copy_n(static_cast<const unsigned char*>(nl_addr_get_binary_addr(local)), 4, b.begin());
-    return boost::asio::ip::address_v4(b);
-  }
-  if (nl_addr_get_family(local) == AF_INET6 && nl_addr_get_len(local) == 16) {
-    boost::asio::ip::address_v6::bytes_type b{};
-    std::copy_n(static_cast<const unsigned char*>(nl_addr_get_binary_addr(local)), 16, b.begin());
-    return boost::asio::ip::address_v6(b);
-  }
-  return std::nullopt;
-}
-
 }  // namespace
 
 result<std::unique_ptr<address_session>, std::string> address_session::open() {
-  nl_sock* s = nl_socket_alloc();
-  if (s == nullptr) return unexpected(std::string("netlink socket: out of memory"));
-  if (int err = nl_connect(s, NETLINK_ROUTE); err < 0) {
-    nl_socket_free(s);
-    return unexpected(fmt::format("netlink connect: {}", nl_geterror(err)));
-  }
-  return std::unique_ptr<address_session>(new address_session(s));
+  auto s = connect_route_socket();
+  if (!s) return unexpected(s.error());
+  return std::unique_ptr<address_session>(new address_session(std::move(*s)));
 }
-
-address_session::~address_session() { nl_socket_free(sock_); }
 
 status<std::string> address_session::add(unsigned ifindex, const prefix& p, const std::string& label) {
   auto a = make(ifindex, p);
   if (!a) return unexpected(a.error());
   if (p.address.is_v6()) rtnl_addr_set_flags(a->get(), IFA_F_NODAD);
   if (!label.empty() && p.address.is_v4()) rtnl_addr_set_label(a->get(), label.c_str());
-  const int err = rtnl_addr_add(sock_, a->get(), 0);
+  const int err = rtnl_addr_add(sock_.get(), a->get(), 0);
   if (err < 0 && err != -NLE_EXIST) {
     return unexpected(fmt::format("add {} on ifindex {}: {}", to_string(p), ifindex, nl_geterror(err)));
   }
@@ -94,7 +65,7 @@ status<std::string> address_session::add(unsigned ifindex, const prefix& p, cons
 status<std::string> address_session::remove(unsigned ifindex, const prefix& p) {
   auto a = make(ifindex, p);
   if (!a) return unexpected(a.error());
-  const int err = rtnl_addr_delete(sock_, a->get(), 0);
+  const int err = rtnl_addr_delete(sock_.get(), a->get(), 0);
   if (err < 0 && err != -NLE_NOADDR && err != -NLE_OBJ_NOTFOUND) {
     return unexpected(fmt::format("remove {} from ifindex {}: {}", to_string(p), ifindex, nl_geterror(err)));
   }
@@ -103,7 +74,7 @@ status<std::string> address_session::remove(unsigned ifindex, const prefix& p) {
 
 result<std::vector<interface_address>, std::string> address_session::list(unsigned ifindex) {
   nl_cache* raw = nullptr;
-  if (int rc = rtnl_addr_alloc_cache(sock_, &raw); rc < 0) {
+  if (int rc = rtnl_addr_alloc_cache(sock_.get(), &raw); rc < 0) {
     return unexpected(fmt::format("cannot read addresses: {}", nl_geterror(rc)));
   }
   std::unique_ptr<nl_cache, cache_deleter> cache(raw);
@@ -111,7 +82,7 @@ result<std::vector<interface_address>, std::string> address_session::list(unsign
   for (nl_object* o = nl_cache_get_first(cache.get()); o != nullptr; o = nl_cache_get_next(o)) {
     auto* a = reinterpret_cast<rtnl_addr*>(o);
     if (rtnl_addr_get_ifindex(a) != static_cast<int>(ifindex) || rtnl_addr_get_local(a) == nullptr) continue;
-    auto ip = to_ip(rtnl_addr_get_local(a));
+    auto ip = ip_of(rtnl_addr_get_local(a));
     if (!ip) continue;
     const char* label = rtnl_addr_get_label(a);
     const bool tentative = (rtnl_addr_get_flags(a) & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) != 0;
@@ -152,11 +123,9 @@ status<std::string> delete_address(const std::string& ifname, const prefix& p) {
 }
 
 status<std::string> set_link_up(const std::string& ifname) {
-  std::unique_ptr<nl_sock, void (*)(nl_sock*)> s(nl_socket_alloc(), nl_socket_free);
-  if (!s) return unexpected(std::string("netlink socket: out of memory"));
-  if (int rc = nl_connect(s.get(), NETLINK_ROUTE); rc < 0) {
-    return unexpected(fmt::format("netlink connect: {}", nl_geterror(rc)));
-  }
+  auto connected = connect_route_socket();
+  if (!connected) return unexpected(connected.error());
+  const nl_socket s = std::move(*connected);
   rtnl_link* raw = nullptr;
   if (int rc = rtnl_link_get_kernel(s.get(), 0, ifname.c_str(), &raw); rc < 0) {
     return unexpected(fmt::format("no interface named '{}': {}", ifname, nl_geterror(rc)));

@@ -11,9 +11,8 @@
 #include <vector>
 
 #include "common/address.hpp"
+#include "common/nl_socket.hpp"
 #include "common/result.hpp"
-
-struct nl_sock;
 
 namespace lbd::netif {
 
@@ -28,9 +27,6 @@ struct interface_address {
 class address_session {
  public:
   static result<std::unique_ptr<address_session>, std::string> open();
-  ~address_session();
-  address_session(const address_session&) = delete;
-  address_session& operator=(const address_session&) = delete;
 
   // `label` (IPv4 only, e.g. "eth0:vrrp") must start with the interface name; empty for none.
   status<std::string> add(unsigned ifindex, const prefix& p, const std::string& label = {});
@@ -38,8 +34,8 @@ class address_session {
   result<std::vector<interface_address>, std::string> list(unsigned ifindex);
 
  private:
-  explicit address_session(nl_sock* sock) : sock_(sock) {}
-  nl_sock* sock_;
+  explicit address_session(nl_socket sock) : sock_(std::move(sock)) {}
+  nl_socket sock_;
 };
 
 // One-shot forms by interface name, each on a socket of its own (lbctl).

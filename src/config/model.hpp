@@ -14,6 +14,7 @@
 #include "common/address.hpp"
 #include "common/duration.hpp"
 #include "common/log.hpp"
+#include "common/route_spec.hpp"
 #include "healthcheck/check_spec.hpp"
 #include "healthcheck/failure_action.hpp"
 
@@ -143,6 +144,10 @@ struct vrrp_instance {
   garp_settings garp;
   std::vector<tracked_interface> track_interfaces;
   std::vector<track_script> track_scripts;
+  // Added once the VIPs are (after them), removed before they go (keepalived's virtual_routes and
+  // virtual_rules).
+  std::vector<netif::route_spec> virtual_routes;
+  std::vector<netif::rule_spec> virtual_rules;
   std::optional<std::string> sync_group;
   vrrp_notify notify;
   std::optional<std::string> auth_password;  // VRRPv2 simple password authentication

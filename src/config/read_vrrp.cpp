@@ -211,6 +211,8 @@ parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t i
   if (const auto* g = r.subtable("garp")) v.garp = read_garp(table_reader(sink, *g, r.where("garp")));
   v.track_interfaces = read_track_interfaces(r);
   v.track_scripts = read_track_scripts(r);
+  v.virtual_routes = read_virtual_routes(r);
+  v.virtual_rules = read_virtual_rules(r);
   if (auto x = r.word("sync_group")) {
     if (valid_name(*x)) {
       v.sync_group = *x;
@@ -244,6 +246,8 @@ parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t i
             "garp",
             "track_interfaces",
             "track_scripts",
+            "virtual_routes",
+            "virtual_rules",
             "sync_group",
             "notify",
             "auth"});

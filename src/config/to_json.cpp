@@ -10,6 +10,7 @@ namespace {
 
 std::string text(const ip_address& a) { return a.to_string(); }
 std::string text(const endpoint& e) { return to_string(e); }
+std::string text(const prefix& p) { return to_string(p); }
 std::string text(duration d) { return format_duration(d); }
 
 void put_command(json& j, const char* key, const argv& command) {
@@ -36,6 +37,32 @@ json to_json(const track_script& s) {
          {"fall", s.fall},
          {"weight", s.weight}};
   put_account(j, s.user, s.group);
+  return j;
+}
+
+json to_json(const netif::route_spec& r) {
+  static constexpr std::array<const char*, 4> kinds{"unicast", "blackhole", "unreachable", "prohibit"};
+  json j{{"to", text(r.to)}};
+  if (r.via) j["via"] = text(*r.via);
+  if (!r.dev.empty()) j["dev"] = r.dev;
+  if (r.src) j["src"] = text(*r.src);
+  j["table"] = r.table;
+  if (r.metric) j["metric"] = *r.metric;
+  j["type"] = kinds.at(static_cast<std::size_t>(r.kind));
+  if (r.scope) j["scope"] = netif::scope_name(*r.scope);
+  return j;
+}
+
+json to_json(const netif::rule_spec& r) {
+  json j = json::object();
+  if (r.from) j["from"] = text(*r.from);
+  if (r.to) j["to"] = text(*r.to);
+  if (!r.from && !r.to) j["family"] = r.ipv6 ? "inet6" : "inet";
+  j["table"] = r.table;
+  if (r.priority) j["priority"] = *r.priority;
+  if (r.fwmark) j["fwmark"] = *r.fwmark;
+  if (!r.iif.empty()) j["iif"] = r.iif;
+  if (!r.oif.empty()) j["oif"] = r.oif;
   return j;
 }
 
@@ -154,6 +181,14 @@ json to_json(const vrrp_instance& v) {
     j["track_interfaces"].push_back(json{{"name", t.name}, {"weight", t.weight}});
   j["track_scripts"] = json::array();
   for (const auto& s : v.track_scripts) j["track_scripts"].push_back(to_json(s));
+  if (!v.virtual_routes.empty()) {
+    j["virtual_routes"] = json::array();
+    for (const auto& r : v.virtual_routes) j["virtual_routes"].push_back(to_json(r));
+  }
+  if (!v.virtual_rules.empty()) {
+    j["virtual_rules"] = json::array();
+    for (const auto& r : v.virtual_rules) j["virtual_rules"].push_back(to_json(r));
+  }
   if (v.sync_group) j["sync_group"] = *v.sync_group;
   j["notify"] = to_json(v.notify);
   if (v.auth_password) j["auth"] = json{{"type", "pass"}, {"password", *v.auth_password}};

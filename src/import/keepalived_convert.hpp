@@ -43,6 +43,10 @@ struct kad_context {
 std::string endpoint_text(const std::string& ip, const std::string& port);
 
 void convert_vrrp_instance(kad_context& ctx, const kad_node& n);
+// A vrrp_instance's virtual_routes / virtual_rules block as lbd.conf lines ("" when nothing
+// converts); every line that does not is refused with its reason.
+std::string convert_virtual_routes(kad_context& ctx, const kad_node& block);
+std::string convert_virtual_rules(kad_context& ctx, const kad_node& block);
 // notify_master / _backup / _fault / _stop / notify of an instance or a sync group: appended to
 // `out` as (lbd notify key, command array); false when `c` is none of them.
 bool read_notify_hook(const kad_node& c, std::vector<std::pair<std::string, std::string>>& out);

@@ -83,6 +83,7 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
   std::vector<std::pair<std::string, std::string>> notify;
   std::vector<std::pair<std::string, std::string>> garp;
   std::string auth;
+  std::string routes;  // virtual_routes and virtual_rules lines
   std::string lines;
   bool accept_given = false;
   for (const auto& c : n.children) {
@@ -162,6 +163,10 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
       garp.emplace_back("refresh", toml_string(seconds_to_duration(ctx.arg(c))));
     } else if (k == "garp_interval" || k == "gna_interval") {
       garp.emplace_back("delay", toml_string(seconds_to_duration(ctx.arg(c))));
+    } else if (k == "virtual_routes") {
+      routes += convert_virtual_routes(ctx, c);
+    } else if (k == "virtual_rules") {
+      routes += convert_virtual_rules(ctx, c);
     } else {
       ctx.refuse(c, "no lbd equivalent");
     }
@@ -200,6 +205,7 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
   if (auto g = ctx.sync_group_of.find(name); g != ctx.sync_group_of.end()) {
     o += fmt::format("sync_group = {}\n", toml_string(g->second));
   }
+  o += routes;
   if (!notify.empty()) o += notify_line(std::move(notify));
   if (!auth.empty()) o += fmt::format("auth = {}\n", auth);
   // keepalived accepts traffic to the VIPs by default unless vrrp_strict (vrrp.c); lbd does not.

@@ -9,6 +9,7 @@
 
 #include "common/address.hpp"
 #include "common/result.hpp"
+#include "common/route_spec.hpp"
 #include "vrrp/packet.hpp"
 #include "vrrp/tracking.hpp"
 #include "vrrp/types.hpp"
@@ -49,6 +50,10 @@ struct instance_config {
   std::vector<tracked_interface> track_interfaces;
   std::vector<tracked_script> track_scripts;  // results come from outside (the daemon runs them)
   garp_config garp;
+  // Added after the VIPs, removed before them (the runner's kernel adapter; the state machine only
+  // says when the VIPs come and go).
+  std::vector<netif::route_spec> virtual_routes;
+  std::vector<netif::rule_spec> virtual_rules;
 };
 
 // The label configured for `vip`, empty when none.

@@ -13,6 +13,8 @@
 #include <cstring>
 #include <optional>
 
+#include "common/nl_address.hpp"
+
 namespace lbd::anycast::io {
 
 namespace {
@@ -20,41 +22,9 @@ namespace {
 struct route_deleter {
   void operator()(rtnl_route* r) const { rtnl_route_put(r); }
 };
-struct addr_deleter {
-  void operator()(nl_addr* a) const { nl_addr_put(a); }
-};
 struct cache_deleter {
   void operator()(nl_cache* c) const { nl_cache_free(c); }
 };
-
-std::unique_ptr<nl_addr, addr_deleter> to_nl(const prefix& p) {
-  std::unique_ptr<nl_addr, addr_deleter> a;
-  if (p.address.is_v4()) {
-    const auto b = p.address.to_v4().to_bytes();
-    a.reset(nl_addr_build(AF_INET, b.data(), b.size()));
-  } else {
-    const auto b = p.address.to_v6().to_bytes();
-    a.reset(nl_addr_build(AF_INET6, b.data(), b.size()));
-  }
-  if (a) nl_addr_set_prefixlen(a.get(), static_cast<int>(p.length));
-  return a;
-}
-
-std::optional<prefix> from_nl(nl_addr* a) {
-  if (a == nullptr) return std::nullopt;
-  const auto len = static_cast<unsigned>(nl_addr_get_prefixlen(a));
-  if (nl_addr_get_family(a) == AF_INET && nl_addr_get_len(a) == 4) {
-    boost::asio::ip::address_v4::bytes_type b{};
-    std::memcpy(b.data(), nl_addr_get_binary_addr(a), b.size());
-    return prefix{boost::asio::ip::address_v4(b), len};
-  }
-  if (nl_addr_get_family(a) == AF_INET6 && nl_addr_get_len(a) == 16) {
-    boost::asio::ip::address_v6::bytes_type b{};
-    std::memcpy(b.data(), nl_addr_get_binary_addr(a), b.size());
-    return prefix{boost::asio::ip::address_v6(b), len};
-  }
-  return std::nullopt;
-}
 
 struct list_state {
   const route_owner* owner;
@@ -69,26 +39,20 @@ void collect(nl_object* obj, void* arg) {
   if (rtnl_route_get_nnexthops(r) != 1) return;
   rtnl_nexthop* nh = rtnl_route_nexthop_n(r, 0);
   if (nh == nullptr || rtnl_route_nh_get_ifindex(nh) != static_cast<int>(st->owner->ifindex)) return;
-  if (auto p = from_nl(rtnl_route_get_dst(r))) st->out->push_back(*p);
+  if (auto p = netif::prefix_of(rtnl_route_get_dst(r))) st->out->push_back(*p);
 }
 
 }  // namespace
 
 result<std::unique_ptr<route_session>, std::string> route_session::open(route_owner owner) {
-  nl_sock* s = nl_socket_alloc();
-  if (s == nullptr) return unexpected(std::string("netlink socket: out of memory"));
-  if (int rc = nl_connect(s, NETLINK_ROUTE); rc < 0) {
-    nl_socket_free(s);
-    return unexpected(fmt::format("netlink connect: {}", nl_geterror(rc)));
-  }
-  return std::unique_ptr<route_session>(new route_session(s, owner));
+  auto s = netif::connect_route_socket();
+  if (!s) return unexpected(s.error());
+  return std::unique_ptr<route_session>(new route_session(std::move(*s), owner));
 }
-
-route_session::~route_session() { nl_socket_free(sock_); }
 
 result<std::vector<prefix>, std::string> route_session::list() {
   nl_cache* raw = nullptr;
-  if (int rc = rtnl_route_alloc_cache(sock_, AF_UNSPEC, 0, &raw); rc < 0) {
+  if (int rc = rtnl_route_alloc_cache(sock_.get(), AF_UNSPEC, 0, &raw); rc < 0) {
     return unexpected(fmt::format("reading routes: {}", nl_geterror(rc)));
   }
   std::unique_ptr<nl_cache, cache_deleter> cache(raw);
@@ -103,7 +67,7 @@ namespace {
 result<std::unique_ptr<rtnl_route, route_deleter>, std::string> make_route(const route_owner& o, const prefix& p) {
   if (!is_canonical(p)) return unexpected(fmt::format("{} has host bits set", to_string(p)));
   std::unique_ptr<rtnl_route, route_deleter> r(rtnl_route_alloc());
-  auto dst = to_nl(p);
+  auto dst = netif::to_nl(p);
   rtnl_nexthop* nh = rtnl_route_nh_alloc();
   if (!r || !dst || nh == nullptr) {
     if (nh != nullptr) rtnl_route_nh_free(nh);
@@ -129,7 +93,7 @@ result<std::unique_ptr<rtnl_route, route_deleter>, std::string> make_route(const
 status<std::string> route_session::add(const prefix& p) {
   auto r = make_route(owner_, p);
   if (!r) return unexpected(r.error());
-  if (int rc = rtnl_route_add(sock_, r->get(), NLM_F_EXCL); rc < 0) {
+  if (int rc = rtnl_route_add(sock_.get(), r->get(), NLM_F_EXCL); rc < 0) {
     return unexpected(
         fmt::format("adding the route to {} (table {}): {}", to_string(p), owner_.table, nl_geterror(rc)));
   }
@@ -139,7 +103,7 @@ status<std::string> route_session::add(const prefix& p) {
 status<std::string> route_session::remove(const prefix& p) {
   auto r = make_route(owner_, p);
   if (!r) return unexpected(r.error());
-  if (int rc = rtnl_route_delete(sock_, r->get(), 0); rc < 0 && rc != -NLE_OBJ_NOTFOUND) {
+  if (int rc = rtnl_route_delete(sock_.get(), r->get(), 0); rc < 0 && rc != -NLE_OBJ_NOTFOUND) {
     return unexpected(
         fmt::format("deleting the route to {} (table {}): {}", to_string(p), owner_.table, nl_geterror(rc)));
   }

@@ -13,9 +13,8 @@
 
 #include "anycast/route_plan.hpp"
 #include "common/address.hpp"
+#include "common/nl_socket.hpp"
 #include "common/result.hpp"
-
-struct nl_sock;
 
 namespace lbd::anycast::io {
 
@@ -29,9 +28,6 @@ struct route_owner {
 class route_session {
  public:
   static result<std::unique_ptr<route_session>, std::string> open(route_owner owner);
-  ~route_session();
-  route_session(const route_session&) = delete;
-  route_session& operator=(const route_session&) = delete;
 
   // The destinations of lbd's routes now in the kernel.
   result<std::vector<prefix>, std::string> list();
@@ -43,8 +39,8 @@ class route_session {
   result<route_plan, std::string> reconcile(const std::vector<prefix>& desired);
 
  private:
-  route_session(nl_sock* sock, route_owner owner) : sock_(sock), owner_(owner) {}
-  nl_sock* sock_;
+  route_session(netif::nl_socket sock, route_owner owner) : sock_(std::move(sock)), owner_(owner) {}
+  netif::nl_socket sock_;
   route_owner owner_;
 };
 

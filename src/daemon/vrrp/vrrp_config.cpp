@@ -70,6 +70,8 @@ vrrp::instance_config to_instance_config(const config::vrrp_instance& v, const i
   for (const auto& s : v.track_scripts) {
     c.track_scripts.push_back(vrrp::tracked_script{s.name, s.weight, s.rise, s.fall, true});
   }
+  c.virtual_routes = v.virtual_routes;
+  c.virtual_rules = v.virtual_rules;
   c.garp.repeat = v.garp.repeat;
   c.garp.interval = v.garp.delay;
   c.garp.refresh = v.garp.refresh;

@@ -25,7 +25,9 @@ std::vector<std::string> vrrp_reload_plan::started_or_restarted() const {
   return out;
 }
 
-bool changes_in_place(std::string_view setting) { return setting == "notify" || setting == "sync_group"; }
+bool changes_in_place(std::string_view setting) {
+  return setting == "notify" || setting == "sync_group" || setting == "virtual_routes" || setting == "virtual_rules";
+}
 
 vrrp_reload_plan plan_vrrp_reload(const std::vector<config::change>& changes,
                                   const std::vector<config::vrrp_instance>& next) {

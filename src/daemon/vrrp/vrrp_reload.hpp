@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #pragma once
 // What a reload does to each VRRP instance, decided from the config diff (pure). An instance is
-// matched by name. Its notify commands and its sync group can change without a restart (the
-// runtime rewires them); any other change restarts it, since the state machine, the socket and the
+// matched by name. Its notify commands, its sync group and its virtual routes and rules can change
+// without a restart (the runtime rewires them, the runner changes the routes in place); any other
+// change restarts it, since the state machine, the socket and the
 // timers all depend on it. This is the VRRP slice of the reload plan (reload/reload_plan.hpp); the
 // runtime applies it as it is.
 #include <string>

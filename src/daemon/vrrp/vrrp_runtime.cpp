@@ -244,7 +244,10 @@ std::vector<std::string> vrrp_runtime::apply(const config::config& cfg, const vr
     std::unique_ptr<vrrp_slot> s;
     if (it != old.end() && *it && !plan.restarts(want.name)) {
       s = std::move(*it);
-      s->cfg = want;  // in-place settings (notify, sync_group) take effect now
+      if (s->runner && (s->cfg.virtual_routes != want.virtual_routes || s->cfg.virtual_rules != want.virtual_rules)) {
+        s->runner->set_virtual_routes(want.virtual_routes, want.virtual_rules);
+      }
+      s->cfg = want;  // in-place settings (notify, sync_group, virtual routes and rules) take effect now
     } else {
       s = std::make_unique<vrrp_slot>();
       s->cfg = want;

@@ -53,6 +53,9 @@ result<std::unique_ptr<instance_runner>, std::string> instance_runner::open(boos
   auto addrs = address_manager::open();
   if (!addrs) return unexpected(addrs.error());
   r->addresses_ = std::move(*addrs);
+  auto routes = route_follower::open(config.name, config.virtual_routes, config.virtual_rules, metrics);
+  if (!routes) return unexpected(routes.error());
+  r->routes_ = std::move(*routes);
   auto* self = r.get();
   auto ann = announcer::open(io, config.interface, [self](const prefix& vip, error_code ec) {
     const auto& name = self->fsm_.config().name;
@@ -98,6 +101,7 @@ void instance_runner::start() {
         fsm_.logger().warning("{}", s.error());
     }
   } else {
+    routes_->remove(fsm_.logger(), true);  // a previous run's, before the VIPs they may name
     for (const auto& vip : c.virtual_ips) {
       if (auto s = addresses_->remove(socket_->ifindex(), vip); !s) fsm_.logger().warning("{}", s.error());
     }
@@ -272,6 +276,7 @@ void instance_runner::perform(const action& a) {
           held_vips_.reset();
           held_garp_.reset();
           announcer_->stop();
+          if (!saved_.vips.empty()) routes_->remove(fsm_.logger());  // only routes of VIPs that were added
           for (const auto& vip : x.vips) {
             if (auto s = addresses_->remove(socket_->ifindex(), vip); !s) {
               metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"vrrp_instance", c.name}})
@@ -307,9 +312,14 @@ void instance_runner::add_vips(const act::add_vips& x) {
       fsm_.logger().err("{}", s.error());
     }
   }
+  routes_->add(fsm_.logger());
 }
 
 void instance_runner::hold_vips_on_master(std::chrono::nanoseconds up_to) { hold_for_ = up_to; }
+
+void instance_runner::set_virtual_routes(std::vector<netif::route_spec> routes, std::vector<netif::rule_spec> rules) {
+  routes_->replace(std::move(routes), std::move(rules), !saved_.vips.empty(), fsm_.logger());
+}
 
 void instance_runner::release_vips(std::uint64_t number, std::string_view why) {
   if (number == vip_hold()) release_held(why, false);

@@ -26,6 +26,7 @@
 #include "vrrp/io/address_manager.hpp"
 #include "vrrp/io/announcer.hpp"
 #include "vrrp/io/link_monitor.hpp"
+#include "vrrp/io/route_follower.hpp"
 #include "vrrp/io/state_store.hpp"
 #include "vrrp/io/vrrp_socket.hpp"
 #include "vrrp/tracking.hpp"
@@ -64,6 +65,8 @@ class instance_runner {
   // release_vips() or until `up_to` has passed (zero: added at once, the default). The advert goes
   // out at once either way, so the peers see the new MASTER. For a command that must finish before
   // traffic arrives (conntrackd committing its states: vrrp.notify.master_wait).
+  // A reload's virtual_routes / virtual_rules, applied in place (route_follower::replace).
+  void set_virtual_routes(std::vector<netif::route_spec> routes, std::vector<netif::rule_spec> rules);
   void hold_vips_on_master(std::chrono::nanoseconds up_to);
   // Which hold is current: a new number each time the VIPs are held; 0 when none is.
   [[nodiscard]] std::uint64_t vip_hold() const { return held_vips_ ? hold_number_ : 0; }
@@ -97,6 +100,7 @@ class instance_runner {
   std::unique_ptr<address_manager> addresses_;
   std::unique_ptr<announcer> announcer_;
   std::unique_ptr<link_monitor> links_;
+  std::unique_ptr<route_follower> routes_;
   tracker tracker_;
   tracking_state tracked_;
   // Expires with the object. A wait that completed just before the object was destroyed is still

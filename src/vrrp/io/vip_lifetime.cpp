@@ -11,12 +11,11 @@
 
 #include <memory>
 
+#include "common/nl_socket.hpp"
+
 namespace lbd::vrrp::io {
 namespace {
 
-struct sock_deleter {
-  void operator()(nl_sock* s) const { nl_socket_free(s); }
-};
 struct addr_deleter {
   void operator()(rtnl_addr* a) const { rtnl_addr_put(a); }
 };
@@ -32,12 +31,10 @@ status<std::string> set_vip_lifetime(const std::string& ifname, const prefix& vi
                                      std::optional<std::chrono::seconds> lifetime) {
   const unsigned ifindex = if_nametoindex(ifname.c_str());
   if (ifindex == 0) return unexpected(fmt::format("no interface named '{}'", ifname));
-  std::unique_ptr<nl_sock, sock_deleter> sock(nl_socket_alloc());
+  auto sock = netif::connect_route_socket();
+  if (!sock) return unexpected(sock.error());
   std::unique_ptr<rtnl_addr, addr_deleter> a(rtnl_addr_alloc());
-  if (!sock || !a) return unexpected(std::string("out of memory"));
-  if (int err = nl_connect(sock.get(), NETLINK_ROUTE); err < 0) {
-    return unexpected(fmt::format("netlink connect: {}", nl_geterror(err)));
-  }
+  if (!a) return unexpected(std::string("out of memory"));
   const bool v4 = vip.address.is_v4();
   std::unique_ptr<nl_addr, nladdr_deleter> local;
   if (v4) {
@@ -60,7 +57,7 @@ status<std::string> set_vip_lifetime(const std::string& ifname, const prefix& vi
   const auto secs = lifetime ? static_cast<std::uint32_t>(lifetime->count()) : forever;
   rtnl_addr_set_valid_lifetime(a.get(), secs);
   rtnl_addr_set_preferred_lifetime(a.get(), secs);
-  if (int err = rtnl_addr_add(sock.get(), a.get(), NLM_F_REPLACE); err < 0) {
+  if (int err = rtnl_addr_add(sock->get(), a.get(), NLM_F_REPLACE); err < 0) {
     return unexpected(fmt::format("lifetime of {} on {}: {}", to_string(vip), ifname, nl_geterror(err)));
   }
   return ok;

@@ -267,6 +267,15 @@ start() { # IMPL DIRECTOR
 # holds_vip D: director D holds both VIPs of the sync group (web's and db's); lacks_vip D: neither.
 holds_vip() { [ "$(ip -n "d$1" -4 addr show dev eth0 | grep -c 'inet 10.30.0.20[01]/')" = 2 ]; }
 lacks_vip() { ! ip -n "d$1" -4 addr show dev eth0 | grep -q 'inet 10.30.0.20[01]/'; }
+# routes_of D: web's virtual routes and rule as director D's kernel holds them, without the route
+# protocol (keepalived tags them 18, lbd 245); routed D: all four are there.
+routes_of() {
+  {
+    ip -n "d$1" -4 route show table all | grep -E '^(blackhole )?10\.3[12]\.0\.0/16|^default .*table 100'
+    ip -n "d$1" -4 rule show | grep 'lookup 100'
+  } | sed -E 's/ proto [a-z0-9]+//' | sort
+}
+routed() { [ "$(routes_of "$1" | grep -c .)" = 4 ]; }
 # notified LINE [N]: LINE was recorded at least N times (default 1).
 notified() { [ "$(grep -cx "$1" $W/notify.log 2>/dev/null)" -ge "${2:-1}" ]; }
 
@@ -279,10 +288,15 @@ story() {
   start "$1" b
   kt_wait_for 20 notified "b any INSTANCE web BACKUP 100" || kt_fail "$1: b never became BACKUP"
   kt_check "$1: a holds the VIP" holds_vip a
+  kt_wait_for 5 routed a || kt_fail "$1: a's virtual routes and rule are not all there"
+  routes_of a >"$W/routes-$1-master.txt"
+  routes_of b >"$W/routes-$1-backup.txt"
   kt_stop "$1-a"
   kt_wait_for 20 notified "b any INSTANCE web MASTER 100" || kt_fail "$1: b never took over"
   kt_wait_for 10 holds_vip b || kt_fail "$1: b never took the VIP"
   kt_check "$1: a left the VIP" lacks_vip a
+  kt_wait_for 5 routed b || kt_fail "$1: b's virtual routes and rule are not all there"
+  routes_of a >"$W/routes-$1-stopped.txt"
   start "$1" a
   kt_wait_for 20 notified "a any INSTANCE web MASTER 150" 2 || kt_fail "$1: a never took over again"
   kt_wait_for 20 notified "b any INSTANCE web BACKUP 100" 2 || kt_fail "$1: b never went back to BACKUP"
@@ -322,6 +336,18 @@ for d in a b; do
     fi
   done
 done
+
+# The virtual routes and rule: the same kernel entries under both, on the MASTER only.
+for when in master backup stopped; do
+  if cmp -s "$W/routes-keepalived-$when.txt" "$W/routes-lbd-$when.txt"; then
+    kt_pass "virtual routes and rule of a $when director: the same $(grep -c . "$W/routes-lbd-$when.txt") entries"
+  else
+    kt_fail "virtual routes and rule of a $when director differ"
+    echo "  keepalived:" && sed 's/^/    /' "$W/routes-keepalived-$when.txt"
+    echo "  lbd:" && sed 's/^/    /' "$W/routes-lbd-$when.txt"
+  fi
+done
+kt_check "a MASTER holds 4 virtual routes and rules" [ "$(grep -c . "$W/routes-lbd-master.txt")" = 4 ]
 
 echo "KTEST-FIGURES$FIGURES"
 kt_finish

@@ -41,6 +41,8 @@ auth = { type = "pass", password = "s3cret" }
 track_scripts = [{ name = "s", command = ["/bin/true", "a b"], weight = 10, rise = 3, fall = 4, interval = "4s", timeout = "1500ms", user = "nobody", group = "daemon" }]
 notify = { master = ["/bin/m"], backup = ["/bin/b"], fault = ["/bin/f"], stop = ["/bin/s"], any = ["/bin/a"], arguments = "keepalived" }
 sync_group = "g"
+virtual_routes = [{ to = "0.0.0.0/0", via = "192.0.2.1", table = 100, metric = 7 }, { to = "198.51.100.0/24", dev = "eth1", src = "192.0.2.10", scope = "global" }, { to = "10.9.0.0/16", type = "blackhole" }]
+virtual_rules = [{ from = "192.0.2.10/32", table = 100, priority = 100 }, { family = "inet6", fwmark = 7, iif = "eth0", oif = "eth1", table = 7 }, { to = "2001:db8::/32", table = 8 }]
 
 [[vrrp]]
 name = "v6"
