@@ -22,6 +22,9 @@ void check_vrrp(diagnostic_sink& sink, const parsed_config& pc) {
   std::map<std::string, const parsed_vrrp*> names;
   std::map<std::tuple<std::string, int, int>, const parsed_vrrp*> keys;
   std::map<ip_address, const parsed_vrrp*> vips;
+  std::map<std::string, const parsed_vrrp*> vmacs;
+  std::map<std::string, const parsed_vrrp*> interfaces;
+  for (const auto& v : pc.vrrp) interfaces.emplace(v.model.interface, &v);
   std::map<std::string, std::vector<const parsed_vrrp*>> groups;
   for (const auto& v : pc.vrrp) {
     const auto& m = v.model;
@@ -47,6 +50,19 @@ void check_vrrp(diagnostic_sink& sink, const parsed_config& pc) {
         values.error(pos_in(v.source, "virtual_ips"), fmt::format("vrrp[{}].virtual_ips", m.name),
                      fmt::format("{} is already a virtual IP of vrrp[{}]", vip.address.address.to_string(),
                                  it->second->model.name));
+      }
+    }
+    if (m.vmac_interface) {
+      const auto where = fmt::format("vrrp[{}].vmac_interface", m.name);
+      const auto at =
+          pos_in(v.source, v.source != nullptr && v.source->contains("vmac_interface") ? "vmac_interface" : "use_vmac");
+      if (auto [it, fresh] = vmacs.emplace(*m.vmac_interface, &v); !fresh) {
+        values.error(at, where,
+                     fmt::format("{} is already the macvlan of vrrp[{}]: give each instance its own vmac_interface",
+                                 *m.vmac_interface, it->second->model.name));
+      } else if (auto i = interfaces.find(*m.vmac_interface); i != interfaces.end()) {
+        values.error(at, where,
+                     fmt::format("{} is the interface of vrrp[{}]", *m.vmac_interface, i->second->model.name));
       }
     }
     if (m.sync_group) groups[*m.sync_group].push_back(&v);

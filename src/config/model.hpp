@@ -148,11 +148,21 @@ struct vrrp_instance {
   // virtual_rules).
   std::vector<netif::route_spec> virtual_routes;
   std::vector<netif::rule_spec> virtual_rules;
+  // use_vmac (RFC 5798 section 7.3, keepalived's keyword): the VIPs on a macvlan of `interface`
+  // with the virtual router MAC, named this (default "vrrp.VRID"); unset without use_vmac.
+  std::optional<std::string> vmac_interface;
+  bool vmac_xmit_base = false;  // adverts from `interface`, not from the macvlan
   std::optional<std::string> sync_group;
   vrrp_notify notify;
   std::optional<std::string> auth_password;  // VRRPv2 simple password authentication
 
   [[nodiscard]] bool unicast() const { return !unicast_peers.empty(); }
+  // Where the VIPs live: the macvlan with use_vmac. Where adverts come and go: the macvlan too,
+  // unless vmac_xmit_base or unicast peers (vrrp/instance_config.hpp decides the same).
+  [[nodiscard]] const std::string& vip_interface() const { return vmac_interface ? *vmac_interface : interface; }
+  [[nodiscard]] const std::string& advert_interface() const {
+    return vmac_interface && !vmac_xmit_base && !unicast() ? *vmac_interface : interface;
+  }
 };
 
 // [[sync_group]]: the hooks of a sync group (the [[vrrp]] instances whose sync_group names it), run

@@ -156,6 +156,27 @@ void read_advert_interval(const table_reader& r, vrrp_instance& v) {
   v.advert_interval = *d;
 }
 
+// use_vmac, vmac_interface, vmac_xmit_base: the last two only with the first.
+void read_vmac(const table_reader& r, vrrp_instance& v) {
+  const bool use = r.boolean("use_vmac").value_or(false);
+  if (use) v.vmac_interface = fmt::format("vrrp.{}", v.vrid);  // keepalived's name
+  if (auto x = r.word("vmac_interface")) {
+    if (!use) {
+      r.error("vmac_interface", "needs use_vmac = true");
+    } else if (!valid_interface_name(*x)) {
+      r.error("vmac_interface", fmt::format("'{}' is not a valid interface name", *x));
+    } else if (*x == v.interface) {
+      r.error("vmac_interface", "is the instance's interface: the macvlan needs a name of its own");
+    } else {
+      v.vmac_interface = *x;
+    }
+  }
+  if (auto x = r.boolean("vmac_xmit_base")) {
+    if (!use) r.error("vmac_xmit_base", "needs use_vmac = true");
+    v.vmac_xmit_base = *x;
+  }
+}
+
 }  // namespace
 
 parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t index) {
@@ -213,6 +234,7 @@ parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t i
   v.track_scripts = read_track_scripts(r);
   v.virtual_routes = read_virtual_routes(r);
   v.virtual_rules = read_virtual_rules(r);
+  read_vmac(r, v);
   if (auto x = r.word("sync_group")) {
     if (valid_name(*x)) {
       v.sync_group = *x;
@@ -248,6 +270,9 @@ parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t i
             "track_scripts",
             "virtual_routes",
             "virtual_rules",
+            "use_vmac",
+            "vmac_interface",
+            "vmac_xmit_base",
             "sync_group",
             "notify",
             "auth"});

@@ -189,6 +189,11 @@ json to_json(const vrrp_instance& v) {
     j["virtual_rules"] = json::array();
     for (const auto& r : v.virtual_rules) j["virtual_rules"].push_back(to_json(r));
   }
+  if (v.vmac_interface) {
+    j["use_vmac"] = true;
+    j["vmac_interface"] = *v.vmac_interface;
+    j["vmac_xmit_base"] = v.vmac_xmit_base;
+  }
   if (v.sync_group) j["sync_group"] = *v.sync_group;
   j["notify"] = to_json(v.notify);
   if (v.auth_password) j["auth"] = json{{"type", "pass"}, {"password", *v.auth_password}};

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "common/duration.hpp"
 #include "import/keepalived_convert.hpp"
@@ -86,6 +87,8 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
   std::string routes;  // virtual_routes and virtual_rules lines
   std::string lines;
   bool accept_given = false;
+  std::optional<std::string> vmac;  // the macvlan's name, "" for keepalived's default
+  bool xmit_base = false;
   for (const auto& c : n.children) {
     const auto& k = c.keyword;
     if (k == "interface") {
@@ -163,6 +166,10 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
       garp.emplace_back("refresh", toml_string(seconds_to_duration(ctx.arg(c))));
     } else if (k == "garp_interval" || k == "gna_interval") {
       garp.emplace_back("delay", toml_string(seconds_to_duration(ctx.arg(c))));
+    } else if (k == "use_vmac") {
+      vmac = c.args.empty() ? std::string{} : c.args[0];
+    } else if (k == "vmac_xmit_base") {
+      xmit_base = true;
     } else if (k == "virtual_routes") {
       routes += convert_virtual_routes(ctx, c);
     } else if (k == "virtual_rules") {
@@ -185,6 +192,12 @@ void convert_vrrp_instance(kad_context& ctx, const kad_node& n) {
   if (version == 3 && !auth.empty()) {
     ctx.refuse(*n.find("authentication"), "VRRPv3 has no authentication (keepalived ignores it too)");
     auth.clear();
+  }
+  // keepalived's default macvlan name is lbd's (vrrp.VRID); vmac_xmit_base alone it ignores.
+  if (vmac) {
+    lines += "use_vmac = true\n";
+    if (!vmac->empty()) lines += fmt::format("vmac_interface = {}\n", toml_string(*vmac));
+    if (xmit_base) lines += "vmac_xmit_base = true\n";
   }
   o += lines;
   o += fmt::format("version = {}\n", version);

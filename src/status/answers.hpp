@@ -117,6 +117,7 @@ struct vrrp_transition {
 struct vrrp_instance {
   std::string name;
   std::string interface;
+  std::optional<std::string> vmac_interface;  // use_vmac: the macvlan carrying the VIPs
   unsigned vrid = 0;
   unsigned version = 3;  // the VRRP version, 2 or 3
   vrrp_state state = vrrp_state::init;

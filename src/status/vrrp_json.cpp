@@ -22,6 +22,7 @@ void from_json(const nlohmann::json& j, vrrp_transition& v) {
 void to_json(nlohmann::json& j, const vrrp_instance& v) {
   j = {{"name", v.name},
        {"interface", v.interface},
+       {"vmac_interface", nullable(v.vmac_interface)},
        {"vrid", v.vrid},
        {"version", v.version},
        {"state", v.state},
@@ -38,6 +39,7 @@ void to_json(nlohmann::json& j, const vrrp_instance& v) {
 void from_json(const nlohmann::json& j, vrrp_instance& v) {
   get_to(j, "name", v.name);
   get_to(j, "interface", v.interface);
+  get_to(j, "vmac_interface", v.vmac_interface);
   get_to(j, "vrid", v.vrid);
   get_to(j, "version", v.version);
   get_to(j, "state", v.state);

@@ -13,11 +13,21 @@ const std::string& label_of(const instance_config& c, const prefix& vip) {
   return none;
 }
 
+const std::string& vip_interface(const instance_config& c) {
+  return c.vmac_interface ? *c.vmac_interface : c.interface;
+}
+
+const std::string& advert_interface(const instance_config& c) {
+  return c.vmac_interface && !c.vmac_xmit_base && c.unicast_peers.empty() ? *c.vmac_interface : c.interface;
+}
+
 status<std::vector<std::string>> validate(const instance_config& c) {
   std::vector<std::string> errors;
   auto fail = [&](std::string m) { errors.push_back(fmt::format("vrrp instance '{}': {}", c.name, m)); };
   if (c.name.empty()) fail("name is empty");
   if (c.interface.empty()) fail("interface is empty");
+  if (c.vmac_interface && (c.vmac_interface->empty() || *c.vmac_interface == c.interface))
+    fail("the vmac interface must be named, and not as the interface");
   if (c.vrid == 0) fail("vrid must be 1..255");
   if (c.priority == 0) fail("priority must be 1..255 (0 is reserved for 'leaving')");
   const auto cs = c.advert_interval.count();

@@ -54,7 +54,17 @@ struct instance_config {
   // says when the VIPs come and go).
   std::vector<netif::route_spec> virtual_routes;
   std::vector<netif::rule_spec> virtual_rules;
+  // use_vmac: the VIPs live on this macvlan of `interface` with the virtual router MAC
+  // (vrrp/vmac.hpp); adverts leave from it too, unless `vmac_xmit_base` or unicast peers (whose
+  // adverts come to the base interface's own MAC).
+  std::optional<std::string> vmac_interface;
+  bool vmac_xmit_base = false;
 };
+
+// Where the VIPs (and their gratuitous ARPs) go: the macvlan with use_vmac, else the interface.
+const std::string& vip_interface(const instance_config& c);
+// Where adverts are sent and heard.
+const std::string& advert_interface(const instance_config& c);
 
 // The label configured for `vip`, empty when none.
 const std::string& label_of(const instance_config& c, const prefix& vip);

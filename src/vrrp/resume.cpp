@@ -127,6 +127,7 @@ std::uint64_t identity_of(const instance_config& c) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
   fnv(h, c.name);
   fnv(h, c.interface);
+  if (c.vmac_interface) fnv(h, "vmac " + *c.vmac_interface);  // VIPs elsewhere: another router
   fnv(h, std::to_string(c.vrid));
   fnv(h, to_string(c.version));
   fnv(h, std::to_string(c.priority));

@@ -187,6 +187,9 @@ void check_vips(const config::config& cfg, const facts& f, std::vector<finding>&
   }
   for (const auto& v : cfg.vrrp) {
     auto it = f.interfaces.find(v.interface);
+    // With use_vmac the VIPs are on the macvlan, which lbd removes when it stops.
+    const auto& vip_if = v.vip_interface();
+    auto vips_at = f.interfaces.find(vip_if);
     if (it == f.interfaces.end() || !it->second.present) {
       out.push_back({severity::error, "vip", fmt::format("interface {} of vrrp {} does not exist", v.interface, v.name),
                      "fix vrrp.interface in lbd.conf or bring the interface up"});
@@ -204,15 +207,16 @@ void check_vips(const config::config& cfg, const facts& f, std::vector<finding>&
       state = s->second;
     }
     for (const auto& vip : v.virtual_ips) {
-      bool present = holds(it->second, vip.address);
+      const bool present =
+          vips_at != f.interfaces.end() && vips_at->second.present && holds(vips_at->second, vip.address);
       auto addr = to_string(vip.address);
       if (!state) {
         if (present) {
           out.push_back({severity::error, "vip",
                          fmt::format("{} is on {} but lbd is not running: no VRRP guards it, and the other "
                                      "director may hold it too",
-                                     addr, v.interface),
-                         fmt::format("start lbd, or remove it: ip addr del {} dev {}", addr, v.interface)});
+                                     addr, vip_if),
+                         fmt::format("start lbd, or remove it: ip addr del {} dev {}", addr, vip_if)});
         }
         continue;
       }
@@ -220,18 +224,18 @@ void check_vips(const config::config& cfg, const facts& f, std::vector<finding>&
       if (master == present) {
         out.push_back(
             {severity::ok, "vip",
-             fmt::format("{} is {} {} and vrrp {} is {}", addr, present ? "on" : "not on", v.interface, v.name, *state),
+             fmt::format("{} is {} {} and vrrp {} is {}", addr, present ? "on" : "not on", vip_if, v.name, *state),
              ""});
       } else if (master) {
         out.push_back({severity::error, "vip",
                        fmt::format("vrrp {} is MASTER but {} is missing from {}: clients cannot reach the VIP", v.name,
-                                   addr, v.interface),
+                                   addr, vip_if),
                        "journalctl -u lbd for the cause; systemctl restart lbd puts it back"});
       } else {
         out.push_back({severity::error, "vip",
-                       fmt::format("{} is on {} while vrrp {} is {}: two directors may answer for it", addr,
-                                   v.interface, v.name, *state),
-                       fmt::format("ip addr del {} dev {} (lbd adds it when it becomes MASTER)", addr, v.interface)});
+                       fmt::format("{} is on {} while vrrp {} is {}: two directors may answer for it", addr, vip_if,
+                                   v.name, *state),
+                       fmt::format("ip addr del {} dev {} (lbd adds it when it becomes MASTER)", addr, vip_if)});
       }
     }
   }
@@ -280,7 +284,10 @@ void check_real_servers(const config::config& cfg, const facts& f, std::vector<f
 survey plan_survey(const config::config& cfg) {
   survey s;
   s.sysctls = {ip_forward, ip6_forward, vs_conntrack, vs_expire_nodest, vs_expire_template};
-  for (const auto& v : cfg.vrrp) s.interfaces.insert(v.interface);
+  for (const auto& v : cfg.vrrp) {
+    s.interfaces.insert(v.interface);
+    s.interfaces.insert(v.vip_interface());
+  }
   for (const auto& vs : cfg.virtual_servers) {
     for (const auto& rs : vs.real_servers) {
       auto target = probe_of(vs, rs);

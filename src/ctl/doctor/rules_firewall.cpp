@@ -42,11 +42,11 @@ void check_firewall(const config::config& cfg, const facts& f, const survey& s, 
     firewall::packet in;
     in.family = v.family == config::address_family::inet ? 4 : 6;
     in.l4proto = 112;
-    in.iif = v.interface;
+    in.iif = v.advert_interface();
     firewall::packet outgoing = in;
     outgoing.where = firewall::hook::output;
     outgoing.iif.reset();
-    outgoing.oif = v.interface;
+    outgoing.oif = v.advert_interface();
     std::vector<std::optional<ip_address>> peers;
     if (v.unicast()) {
       for (const auto& p : v.unicast_peers) peers.emplace_back(p);

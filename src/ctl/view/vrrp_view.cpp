@@ -26,7 +26,9 @@ std::string vrrp(const std::vector<api::vrrp_instance>& instances, clock_point n
     if (i.vips_held) state += " (VIPs held for the master command)";
     std::string name = i.name;
     if (i.sync_group) name += " [" + *i.sync_group + "]";
-    t.add({name, i.interface, std::to_string(i.vrid), state, fmt::format("{}/{}", i.priority, i.effective_priority),
+    // use_vmac: "eth0>vrrp.51", the VIPs on the macvlan of eth0.
+    const std::string itf = i.vmac_interface ? i.interface + ">" + *i.vmac_interface : i.interface;
+    t.add({name, itf, std::to_string(i.vrid), state, fmt::format("{}/{}", i.priority, i.effective_priority),
            i.master.empty() ? "?" : i.master, fmt::format("{}", fmt::join(i.virtual_ips, ",")),
            last_transition(i, now)});
   }

@@ -72,6 +72,8 @@ vrrp::instance_config to_instance_config(const config::vrrp_instance& v, const i
   }
   c.virtual_routes = v.virtual_routes;
   c.virtual_rules = v.virtual_rules;
+  c.vmac_interface = v.vmac_interface;
+  c.vmac_xmit_base = v.vmac_xmit_base;
   c.garp.repeat = v.garp.repeat;
   c.garp.interval = v.garp.delay;
   c.garp.refresh = v.garp.refresh;

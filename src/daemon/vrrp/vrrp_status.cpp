@@ -18,6 +18,7 @@ api::vrrp_instance to_answer(const vrrp_instance_view& v) {
   api::vrrp_instance out;
   out.name = c.name;
   out.interface = c.interface;
+  out.vmac_interface = c.vmac_interface;
   out.vrid = c.vrid;
   out.version = c.version;
   out.state = to_answer(v.state);

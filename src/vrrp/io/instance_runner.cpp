@@ -9,12 +9,24 @@ namespace lbd::vrrp::io {
 
 using boost::system::error_code;
 
+namespace {
+
+// The interfaces whose state counts besides the instance's own: with use_vmac, the macvlan too (an
+// operator who deletes or downs it puts the instance in FAULT, not in MASTER without its VIPs).
+std::vector<tracked_interface> tracked_links(const instance_config& c) {
+  auto all = c.track_interfaces;
+  if (c.vmac_interface) all.push_back(tracked_interface{*c.vmac_interface, 0});
+  return all;
+}
+
+}  // namespace
+
 instance_runner::instance_runner(boost::asio::io_context& io, const instance_config& config, metrics::registry& metrics,
                                  runner_hooks hooks)
     : fsm_(config, metrics),
       metrics_(metrics),
       hooks_(std::move(hooks)),
-      tracker_(config.priority, config.interface, config.track_interfaces, config.track_scripts),
+      tracker_(config.priority, config.interface, tracked_links(config), config.track_scripts),
       tracked_{false, {}, config.priority},
       timers_{boost::asio::steady_timer(io), boost::asio::steady_timer(io), boost::asio::steady_timer(io)},
       hold_timer_(io) {
@@ -27,7 +39,7 @@ instance_runner::instance_runner(boost::asio::io_context& io, const instance_con
   saved_.instance = config.name;
   saved_.identity = identity_of(config);
   saved_.advert_interval = config.advert_interval;
-  saved_.interface = config.interface;
+  saved_.interface = vip_interface(config);  // where --release-vips finds the VIPs
 }
 
 instance_runner::~instance_runner() {
@@ -46,8 +58,16 @@ result<std::unique_ptr<instance_runner>, std::string> instance_runner::open(boos
     return unexpected(all);
   }
   std::unique_ptr<instance_runner> r(new instance_runner(io, config, metrics, std::move(hooks)));
-  auto sock =
-      vrrp_socket::open(io, socket_config{config.interface, config.primary_address, config.unicast_peers.empty()});
+  if (config.vmac_interface) {
+    const bool v6 = config.primary_address.is_v6();
+    auto vmac = vmac_link::open(vmac_spec{*config.vmac_interface, config.interface, config.vrid, v6,
+                                          v6 ? std::optional(config.primary_address) : std::nullopt},
+                                r->fsm_.logger());
+    if (!vmac) return unexpected(vmac.error());
+    r->vmac_ = std::move(*vmac);
+  }
+  auto sock = vrrp_socket::open(
+      io, socket_config{advert_interface(config), config.primary_address, config.unicast_peers.empty()});
   if (!sock) return unexpected(sock.error());
   r->socket_ = std::move(*sock);
   auto addrs = address_manager::open();
@@ -57,7 +77,8 @@ result<std::unique_ptr<instance_runner>, std::string> instance_runner::open(boos
   if (!routes) return unexpected(routes.error());
   r->routes_ = std::move(*routes);
   auto* self = r.get();
-  auto ann = announcer::open(io, config.interface, [self](const prefix& vip, error_code ec) {
+  r->vip_ifindex_ = r->vmac_ ? r->vmac_->ifindex() : r->socket_->ifindex();
+  auto ann = announcer::open(io, vip_interface(config), [self](const prefix& vip, error_code ec) {
     const auto& name = self->fsm_.config().name;
     if (ec) {
       self->metrics_.get_counter("lbd_vrrp_garp_errors_total", "GARP/NA send failures", {{"vrrp_instance", name}})
@@ -97,13 +118,13 @@ void instance_runner::start() {
   if (startup.resume_master) {
     // --release-vips may have given them a lifetime (state_store.hpp): permanent again, in place.
     for (const auto& vip : c.virtual_ips) {
-      if (auto s = set_vip_lifetime(c.interface, vip, label_of(c, vip), std::nullopt); !s)
+      if (auto s = set_vip_lifetime(vip_interface(c), vip, label_of(c, vip), std::nullopt); !s)
         fsm_.logger().warning("{}", s.error());
     }
   } else {
     routes_->remove(fsm_.logger(), true);  // a previous run's, before the VIPs they may name
     for (const auto& vip : c.virtual_ips) {
-      if (auto s = addresses_->remove(socket_->ifindex(), vip); !s) fsm_.logger().warning("{}", s.error());
+      if (auto s = addresses_->remove(vip_ifindex_, vip); !s) fsm_.logger().warning("{}", s.error());
     }
   }
   socket_->start([this](const received& r) { on_packet(r); }, [this](rx_drop d) { count_rx_drop(to_string(d)); },
@@ -141,7 +162,7 @@ void instance_runner::on_link(const link_event& e) {
 void instance_runner::reread_links() {
   const auto& c = fsm_.config();
   tracker_.set_interface(c.interface, link_is_up(c.interface).value_or(false));
-  for (const auto& t : c.track_interfaces) tracker_.set_interface(t.name, link_is_up(t.name).value_or(false));
+  for (const auto& t : tracked_links(c)) tracker_.set_interface(t.name, link_is_up(t.name).value_or(false));
   apply_tracking();
 }
 
@@ -187,7 +208,7 @@ void instance_runner::on_packet(const received& r) {
   meta.source = r.source;
   meta.destination = r.destination;
   meta.ifindex = socket_->ifindex();
-  meta.ifname = c.interface;
+  meta.ifname = advert_interface(c);
   meta.expect = expect_;
   auto parsed = parse(r.payload, meta);
   if (!parsed) {
@@ -278,7 +299,7 @@ void instance_runner::perform(const action& a) {
           announcer_->stop();
           if (!saved_.vips.empty()) routes_->remove(fsm_.logger());  // only routes of VIPs that were added
           for (const auto& vip : x.vips) {
-            if (auto s = addresses_->remove(socket_->ifindex(), vip); !s) {
+            if (auto s = addresses_->remove(vip_ifindex_, vip); !s) {
               metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"vrrp_instance", c.name}})
                   .inc();
               fsm_.logger().err("{}", s.error());
@@ -307,7 +328,7 @@ void instance_runner::add_vips(const act::add_vips& x) {
   saved_.vips = x.vips;
   save();
   for (const auto& vip : x.vips) {
-    if (auto s = addresses_->add(socket_->ifindex(), vip, label_of(c, vip)); !s) {
+    if (auto s = addresses_->add(vip_ifindex_, vip, label_of(c, vip)); !s) {
       metrics_.get_counter("lbd_vrrp_vip_errors_total", "VIP add/remove failures", {{"vrrp_instance", c.name}}).inc();
       fsm_.logger().err("{}", s.error());
     }

@@ -28,6 +28,7 @@
 #include "vrrp/io/link_monitor.hpp"
 #include "vrrp/io/route_follower.hpp"
 #include "vrrp/io/state_store.hpp"
+#include "vrrp/io/vmac_link.hpp"
 #include "vrrp/io/vrrp_socket.hpp"
 #include "vrrp/tracking.hpp"
 
@@ -96,6 +97,9 @@ class instance_runner {
   instance fsm_;
   metrics::registry& metrics_;
   runner_hooks hooks_;
+  // Declared first of the adapters, so removed last: the VIPs and routes on it are gone by then.
+  std::unique_ptr<vmac_link> vmac_;  // null without use_vmac
+  unsigned vip_ifindex_ = 0;         // the macvlan's, else the interface's
   std::unique_ptr<vrrp_socket> socket_;
   std::unique_ptr<address_manager> addresses_;
   std::unique_ptr<announcer> announcer_;

@@ -276,6 +276,19 @@ routes_of() {
   } | sed -E 's/ proto [a-z0-9]+//' | sort
 }
 routed() { [ "$(routes_of "$1" | grep -c .)" = 4 ]; }
+# syncd_of D: the IPVS sync daemons director D's kernel runs; syncd_is D ROLES: exactly those
+# ("master", "backup", "master backup" or "").
+syncd_of() { kt_in "d$1" /usr/sbin/ipvsadm -L --daemon 2>/dev/null | sort; }
+syncd_is() { [ "$(syncd_of "$1" | awk '{ print $1 }' | tr '\n' ' ' | sed 's/ $//')" = "$2" ]; }
+# snapshot IMPL WHEN D...: the routes and sync daemons of directors D at a step, for the comparison.
+snapshot() {
+  _impl=$1 _when=$2
+  shift 2
+  for _d in "$@"; do
+    routes_of "$_d" >"$W/routes-$_impl-$_when.txt"
+    syncd_of "$_d" >"$W/syncd-$_impl-$_when.txt"
+  done
+}
 # notified LINE [N]: LINE was recorded at least N times (default 1).
 notified() { [ "$(grep -cx "$1" $W/notify.log 2>/dev/null)" -ge "${2:-1}" ]; }
 
@@ -289,14 +302,17 @@ story() {
   kt_wait_for 20 notified "b any INSTANCE web BACKUP 100" || kt_fail "$1: b never became BACKUP"
   kt_check "$1: a holds the VIP" holds_vip a
   kt_wait_for 5 routed a || kt_fail "$1: a's virtual routes and rule are not all there"
-  routes_of a >"$W/routes-$1-master.txt"
-  routes_of b >"$W/routes-$1-backup.txt"
+  kt_wait_for 5 syncd_is a master || kt_fail "$1: a's sync daemons: $(syncd_of a | tr '\n' ' ')"
+  kt_wait_for 5 syncd_is b backup || kt_fail "$1: b's sync daemons: $(syncd_of b | tr '\n' ' ')"
+  snapshot "$1" master a
+  snapshot "$1" backup b
   kt_stop "$1-a"
   kt_wait_for 20 notified "b any INSTANCE web MASTER 100" || kt_fail "$1: b never took over"
   kt_wait_for 10 holds_vip b || kt_fail "$1: b never took the VIP"
   kt_check "$1: a left the VIP" lacks_vip a
   kt_wait_for 5 routed b || kt_fail "$1: b's virtual routes and rule are not all there"
-  routes_of a >"$W/routes-$1-stopped.txt"
+  kt_wait_for 5 syncd_is b master || kt_fail "$1: b's sync daemons after the takeover: $(syncd_of b | tr '\n' ' ')"
+  snapshot "$1" stopped a
   start "$1" a
   kt_wait_for 20 notified "a any INSTANCE web MASTER 150" 2 || kt_fail "$1: a never took over again"
   kt_wait_for 20 notified "b any INSTANCE web BACKUP 100" 2 || kt_fail "$1: b never went back to BACKUP"
@@ -337,15 +353,18 @@ for d in a b; do
   done
 done
 
-# The virtual routes and rule: the same kernel entries under both, on the MASTER only.
-for when in master backup stopped; do
-  if cmp -s "$W/routes-keepalived-$when.txt" "$W/routes-lbd-$when.txt"; then
-    kt_pass "virtual routes and rule of a $when director: the same $(grep -c . "$W/routes-lbd-$when.txt") entries"
-  else
-    kt_fail "virtual routes and rule of a $when director differ"
-    echo "  keepalived:" && sed 's/^/    /' "$W/routes-keepalived-$when.txt"
-    echo "  lbd:" && sed 's/^/    /' "$W/routes-lbd-$when.txt"
-  fi
+# The virtual routes and rule (on the MASTER only) and the sync daemons (`ipvsadm -L --daemon`,
+# interface, sync ID and message size): the same kernel state under both.
+for what in routes syncd; do
+  for when in master backup stopped; do
+    if cmp -s "$W/$what-keepalived-$when.txt" "$W/$what-lbd-$when.txt"; then
+      kt_pass "$what of a $when director: the same $(grep -c . "$W/$what-lbd-$when.txt") entries"
+    else
+      kt_fail "$what of a $when director differ"
+      echo "  keepalived:" && sed 's/^/    /' "$W/$what-keepalived-$when.txt"
+      echo "  lbd:" && sed 's/^/    /' "$W/$what-lbd-$when.txt"
+    fi
+  done
 done
 kt_check "a MASTER holds 4 virtual routes and rules" [ "$(grep -c . "$W/routes-lbd-master.txt")" = 4 ]
 

@@ -2,18 +2,21 @@
 """Real keepalived (Debian package) as a VRRP peer inside a Lab namespace, for interop tests."""
 
 import os
+import re
 import signal
 
 from netlab import LabError, require_tools, wait_for
 
 
 def vrrp_conf(router_id, vrid, priority, version, advert_int, vips, interface="eth0", unicast_src=None,
-              unicast_peers=(), preempt=True, auth_pass=None):
+              unicast_peers=(), preempt=True, auth_pass=None, use_vmac=False):
     lines = ["global_defs {", "  router_id %s" % router_id, "  vrrp_version %d" % version, "}",
              "vrrp_instance VI_%d {" % vrid, "  state BACKUP", "  interface %s" % interface,
              "  virtual_router_id %d" % vrid, "  priority %d" % priority, "  advert_int %s" % advert_int]
     if not preempt:
         lines.append("  nopreempt")
+    if use_vmac:
+        lines.append("  use_vmac")
     if unicast_peers:
         if unicast_src:
             lines.append("  unicast_src_ip %s" % unicast_src)
@@ -23,7 +26,8 @@ def vrrp_conf(router_id, vrid, priority, version, advert_int, vips, interface="e
     if auth_pass:
         lines += ["  authentication {", "    auth_type PASS", "    auth_pass %s" % auth_pass, "  }"]
     lines.append("  virtual_ipaddress {")
-    lines += ["    %s dev %s" % (v, interface) for v in vips]
+    # With use_vmac the VIPs go on the macvlan: a `dev` would put them on the interface instead.
+    lines += ["    %s" % v if use_vmac else "    %s dev %s" % (v, interface) for v in vips]
     lines += ["  }", "}"]
     return "\n".join(lines) + "\n"
 
@@ -71,6 +75,11 @@ class Keepalived:
         """Clean stop: keepalived sends a priority-0 advert and removes its VIPs."""
         self.proc.signal(signal.SIGTERM)
         self.proc.wait(10)
+
+    def vrrp_state(self):
+        """The state of its last "Entering ... STATE" line, None before the first."""
+        states = re.findall(r"Entering (MASTER|BACKUP|FAULT) STATE", self.log())
+        return states[-1] if states else None
 
     def log(self):
         return self.proc.log()

@@ -11,7 +11,6 @@ and pulls the new master's cable (the other takes over after Master_Down_Interva
 every advert lbd sent as VRRP with a Good checksum.
 """
 
-import re
 import time
 import unittest
 
@@ -20,11 +19,6 @@ from netlab import wait_for
 from vrrplab import ADDR, LL, VIP, VIP6, AdvertCapture, Lbd, VrrpLab, measure, timers, vrrp_section
 
 SLACK = 1.5
-
-
-def ka_state(ka):
-    states = re.findall(r"Entering (MASTER|BACKUP|FAULT) STATE", ka.log())
-    return states[-1] if states else None
 
 
 class LbdWithKeepalived(unittest.TestCase):
@@ -58,7 +52,7 @@ class LbdWithKeepalived(unittest.TestCase):
         start_timeout = timers(version, interval_s, 100)[0] + 5 + SLACK
 
         def ka_is(state, timeout):
-            wait_for(lambda: ka_state(ka) == state, timeout, what="keepalived %s" % state)
+            wait_for(lambda: ka.vrrp_state() == state, timeout, what="keepalived %s" % state)
 
         master, backup = ("d1", "d2") if lbd_master else ("d2", "d1")
         if lbd_master:
@@ -102,7 +96,7 @@ class LbdWithKeepalived(unittest.TestCase):
             down, _ = timers(version, interval_s, 100)
             self.lab.set_port(master, False)
             if lbd_master:
-                measure(lambda: ka_state(ka) == "MASTER", down + SLACK)
+                measure(lambda: ka.vrrp_state() == "MASTER", down + SLACK)
             else:
                 measure(lambda: lbd.state() == "MASTER", down + SLACK)
             wait_for(lambda: self.lab.has_address(backup, vip), 5, what="VIP on %s" % backup)

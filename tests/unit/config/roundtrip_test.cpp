@@ -43,6 +43,9 @@ notify = { master = ["/bin/m"], backup = ["/bin/b"], fault = ["/bin/f"], stop = 
 sync_group = "g"
 virtual_routes = [{ to = "0.0.0.0/0", via = "192.0.2.1", table = 100, metric = 7 }, { to = "198.51.100.0/24", dev = "eth1", src = "192.0.2.10", scope = "global" }, { to = "10.9.0.0/16", type = "blackhole" }]
 virtual_rules = [{ from = "192.0.2.10/32", table = 100, priority = 100 }, { family = "inet6", fwmark = 7, iif = "eth0", oif = "eth1", table = 7 }, { to = "2001:db8::/32", table = 8 }]
+use_vmac = true
+vmac_interface = "vmac4"
+vmac_xmit_base = true
 
 [[vrrp]]
 name = "v6"
@@ -51,6 +54,7 @@ vrid = 1
 advert_interval = "40ms"
 virtual_ips = ["2001:db8::10/64"]
 sync_group = "g"
+use_vmac = true
 
 [[virtual_server]]
 name = "all-ports"

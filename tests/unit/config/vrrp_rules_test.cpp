@@ -146,6 +146,25 @@ INSTANTIATE_TEST_SUITE_P(
                   HEAD VIPS
                   "[[vrrp]]\nname = \"gw\"\ninterface = \"eth0\"\nvrid = 51\nvirtual_ips = [\"10.0.1.1/24\"]\n",
                   "9:8", "vrrp[gw].vrid: vrid 51 on eth0 (inet) is already used by vrrp[web]"},
+        rule_case{"vmac_interface_needs_use_vmac", HEAD VIPS "vmac_interface = \"vrrp.51\"\n", "6:18",
+                  "vrrp[web].vmac_interface: needs use_vmac = true"},
+        rule_case{"vmac_xmit_base_needs_use_vmac", HEAD VIPS "vmac_xmit_base = true\n", "6:18",
+                  "vrrp[web].vmac_xmit_base: needs use_vmac = true"},
+        rule_case{"vmac_interface_not_the_interface", HEAD VIPS "use_vmac = true\nvmac_interface = \"eth0\"\n", "7:18",
+                  "vrrp[web].vmac_interface: is the instance's interface"},
+        rule_case{"vmac_interface_valid_name", HEAD VIPS "use_vmac = true\nvmac_interface = \"a/b\"\n", "7:18",
+                  "vrrp[web].vmac_interface: 'a/b' is not a valid interface name"},
+        rule_case{"vmac_default_names_collide",
+                  HEAD VIPS
+                  "use_vmac = true\n"
+                  "[[vrrp]]\nname = \"gw\"\ninterface = \"eth1\"\nvrid = 51\nvirtual_ips = [\"10.0.1.1/24\"]\n"
+                  "use_vmac = true\n",
+                  "12:12", "vrrp[gw].vmac_interface: vrrp.51 is already the macvlan of vrrp[web]"},
+        rule_case{"vmac_interface_is_another_instances_interface",
+                  HEAD VIPS
+                  "use_vmac = true\nvmac_interface = \"eth1\"\n"
+                  "[[vrrp]]\nname = \"gw\"\ninterface = \"eth1\"\nvrid = 52\nvirtual_ips = [\"10.0.1.1/24\"]\n",
+                  "7:18", "vrrp[web].vmac_interface: eth1 is the interface of vrrp[gw]"},
         rule_case{"duplicate_virtual_ip",
                   HEAD VIPS
                   "[[vrrp]]\nname = \"gw\"\ninterface = \"eth1\"\nvrid = 52\nvirtual_ips = [\"192.0.2.10/24\"]\n",

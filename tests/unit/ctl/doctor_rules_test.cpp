@@ -214,6 +214,26 @@ TEST(Doctor, ADaemonThatRefusesTheQueryLeavesTheVipsUnchecked) {
             "lbd answers but did not list its VRRP instances: unknown command 'vrrp'; VIPs not checked");
 }
 
+TEST(Doctor, WithUseVmacTheVipsAreOnTheMacvlan) {
+  std::string text = conf;
+  text.replace(text.find("virtual_ips = [\"192.0.2.10/24\"]"), 0, "use_vmac = true\n");
+  auto r = config::load_string(text, "lbd.conf");
+  ASSERT_TRUE(r.ok());
+  auto f = healthy();
+  f.interfaces["eth0"].addresses.pop_back();
+  f.interfaces["vrrp.51"] = {true, {*parse_prefix("192.0.2.10/24")}};
+  EXPECT_TRUE(plan_survey(*r.cfg).interfaces.contains("vrrp.51"));
+  auto all = diagnose(*r.cfg, f);
+  EXPECT_FALSE(any_error(all)) << dump(all);
+  f.interfaces["vrrp.51"].present = false;  // lbd removed it, or someone deleted it
+  auto errors = with(severity::error, diagnose(*r.cfg, f));
+  ASSERT_EQ(errors.size(), 1U);
+  EXPECT_EQ(errors[0].what,
+            "vrrp web is MASTER but 192.0.2.10/24 is missing from vrrp.51: clients cannot reach the VIP");
+  f.daemon = {false, "cannot reach lbd", {}};  // stopped: the macvlan went with it
+  EXPECT_FALSE(any_error(diagnose(*r.cfg, f)));
+}
+
 TEST(Doctor, MissingInterface) {
   auto f = healthy();
   f.interfaces["eth0"].present = false;

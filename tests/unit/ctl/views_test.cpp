@@ -67,9 +67,9 @@ TEST(ViewText, TableAlignsColumnsWithoutTrailingBlanks) {
 // clang-format off
 TEST(Views, Vrrp) {
   EXPECT_EQ(vrrp(as<std::vector<api::vrrp_instance>>(load("status.json")["vrrp"]), now),
-            "INSTANCE   INTERFACE  VRID  STATE              PRIO/EFF  MASTER    VIRTUAL IPS                  LAST TRANSITION\n"
-            "web        eth0       51    MASTER             150/150   10.0.0.1  192.0.2.10/24,192.0.2.11/24  BACKUP -> MASTER 3m ago (master down timer expired)\n"
-            "db [pair]  eth1       52    FAULT (eth1 down)  100/0     ?         10.9.0.5/24                  -\n");
+            "INSTANCE   INTERFACE     VRID  STATE              PRIO/EFF  MASTER    VIRTUAL IPS                  LAST TRANSITION\n"
+            "web        eth0          51    MASTER             150/150   10.0.0.1  192.0.2.10/24,192.0.2.11/24  BACKUP -> MASTER 3m ago (master down timer expired)\n"
+            "db [pair]  eth1>vrrp.52  52    FAULT (eth1 down)  100/0     ?         10.9.0.5/24                  -\n");
   EXPECT_EQ(vrrp({}, now), "no VRRP instances\n");
 }
 
@@ -92,9 +92,9 @@ TEST(Views, Status) {
             "lbd on director-a, config /etc/lbd/lbd.conf, started 2h ago\n"
             "\n"
             "VRRP\n"
-            "  INSTANCE   INTERFACE  VRID  STATE              PRIO/EFF  MASTER    VIRTUAL IPS                  LAST TRANSITION\n"
-            "  web        eth0       51    MASTER             150/150   10.0.0.1  192.0.2.10/24,192.0.2.11/24  BACKUP -> MASTER 3m ago (master down timer expired)\n"
-            "  db [pair]  eth1       52    FAULT (eth1 down)  100/0     ?         10.9.0.5/24                  -\n"
+            "  INSTANCE   INTERFACE     VRID  STATE              PRIO/EFF  MASTER    VIRTUAL IPS                  LAST TRANSITION\n"
+            "  web        eth0          51    MASTER             150/150   10.0.0.1  192.0.2.10/24,192.0.2.11/24  BACKUP -> MASTER 3m ago (master down timer expired)\n"
+            "  db [pair]  eth1>vrrp.52  52    FAULT (eth1 down)  100/0     ?         10.9.0.5/24                  -\n"
             "\n"
             "Virtual services\n"
             "Prot LocalAddress:Port Scheduler (name, VRRP instance)\n"

@@ -280,7 +280,7 @@ TEST(VrrpStatus, ObjectAsDocumented) {
   v.last = t;
   const nlohmann::json j = to_answer(v);
   EXPECT_EQ(j, nlohmann::json::parse(R"({
-    "name": "web", "interface": "eth0", "vrid": 51, "version": 2, "state": "MASTER", "priority": 150,
+    "name": "web", "interface": "eth0", "vmac_interface": null, "vrid": 51, "version": 2, "state": "MASTER", "priority": 150,
     "effective_priority": 160, "master": "10.0.0.2", "virtual_ips": ["192.0.2.10/24", "192.0.2.11/24"],
     "sync_group": "g", "fault_reason": "", "vips_held": false,
     "last_transition": {"from": "BACKUP", "to": "MASTER",

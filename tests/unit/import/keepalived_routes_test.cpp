@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // keepalived's virtual_routes and virtual_rules of a vrrp_instance: each line converts whole to
-// lbd's entry, or is refused whole with the word lbd has no equivalent for.
+// lbd's entry, or is refused whole with the word lbd has no equivalent for. And its use_vmac.
 #include "findings.hpp"
 
 namespace lbd::import {
@@ -50,6 +50,42 @@ TEST(ImportKeepalivedCases, VirtualRoutesAndRules) {
   EXPECT_EQ(test::finding_heads(r.not_converted),
             (std::vector<std::string>{"refused: routes.conf:12: 203.0.113.0/24", "refused: routes.conf:13: 10.8.0.0/16",
                                       "refused: routes.conf:18: from"}));
+}
+
+TEST(ImportKeepalivedCases, UseVmac) {
+  auto r = import_keepalived_text(R"(vrrp_instance named {
+    interface eth1
+    virtual_router_id 51
+    use_vmac vmac51
+    vmac_xmit_base
+    virtual_ipaddress {
+        192.0.2.10/24
+    }
+}
+vrrp_instance default_name {
+    interface eth1
+    virtual_router_id 52
+    use_vmac
+    virtual_ipaddress {
+        192.0.2.20/24
+    }
+}
+vrrp_instance base_only {
+    interface eth1
+    virtual_router_id 53
+    vmac_xmit_base
+    virtual_ipaddress {
+        192.0.2.30/24
+    }
+}
+)",
+                                  "vmac.conf", import_host{false});
+  expect_loads(r);
+  EXPECT_TRUE(has(r.toml, "vrid = 51\nuse_vmac = true\nvmac_interface = \"vmac51\"\nvmac_xmit_base = true\n"))
+      << r.toml;
+  EXPECT_TRUE(has(r.toml, "vrid = 52\nuse_vmac = true\nversion")) << r.toml;  // keepalived's name is lbd's
+  EXPECT_TRUE(has(r.toml, "vrid = 53\nversion")) << r.toml;                   // vmac_xmit_base alone: ignored by both
+  EXPECT_TRUE(r.not_converted.empty());
 }
 
 }  // namespace

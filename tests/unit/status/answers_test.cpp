@@ -51,6 +51,7 @@ vrrp_instance full_instance() {
   vrrp_instance v;
   v.name = "web";
   v.interface = "eth0";
+  v.vmac_interface = "vrrp.51";
   v.vrid = 51;
   v.version = 2;
   v.state = vrrp_state::fault;
