@@ -113,11 +113,6 @@ void check_vrrp(diagnostic_sink& sink, const parsed_config& pc) {
   }
 }
 
-std::string service_key(const virtual_server& vs) {
-  if (vs.address) return fmt::format("{} {}", to_string(vs.proto), to_string(*vs.address));
-  return fmt::format("fwmark {} {}", *vs.fwmark, to_string(vs.family));
-}
-
 void check_virtual_servers(diagnostic_sink& sink, const parsed_config& pc) {
   value_reader values(sink);
   std::map<std::string, const parsed_virtual_server*> names;
@@ -137,11 +132,14 @@ void check_virtual_servers(diagnostic_sink& sink, const parsed_config& pc) {
       }
     }
     if (p.key_ok) {
-      auto key = service_key(vs);
-      auto [it, fresh] = keys.emplace(key, &p);
-      if (!fresh) {
-        values.error(vs.address ? p.at.address : p.at.fwmark, path,
-                     fmt::format("{} is already the service virtual_server[{}]", key, it->second->model.name));
+      const auto entry_keys = entry_points(vs);
+      for (std::size_t i = 0; i < entry_keys.size(); ++i) {
+        auto [it, fresh] = keys.emplace(entry_keys[i], &p);
+        if (fresh) continue;
+        const position at = i < p.at.entries.size() ? p.at.entries[i] : (vs.address ? p.at.address : p.at.fwmark);
+        values.error(
+            at, path,
+            fmt::format("{} is already the service virtual_server[{}]", entry_keys[i], it->second->model.name));
       }
     }
     const vrrp_instance* bound = nullptr;
@@ -156,18 +154,24 @@ void check_virtual_servers(diagnostic_sink& sink, const parsed_config& pc) {
       }
     }
     if (!vs.address || !p.key_ok) continue;
-    // The address is served only while some instance holds it as a VIP.
-    auto holds = [&](const vrrp_instance& v) {
-      return std::any_of(v.virtual_ips.begin(), v.virtual_ips.end(),
-                         [&](const virtual_ip& x) { return x.address.address == vs.address->address; });
-    };
-    if (bound != nullptr && !holds(*bound)) {
-      values.warning(p.at.address, path + ".address",
-                     fmt::format("{} is not a virtual IP of vrrp[{}]", vs.address->address.to_string(), bound->name));
-    } else if (bound == nullptr &&
-               std::none_of(pc.vrrp.begin(), pc.vrrp.end(), [&](const parsed_vrrp& v) { return holds(v.model); })) {
-      values.warning(p.at.address, path + ".address",
-                     fmt::format("{} is not a virtual IP of any vrrp instance", vs.address->address.to_string()));
+    std::vector<endpoint> addresses{*vs.address};
+    addresses.insert(addresses.end(), vs.more_addresses.begin(), vs.more_addresses.end());
+    for (std::size_t i = 0; i < addresses.size(); ++i) {
+      // An address is served only while some instance holds it as a VIP.
+      const ip_address& ip = addresses[i].address;
+      auto holds = [&](const vrrp_instance& v) {
+        return std::any_of(v.virtual_ips.begin(), v.virtual_ips.end(),
+                           [&](const virtual_ip& x) { return x.address.address == ip; });
+      };
+      const position at = i < p.at.entries.size() ? p.at.entries[i] : p.at.address;
+      if (bound != nullptr && !holds(*bound)) {
+        values.warning(at, path + ".address",
+                       fmt::format("{} is not a virtual IP of vrrp[{}]", ip.to_string(), bound->name));
+      } else if (bound == nullptr &&
+                 std::none_of(pc.vrrp.begin(), pc.vrrp.end(), [&](const parsed_vrrp& v) { return holds(v.model); })) {
+        values.warning(at, path + ".address",
+                       fmt::format("{} is not a virtual IP of any vrrp instance", ip.to_string()));
+      }
     }
   }
 }

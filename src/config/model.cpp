@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "config/model.hpp"
 
-#include "config/names.hpp"
+#include <fmt/format.h>
 
 #include <algorithm>
+
+#include "config/names.hpp"
 
 namespace lbd::config {
 
@@ -40,11 +42,23 @@ bool operator==(const real_server& a, const real_server& b) {
 }
 
 bool operator==(const virtual_server& a, const virtual_server& b) {
-  return a.name == b.name && a.address == b.address && a.fwmark == b.fwmark && a.family == b.family &&
-         a.proto == b.proto && a.sched == b.sched && a.flags == b.flags && a.method == b.method &&
-         a.tunnel == b.tunnel && a.persistence == b.persistence && a.on_failure == b.on_failure &&
-         a.quorum == b.quorum && a.sorry_server == b.sorry_server && (a.checks == b.checks || *a.checks == *b.checks) &&
-         a.vrrp == b.vrrp && a.real_servers == b.real_servers;
+  return a.name == b.name && a.address == b.address && a.fwmark == b.fwmark && a.more_addresses == b.more_addresses &&
+         a.more_fwmarks == b.more_fwmarks && a.family == b.family && a.proto == b.proto && a.sched == b.sched &&
+         a.flags == b.flags && a.method == b.method && a.tunnel == b.tunnel && a.persistence == b.persistence &&
+         a.on_failure == b.on_failure && a.quorum == b.quorum && a.sorry_server == b.sorry_server &&
+         (a.checks == b.checks || *a.checks == *b.checks) && a.vrrp == b.vrrp && a.real_servers == b.real_servers;
+}
+
+std::vector<std::string> entry_points(const virtual_server& vs) {
+  std::vector<std::string> out;
+  if (vs.address) {
+    out.push_back(fmt::format("{} {}", to_string(vs.proto), to_string(*vs.address)));
+    for (const auto& a : vs.more_addresses) out.push_back(fmt::format("{} {}", to_string(vs.proto), to_string(a)));
+  } else if (vs.fwmark) {
+    out.push_back(fmt::format("fwmark {} {}", *vs.fwmark, to_string(vs.family)));
+    for (auto m : vs.more_fwmarks) out.push_back(fmt::format("fwmark {} {}", m, to_string(vs.family)));
+  }
+  return out;
 }
 
 const vrrp_instance* config::find_vrrp(std::string_view name) const {

@@ -253,8 +253,13 @@ struct real_server {
 
 struct virtual_server {
   std::string name;
-  std::optional<endpoint> address;  // exactly one of address and fwmark
+  std::optional<endpoint> address;  // exactly one of address and fwmark: the first entry point
   std::optional<std::uint32_t> fwmark;
+  // keepalived's virtual_server_group: the service's other entry points, of the first one's kind
+  // (addresses with its port, or fwmarks of its family). Each is a service of its own in IPVS with
+  // the same real servers; the checks, quorum and hooks are this service's and run once.
+  std::vector<endpoint> more_addresses;
+  std::vector<std::uint32_t> more_fwmarks;
   address_family family = address_family::inet;
   protocol proto = protocol::tcp;
   scheduler sched = scheduler::wlc;
@@ -270,6 +275,9 @@ struct virtual_server {
   std::vector<real_server> real_servers;
   friend bool operator==(const virtual_server& a, const virtual_server& b);
 };
+
+// "tcp 192.0.2.10:80", "fwmark 5 inet": each entry point of the service, the first one first.
+std::vector<std::string> entry_points(const virtual_server& vs);
 
 // -------------------------------------------------------------------------------------- the whole
 struct config {

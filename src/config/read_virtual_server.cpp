@@ -9,13 +9,124 @@
 namespace lbd::config::detail {
 namespace {
 
-// address = "ip:port" or fwmark = N (+ family): the service's identity in IPVS.
-void read_key(const table_reader& r, parsed_virtual_server& p) {
+// One entry point "ip:port" of a service.
+std::optional<endpoint> service_address(const value_reader& v, const toml::node& n, const std::string& where) {
+  auto s = v.string(n, where);
+  if (!s) return std::nullopt;
+  auto e = parse_endpoint(*s, true);
+  if (!e) {
+    v.error(n, where, e.error());
+    return std::nullopt;
+  }
+  if (e->address.is_unspecified() || e->address.is_multicast()) {
+    v.error(n, where, fmt::format("{} cannot be a virtual server address", e->address.to_string()));
+    return std::nullopt;
+  }
+  return *e;
+}
+
+// `key` holds one value, or an array of them: the entry points of a group. Every value is read
+// (each error reported); the result holds those that were valid, with their positions.
+template <typename T, typename Read>
+std::vector<std::pair<T, position>> read_entries(const table_reader& r, std::string_view key, Read read_one,
+                                                 bool& all_ok) {
+  std::vector<std::pair<T, position>> out;
+  const toml::node& n = *r.get(key);
+  const auto* a = n.as_array();
+  if (a == nullptr) {
+    if (auto v = read_one(n, r.where(key))) out.emplace_back(*v, position_of(n));
+    all_ok = !out.empty();
+    return out;
+  }
+  if (a->empty()) r.error(key, "is an empty list: a service has at least one entry point");
+  for (std::size_t i = 0; i < a->size(); ++i) {
+    const toml::node& item = *a->get(i);
+    if (auto v = read_one(item, fmt::format("{}[{}]", r.where(key), i))) out.emplace_back(*v, position_of(item));
+  }
+  all_ok = !a->empty() && out.size() == a->size();
+  return out;
+}
+
+// A value listed twice in a group: reported at the second one.
+template <typename T, typename Name>
+bool unique_entries(const table_reader& r, const std::vector<std::pair<T, position>>& entries, Name name) {
+  bool ok = true;
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (entries[j].first != entries[i].first) continue;
+      r.values().error(
+          entries[i].second, r.path(),
+          fmt::format("{} is listed twice (first at line {})", name(entries[i].first), entries[j].second.line));
+      ok = false;
+      break;
+    }
+  }
+  return ok;
+}
+
+void read_addresses(const table_reader& r, parsed_virtual_server& p) {
   auto& vs = p.model;
+  if (r.has("family")) r.error("family", "is implied by the address; it is only set on fwmark services");
+  bool ok = false;
+  auto entries = read_entries<endpoint>(
+      r, "address",
+      [&](const toml::node& n, const std::string& where) { return service_address(r.values(), n, where); }, ok);
+  if (!ok) return;
+  const endpoint& first = entries.front().first;
+  for (std::size_t i = 1; i < entries.size(); ++i) {
+    const endpoint& e = entries[i].first;
+    // One port: the real servers' ports (and dr/tun's kept port) are resolved against it.
+    if (e.port != first.port) {
+      r.values().error(entries[i].second, r.where("address"),
+                       fmt::format("{} has port {}, the service's first address {}: the addresses of one service "
+                                   "share the port (write a service per port)",
+                                   to_string(e), e.port, first.port));
+      ok = false;
+    } else if (family_of(e.address) != family_of(first.address)) {
+      r.values().error(entries[i].second, r.where("address"),
+                       fmt::format("{} is {} but the service's first address is {}", e.address.to_string(),
+                                   to_string(family_of(e.address)), to_string(family_of(first.address))));
+      ok = false;
+    }
+  }
+  if (!ok || !unique_entries(r, entries, [](const endpoint& e) { return to_string(e); })) return;
+  vs.address = first;
+  vs.family = family_of(first.address);
+  for (std::size_t i = 1; i < entries.size(); ++i) vs.more_addresses.push_back(entries[i].first);
+  for (const auto& [_, at] : entries) p.at.entries.push_back(at);
+  p.key_ok = true;
+}
+
+void read_fwmarks(const table_reader& r, parsed_virtual_server& p) {
+  auto& vs = p.model;
+  bool ok = false;
+  auto entries = read_entries<std::uint32_t>(
+      r, "fwmark",
+      [&](const toml::node& n, const std::string& where) -> std::optional<std::uint32_t> {
+        auto v = r.values().integer(n, where, 1, 4294967295);
+        if (!v) return std::nullopt;
+        return static_cast<std::uint32_t>(*v);
+      },
+      ok);
+  bool family_ok = true;
+  if (r.has("family")) {
+    auto f = r.choice("family", family_names);
+    if (f) vs.family = *f;
+    family_ok = f.has_value();
+  }
+  if (!ok || !unique_entries(r, entries, [](std::uint32_t m) { return fmt::format("fwmark {}", m); })) return;
+  vs.fwmark = entries.front().first;
+  for (std::size_t i = 1; i < entries.size(); ++i) vs.more_fwmarks.push_back(entries[i].first);
+  for (const auto& [_, at] : entries) p.at.entries.push_back(at);
+  p.key_ok = family_ok;
+}
+
+// address = "ip:port" or fwmark = N (+ family), or a list of either: the service's identity in IPVS.
+void read_key(const table_reader& r, parsed_virtual_server& p) {
   const bool has_address = r.has("address");
   const bool has_fwmark = r.has("fwmark");
   if (has_address && has_fwmark) {
-    r.error("fwmark", "a service has either an address or a fwmark, not both");
+    r.error("fwmark", "a service has either addresses or fwmarks, not both (write one service of each)");
     return;
   }
   if (!has_address && !has_fwmark) {
@@ -23,33 +134,9 @@ void read_key(const table_reader& r, parsed_virtual_server& p) {
     return;
   }
   if (has_address) {
-    if (r.has("family")) r.error("family", "is implied by the address; it is only set on fwmark services");
-    auto s = r.string("address");
-    if (!s) return;
-    auto e = parse_endpoint(*s, true);
-    if (!e) {
-      r.error("address", e.error());
-      return;
-    }
-    if (e->address.is_unspecified() || e->address.is_multicast()) {
-      r.error("address", fmt::format("{} cannot be a virtual server address", e->address.to_string()));
-      return;
-    }
-    vs.address = *e;
-    vs.family = family_of(e->address);
-    p.key_ok = true;
-    return;
-  }
-  auto mark = r.integer("fwmark", 1, 4294967295);
-  bool family_ok = true;
-  if (r.has("family")) {
-    auto f = r.choice("family", family_names);
-    if (f) vs.family = *f;
-    family_ok = f.has_value();
-  }
-  if (mark) {
-    vs.fwmark = static_cast<std::uint32_t>(*mark);
-    p.key_ok = family_ok;
+    read_addresses(r, p);
+  } else {
+    read_fwmarks(r, p);
   }
 }
 
@@ -88,7 +175,7 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
   parsed_virtual_server p;
   auto& vs = p.model;
   table_reader r(sink, t, fmt::format("virtual_server[#{}]", index + 1));
-  p.at = service_positions{r.pos("name"), r.pos("address"), r.pos("fwmark"), r.pos("vrrp")};
+  p.at = service_positions{r.pos("name"), r.pos("address"), r.pos("fwmark"), r.pos("vrrp"), {}};
   if (auto name = read_section_name(r, "virtual_server")) {
     vs.name = *name;
     p.name_ok = true;

@@ -45,6 +45,7 @@ struct service_positions {
   position address;
   position fwmark;
   position vrrp;
+  std::vector<position> entries;  // of each address or fwmark, the first one first
 };
 
 struct parsed_virtual_server {

@@ -267,9 +267,24 @@ json to_json(const real_server& rs) {
 
 json to_json(const virtual_server& vs) {
   json j{{"name", vs.name}};
-  if (vs.address) j["address"] = text(*vs.address);
+  // A group's entry points are a list, as lbd.conf writes them; one entry point is a plain value.
+  if (vs.address) {
+    if (vs.more_addresses.empty()) {
+      j["address"] = text(*vs.address);
+    } else {
+      json all = json::array({text(*vs.address)});
+      for (const auto& a : vs.more_addresses) all.push_back(text(a));
+      j["address"] = std::move(all);
+    }
+  }
   if (vs.fwmark) {
-    j["fwmark"] = *vs.fwmark;
+    if (vs.more_fwmarks.empty()) {
+      j["fwmark"] = *vs.fwmark;
+    } else {
+      json all = json::array({*vs.fwmark});
+      for (auto m : vs.more_fwmarks) all.push_back(m);
+      j["fwmark"] = std::move(all);
+    }
     j["family"] = to_string(vs.family);
   }
   j["protocol"] = to_string(vs.proto);

@@ -53,6 +53,14 @@ bool read_notify_hook(const kad_node& c, std::vector<std::pair<std::string, std:
 // `notify = { ..., arguments = "keepalived" }` with its newline.
 std::string notify_line(std::vector<std::pair<std::string, std::string>> hooks);
 void convert_virtual_server(kad_context& ctx, const kad_node& n);
+// An entry point as the arguments of a `virtual_server` line: {"IP", "PORT"} or {"fwmark", "N"}.
+using entry_point = std::vector<std::string>;
+// One lbd service named `name` from the body of the keepalived virtual_server `n`, with its entry
+// points `entries` (one, or a group's of one kind and port).
+void convert_service(kad_context& ctx, const kad_node& n, const std::vector<entry_point>& entries,
+                     const std::string& name);
+// The `protocol` of a virtual_server, lower case; tcp when not given.
+std::string service_protocol(const kad_node& n);
 // `virtual_server group NAME`: one [[virtual_server]] per address of the group (keepalived_group.cpp).
 void convert_virtual_server_group(kad_context& ctx, const kad_node& n);
 

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // `virtual_server group NAME` with its `virtual_server_group NAME { ... }`: keepalived runs one set of
-// checkers for the group's real servers and applies their results to every address of the group.
-// lbd gets one [[virtual_server]] per address with the same body; identical checks of several
-// services run once in lbd (the check registry shares them), so the probes and their results are the
-// same as keepalived's.
+// checkers for the group's real servers and applies their results to every entry of the group. lbd
+// gets one [[virtual_server]] whose `address` (or `fwmark`) lists the group's entries: one set of
+// checks, one quorum, hooks run once. An lbd service's addresses share one port, and addresses and
+// fwmarks are not mixed: a group with several ports or both kinds becomes one service per port (and
+// one for its fwmarks), with the same body; their identical checks still run once (the check
+// registry shares them).
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdlib>
 
 #include "import/keepalived_convert.hpp"
@@ -18,7 +22,7 @@ bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of
 // One entry of the group as the arguments of a `virtual_server` line: {"IP", "PORT"} or
 // {"fwmark", "N"}; an IPv4 range "A.B.C.D-E PORT" gives one per address. Empty (and refused) when
 // the entry is not understood.
-std::vector<std::vector<std::string>> entry_addresses(kad_context& ctx, const kad_node& e) {
+std::vector<entry_point> entry_addresses(kad_context& ctx, const kad_node& e) {
   if (e.keyword == "fwmark") {
     if (e.args.size() == 1 && all_digits(e.args[0])) return {{"fwmark", e.args[0]}};
     ctx.refuse(e, "a fwmark entry needs one number");
@@ -44,7 +48,7 @@ std::vector<std::vector<std::string>> entry_addresses(kad_context& ctx, const ka
     ctx.refuse(e, fmt::format("range {}-{} is empty or beyond .255", from, to));
     return {};
   }
-  std::vector<std::vector<std::string>> out;
+  std::vector<entry_point> out;
   for (int i = from; i <= to; ++i) out.push_back({first.substr(0, dot + 1) + std::to_string(i), e.args[0]});
   return out;
 }
@@ -59,6 +63,15 @@ bool has_server_hooks(const kad_node& vs) {
 
 }  // namespace
 
+// A name lbd.conf accepts (64 characters at most, with room for a suffix), from the group's.
+std::string service_name(std::string s) {
+  for (auto& c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '-' && c != '_' && c != '.') c = '_';
+  }
+  if (s.size() > 48) s.resize(48);
+  return s;
+}
+
 void convert_virtual_server_group(kad_context& ctx, const kad_node& vs) {
   const std::string name = vs.args.size() > 1 ? vs.args[1] : "";
   auto g = ctx.vs_groups.find(name);
@@ -66,30 +79,37 @@ void convert_virtual_server_group(kad_context& ctx, const kad_node& vs) {
     ctx.refuse(vs, fmt::format("no virtual_server_group '{}'", name));
     return;
   }
-  std::vector<std::vector<std::string>> addresses;
+  // The entries by kind: "fwmark", or the port of the addresses; in the group's order.
+  std::vector<std::pair<std::string, std::vector<entry_point>>> services;
   for (const auto& e : g->second->children) {
-    for (auto& a : entry_addresses(ctx, e)) addresses.push_back(std::move(a));
+    for (auto& a : entry_addresses(ctx, e)) {
+      const std::string kind = a[0] == "fwmark" ? "fwmark" : a[1];
+      auto it = std::find_if(services.begin(), services.end(), [&](const auto& s) { return s.first == kind; });
+      if (it == services.end()) it = services.insert(services.end(), {kind, {}});
+      it->second.push_back(std::move(a));
+    }
   }
-  if (addresses.empty()) {
+  if (services.empty()) {
     ctx.refuse(vs, fmt::format("virtual_server_group '{}' has no address lbd can use", name));
     return;
   }
-  if (addresses.size() > 1 && has_server_hooks(vs)) {
-    ctx.change(vs, fmt::format("each of the {} addresses of group '{}' is a service of its own in lbd: "
-                               "real-server and quorum hooks run once per address, not once for the group",
-                               addresses.size(), name));
+  if (services.size() > 1 && has_server_hooks(vs)) {
+    ctx.change(vs, fmt::format("group '{}' mixes ports or fwmarks and becomes {} services in lbd: real-server and "
+                               "quorum hooks run once per service, not once for the group",
+                               name, services.size()));
   }
-  // The body's findings are reported once, for the first address.
-  for (std::size_t i = 0; i < addresses.size(); ++i) {
-    kad_node one = vs;
-    one.args = addresses[i];
+  std::string base = service_name(name);
+  if (const std::string proto = service_protocol(vs); proto != "tcp") base += "-" + proto;
+  // The body's findings are reported once, for the first service.
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    const std::string one_name = services.size() == 1 ? base : fmt::format("{}-{}", base, services[i].first);
     if (i == 0) {
-      convert_virtual_server(ctx, one);
+      convert_service(ctx, vs, services[i].second, one_name);
       continue;
     }
     kad_context quiet = ctx;
     quiet.out.clear();
-    convert_virtual_server(quiet, one);
+    convert_service(quiet, vs, services[i].second, one_name);
     ctx.out += quiet.out;
   }
 }

@@ -56,13 +56,23 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
     convert_virtual_server_group(ctx, n);
     return;
   }
-  bool fwmark = n.args[0] == "fwmark";
-  std::string ip = fwmark ? "" : n.args[0];
-  std::string port = n.args.size() > 1 ? n.args[1] : "";
-  std::string proto = "tcp";
-  if (const auto* p = n.find("protocol")) proto = lower(ctx.arg(*p));
-  std::string name = fwmark ? fmt::format("fwmark-{}", port) : fmt::format("{}-{}-{}", proto, ip, port);
+  const bool fwmark = n.args[0] == "fwmark";
+  const std::string port = n.args.size() > 1 ? n.args[1] : "";
+  std::string name =
+      fwmark ? fmt::format("fwmark-{}", port) : fmt::format("{}-{}-{}", service_protocol(n), n.args[0], port);
   std::replace(name.begin(), name.end(), ':', '_');
+  convert_service(ctx, n, {{n.args[0], port}}, name);
+}
+
+std::string service_protocol(const kad_node& n) {
+  const auto* p = n.find("protocol");
+  return p == nullptr || p->args.empty() ? "tcp" : lower(p->args[0]);
+}
+
+void convert_service(kad_context& ctx, const kad_node& n, const std::vector<entry_point>& entries,
+                     const std::string& name) {
+  const bool fwmark = entries.front()[0] == "fwmark";
+  const std::string proto = service_protocol(n);
 
   checker_defaults defaults;
   defaults.interval = "60s";  // keepalived's default delay_loop; no alpha
@@ -174,11 +184,10 @@ void convert_virtual_server(kad_context& ctx, const kad_node& n) {
   }
   auto& o = ctx.out;
   o += fmt::format("\n# from {}\n[[virtual_server]]\nname = {}\n", n.where(), toml_string(name));
-  if (fwmark) {
-    o += fmt::format("fwmark = {}\n", port);
-  } else {
-    o += fmt::format("address = {}\n", toml_string(endpoint_text(ip, port)));
-  }
+  std::vector<std::string> keys;  // a group's entry points are a list
+  for (const auto& e : entries) keys.push_back(fwmark ? e[1] : toml_string(endpoint_text(e[0], e[1])));
+  const std::string key = keys.size() == 1 ? keys.front() : fmt::format("[{}]", fmt::join(keys, ", "));
+  o += fmt::format("{} = {}\n", fwmark ? "fwmark" : "address", key);
   o += lines;
   // keepalived removes a failed server unless inhibit_on_failure keeps it at weight 0.
   o += fmt::format("on_failure = {}\n", toml_string(inhibit ? "inhibit" : "remove"));

@@ -71,7 +71,8 @@ struct real_server {
 
 struct service {
   std::string name;
-  std::string key;  // "service" on the wire: "tcp 192.0.2.10:80", "fwmark 5"
+  std::string key;                // "service" on the wire: "tcp 192.0.2.10:80", "fwmark 5"
+  std::vector<std::string> also;  // a group's other entry points, in the form of `key`; absent when none
   std::string scheduler;
   forwarding method = forwarding::nat;  // "forwarding"
   bool quorum = true;

@@ -63,11 +63,15 @@ void to_json(nlohmann::json& j, const service& v) {
        {"stats_age_seconds", nullable(v.stats_age_seconds)},
        {"rates", nullable(v.stats)},
        {"real_servers", v.real_servers}};
+  if (!v.also.empty()) j["also"] = v.also;
 }
 
 void from_json(const nlohmann::json& j, service& v) {
   get_to(j, "name", v.name);
   get_to(j, "service", v.key);
+  std::optional<std::vector<std::string>> also;  // absent: one entry point
+  get_to(j, "also", also);
+  v.also = also.value_or(std::vector<std::string>{});
   get_to(j, "scheduler", v.scheduler);
   get_to(j, "forwarding", v.method);
   get_to(j, "quorum", v.quorum);

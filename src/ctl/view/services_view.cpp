@@ -33,6 +33,13 @@ std::string service_line(const api::service& s) {
   std::string line = service_address(s.key);
   if (!s.scheduler.empty()) line += " " + s.scheduler;
   std::vector<std::string> about{s.name};
+  for (const auto& more : s.also) {
+    // A group's other addresses without their protocol, the first one's; fwmarks as they are.
+    const auto space = more.find(' ');
+    const bool same_protocol = space != std::string::npos && more.compare(0, space, "fwmark") != 0 &&
+                               s.key.compare(0, space + 1, more, 0, space + 1) == 0;
+    about.push_back("also " + (same_protocol ? more.substr(space + 1) : more));
+  }
   if (s.vrrp) about.push_back("vrrp " + *s.vrrp);
   if (!s.quorum) about.emplace_back("NO QUORUM");
   if (s.sorry_active) about.emplace_back("sorry server active");

@@ -16,6 +16,16 @@ bool quorum_hooks_only(const config::virtual_server* a, const config::virtual_se
   return a->quorum->min_weight == b->quorum->min_weight && a->quorum->hysteresis == b->quorum->hysteresis;
 }
 
+// A group that keeps one of its entry points is changed, not re-created: the entry points it keeps
+// stay in IPVS with their connections.
+bool shares_an_entry_point(const config::virtual_server* a, const config::virtual_server* b) {
+  if (a == nullptr || b == nullptr) return false;
+  const auto before = config::entry_points(*a);
+  const auto after = config::entry_points(*b);
+  return std::any_of(after.begin(), after.end(),
+                     [&](const std::string& e) { return std::find(before.begin(), before.end(), e) != before.end(); });
+}
+
 service_reload_plan plan_services(const config::config_diff& d, const config::config& running,
                                   const config::config& next) {
   service_reload_plan p;
@@ -32,7 +42,10 @@ service_reload_plan plan_services(const config::config_diff& d, const config::co
         break;
       case config::change_kind::changed:
         p.changed.push_back(c);
-        if (config::changes_service_key(c)) p.recreated.push_back(c.name);
+        if (config::changes_service_key(c) &&
+            !shares_an_entry_point(running.find_virtual_server(c.name), next.find_virtual_server(c.name))) {
+          p.recreated.push_back(c.name);
+        }
         for (const auto& f : c.fields) {
           if (f != "quorum" ||
               !quorum_hooks_only(running.find_virtual_server(c.name), next.find_virtual_server(c.name)))

@@ -44,6 +44,15 @@ ipvs::service_key service_key_of(const config::virtual_server& vs) {
   return ipvs::service_key::inet(protocol_of(vs.proto), vs.address.value_or(endpoint{}));
 }
 
+std::vector<ipvs::service_key> service_keys_of(const config::virtual_server& vs) {
+  std::vector<ipvs::service_key> out{service_key_of(vs)};
+  const auto family =
+      vs.family == config::address_family::inet ? ipvs::address_family::ipv4 : ipvs::address_family::ipv6;
+  for (auto m : vs.more_fwmarks) out.push_back(ipvs::service_key::mark(family, m));
+  for (const auto& a : vs.more_addresses) out.push_back(ipvs::service_key::inet(protocol_of(vs.proto), a));
+  return out;
+}
+
 ipvs::dest_key dest_key_of(const endpoint& e) { return ipvs::dest_key{e.address, e.port}; }
 
 ipvs::service_attrs service_attrs_of(const config::virtual_server& vs) {
@@ -83,6 +92,50 @@ ipvs::dest_attrs dest_attrs_of(const config::virtual_server& vs, config::forward
   return d;
 }
 
+namespace {
+
+// The destinations one service's entry points hold: the real servers its health policy keeps, the
+// operator's overrides applied, or the sorry server while quorum is lost.
+std::map<ipvs::dest_key, ipvs::dest> dests_of(const config::virtual_server& vs,
+                                              const std::map<std::string, healthcheck::desired_service>& health,
+                                              const overrides& ovr) {
+  std::map<ipvs::dest_key, ipvs::dest> dests;
+  const auto h = health.find(vs.name);
+  if (h == health.end()) return dests;
+  if (h->second.sorry_active && vs.sorry_server) {
+    dests[dest_key_of(*vs.sorry_server)] = ipvs::dest{dest_attrs_of(vs, vs.method, 1), {}};
+    // keepalived, with inhibit_on_failure, keeps every real server at weight 0 beside the
+    // sorry server rather than deleting them.
+    if (vs.on_failure == config::failure_action::inhibit) {
+      for (const auto& rs : vs.real_servers) {
+        dests.try_emplace(dest_key_of(rs.address),
+                          ipvs::dest{dest_attrs_of(vs, rs.method, 0, rs.upper_threshold, rs.lower_threshold), {}});
+      }
+    }
+    return dests;
+  }
+  for (const auto& want : h->second.servers) {
+    const config::real_server* rs = nullptr;
+    for (const auto& r : vs.real_servers) {
+      if (r.address == want.address) rs = &r;
+    }
+    if (rs == nullptr) continue;
+    // A failed server under on_failure = drain leaves the table through the drain tracker: at
+    // weight 0 while it still has connections, then deleted.
+    if (want.draining) continue;
+    std::uint32_t weight = want.weight;
+    if (const auto* o = ovr.find(server_ref{vs.name, rs->address})) {
+      if (o->kind == override_kind::drain) continue;
+      if (!want.inhibited) weight = o->weight;  // a weight override does not bring a failed server back
+    }
+    dests[dest_key_of(rs->address)] =
+        ipvs::dest{dest_attrs_of(vs, rs->method, weight, rs->upper_threshold, rs->lower_threshold), {}};
+  }
+  return dests;
+}
+
+}  // namespace
+
 ipvs::desired_state build_desired(const config::config& cfg,
                                   const std::map<std::string, healthcheck::desired_service>& health,
                                   const overrides& ovr, bool sync_master) {
@@ -90,53 +143,22 @@ ipvs::desired_state build_desired(const config::config& cfg,
   out.timeouts = timeouts_of(cfg.ipvs);
   if (auto d = sync_daemon_of(cfg.ipvs, sync_master)) out.daemons.push_back(std::move(*d));
   for (const auto& vs : cfg.virtual_servers) {
-    const auto key = service_key_of(vs);
-    out.owned.insert(key);
-    ipvs::service& svc = out.services[key];
-    svc.attrs = service_attrs_of(vs);
     const bool operator_drains = ovr.any_drain(vs.name);
-    if (vs.on_failure == config::failure_action::drain) out.drained.insert(key);
-    if (operator_drains) {
-      out.drained.insert(key);
-      if (vs.on_failure == config::failure_action::remove) {
-        auto& allowed = out.drain_only[key];
-        for (const auto& [ref, o] : ovr.entries()) {
-          if (ref.service == vs.name && o.kind == override_kind::drain) allowed.insert(dest_key_of(ref.address));
-        }
+    std::set<ipvs::dest_key> allowed;  // to drain, when only the operator drains
+    if (operator_drains && vs.on_failure == config::failure_action::remove) {
+      for (const auto& [ref, o] : ovr.entries()) {
+        if (ref.service == vs.name && o.kind == override_kind::drain) allowed.insert(dest_key_of(ref.address));
       }
     }
-
-    const auto h = health.find(vs.name);
-    if (h == health.end()) continue;
-    if (h->second.sorry_active && vs.sorry_server) {
-      svc.dests[dest_key_of(*vs.sorry_server)] = ipvs::dest{dest_attrs_of(vs, vs.method, 1), {}};
-      // keepalived, with inhibit_on_failure, keeps every real server at weight 0 beside the
-      // sorry server rather than deleting them.
-      if (vs.on_failure == config::failure_action::inhibit) {
-        for (const auto& rs : vs.real_servers) {
-          svc.dests.try_emplace(
-              dest_key_of(rs.address),
-              ipvs::dest{dest_attrs_of(vs, rs.method, 0, rs.upper_threshold, rs.lower_threshold), {}});
-        }
-      }
-      continue;
-    }
-    for (const auto& want : h->second.servers) {
-      const config::real_server* rs = nullptr;
-      for (const auto& r : vs.real_servers) {
-        if (r.address == want.address) rs = &r;
-      }
-      if (rs == nullptr) continue;
-      // A failed server under on_failure = drain leaves the table through the drain tracker: at
-      // weight 0 while it still has connections, then deleted.
-      if (want.draining) continue;
-      std::uint32_t weight = want.weight;
-      if (const auto* o = ovr.find(server_ref{vs.name, rs->address})) {
-        if (o->kind == override_kind::drain) continue;
-        if (!want.inhibited) weight = o->weight;  // a weight override does not bring a failed server back
-      }
-      svc.dests[dest_key_of(rs->address)] =
-          ipvs::dest{dest_attrs_of(vs, rs->method, weight, rs->upper_threshold, rs->lower_threshold), {}};
+    ipvs::service svc{service_attrs_of(vs), {}, dests_of(vs, health, ovr)};
+    // Every entry point of a group holds the same destinations.
+    const auto keys = service_keys_of(vs);
+    for (std::size_t i = 1; i < keys.size(); ++i) out.services[keys[i]] = svc;
+    out.services[keys.front()] = std::move(svc);
+    for (const auto& key : keys) {
+      out.owned.insert(key);
+      if (vs.on_failure == config::failure_action::drain || operator_drains) out.drained.insert(key);
+      if (operator_drains && vs.on_failure == config::failure_action::remove) out.drain_only[key] = allowed;
     }
   }
   return out;

@@ -7,6 +7,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "config/model.hpp"
 #include "daemon/services/overrides.hpp"
@@ -16,7 +17,9 @@
 
 namespace lbd::daemon {
 
+// The service's first entry point, and all of them (a group's, the first one first).
 ipvs::service_key service_key_of(const config::virtual_server& vs);
+std::vector<ipvs::service_key> service_keys_of(const config::virtual_server& vs);
 ipvs::dest_key dest_key_of(const endpoint& e);
 ipvs::service_attrs service_attrs_of(const config::virtual_server& vs);
 ipvs::dest_attrs dest_attrs_of(const config::virtual_server& vs, config::forwarding method, std::uint32_t weight,

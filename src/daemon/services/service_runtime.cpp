@@ -76,7 +76,9 @@ ipvs::desired_state service_runtime::impl::desired() const {
 
 ipvs::owned_state service_runtime::impl::owned() const {
   ipvs::owned_state o{leaving_, sync_owned_ || cfg_.ipvs.sync_daemon.has_value()};
-  for (const auto& vs : cfg_.virtual_servers) o.services.insert(service_key_of(vs));
+  for (const auto& vs : cfg_.virtual_servers) {
+    for (const auto& k : service_keys_of(vs)) o.services.insert(k);
+  }
   return o;
 }
 
@@ -100,12 +102,12 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
       previous.erase(prev);
       continue;
     }
-    service_entry e{vs, service_key_of(vs), {}, nullptr};
+    service_entry e{vs, service_keys_of(vs), {}, nullptr};
     e.checks.reserve(vs.real_servers.size());
     previous_checks before;
     if (prev != previous.end()) before = {&prev->second.vs.real_servers, &prev->second.checks};
     for (const auto& rs : vs.real_servers) {
-      const bool served = have_kernel_ && in_table(last_kernel_, e.key, rs.address);
+      const bool served = have_kernel_ && in_table(last_kernel_, e.keys.front(), rs.address);
       e.checks.push_back(bind_server_checks(rs, before, served));
     }
     e.monitor = std::make_unique<hc::service_monitor>(
@@ -145,10 +147,13 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
 
   // Services that left the config stay lbd's to delete until the kernel no longer has them.
   std::set<ipvs::service_key> now_owned;
-  for (const auto& vs : cfg_.virtual_servers) now_owned.insert(service_key_of(vs));
+  for (const auto& vs : cfg_.virtual_servers) {
+    for (const auto& k : service_keys_of(vs)) now_owned.insert(k);
+  }
   for (const auto& vs : old.virtual_servers) {
-    const auto k = service_key_of(vs);
-    if (now_owned.count(k) == 0) leaving_.insert(k);
+    for (const auto& k : service_keys_of(vs)) {
+      if (now_owned.count(k) == 0) leaving_.insert(k);
+    }
   }
   for (const auto& k : now_owned) leaving_.erase(k);
 

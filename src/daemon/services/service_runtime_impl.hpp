@@ -33,7 +33,7 @@ struct service_runtime::impl {
   // One configured virtual server and what watches its real servers.
   struct service_entry {
     config::virtual_server vs;
-    ipvs::service_key key;
+    std::vector<ipvs::service_key> keys;  // every entry point (a group's), the first one first
     // The checks each real server runs (config order; empty: none). Kept so that a reload can
     // resubscribe an unchanged server to the very same checks (bind_server_checks).
     std::vector<server_checks> checks;

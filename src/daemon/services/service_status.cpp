@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // What the service runtime shows: lbctl services/checks (typed answers, status/answers.hpp) and the kernel's
 // per-service and per-real-server statistics as metrics.
+#include <algorithm>
 #include "config/names.hpp"
+
+#include "daemon/services/group_view.hpp"
 #include "daemon/services/service_runtime_impl.hpp"
 
 namespace lbd::daemon {
@@ -116,12 +119,13 @@ std::vector<api::service> service_runtime::impl::services() const {
   for (const auto& e : services_) {
     const auto& vs = e.vs;
     const auto d = e.monitor ? e.monitor->desired() : hc::desired_service{};
-    const auto k = kernel.find(e.key);
-    const ipvs::service* in_kernel = k == kernel.end() ? nullptr : &k->second;
-    const auto w = want.services.find(e.key);
+    const group_view in_group(kernel, e.keys);
+    const ipvs::service* in_kernel = in_group.get();
+    const auto w = want.services.find(e.keys.front());
     api::service& svc = out.emplace_back();
     svc.name = vs.name;
-    svc.key = ipvs::to_string(e.key);
+    svc.key = ipvs::to_string(e.keys.front());
+    for (std::size_t i = 1; i < e.keys.size(); ++i) svc.also.push_back(ipvs::to_string(e.keys[i]));
     svc.scheduler = std::string(config::to_string(vs.sched));
     svc.method = forwarding_of(vs.method);
     svc.quorum = d.quorum;
@@ -142,7 +146,8 @@ std::vector<api::service> service_runtime::impl::services() const {
                      e.monitor->server(i),
                      !e.checks.at(i).empty(),
                      overrides_.find(server_ref{vs.name, rs.address}),
-                     reconciler_.drains().draining(e.key, dk),
+                     std::any_of(e.keys.begin(), e.keys.end(),
+                                 [&](const ipvs::service_key& k) { return reconciler_.drains().draining(k, dk); }),
                      nullptr,
                      std::nullopt};
       if (in_kernel != nullptr) {
@@ -209,9 +214,10 @@ void service_runtime::impl::refresh_kernel_stats() {
     seen.emplace(name, std::move(l));
   };
   for (const auto& e : services_) {
-    const auto k = kernel.find(e.key);
-    if (k == kernel.end()) continue;
-    const auto& s = k->second.stats;
+    // A group's entry points count as one service, as the checks and hooks do.
+    const group_view in_group(kernel, e.keys);
+    if (in_group.get() == nullptr) continue;
+    const auto& s = in_group.get()->stats;
     const std::string& name = e.vs.name;
     total("lbd_ipvs_service_connections_total", "Connections the kernel scheduled for the service", {{"service", name}},
           s.conns);
@@ -223,7 +229,7 @@ void service_runtime::impl::refresh_kernel_stats() {
           {{"service", name}, {"direction", "in"}}, s.inbytes);
     total("lbd_ipvs_service_bytes_total", "Bytes through the service, by direction",
           {{"service", name}, {"direction", "out"}}, s.outbytes);
-    for (const auto& [dk, dv] : k->second.dests) {
+    for (const auto& [dk, dv] : in_group.get()->dests) {
       const metrics::labels l{{"service", name}, {"server", ipvs::to_string(dk)}};
       const auto& c = dv.counters;
       level("lbd_ipvs_realserver_active_connections", "Active connections to the real server", l, c.active);
@@ -254,7 +260,7 @@ void service_runtime::impl::refresh_kernel_stats() {
 void service_runtime::impl::export_weights(const ipvs::table& programmed) {
   std::set<metrics::labels> seen;
   for (const auto& e : services_) {
-    const auto svc = programmed.find(e.key);
+    const auto svc = programmed.find(e.keys.front());  // every entry point holds the same weights
     for (const auto& rs : e.vs.real_servers) {
       unsigned weight = 0;  // drained, failed and removed servers: no traffic
       if (svc != programmed.end()) {

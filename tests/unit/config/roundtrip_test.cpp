@@ -35,7 +35,7 @@ version = 2
 advert_interval = "3s"
 preempt = false
 accept_mode = true
-virtual_ips = ["192.0.2.10/24", { address = "192.0.2.11/24", label = "eth0:b" }]
+virtual_ips = ["192.0.2.10/24", { address = "192.0.2.11/24", label = "eth0:b" }, "192.0.2.12/24"]
 mcast_source = "192.0.2.2"
 auth = { type = "pass", password = "s3cret" }
 track_scripts = [{ name = "s", command = ["/bin/true", "a b"], weight = 10, rise = 3, fall = 4, interval = "4s", timeout = "1500ms", user = "nobody", group = "daemon" }]
@@ -83,7 +83,7 @@ address = "10.0.1.21"
 
 [[virtual_server]]
 name = "sip"
-fwmark = 77
+fwmark = [77, 78]
 protocol = "udp"
 sorry_server = "10.0.1.250"
 persistence = { pe = "sip" }
@@ -102,7 +102,7 @@ check = [{ type = "udp", send = "ping", require_reply = true }, { type = "script
 
 [[virtual_server]]
 name = "two-checks"
-address = "192.0.2.11:80"
+address = ["192.0.2.11:80", "192.0.2.12:80"]
 check = [{ type = "http", path = "/a" }, { type = "tcp", connect_to = "10.0.1.41:22", fall = 1 }]
 [[virtual_server.real_server]]
 address = "10.0.1.41:80"

@@ -24,7 +24,8 @@ INSTANTIATE_TEST_SUITE_P(
         rule_case{"address_or_fwmark_required", "[[virtual_server]]\nname = \"http\"\n" RS, "1:1",
                   "virtual_server[http]: missing required key 'address' (or 'fwmark')"},
         rule_case{"address_and_fwmark_exclusive", VS "fwmark = 1\n" RS, "4:10",
-                  "virtual_server[http].fwmark: a service has either an address or a fwmark, not both"},
+                  "virtual_server[http].fwmark: a service has either addresses or fwmarks, not both (write one service "
+                  "of each)"},
         rule_case{"address_needs_port", "[[virtual_server]]\nname = \"http\"\naddress = \"192.0.2.10\"\n" RS, "3:11",
                   "virtual_server[http].address: '192.0.2.10' needs a port"},
         rule_case{"address_port_range", "[[virtual_server]]\nname = \"http\"\naddress = \"192.0.2.10:65536\"\n" RS,
@@ -97,6 +98,31 @@ INSTANTIATE_TEST_SUITE_P(
                   "[[virtual_server]]\nname = \"a\"\nfwmark = 7\n" RS
                   "[[virtual_server]]\nname = \"b\"\nfwmark = 7\n" RS,
                   "8:10", "virtual_server[b]: fwmark 7 inet is already the service virtual_server[a]"},
+        // a group of entry points (keepalived's virtual_server_group)
+        rule_case{"group_address_shares_the_port",
+                  "[[virtual_server]]\nname = \"g\"\naddress = [\"192.0.2.10:80\", \"192.0.2.11:443\"]\n" RS, "3:29",
+                  "virtual_server[g].address: 192.0.2.11:443 has port 443, the service's first address 80: the "
+                  "addresses of one service share the port (write a service per port)"},
+        rule_case{"group_address_one_family",
+                  "[[virtual_server]]\nname = \"g\"\naddress = [\"192.0.2.10:80\", \"[2001:db8::1]:80\"]\n" RS, "3:29",
+                  "virtual_server[g].address: 2001:db8::1 is inet6 but the service's first address is inet"},
+        rule_case{"group_address_listed_twice",
+                  "[[virtual_server]]\nname = \"g\"\naddress = [\"192.0.2.10:80\", \"192.0.2.10:80\"]\n" RS, "3:29",
+                  "virtual_server[g]: 192.0.2.10:80 is listed twice (first at line 3)"},
+        rule_case{"group_address_bad_entry",
+                  "[[virtual_server]]\nname = \"g\"\naddress = [\"192.0.2.10:80\", \"192.0.2.11\"]\n" RS, "3:29",
+                  "virtual_server[g].address[1]: '192.0.2.11' needs a port (\"address:port\", or \"[v6]:port\")"},
+        rule_case{"group_empty", "[[virtual_server]]\nname = \"g\"\naddress = []\n" RS, "3:11",
+                  "virtual_server[g].address: is an empty list: a service has at least one entry point"},
+        rule_case{"group_fwmark_range", "[[virtual_server]]\nname = \"m\"\nfwmark = [5, 0]\n" RS, "3:14",
+                  "virtual_server[m].fwmark[1]: 0 is out of range 1-4294967295"},
+        rule_case{"group_entry_is_another_service",
+                  "[[virtual_server]]\nname = \"a\"\nfwmark = 7\n" RS
+                  "[[virtual_server]]\nname = \"b\"\nfwmark = [8, 7]\n" RS,
+                  "8:14", "virtual_server[b]: fwmark 7 inet is already the service virtual_server[a]"},
+        rule_case{"group_address_not_a_vip",
+                  VIP "[[virtual_server]]\nname = \"g\"\naddress = [\"192.0.2.10:80\", \"192.0.2.99:80\"]\n" RS, "8:29",
+                  "virtual_server[g].address: 192.0.2.99 is not a virtual IP of any vrrp instance", severity::warning},
         // real servers
         rule_case{"real_server_unknown_key", VS RS "wieght = 2\n", "6:1",
                   "virtual_server[http].real_server[10.0.1.11:8080].wieght: unknown key; did you mean 'weight'?"},

@@ -133,7 +133,7 @@ TEST_F(lbctl_cli, StatusForHumans) {
   EXPECT_NE(r.out.find("lbd on director-a, config /etc/lbd/lbd.conf"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("150/150   10.0.0.1"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("BACKUP -> MASTER"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("TCP  192.0.2.10:80 wlc (http, vrrp web)"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("TCP  192.0.2.10:80 wlc (http, also 192.0.2.11:80, vrrp web)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  -> 10.0.1.12:8080      Masq     0       down     0           0          down: connection "
                        "refused"),
             std::string::npos)

@@ -77,7 +77,7 @@ TEST(Views, ServicesLikeIpvsadm) {
   EXPECT_EQ(services(as<std::vector<api::service>>(load("status.json")["services"])),
             "Prot LocalAddress:Port Scheduler (name, VRRP instance)\n"
             "  -> RemoteAddress:Port  Forward  Weight  Health   ActiveConn  InActConn  Notes\n"
-            "TCP  192.0.2.10:80 wlc (http, vrrp web)\n"
+            "TCP  192.0.2.10:80 wlc (http, also 192.0.2.11:80, vrrp web)\n"
             "  -> 10.0.1.11:8080      Masq     3       up       10          30\n"
             "  -> 10.0.1.12:8080      Masq     0       down     0           0          down: connection refused\n"
             "  -> 10.0.1.13:8080      Masq     0       up       2           10         [drain] draining, configured weight 3\n"
@@ -99,7 +99,7 @@ TEST(Views, Status) {
             "Virtual services\n"
             "Prot LocalAddress:Port Scheduler (name, VRRP instance)\n"
             "  -> RemoteAddress:Port  Forward  Weight  Health   ActiveConn  InActConn  Notes\n"
-            "TCP  192.0.2.10:80 wlc (http, vrrp web)\n"
+            "TCP  192.0.2.10:80 wlc (http, also 192.0.2.11:80, vrrp web)\n"
             "  -> 10.0.1.11:8080      Masq     3       up       10          30\n"
             "  -> 10.0.1.12:8080      Masq     0       down     0           0          down: connection refused\n"
             "  -> 10.0.1.13:8080      Masq     0       up       2           10         [drain] draining, configured weight 3\n"

@@ -176,6 +176,50 @@ TEST(desired_table, DrainOnRemoveServiceDrainsOnlyTheOperatorsServer) {
   EXPECT_EQ(view.at(key).dests.count(dest_key_of(ep("[2001:db8::11]:0"))), 1U);
 }
 
+// keepalived's virtual_server_group: every entry point of the service is a service of its own in
+// IPVS holding the same destinations, owned, drained and drained-only alike.
+TEST(desired_table, EveryEntryPointOfAGroupHoldsTheSameServers) {
+  const auto cfg = load(R"(
+[[virtual_server]]
+name = "web"
+address = ["192.0.2.10:80", "192.0.2.11:80", "192.0.2.12:80"]
+on_failure = "remove"
+[[virtual_server.real_server]]
+address = "10.0.1.11:8080"
+[[virtual_server.real_server]]
+address = "10.0.1.12:8080"
+
+[[virtual_server]]
+name = "marked"
+fwmark = [5, 6]
+forwarding = "dr"
+[[virtual_server.real_server]]
+address = "10.0.1.21"
+)");
+  const auto keys = service_keys_of(cfg.virtual_servers[0]);
+  ASSERT_EQ(keys.size(), 3U);
+  EXPECT_EQ(keys[2], ipvs::service_key::inet(ipvs::protocol::tcp, ep("192.0.2.12:80")));
+  EXPECT_EQ(service_keys_of(cfg.virtual_servers[1]),
+            (std::vector<ipvs::service_key>{ipvs::service_key::mark(ipvs::address_family::ipv4, 5),
+                                            ipvs::service_key::mark(ipvs::address_family::ipv4, 6)}));
+  overrides o;
+  o.set({"web", ep("10.0.1.12:8080")}, {override_kind::drain, 0});
+  const auto d = build_desired(
+      cfg, {{"web", up({{"10.0.1.11:8080", 4}, {"10.0.1.12:8080", 1}})}, {"marked", up({{"10.0.1.21:0", 2}})}}, o);
+  EXPECT_EQ(d.services.size(), 5U);
+  EXPECT_EQ(d.owned.size(), 5U);
+  for (const auto& k : keys) {
+    const auto& dests = d.services.at(k).dests;
+    ASSERT_EQ(dests.size(), 1U) << ipvs::to_string(k);
+    EXPECT_EQ(dests.at(dest_key_of(ep("10.0.1.11:8080"))).attrs.weight, 4U);
+    EXPECT_EQ(d.drain_only.at(k), std::set<ipvs::dest_key>{dest_key_of(ep("10.0.1.12:8080"))});
+  }
+  for (const auto& k : service_keys_of(cfg.virtual_servers[1])) {
+    EXPECT_EQ(d.services.at(k).dests.at(dest_key_of(ep("10.0.1.21:0"))).attrs.weight, 2U);
+    EXPECT_EQ(d.drained.count(k), 1U);  // on_failure = drain
+  }
+}
+
 TEST(overrides, FindServersNamesTheProblem) {
   const auto cfg = load(web);
   EXPECT_EQ(find_servers(cfg, "10.0.1.99:80", std::nullopt).error(), "no real server 10.0.1.99:80 in any service");

@@ -115,6 +115,27 @@ TEST(reload_plan, services_added_removed_and_recreated) {
   EXPECT_THAT(back.services.removed, ElementsAre("smtp"));
 }
 
+// A group keeping one of its entry points is changed in place: only the others come and go.
+TEST(reload_plan, a_group_keeping_an_entry_point_is_not_recreated) {
+  auto running = load(conf());
+  auto next = running;
+  next.virtual_servers[0].more_addresses.push_back(*parse_endpoint("192.0.2.11:80"));
+  auto p = plan_reload(running, next);
+  ASSERT_EQ(p.services.changed.size(), 1U);
+  EXPECT_THAT(p.services.changed[0].fields, ElementsAre("address"));
+  EXPECT_TRUE(p.services.recreated.empty());
+  // Its first address replaced by the other: still one kept.
+  auto moved = next;
+  moved.virtual_servers[0].address = *parse_endpoint("192.0.2.11:80");
+  moved.virtual_servers[0].more_addresses.clear();
+  p = plan_reload(next, moved);
+  EXPECT_TRUE(p.services.recreated.empty());
+  // None kept: re-created.
+  moved.virtual_servers[0].address = *parse_endpoint("192.0.2.12:80");
+  p = plan_reload(next, moved);
+  EXPECT_THAT(p.services.recreated, ElementsAre("http"));
+}
+
 TEST(reload_plan, globals_name_what_the_main_loop_applies) {
   const auto p = plan_reload(load(conf()), load(conf("", "2",
                                                      "log_level = \"debug\"\nmetrics_listen = \"127.0.0.1:9712\"\n"

@@ -288,14 +288,14 @@ virtual_server fwmark 7 {
                   "= \"up\", retry_delay = \"1s\", command = [\"/usr/local/bin/chk-app\", \"10.0.4.21\"], "
                   "dynamic_weight = { from = \"exit_code\" } }"))
       << t;
-  // One service per address of the group, each with the group's body (lbd runs their identical
-  // checks once, as keepalived runs the group's checkers once).
-  const std::string body =
-      "scheduler = \"wlc\"\nforwarding = \"tun\"\nprotocol = \"tcp\"\non_failure = \"remove\"\n\n"
-      "[[virtual_server.real_server]]\n"
-      "address = \"10.0.4.11:80\"\n";
-  EXPECT_TRUE(has(t, "name = \"tcp-192.0.2.30-80\"\naddress = \"192.0.2.30:80\"\n" + body)) << t;
-  EXPECT_TRUE(has(t, "name = \"tcp-192.0.2.31-80\"\naddress = \"192.0.2.31:80\"\n" + body)) << t;
+  // One service whose addresses are the group's: one set of checks, one quorum, hooks run once, as
+  // keepalived runs the group.
+  EXPECT_TRUE(has(t,
+                  "name = \"VSG_WEB\"\naddress = [\"192.0.2.30:80\", \"192.0.2.31:80\"]\n"
+                  "scheduler = \"wlc\"\nforwarding = \"tun\"\nprotocol = \"tcp\"\non_failure = \"remove\"\n\n"
+                  "[[virtual_server.real_server]]\n"
+                  "address = \"10.0.4.11:80\"\n"))
+      << t;
   EXPECT_TRUE(test::finding_heads(r.not_converted).empty()) << r.toml;
 }
 
@@ -321,6 +321,34 @@ TEST(ImportKeepalivedCases, TunWithGue) {
                   "\"csum\" }\n"))
       << r.toml;
   EXPECT_EQ(r.not_converted, std::vector<std::string>{});
+}
+
+TEST(ImportKeepalivedCases, GroupOfSeveralPortsAndFwmarksIsOneServicePerPort) {
+  auto r = import_keepalived_text(R"(virtual_server_group MIXED {
+    192.0.2.40-41 80
+    192.0.2.40 443
+    fwmark 9
+}
+virtual_server group MIXED {
+    lb_algo rr
+    lb_kind DR
+    quorum_up "/usr/local/bin/quorum-up"
+    real_server 10.0.5.11 80 {
+        TCP_CHECK {
+            connect_timeout 1
+        }
+    }
+}
+)",
+                                  "mixed.conf");
+  expect_loads(r);
+  const auto& t = r.toml;
+  EXPECT_TRUE(has(t, "name = \"MIXED-80\"\naddress = [\"192.0.2.40:80\", \"192.0.2.41:80\"]\n")) << t;
+  EXPECT_TRUE(has(t, "name = \"MIXED-443\"\naddress = \"192.0.2.40:443\"\n")) << t;
+  EXPECT_TRUE(has(t, "name = \"MIXED-fwmark\"\nfwmark = 9\n")) << t;
+  // The hooks now run once per service: said, with the line, once (not once per service).
+  EXPECT_EQ(test::finding_heads(r.not_converted),
+            (std::vector<std::string>{"changed: mixed.conf:6: virtual_server", "changed: mixed.conf:9: quorum_up"}));
 }
 
 }  // namespace
