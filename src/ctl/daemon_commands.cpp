@@ -3,10 +3,15 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <functional>
 #include <memory>
+#include <string_view>
+#include <thread>
 
+#include "common/duration.hpp"
 #include "ctl/control_client.hpp"
+#include "ctl/drain_wait.hpp"
 #include "ctl/view/views.hpp"
 
 namespace lbd::ctl {
@@ -27,11 +32,13 @@ struct command_options {
   std::string server;
   std::string service;
   unsigned weight = 0;
+  bool wait = false;    // drain --wait
+  std::string timeout;  // drain --timeout, a duration; empty: no limit
 };
 
 // The convention of all three programs (common/cli.hpp): a daemon that cannot be reached is a failure
 // like a refusal; 2 is kept for usage errors.
-enum exit_status { done = 0, refused = 1, unreachable = 1 };
+enum exit_status { done = 0, refused = 1, unreachable = 1, still_draining = 1 };
 
 int run(const std::string& socket, const std::string& command, const nlohmann::json& args, bool json,
         const render& to_text, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
@@ -71,6 +78,48 @@ CLI::App* query(CLI::App& app, const char* name, const char* help, const std::st
   return cmd;
 }
 
+// drain --wait: polls `services` until the drained servers have no active connection left in a
+// kernel read taken after the drain, printing each change of the counts; `limit` zero: no limit.
+int wait_for_drain(const std::string& socket, const std::vector<api::affected_server>& drained, duration limit) {
+  using clock = std::chrono::steady_clock;
+  const auto start = clock::now();
+  std::string shown;
+  for (;;) {
+    auto reply = request(socket, "services");
+    if (!reply) {
+      fmt::print(stderr, "lbctl: {}\n", reply.error().message);
+      return unreachable;
+    }
+    drain_progress p;
+    try {
+      p = progress_of(api::parse_answer<std::vector<api::service>>(*reply, "services"), drained);
+    } catch (const api::contract_error& e) {
+      fmt::print(stderr, "lbctl: {}\n", e.what());
+      return unreachable;
+    }
+    const auto elapsed = clock::now() - start;
+    const double since = std::chrono::duration<double>(elapsed).count();
+    if (drain_finished(p, since)) {
+      fmt::print("drained: no active connection left after {:.1f} s\n", since);
+      return done;
+    }
+    // A new line when the counts change, not the age of the read.
+    const std::string counts = fmt::format("{} {} {}", p.in_kernel, p.active, p.gone);
+    if (counts != shown) {
+      fmt::print("waiting: {}\n", progress_line(p));
+      std::fflush(stdout);
+      shown = counts;
+    }
+    if (limit.count() > 0 && elapsed >= limit) {
+      fmt::print(stderr, "lbctl: still draining after {}: {}\n", format_duration(limit), progress_line(p));
+      return still_draining;
+    }
+    // A person's command polling the daemon, not a test waiting: the statistics are read about as
+    // often.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  }
+}
+
 void add_override(CLI::App& app, const char* name, const char* help, const char* done_word, bool with_weight,
                   const std::string& socket, int& exit_code) {
   auto* cmd = app.add_subcommand(name, help);
@@ -78,15 +127,28 @@ void add_override(CLI::App& app, const char* name, const char* help, const char*
   cmd->add_option("SERVER", opts->server, "real server as in lbd.conf, e.g. 10.0.1.11:8080")->required();
   if (with_weight) cmd->add_option("N", opts->weight, "the weight")->required()->check(CLI::Range(0U, 2147483647U));
   cmd->add_option("--service", opts->service, "only in this virtual_server (when the server is in several)");
-  cmd->add_flag("--json", opts->json, "the daemon's answer as JSON");
+  auto* json_flag = cmd->add_flag("--json", opts->json, "the daemon's answer as JSON");
+  if (std::string_view(name) == "drain") {
+    cmd->add_flag("--wait", opts->wait, "return once its active connections have ended, showing how many are left")
+        ->excludes(json_flag);
+    cmd->add_option("--timeout", opts->timeout, "with --wait: give up after this long (e.g. 30s, 5m); exit status 1")
+        ->check([](const std::string& v) {
+          auto d = parse_duration(v);
+          return !d ? d.error() : d->count() <= 0 ? std::string("must be above 0") : std::string();
+        });
+  }
   cmd->callback([name, done_word, with_weight, opts, &socket, &exit_code] {
     auto args = server_args(*opts);
     if (with_weight) args["weight"] = opts->weight;
-    exit_code =
-        run(socket, name, args, opts->json,
-            typed<std::vector<api::affected_server>>(name, [done_word](const auto& affected, view::clock_point) {
-              return view::override_result(affected, done_word);
-            }));
+    std::vector<api::affected_server> affected;
+    exit_code = run(socket, name, args, opts->json,
+                    typed<std::vector<api::affected_server>>(name, [&](const auto& a, view::clock_point) {
+                      affected = a;
+                      return view::override_result(a, done_word);
+                    }));
+    if (exit_code != done || !opts->wait) return;
+    const duration limit = opts->timeout.empty() ? duration{} : parse_duration(opts->timeout).value();
+    exit_code = wait_for_drain(socket, affected, limit);
   });
 }
 

@@ -60,7 +60,16 @@ class lbctl_cli : public ::testing::Test {
     auto status = canned_status();
     server_->add("status", [status](const nlohmann::json&) { return status; });
     server_->add("vrrp", [status](const nlohmann::json&) { return status["vrrp"]; });
-    server_->add("services", [status](const nlohmann::json&) { return status["services"]; });
+    server_->add("services", [this, status](const nlohmann::json&) {
+      auto services = status["services"];
+      const int left = drain_answers_left_;
+      if (left < 0) return services;
+      // drain --wait: answers read just now, 10.0.1.13:8080's two connections gone after `left` more.
+      for (auto& svc : services) svc["stats_age_seconds"] = 0.0;
+      if (left == 0) services[0]["real_servers"][2]["active_conns"] = 0;
+      drain_answers_left_ = left > 0 ? left - 1 : 0;
+      return services;
+    });
     server_->add("checks", [](const nlohmann::json&) {
       api::check c;
       c.name = "tcp 10.0.1.11:8080";
@@ -119,6 +128,7 @@ class lbctl_cli : public ::testing::Test {
   std::thread loop_;
   // The server runs on its own thread: what it shares with the test body is atomic or locked.
   std::atomic<bool> reload_ok_{true};
+  std::atomic<int> drain_answers_left_{-1};  // -1: the canned services answer as it is
   std::mutex mu_;
   nlohmann::json last_args_;  // guarded by mu_
   nlohmann::json last_args() {
@@ -171,6 +181,32 @@ TEST_F(lbctl_cli, OverridesCarryTheirArguments) {
   r = lbctl(s() + "enable 10.0.1.13:8080 --json");
   ASSERT_EQ(r.exit_code, 0) << r.out;
   EXPECT_EQ(nlohmann::json::parse(r.out)[0]["weight"], 3);
+}
+
+// A person's command that polls twice a second: this test takes about a second.
+TEST_F(lbctl_cli, DrainWaitReturnsOnceTheConnectionsHaveEnded) {
+  drain_answers_left_ = 2;
+  auto r = lbctl(s() + "drain 10.0.1.13:8080 --wait --timeout 20s");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("drained 10.0.1.13:8080 in http: weight 0 (configured weight 3), up\n"
+                       "waiting: 1 server in the kernel: 2 active connections (read 0.0 s ago)\n"
+                       "drained: no active connection left after "),
+            std::string::npos)
+      << r.out;
+  EXPECT_EQ(drain_answers_left_, 0);
+
+  // The connections never end: it gives up after its timeout, exit status 1.
+  drain_answers_left_ = 1000;
+  r = lbctl(s() + "drain 10.0.1.13:8080 --wait --timeout 1s");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("lbctl: still draining after 1s: 1 server in the kernel: 2 active connections"),
+            std::string::npos)
+      << r.out;
+
+  r = lbctl(s() + "drain 10.0.1.13:8080 --wait --json");
+  EXPECT_EQ(r.exit_code, 2) << r.out;  // a usage error: --wait prints text
+  r = lbctl(s() + "drain 10.0.1.13:8080 --wait --timeout 0s");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
 }
 
 TEST_F(lbctl_cli, RefusalExitsOne) {
