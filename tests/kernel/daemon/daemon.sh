@@ -13,9 +13,9 @@
 # transition, the other checks keep their state); a broken reload (old config keeps running, the
 # error in `status`); `ipvsadm -C`, `--set` and `--stop-daemon` behind lbd's back (repaired within
 # one reconcile period); SIGKILL and restart with the kernel already matching (0 writes); operator
-# drain (weight 0, deleted when the connection ends; enable brings it back; the held connection
-# reaches the BACKUP through the kernel's sync daemons, master on the MASTER and backup on the
-# BACKUP); the metrics endpoint scraped, parsed and passed through `promtool check metrics`; a
+# drain with `lbctl drain --wait` (weight 0, deleted when the connection ends, lbctl returning then;
+# enable brings it back; the held connection reaches the BACKUP through the kernel's sync daemons,
+# master on the MASTER and backup on the BACKUP); the metrics endpoint scraped, parsed and passed through `promtool check metrics`; a
 # takeover with a synced connection open (d1 stops under exit_policy keep, everything left; the
 # connection goes on through d2); SIGTERM under exit_policy remove (nothing left).
 # Figures are printed as "FIGURE name value" lines.
@@ -24,6 +24,7 @@
 
 LBD=/usr/local/bin/lbd
 CALL=/usr/local/bin/control_call
+LBCTL=/usr/local/bin/lbctl
 W=/tmp/daemon
 mkdir -p $W
 VIP=10.30.0.100
@@ -254,8 +255,11 @@ elif kt_wait_for 10 synced; then
 else
   kt_fail "d2 never learned the held connection; d1: $(kt_in d1 /usr/sbin/ipvsadm -Lnc | tr '\n' '|'); d2 daemons: $(kt_in d2 /usr/sbin/ipvsadm -L --daemon | tr '\n' '|')"
 fi
-DRAINED=$(call d1 drain "{\"server\": \"$HELD:80\"}")
-kt_log "drain answered: $DRAINED"
+# The operator's drain through lbctl, which waits for the held connection to end.
+$LBCTL -s /run/lbd-d1.sock drain "$HELD:80" --wait --timeout 60s >$W/drain-wait.out 2>&1 &
+WAITER=$!
+waiting_shown() { grep -q '^waiting: 1 server in the kernel: 1 active connection ' $W/drain-wait.out; }
+kt_check "lbctl drain --wait shows the held connection" kt_wait_for 15 waiting_shown
 kt_expect_eq "drained server's kernel weight" 0 "$(weight_of d1 "$HELD")"
 others=0
 for _ in 1 2 3 4; do
@@ -264,6 +268,9 @@ for _ in 1 2 3 4; do
 done
 kt_expect_eq "new connections sent to the drained server" 0 "$others"
 kt_check "drained server stays while its connection lasts" has_dest d1 "$HELD"
+waiter_done() { kt_not_running "$WAITER"; }
+waiter_running() { ! waiter_done; }
+kt_check "lbctl drain --wait waits while the connection lasts" waiter_running
 kill "$NC"
 exec 3>&-
 T0=$(uptime_s)
@@ -273,6 +280,16 @@ if kt_wait_for 20 gone; then
   kt_pass "drained server deleted once its connection ended"
 else
   kt_fail "drained server still in IPVS 20 s after its connection ended: $(dests d1 | tr '\n' '|')"
+fi
+if kt_wait_for 20 waiter_done; then
+  kt_log "lbctl drain --wait printed: $(tr '\n' '|' <$W/drain-wait.out)"
+  wait "$WAITER"
+  kt_expect_eq "lbctl drain --wait exit status once the connection ended" 0 "$?"
+  kt_check "lbctl drain --wait: $(tail -n 1 $W/drain-wait.out)" grep -q '^drained: no active connection left after' \
+    $W/drain-wait.out
+else
+  kt_fail "lbctl drain --wait still waits 20 s after the connection ended: $(tr '\n' '|' <$W/drain-wait.out)"
+  kill "$WAITER"
 fi
 call d1 enable "{\"server\": \"$HELD:80\"}" >/dev/null || kt_fail "enable refused"
 kt_expect_eq "enabled server back at weight" 1 "$(weight_of d1 "$HELD")"
