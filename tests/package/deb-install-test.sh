@@ -212,6 +212,9 @@ step "the operator's configuration, copied from the example"
 mkdir -p /etc/lbd
 install -m 0600 "$example" /etc/lbd/lbd.conf
 lbd --check /etc/lbd/lbd.conf
+# What the unit's StateDirectory and a drain leave behind.
+mkdir -p -m 0700 /var/lib/lbd
+echo '{"version": 1, "overrides": []}' >/var/lib/lbd/state.json
 step "apt-get purge lbd"
 apt-get purge -y -q lbd >/tmp/apt.log 2>&1 || { cat /tmp/apt.log; exit 1; }
 left=0
@@ -220,6 +223,7 @@ while read -r f; do
 done </tmp/lbd.files
 test "$left" = 0 || fail "purge left the package's files behind"
 test ! -e /etc/lbd || fail "purge left /etc/lbd behind"
+test ! -e /var/lib/lbd || fail "purge left /var/lib/lbd behind"
 test ! -e /etc/systemd/system/multi-user.target.wants/lbd.service || fail "purge left the unit enabled"
 if ls -A /var/lib/systemd/deb-systemd-helper-enabled 2>/dev/null | grep -q lbd ||
   find /var/lib/systemd/deb-systemd-helper-enabled /var/lib/systemd/deb-systemd-helper-masked \

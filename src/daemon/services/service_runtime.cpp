@@ -173,9 +173,12 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
   }
   const config::config_diff* d = first ? nullptr : &changes;
   rebuild_services(cfg_, d);
-  for (const auto& gone : overrides_.prune(cfg_)) {
+  if (first) load_overrides();
+  const auto dropped = overrides_.prune(cfg_);
+  for (const auto& gone : dropped) {
     log_.notice("override of {} in {} dropped: the real server left the config", to_string(gone.address), gone.service);
   }
+  if (!dropped.empty()) save_overrides();
   if (first || old.global.drain_timeout != cfg_.global.drain_timeout) {
     reconciler_.set_drain_timeout(cfg_.global.drain_timeout);
   }
@@ -270,8 +273,7 @@ override_answer service_runtime::impl::set_override(const std::string& server,
     }
     metrics_.get_counter("lbd_overrides_total", "Operator overrides (drain, weight, enable)", {{"kind", what}}).inc();
   }
-  metrics_.get_gauge("lbd_overrides_active", "Real servers under an operator override")
-      .set(static_cast<double>(overrides_.entries().size()));
+  save_overrides();
   reconcile();
   const auto all = services();
   std::vector<api::affected_server> out;
@@ -386,6 +388,7 @@ override_answer service_runtime::set_weight(const std::string& server, const std
   return impl_->set_override(server, service, override_entry{override_kind::weight, weight});
 }
 
+void service_runtime::keep_overrides_in(std::string path) { impl_->overrides_path_ = std::move(path); }
 void service_runtime::on_vrrp_state(const std::string& instance, vrrp::state s) { impl_->on_vrrp_state(instance, s); }
 void service_runtime::refresh_kernel_stats() { impl_->refresh_kernel_stats(); }
 reconcile_report service_runtime::stop(config::exit_policy policy) { return impl_->stop(policy); }

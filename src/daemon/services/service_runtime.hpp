@@ -81,6 +81,11 @@ class service_runtime {
   override_answer enable(const std::string& server, const std::optional<std::string>& service);
   override_answer set_weight(const std::string& server, const std::optional<std::string>& service, unsigned weight);
 
+  // Keeps the overrides in the file `path` (lbd --state-file): read at the first apply() (those of
+  // real servers no longer configured are dropped, logged), rewritten on every change, so that a
+  // restart or an upgrade keeps them. Empty (the default): held in memory only.
+  void keep_overrides_in(std::string path);
+
   // A VRRP instance changed state: the sync daemon follows config.ipvs.sync_daemon.follow.
   void on_vrrp_state(const std::string& instance, vrrp::state s);
 

@@ -89,6 +89,10 @@ struct service_runtime::impl {
   bool stopped_ = false;
   std::vector<service_entry> services_;
   overrides overrides_;
+  // lbd --state-file: where the overrides outlive a restart (override_store.cpp); empty: nowhere.
+  std::string overrides_path_;
+  void load_overrides();
+  void save_overrides();
   // Services of earlier configs not yet deleted from the kernel: still lbd's to remove.
   ipvs::ownership leaving_;
   // The kernel as the last reconcile read it (plus the operations applied since): initial states.

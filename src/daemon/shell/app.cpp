@@ -62,8 +62,11 @@ nlohmann::json value_or_refuse(const override_answer& r) {
 
 }  // namespace
 
-app::app(std::string config_file)
-    : config_file_(std::move(config_file)), notifier_(io_), signals_(io_, SIGHUP, SIGTERM, SIGINT) {}
+app::app(std::string config_file, std::string state_file)
+    : config_file_(std::move(config_file)),
+      state_file_(std::move(state_file)),
+      notifier_(io_),
+      signals_(io_, SIGHUP, SIGTERM, SIGINT) {}
 
 app::~app() = default;
 
@@ -94,6 +97,7 @@ bool app::start() {
   if (!errors.empty()) return false;
 
   services_ = std::make_unique<service_runtime>(io_, metrics_, kernel_);
+  services_->keep_overrides_in(state_file_);
   vrrp_ = std::make_unique<vrrp_thread>(
       io_.get_executor(), [this](const vrrp_transition& t) { on_transition(t); },
       [this](const notify_request& n) { run_notify(n); });

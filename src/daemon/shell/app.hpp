@@ -36,7 +36,8 @@ namespace lbd::daemon {
 
 class app {
  public:
-  explicit app(std::string config_file);
+  // `state_file`: where the operator's overrides outlive a restart (lbd --state-file); empty: nowhere.
+  explicit app(std::string config_file, std::string state_file = {});
   ~app();
   app(const app&) = delete;
   app& operator=(const app&) = delete;
@@ -63,6 +64,7 @@ class app {
   [[nodiscard]] api::daemon_status status() const;
 
   std::string config_file_;
+  std::string state_file_;
   boost::asio::io_context io_;
   metrics::registry metrics_;
   loop_monitor loop_{io_, metrics_};

@@ -60,6 +60,10 @@ int main(int argc, char** argv) {
                "over; then exit");
   app.add_option("--state-dir", state_dir,
                  "where each VRRP instance keeps its role, last advert and VIPs (default /run/lbd)");
+  std::string state_file;
+  app.add_option("--state-file", state_file,
+                 "keep the operator's overrides (lbctl drain, weight) in this file across restarts and upgrades "
+                 "(the unit: /var/lib/lbd/state.json; default: none, held in memory)");
   lbd::cli::add_version(app, "lbd");
   auto* imp = app.add_subcommand("import", "convert a keepalived.conf or `ipvsadm -Sn` rules into lbd.conf");
   std::string import_kind;
@@ -87,6 +91,6 @@ int main(int argc, char** argv) {
   // Lines are written by a thread of their own, so a slow journal never holds up VRRP; declared
   // first, it is destroyed last and writes the daemon's final lines.
   const lbd::log::async_writer log_writer;
-  lbd::daemon::app daemon(file);
+  lbd::daemon::app daemon(file, state_file);
   return daemon.run();
 }

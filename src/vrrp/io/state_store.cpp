@@ -13,6 +13,7 @@
 #include <filesystem>
 
 #include "common/interface_address.hpp"
+#include "common/text_file.hpp"
 #include "vrrp/io/vip_lifetime.hpp"
 
 namespace lbd::vrrp::io {
@@ -64,23 +65,7 @@ std::string state_path(const std::string& dir, const std::string& instance) {
 }
 
 status<std::string> save_state(const std::string& path, const saved_state& s) {
-  const std::string text = encode(s);
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return unexpected(fmt::format("{}: {}", tmp, std::strerror(errno)));
-  const ssize_t n = ::write(fd, text.data(), text.size());
-  const int werr = errno;
-  ::close(fd);
-  if (n != static_cast<ssize_t>(text.size())) {
-    ::unlink(tmp.c_str());
-    return unexpected(fmt::format("{}: {}", tmp, n < 0 ? std::strerror(werr) : "short write"));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int rerr = errno;
-    ::unlink(tmp.c_str());
-    return unexpected(fmt::format("{}: {}", path, std::strerror(rerr)));
-  }
-  return ok;
+  return replace_text_file(path, encode(s), 0600);
 }
 
 result<std::optional<saved_state>, std::string> load_state(const std::string& path) {

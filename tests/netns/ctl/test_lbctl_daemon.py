@@ -71,8 +71,12 @@ class LbctlAgainstLbd(unittest.TestCase):
         self.socket = os.path.join(self.lab.dir, "lbd.sock")
         self.conf = os.path.join(self.lab.dir, "lbd.conf")
         self.write_config(CONFIG % {"socket": self.socket, "vip": VIP, "rs": RS})
-        self.lbd = self.lab.spawn("dir", [LBD, "-f", self.conf, "--state-dir", os.path.join(self.lab.dir, "lbd-state")],
-                                  name="lbd")
+        self.state_file = os.path.join(self.lab.dir, "state.json")
+        self.start_lbd("lbd")
+
+    def start_lbd(self, name):
+        self.lbd = self.lab.spawn("dir", [LBD, "-f", self.conf, "--state-dir", os.path.join(self.lab.dir, "lbd-state"),
+                                          "--state-file", self.state_file], name=name)
         wait_for(lambda: self.state() == "MASTER" or not self.lbd.alive(), 15, what="lbd MASTER")
         self.assertTrue(self.lbd.alive(), self.lbd.log())
         wait_for(lambda: self.server()["health"] == "up", 15, what="the real server up")
@@ -125,6 +129,27 @@ class LbctlAgainstLbd(unittest.TestCase):
         r = self.lbctl("enable", RS)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIsNone(self.server()["override"])
+
+    def test_overrides_outlive_a_stop_and_a_kill(self):
+        r = self.lbctl("weight", RS, "7")
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        r = self.lbctl("drain", RS)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        for how, name in ((signal.SIGTERM, "lbd-after-stop"), (signal.SIGKILL, "lbd-after-kill")):
+            self.lbd.signal(how)
+            self.lbd.wait(10)
+            self.start_lbd(name)
+            self.assertEqual(self.server()["override"], "drain", "after %s" % how.name)
+            self.assertIn("operator override restored from %s: %s in http: drain" % (self.state_file, RS),
+                          self.lbd.log())
+        r = self.lbctl("enable", RS)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.lbd.signal(signal.SIGTERM)
+        self.lbd.wait(10)
+        self.start_lbd("lbd-after-enable")
+        self.assertIsNone(self.server()["override"])
+        with open(self.state_file) as f:
+            self.assertEqual(json.load(f), {"version": 1, "overrides": []})
 
     def test_refusals_exit_one(self):
         r = self.lbctl("drain", "10.81.0.99:80")
