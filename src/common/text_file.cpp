@@ -30,7 +30,7 @@ result<std::string, std::string> read_text_file(const std::string& path) {
   return text;
 }
 
-status<std::string> replace_text_file(const std::string& path, std::string_view text, mode_t mode) {
+status<std::string> replace_text_file(const std::string& path, std::string_view text, mode_t mode, durability durable) {
   const std::string tmp = path + ".tmp";
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
   if (fd < 0) return unexpected(fmt::format("{}: {}", tmp, std::strerror(errno)));
@@ -49,13 +49,14 @@ status<std::string> replace_text_file(const std::string& path, std::string_view 
     }
     done += static_cast<std::size_t>(n);
   }
-  if (::fchmod(fd, mode) != 0 || ::fsync(fd) != 0) {
+  if (::fchmod(fd, mode) != 0 || (durable == durability::flushed && ::fsync(fd) != 0)) {
     const int err = errno;
     ::close(fd);
     return fail(tmp, err);
   }
   if (::close(fd) != 0) return fail(tmp, errno);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return fail(path, errno);
+  if (durable == durability::rename_only) return ok;
   // The rename itself reaches the disk with the directory.
   const auto slash = path.rfind('/');
   const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);

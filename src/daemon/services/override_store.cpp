@@ -68,7 +68,7 @@ void service_runtime::impl::load_overrides() {
 void service_runtime::impl::save_overrides() {
   set_gauge(metrics_, overrides_);
   if (overrides_path_.empty()) return;
-  if (auto w = replace_text_file(overrides_path_, encode_overrides(overrides_), 0600); !w) {
+  if (auto w = replace_text_file(overrides_path_, encode_overrides(overrides_), 0600, durability::flushed); !w) {
     log_.err("state file: {}: the overrides hold until lbd stops, a restart will not restore them", w.error());
     count_error(metrics_, "write");
   }

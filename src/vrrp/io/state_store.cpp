@@ -65,7 +65,9 @@ std::string state_path(const std::string& dir, const std::string& instance) {
 }
 
 status<std::string> save_state(const std::string& path, const saved_state& s) {
-  return replace_text_file(path, encode(s), 0600);
+  // Written after every advert, into /run: the rename is what matters, a disk flush would only make
+  // the VRRP thread wait.
+  return replace_text_file(path, encode(s), 0600, durability::rename_only);
 }
 
 result<std::optional<saved_state>, std::string> load_state(const std::string& path) {
