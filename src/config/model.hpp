@@ -15,6 +15,7 @@
 #include "common/duration.hpp"
 #include "common/log.hpp"
 #include "common/route_spec.hpp"
+#include "healthcheck/agent_spec.hpp"
 #include "healthcheck/check_spec.hpp"
 #include "healthcheck/failure_action.hpp"
 
@@ -247,6 +248,8 @@ struct real_server {
   // of the service that resolve to the same list. connect_to unset: this server's address.
   shared_checks checks = default_shared_checks();
   real_server_notify notify;
+  // Resolved: the server's own agent table, else its service's; none: no agent check.
+  std::optional<healthcheck::agent_settings> agent;
   // Compares the checks' settings, not where they are held.
   friend bool operator==(const real_server& a, const real_server& b);
 };
@@ -270,7 +273,8 @@ struct virtual_server {
   failure_action on_failure = failure_action::drain;
   std::optional<quorum_settings> quorum;
   std::optional<endpoint> sorry_server;
-  shared_checks checks = default_shared_checks();  // the default for the real servers; never null
+  shared_checks checks = default_shared_checks();    // the default for the real servers; never null
+  std::optional<healthcheck::agent_settings> agent;  // the default for the real servers
   std::optional<std::string> vrrp;
   std::vector<real_server> real_servers;
   friend bool operator==(const virtual_server& a, const virtual_server& b);

@@ -67,6 +67,10 @@ inline constexpr std::array<named<tunnel_checksum>, 3> tunnel_checksum_names{
     {{tunnel_checksum::nocsum, "nocsum"}, {tunnel_checksum::csum, "csum"}, {tunnel_checksum::remcsum, "remcsum"}}};
 inline constexpr std::array<named<failure_action>, 3> failure_action_names{
     {{failure_action::drain, "drain"}, {failure_action::remove, "remove"}, {failure_action::inhibit, "inhibit"}}};
+inline constexpr std::array<named<healthcheck::agent_unreachable>, 3> agent_unreachable_names{
+    {{healthcheck::agent_unreachable::checks_only, "checks"},
+     {healthcheck::agent_unreachable::keep_last, "keep"},
+     {healthcheck::agent_unreachable::down, "down"}}};
 
 template <typename E, std::size_t N>
 constexpr std::string_view name_of(const std::array<named<E>, N>& table, E value) {
@@ -93,6 +97,7 @@ inline std::string_view to_string(forwarding v) { return name_of(forwarding_name
 inline std::string_view to_string(tunnel_type v) { return name_of(tunnel_type_names, v); }
 inline std::string_view to_string(tunnel_checksum v) { return name_of(tunnel_checksum_names, v); }
 inline std::string_view to_string(failure_action v) { return name_of(failure_action_names, v); }
+inline std::string_view to_string(healthcheck::agent_unreachable v) { return name_of(agent_unreachable_names, v); }
 
 inline address_family family_of(const ip_address& a) {
   return a.is_v4() ? address_family::inet : address_family::inet6;

@@ -119,13 +119,15 @@ parsed_real_server read_real_server(const value_reader& values, const toml::tabl
     r.error("lower_threshold", fmt::format("{} needs an upper_threshold at or above it", rs.lower_threshold));
   }
   read_server_checks(r, p, service);
+  rs.agent = service.agent;
+  if (const auto* a = r.get("agent")) rs.agent = read_agent(r.values(), *a, r.where("agent"), service.agent);
   if (const auto* n = r.subtable("notify")) {
     table_reader nr(values.sink(), *n, r.where("notify"));
     if (auto v = nr.command("up")) rs.notify.up = std::move(*v);
     if (auto v = nr.command("down")) rs.notify.down = std::move(*v);
     nr.finish({"up", "down"});
   }
-  r.finish({"address", "weight", "upper_threshold", "lower_threshold", "forwarding", "check", "notify"});
+  r.finish({"address", "weight", "upper_threshold", "lower_threshold", "forwarding", "check", "notify", "agent"});
   return p;
 }
 

@@ -209,6 +209,7 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
   if (const auto* c = r.get("check")) {
     vs.checks = std::make_shared<const check_list>(read_check_list(r.values(), *c, r.where("check"), nullptr));
   }
+  if (const auto* a = r.get("agent")) vs.agent = read_agent(r.values(), *a, r.where("agent"), std::nullopt);
   if (auto v = r.word("vrrp")) vs.vrrp = *v;
   read_real_servers(r, p);
 
@@ -228,7 +229,7 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
     r.values().warning(r.table_position(), r.path(), "has no real servers and no sorry_server: it will refuse traffic");
   }
   r.finish({"name", "address", "fwmark", "family", "protocol", "scheduler", "scheduler_flags", "forwarding", "tunnel",
-            "persistence", "on_failure", "quorum", "sorry_server", "check", "vrrp", "real_server"});
+            "persistence", "on_failure", "quorum", "sorry_server", "check", "agent", "vrrp", "real_server"});
   return p;
 }
 

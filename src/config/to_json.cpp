@@ -242,6 +242,14 @@ json check_json(const check_settings& c, const endpoint* server) {
   return j;
 }
 
+json agent_json(const healthcheck::agent_settings& a) {
+  return json{{"port", a.port},
+              {"send", a.send},
+              {"interval", text(a.interval)},
+              {"timeout", text(a.timeout)},
+              {"unreachable", to_string(a.unreachable)}};
+}
+
 // One check: a table, as lbd.conf writes it; several: an array of them.
 json checks_json(const check_list& checks, const endpoint* server) {
   if (checks.size() == 1) return check_json(checks.front(), server);
@@ -262,6 +270,7 @@ json to_json(const real_server& rs) {
   put_command(notify, "up", rs.notify.up);
   put_command(notify, "down", rs.notify.down);
   j["notify"] = std::move(notify);
+  if (rs.agent) j["agent"] = agent_json(*rs.agent);
   return j;
 }
 
@@ -321,9 +330,14 @@ json to_json(const virtual_server& vs) {
   }
   if (vs.sorry_server) j["sorry_server"] = text(*vs.sorry_server);
   j["check"] = checks_json(*vs.checks, nullptr);
+  if (vs.agent) j["agent"] = agent_json(*vs.agent);
   if (vs.vrrp) j["vrrp"] = *vs.vrrp;
   j["real_server"] = json::array();
-  for (const auto& rs : vs.real_servers) j["real_server"].push_back(to_json(rs));
+  for (const auto& rs : vs.real_servers) {
+    j["real_server"].push_back(to_json(rs));
+    // Read back, a server without the agent its service has must say so.
+    if (vs.agent && !rs.agent) j["real_server"].back()["agent"] = false;
+  }
   return j;
 }
 

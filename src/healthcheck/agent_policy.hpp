@@ -21,16 +21,11 @@
 #include <string>
 
 #include "healthcheck/agent_reply.hpp"
+#include "healthcheck/agent_spec.hpp"
 
 namespace lbd::healthcheck {
 
 inline constexpr unsigned max_ipvs_weight = 65535;
-
-enum class agent_unreachable : std::uint8_t {
-  checks_only,  // the default: the server is as its checks say, at its configured weight
-  keep_last,    // the agent's last state stays in force (HAProxy)
-  down,         // the server is down until the agent answers again
-};
 
 // What the agent has said so far: a reply changes only the fields it carries.
 struct agent_state {

@@ -104,8 +104,15 @@ check = [{ type = "udp", send = "ping", require_reply = true }, { type = "script
 name = "two-checks"
 address = ["192.0.2.11:80", "192.0.2.12:80"]
 check = [{ type = "http", path = "/a" }, { type = "tcp", connect_to = "10.0.1.41:22", fall = 1 }]
+agent = { port = 8081, send = "state\n", interval = "3s", timeout = "500ms", unreachable = "keep" }
 [[virtual_server.real_server]]
 address = "10.0.1.41:80"
+[[virtual_server.real_server]]
+address = "10.0.1.42:80"
+agent = { port = 8082, unreachable = "down" }
+[[virtual_server.real_server]]
+address = "10.0.1.43:80"
+agent = false
 )";
 
 void expect_stable(const load_result& first) {
@@ -144,6 +151,15 @@ TEST(config_roundtrip, printed_form_resolves_defaults) {
   EXPECT_EQ(j["virtual_server"][2]["real_server"][2]["check"][1]["rise"], 1);
   EXPECT_TRUE(j["virtual_server"][3]["check"].is_array());
   EXPECT_EQ(j["virtual_server"][3]["real_server"][0]["check"][1]["fall"], 1);
+  // The agent: the service's default resolved into each server, a server's own fields over it,
+  // and `false` kept for the server that has none.
+  EXPECT_EQ(j["virtual_server"][3]["agent"]["send"], "state\n");
+  EXPECT_EQ(j["virtual_server"][3]["real_server"][0]["agent"]["port"], 8081);
+  EXPECT_EQ(j["virtual_server"][3]["real_server"][1]["agent"]["port"], 8082);
+  EXPECT_EQ(j["virtual_server"][3]["real_server"][1]["agent"]["interval"], "3s");
+  EXPECT_EQ(j["virtual_server"][3]["real_server"][1]["agent"]["unreachable"], "down");
+  EXPECT_EQ(j["virtual_server"][3]["real_server"][2]["agent"], false);
+  EXPECT_FALSE(j["virtual_server"][0].contains("agent"));
 }
 
 }  // namespace
