@@ -54,6 +54,16 @@ struct rates {
   friend bool operator==(const rates&, const rates&) = default;
 };
 
+// What a real server's agent check said (lbd.conf `agent`).
+struct agent_status {
+  std::string said;        // "50% (weight 50 of 100)", "drain", "maint", "down", "up", "unreachable", "pending"
+  bool reachable = false;  // the last query got a reply understood
+  std::optional<unsigned> weight_percent;  // the last percentage it gave
+  std::optional<std::uint32_t> maxconn;    // the last connection limit it gave
+  std::string reason;                      // the last query's outcome, e.g. "agent reply from A: 50%"
+  friend bool operator==(const agent_status&, const agent_status&) = default;
+};
+
 struct real_server {
   std::string address;             // "10.0.1.11:8080"
   health state = health::pending;  // "health" on the wire
@@ -65,7 +75,8 @@ struct real_server {
   std::optional<unsigned> override_weight;   // with override_kind::weight
   bool draining = false;
   std::uint64_t active_conns = 0, inactive_conns = 0;
-  std::optional<rates> stats;  // "rates"; none: not in the kernel
+  std::optional<rates> stats;         // "rates"; none: not in the kernel
+  std::optional<agent_status> agent;  // none: no agent check
   friend bool operator==(const real_server&, const real_server&) = default;
 };
 
@@ -195,6 +206,8 @@ struct daemon_status {
 // nlohmann ADL: j = value; value = j.get<T>() (throws contract_error on a broken answer).
 void to_json(nlohmann::json& j, const rates& v);
 void from_json(const nlohmann::json& j, rates& v);
+void to_json(nlohmann::json& j, const agent_status& v);
+void from_json(const nlohmann::json& j, agent_status& v);
 void to_json(nlohmann::json& j, const real_server& v);
 void from_json(const nlohmann::json& j, real_server& v);
 void to_json(nlohmann::json& j, const service& v);

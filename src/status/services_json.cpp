@@ -20,6 +20,22 @@ void from_json(const nlohmann::json& j, rates& v) {
   get_to(j, "outbps", v.outbps);
 }
 
+void to_json(nlohmann::json& j, const agent_status& v) {
+  j = {{"said", v.said},
+       {"reachable", v.reachable},
+       {"weight_percent", nullable(v.weight_percent)},
+       {"maxconn", nullable(v.maxconn)},
+       {"reason", v.reason}};
+}
+
+void from_json(const nlohmann::json& j, agent_status& v) {
+  get_to(j, "said", v.said);
+  get_to(j, "reachable", v.reachable);
+  get_to(j, "weight_percent", v.weight_percent);
+  get_to(j, "maxconn", v.maxconn);
+  get_to(j, "reason", v.reason);
+}
+
 void to_json(nlohmann::json& j, const real_server& v) {
   j = {{"address", v.address},
        {"health", v.state},
@@ -32,7 +48,8 @@ void to_json(nlohmann::json& j, const real_server& v) {
        {"draining", v.draining},
        {"active_conns", v.active_conns},
        {"inactive_conns", v.inactive_conns},
-       {"rates", nullable(v.stats)}};
+       {"rates", nullable(v.stats)},
+       {"agent", nullable(v.agent)}};
 }
 
 void from_json(const nlohmann::json& j, real_server& v) {
@@ -48,6 +65,7 @@ void from_json(const nlohmann::json& j, real_server& v) {
   get_to(j, "active_conns", v.active_conns);
   get_to(j, "inactive_conns", v.inactive_conns);
   get_to(j, "rates", v.stats);
+  get_to(j, "agent", v.agent);
 }
 
 void to_json(nlohmann::json& j, const service& v) {

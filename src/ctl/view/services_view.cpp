@@ -67,6 +67,9 @@ std::string notes(const api::real_server& rs) {
   if (!rs.reason.empty() && rs.state != api::health::up) {
     out.push_back(fmt::format("{}: {}", api::to_string(rs.state), rs.reason));
   }
+  if (rs.agent) {
+    out.push_back(rs.agent->said == "unreachable" ? "agent unreachable" : "agent: " + rs.agent->said);
+  }
   auto rest = fmt::format("{}", fmt::join(out, ", "));
   if (marker.empty()) return rest;
   return rest.empty() ? marker : marker + " " + rest;

@@ -94,11 +94,17 @@ ipvs::dest_attrs dest_attrs_of(const config::virtual_server& vs, config::forward
 
 namespace {
 
+const agent_input* agent_of(const agent_inputs* agents, const server_ref& ref) {
+  if (agents == nullptr) return nullptr;
+  const auto it = agents->find(ref);
+  return it == agents->end() ? nullptr : &it->second;
+}
+
 // The destinations one service's entry points hold: the real servers its health policy keeps, the
 // operator's overrides applied, or the sorry server while quorum is lost.
 std::map<ipvs::dest_key, ipvs::dest> dests_of(const config::virtual_server& vs,
                                               const std::map<std::string, healthcheck::desired_service>& health,
-                                              const overrides& ovr) {
+                                              const overrides& ovr, const agent_inputs* agents) {
   std::map<ipvs::dest_key, ipvs::dest> dests;
   const auto h = health.find(vs.name);
   if (h == health.end()) return dests;
@@ -123,13 +129,22 @@ std::map<ipvs::dest_key, ipvs::dest> dests_of(const config::virtual_server& vs,
     // A failed server under on_failure = drain leaves the table through the drain tracker: at
     // weight 0 while it still has connections, then deleted.
     if (want.draining) continue;
+    const server_ref ref{vs.name, rs->address};
     std::uint32_t weight = want.weight;
-    if (const auto* o = ovr.find(server_ref{vs.name, rs->address})) {
-      if (o->kind == override_kind::drain) continue;
-      if (!want.inhibited) weight = o->weight;  // a weight override does not bring a failed server back
+    std::uint32_t upper = rs->upper_threshold;
+    bool failed = want.inhibited;
+    if (const auto* agent = agent_of(agents, ref); agent != nullptr && !failed) {
+      const auto a = apply_agent(*agent, weight, upper);
+      if (!a.up && vs.on_failure != config::failure_action::inhibit) continue;
+      failed = !a.up;
+      weight = a.weight;
+      upper = a.upper_threshold;
     }
-    dests[dest_key_of(rs->address)] =
-        ipvs::dest{dest_attrs_of(vs, rs->method, weight, rs->upper_threshold, rs->lower_threshold), {}};
+    if (const auto* o = ovr.find(ref)) {
+      if (o->kind == override_kind::drain) continue;
+      if (!failed) weight = o->weight;  // a weight override does not bring a failed server back
+    }
+    dests[dest_key_of(rs->address)] = ipvs::dest{dest_attrs_of(vs, rs->method, weight, upper, rs->lower_threshold), {}};
   }
   return dests;
 }
@@ -138,7 +153,7 @@ std::map<ipvs::dest_key, ipvs::dest> dests_of(const config::virtual_server& vs,
 
 ipvs::desired_state build_desired(const config::config& cfg,
                                   const std::map<std::string, healthcheck::desired_service>& health,
-                                  const overrides& ovr, bool sync_master) {
+                                  const overrides& ovr, bool sync_master, const agent_inputs* agents) {
   ipvs::desired_state out;
   out.timeouts = timeouts_of(cfg.ipvs);
   if (auto d = sync_daemon_of(cfg.ipvs, sync_master)) out.daemons.push_back(std::move(*d));
@@ -150,7 +165,7 @@ ipvs::desired_state build_desired(const config::config& cfg,
         if (ref.service == vs.name && o.kind == override_kind::drain) allowed.insert(dest_key_of(ref.address));
       }
     }
-    ipvs::service svc{service_attrs_of(vs), {}, dests_of(vs, health, ovr)};
+    ipvs::service svc{service_attrs_of(vs), {}, dests_of(vs, health, ovr, agents)};
     // Every entry point of a group holds the same destinations.
     const auto keys = service_keys_of(vs);
     for (std::size_t i = 1; i < keys.size(); ++i) out.services[keys[i]] = svc;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/model.hpp"
+#include "daemon/services/agent_view.hpp"
 #include "daemon/services/overrides.hpp"
 #include "healthcheck/policy.hpp"
 #include "ipvs/desired.hpp"
@@ -26,10 +27,13 @@ ipvs::dest_attrs dest_attrs_of(const config::virtual_server& vs, config::forward
                                std::uint32_t upper = 0, std::uint32_t lower = 0);
 
 // `health`: each service's desired set by virtual server name (a service missing here has no
-// destinations). `sync_master`: the VRRP instance the sync daemon follows is MASTER.
+// destinations). `sync_master`: the VRRP instance the sync daemon follows is MASTER. `agents`:
+// what the agents of real servers said (agent_view.hpp); a server its checks keep takes the
+// agent's weight and upper threshold, and leaves as a failed one does (on_failure) when the agent
+// takes it out. The operator's overrides win over the agent; nothing brings back a failed server.
 ipvs::desired_state build_desired(const config::config& cfg,
                                   const std::map<std::string, healthcheck::desired_service>& health,
-                                  const overrides& ovr, bool sync_master = false);
+                                  const overrides& ovr, bool sync_master = false, const agent_inputs* agents = nullptr);
 
 // The [ipvs] timeouts in seconds (0: leave the kernel's value).
 ipvs::timeouts timeouts_of(const config::ipvs_settings& s);

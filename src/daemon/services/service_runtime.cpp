@@ -37,7 +37,7 @@ std::unique_ptr<stats_cache> make_stats(boost::asio::io_context& io, hc::time_so
 }  // namespace
 
 service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel,
-                            hc::prober* probes, hc::time_source& time, kernel_stats_reader stats)
+                            hc::prober* probes, hc::time_source& time, kernel_stats_reader stats, agent_query agents)
     : io_(io),
       metrics_(m),
       kernel_(kernel),
@@ -45,12 +45,15 @@ service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, i
       own_probes_(probes == nullptr ? hc::prober_set::make_default(io.get_executor()) : nullptr),
       probes_(probes == nullptr ? *own_probes_ : *probes),
       checks_(io.get_executor(), probes_, m, time),
+      agents_(io.get_executor(), m, time, agent_queries(io.get_executor(), std::move(agents), own_agent_prober_),
+              [this] { schedule_reconcile(); }),
       reconciler_(kernel, m),
       stats_(make_stats(io, time, std::move(stats))),
       periodic_(time.make_timer(io.get_executor())) {}
 
 service_runtime::impl::~impl() {
   periodic_->cancel();
+  agents_.stop();
   services_.clear();  // the monitors unsubscribe from checks_, which outlives them
 }
 
@@ -71,7 +74,8 @@ ipvs::desired_state service_runtime::impl::desired() const {
   for (const auto& e : services_) {
     if (e.monitor) health.emplace(e.vs.name, e.monitor->desired());
   }
-  return build_desired(cfg_, health, overrides_, sync_master());
+  const auto agents = agents_.inputs();
+  return build_desired(cfg_, health, overrides_, sync_master(), &agents);
 }
 
 ipvs::owned_state service_runtime::impl::owned() const {
@@ -173,6 +177,7 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
   }
   const config::config_diff* d = first ? nullptr : &changes;
   rebuild_services(cfg_, d);
+  agents_.configure(cfg_);
   if (first) load_overrides();
   const auto dropped = overrides_.prune(cfg_);
   for (const auto& gone : dropped) {
@@ -248,46 +253,6 @@ void service_runtime::impl::arm_periodic() {
                               });
 }
 
-override_answer service_runtime::impl::set_override(const std::string& server,
-                                                    const std::optional<std::string>& service,
-                                                    std::optional<override_entry> e) {
-  auto refs = find_servers(cfg_, server, service);
-  if (!refs) return unexpected(refs.error());
-  for (const auto& r : *refs) {
-    const auto* before = overrides_.find(r);
-    if (e ? (before != nullptr && *before == *e) : before == nullptr) continue;
-    const char* what = !e ? "enable" : e->kind == override_kind::drain ? "drain" : "weight";
-    if (e) {
-      overrides_.set(r, *e);
-    } else {
-      overrides_.clear(r);
-    }
-    auto line = log_.with({{log::event_field, std::string(what) == "drain" ? "drain" : "override"},
-                           {log::service_field, r.service},
-                           {log::server_field, to_string(r.address)},
-                           {log::reason_field, what}});
-    if (e && e->kind == override_kind::weight) {
-      line.notice("operator override: {} in {}: weight {}", to_string(r.address), r.service, e->weight);
-    } else {
-      line.notice("operator override: {} in {}: {}", to_string(r.address), r.service, what);
-    }
-    metrics_.get_counter("lbd_overrides_total", "Operator overrides (drain, weight, enable)", {{"kind", what}}).inc();
-  }
-  save_overrides();
-  reconcile();
-  const auto all = services();
-  std::vector<api::affected_server> out;
-  for (const auto& r : *refs) {
-    for (const auto& svc : all) {
-      if (svc.name != r.service) continue;
-      for (const auto& rs : svc.real_servers) {
-        if (rs.address == to_string(r.address)) out.push_back({r.service, rs});
-      }
-    }
-  }
-  return out;
-}
-
 reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
   reconcile_report report;
   if (stopped_) return report;
@@ -300,6 +265,7 @@ reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
     stats_->configure(false, {});
   }
   watches_.clear();
+  agents_.stop();
   services_.clear();
   if (!touch) return report;
   // Reconciled to "nothing" until a pass finds nothing to do: the sync daemon lbd runs stops in
@@ -361,11 +327,13 @@ service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry&
                                                          o.cancelled = std::move(cancelled);
                                                          return std::make_unique<lazy_backend>(std::move(o));
                                                        },
-                                                       true})) {}
+                                                       true},
+                                   agent_query{})) {}
 
 service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel,
-                                 healthcheck::prober& probes, healthcheck::time_source& time, kernel_stats_reader stats)
-    : impl_(std::make_unique<impl>(io, metrics, kernel, &probes, time, std::move(stats))) {}
+                                 healthcheck::prober& probes, healthcheck::time_source& time, kernel_stats_reader stats,
+                                 agent_query agents)
+    : impl_(std::make_unique<impl>(io, metrics, kernel, &probes, time, std::move(stats), std::move(agents))) {}
 
 service_runtime::~service_runtime() = default;
 

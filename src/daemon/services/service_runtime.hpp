@@ -23,6 +23,7 @@
 #include "common/result.hpp"
 #include "config/diff.hpp"
 #include "config/model.hpp"
+#include "daemon/services/agent_checks.hpp"
 #include "healthcheck/prober.hpp"
 #include "healthcheck/time_source.hpp"
 #include "ipvs/backend.hpp"
@@ -56,9 +57,11 @@ class service_runtime {
   service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel);
   // The same with the checks run by `probes` (tests: a fake prober) instead of the real check types,
   // every timer and clock (checks, periodic pass, ages) from `time` (tests: fake_time, which must
-  // drive `io`), and the statistics read as `stats` says.
+  // drive `io`), the statistics read as `stats` says, and the agent checks' queries made by
+  // `agents` (empty: the real agent prober).
   service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel,
-                  healthcheck::prober& probes, healthcheck::time_source& time, kernel_stats_reader stats = {});
+                  healthcheck::prober& probes, healthcheck::time_source& time, kernel_stats_reader stats = {},
+                  agent_query agents = {});
   ~service_runtime();
   service_runtime(const service_runtime&) = delete;
   service_runtime& operator=(const service_runtime&) = delete;

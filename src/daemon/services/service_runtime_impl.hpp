@@ -14,6 +14,7 @@
 #include "common/metrics.hpp"
 #include "config/diff.hpp"
 #include "config/model.hpp"
+#include "daemon/services/agent_checks.hpp"
 #include "daemon/services/desired_table.hpp"
 #include "daemon/services/monitor_inputs.hpp"
 #include "daemon/services/overrides.hpp"
@@ -41,7 +42,7 @@ struct service_runtime::impl {
   };
 
   impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel, healthcheck::prober* probes,
-       healthcheck::time_source& time, kernel_stats_reader stats);
+       healthcheck::time_source& time, kernel_stats_reader stats, agent_query agents);
   ~impl();
 
   reconcile_report apply(const config::config& cfg, const config::config_diff& changes);
@@ -82,6 +83,10 @@ struct service_runtime::impl {
   std::unique_ptr<healthcheck::prober> own_probes_;
   healthcheck::prober& probes_;
   healthcheck::registry checks_;
+  // The agent checks: the daemon's one agent prober (none when a test makes the queries), and the
+  // sessions of the real servers with an agent.
+  std::unique_ptr<healthcheck::agent_prober> own_agent_prober_;
+  agent_checks agents_;
   // The one writer of IPVS state; it owns the drain tracker.
   ipvs::reconciler reconciler_;
   config::config cfg_;

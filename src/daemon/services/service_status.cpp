@@ -46,7 +46,20 @@ struct server_facts {
   bool drain_tracked = false;             // the reconciler drains it (failed, removed)
   const ipvs::dest* in_kernel = nullptr;  // as last read
   std::optional<unsigned> wanted_weight;  // in the desired table
+  const agent_input* agent = nullptr;     // none: no agent check
 };
+
+api::agent_status agent_answer(const agent_input& a, unsigned configured_weight) {
+  api::agent_status out;
+  out.said = agent_summary(a, configured_weight);
+  if (a.state) {
+    out.reachable = a.state->reachable;
+    out.weight_percent = a.state->weight_percent;
+    out.maxconn = a.state->maxconn;
+  }
+  out.reason = a.last_reason;
+  return out;
+}
 
 api::real_server server_answer(const server_facts& f) {
   api::real_server row;
@@ -67,6 +80,7 @@ api::real_server server_answer(const server_facts& f) {
   row.active_conns = kd != nullptr ? kd->counters.active : 0;
   row.inactive_conns = kd != nullptr ? kd->counters.inactive : 0;
   row.stats = rates_of(kd != nullptr ? &kd->counters.stats : nullptr);
+  if (f.agent != nullptr) row.agent = agent_answer(*f.agent, f.rs.weight);
   return row;
 }
 
@@ -149,7 +163,8 @@ std::vector<api::service> service_runtime::impl::services() const {
                      std::any_of(e.keys.begin(), e.keys.end(),
                                  [&](const ipvs::service_key& k) { return reconciler_.drains().draining(k, dk); }),
                      nullptr,
-                     std::nullopt};
+                     std::nullopt,
+                     agents_.find(server_ref{vs.name, rs.address})};
       if (in_kernel != nullptr) {
         const auto it = in_kernel->dests.find(dk);
         if (it != in_kernel->dests.end()) f.in_kernel = &it->second;
