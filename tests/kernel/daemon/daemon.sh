@@ -14,7 +14,7 @@
 # error in `status`); `ipvsadm -C`, `--set` and `--stop-daemon` behind lbd's back (repaired within
 # one reconcile period); SIGKILL and restart with the kernel already matching (0 writes); operator
 # drain with `lbctl drain --wait` (weight 0, deleted when the connection ends, lbctl returning then;
-# enable brings it back; the held connection reaches the BACKUP through the kernel's sync daemons,
+# enable brings it back; the agent check (agent.sh: each reply kind in the kernel's table); the held connection reaches the BACKUP through the kernel's sync daemons,
 # master on the MASTER and backup on the BACKUP); the metrics endpoint scraped, parsed and passed through `promtool check metrics`; a
 # takeover with a synced connection open (d1 stops under exit_policy keep, everything left; the
 # connection goes on through d2); SIGTERM under exit_policy remove (nothing left).
@@ -295,6 +295,10 @@ call d1 enable "{\"server\": \"$HELD:80\"}" >/dev/null || kt_fail "enable refuse
 kt_expect_eq "enabled server back at weight" 1 "$(weight_of d1 "$HELD")"
 kt_expect_eq "unknown server refused" "error: no real server 10.30.0.99:80 in any service" \
   "$(call d1 drain '{"server": "10.30.0.99:80"}')"
+
+# ------------------------------------------------------------------------------------ (i) agent check
+# shellcheck source=tests/kernel/daemon/agent.sh
+. "$KT_DIR/agent.sh"
 
 # ------------------------------------------------------------------------------------ (f) metrics
 metrics d1 >$W/metrics.txt || kt_fail "scraping d1's metrics endpoint"
