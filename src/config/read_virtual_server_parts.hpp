@@ -9,6 +9,7 @@ scheduler_flags read_scheduler_flags(const table_reader& r, scheduler sched);
 std::optional<tunnel_settings> read_tunnel(const table_reader& r);
 std::optional<persistence_settings> read_persistence(const table_reader& r, address_family family, protocol proto);
 std::optional<quorum_settings> read_quorum(const table_reader& r);
+outlier_settings read_outlier_detection(const table_reader& r);
 
 // One [[virtual_server.real_server]] of `service` (whose own keys are already read).
 parsed_real_server read_real_server(const value_reader& values, const toml::table& t, const std::string& where,
