@@ -20,6 +20,9 @@ result<std::string, std::string> read_text_file(const std::string& path) {
   std::string text;
   in.seekg(0, std::ios::end);
   if (const auto size = static_cast<std::streamoff>(in.tellg()); size > 0) text.reserve(static_cast<std::size_t>(size));
+  // A file of /proc cannot seek to its end (nor tell a size): the stream fails, and must be cleared
+  // to read at all.
+  in.clear();
   in.seekg(0, std::ios::beg);
   std::array<char, 65536> chunk{};
   while (in.read(chunk.data(), chunk.size()) || in.gcount() > 0) {

@@ -45,9 +45,9 @@ bool operator==(const virtual_server& a, const virtual_server& b) {
   return a.name == b.name && a.address == b.address && a.fwmark == b.fwmark && a.more_addresses == b.more_addresses &&
          a.more_fwmarks == b.more_fwmarks && a.family == b.family && a.proto == b.proto && a.sched == b.sched &&
          a.flags == b.flags && a.method == b.method && a.tunnel == b.tunnel && a.persistence == b.persistence &&
-         a.on_failure == b.on_failure && a.quorum == b.quorum && a.sorry_server == b.sorry_server &&
-         (a.checks == b.checks || *a.checks == *b.checks) && a.agent == b.agent && a.vrrp == b.vrrp &&
-         a.real_servers == b.real_servers;
+         a.on_failure == b.on_failure && a.quorum == b.quorum && a.outliers == b.outliers &&
+         a.sorry_server == b.sorry_server && (a.checks == b.checks || *a.checks == *b.checks) && a.agent == b.agent &&
+         a.vrrp == b.vrrp && a.real_servers == b.real_servers;
 }
 
 std::vector<std::string> entry_points(const virtual_server& vs) {

@@ -231,6 +231,19 @@ struct quorum_settings {
   friend bool operator==(const quorum_settings&, const quorum_settings&) = default;
 };
 
+// Passive outlier detection (lbd.conf(5), "Outlier detection"): a real server whose new connections
+// stay unanswered (IPVS keeps them in SYN_RECV) is ejected like a failed check, for a time that
+// doubles at each ejection in a row; at most max_ejection_percent of the servers at once.
+struct outlier_settings {
+  duration interval = std::chrono::seconds(1);
+  std::uint32_t min_connections = 10;
+  std::uint32_t unanswered_percent = 50;
+  std::uint32_t max_ejection_percent = 10;
+  duration base_ejection_time = std::chrono::seconds(5);
+  duration max_ejection_time = std::chrono::hours(1);
+  friend bool operator==(const outlier_settings&, const outlier_settings&) = default;
+};
+
 struct real_server_notify {
   argv up;
   argv down;
@@ -272,6 +285,7 @@ struct virtual_server {
   std::optional<persistence_settings> persistence;
   failure_action on_failure = failure_action::drain;
   std::optional<quorum_settings> quorum;
+  std::optional<outlier_settings> outliers;  // off unless configured
   std::optional<endpoint> sorry_server;
   shared_checks checks = default_shared_checks();    // the default for the real servers; never null
   std::optional<healthcheck::agent_settings> agent;  // the default for the real servers

@@ -198,6 +198,17 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
   }
   if (auto v = r.choice("on_failure", failure_action_names)) vs.on_failure = *v;
   if (const auto* q = r.subtable("quorum")) vs.quorum = read_quorum(table_reader(sink, *q, r.where("quorum")));
+  if (const auto* o = r.subtable("outlier_detection")) {
+    // Only TCP says whether a server answered: IPVS holds a connection in SYN_RECV until the
+    // client's ACK, which follows the server's SYN-ACK. UDP and SCTP entries carry no such state.
+    if (vs.proto != protocol::tcp) {
+      r.error("outlier_detection", fmt::format("needs protocol = \"tcp\" (this service is {}): only a TCP connection "
+                                               "shows whether the real server answered",
+                                               to_string(vs.proto)));
+    } else {
+      vs.outliers = read_outlier_detection(table_reader(sink, *o, r.where("outlier_detection")));
+    }
+  }
   if (auto v = r.endpoint_value("sorry_server", !vs.fwmark.has_value())) {
     if (p.key_ok && family_of(v->address) != vs.family) {
       r.error("sorry_server", fmt::format("{} is {} but the service is {}", v->address.to_string(),
@@ -229,7 +240,8 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
     r.values().warning(r.table_position(), r.path(), "has no real servers and no sorry_server: it will refuse traffic");
   }
   r.finish({"name", "address", "fwmark", "family", "protocol", "scheduler", "scheduler_flags", "forwarding", "tunnel",
-            "persistence", "on_failure", "quorum", "sorry_server", "check", "agent", "vrrp", "real_server"});
+            "persistence", "on_failure", "quorum", "outlier_detection", "sorry_server", "check", "agent", "vrrp",
+            "real_server"});
   return p;
 }
 

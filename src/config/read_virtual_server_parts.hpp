@@ -9,6 +9,7 @@ scheduler_flags read_scheduler_flags(const table_reader& r, scheduler sched);
 std::optional<tunnel_settings> read_tunnel(const table_reader& r);
 std::optional<persistence_settings> read_persistence(const table_reader& r, address_family family, protocol proto);
 std::optional<quorum_settings> read_quorum(const table_reader& r);
+outlier_settings read_outlier_detection(const table_reader& r);
 // An `agent` table; `base` is the service's, whose fields a real server's table overrides (and
 // which `agent = false` turns off).
 std::optional<healthcheck::agent_settings> read_agent(const value_reader& values, const toml::node& n,

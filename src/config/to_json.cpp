@@ -328,6 +328,14 @@ json to_json(const virtual_server& vs) {
     put_command(qj, "down", q->down);
     j["quorum"] = std::move(qj);
   }
+  if (const auto& o = vs.outliers) {
+    j["outlier_detection"] = json{{"interval", text(o->interval)},
+                                  {"min_connections", o->min_connections},
+                                  {"unanswered_percent", o->unanswered_percent},
+                                  {"max_ejection_percent", o->max_ejection_percent},
+                                  {"base_ejection_time", text(o->base_ejection_time)},
+                                  {"max_ejection_time", text(o->max_ejection_time)}};
+  }
   if (vs.sorry_server) j["sorry_server"] = text(*vs.sorry_server);
   j["check"] = checks_json(*vs.checks, nullptr);
   if (vs.agent) j["agent"] = agent_json(*vs.agent);

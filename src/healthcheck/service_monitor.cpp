@@ -130,9 +130,32 @@ void service_monitor::on_check(std::size_t i, const check_event& e) {
   const auto& address = policy_.config().servers.at(i).address;
   // One check: its event is the server's state. Several: the server's state is theirs combined.
   const server_state& st = subscriptions_.at(i).size() > 1 ? recombine(i) : e.state;
-  auto events = policy_.on_server(address, st.assumed, st.weight, st.last ? st.last->reason : "");
-  set_gauge(i, st.assumed);
+  auto events = policy_.on_server(address, effective(i, st), st.weight, st.last ? st.last->reason : "");
+  set_gauge(i, effective(i, st));
   set_quorum_gauge();
+  act(events);
+  const desired_service after = policy_.desired();
+  if ((!events.empty() || !(after == before)) && on_change_) on_change_(after, events);
+}
+
+void service_monitor::set_ejected(const endpoint& server, bool ejected, const std::string& reason, bool quiet) {
+  const auto& servers = policy_.config().servers;
+  const auto it = std::find_if(servers.begin(), servers.end(),
+                               [&server](const real_server_config& c) { return c.address == server; });
+  if (it == servers.end()) return;
+  const auto i = static_cast<std::size_t>(it - servers.begin());
+  if (ejected == (ejected_.count(i) != 0)) return;
+  if (ejected) {
+    ejected_.insert(i);
+  } else {
+    ejected_.erase(i);
+  }
+  const desired_service before = policy_.desired();
+  const server_state& st = this->server(i);
+  auto events = policy_.on_server(server, effective(i, st), st.weight, reason);
+  set_gauge(i, effective(i, st));
+  set_quorum_gauge();
+  if (quiet) return;
   act(events);
   const desired_service after = policy_.desired();
   if ((!events.empty() || !(after == before)) && on_change_) on_change_(after, events);

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -52,6 +53,10 @@ class service_monitor {
   // Sets lbd_realserver_up (and lbd_service_quorum) again for every server: after a monitor for the same service with
   // the same servers was destroyed (its destructor drops the series), e.g. on reload.
   void refresh_gauges();
+  // Passive outlier detection took `server` out (`ejected`) or let it back: while out it is down
+  // whatever its checks say, with `reason` as the event's. `quiet`: only the state, no event, log,
+  // hook or change notice (a reload restoring what the replaced monitor had; its owner reconciles).
+  void set_ejected(const endpoint& server, bool ejected, const std::string& reason, bool quiet = false);
 
  private:
   void on_check(std::size_t i, const check_event& e);
@@ -73,6 +78,10 @@ class service_monitor {
   // The labels ("check 2 (http)") and the combined state of the servers with several checks only.
   std::map<std::size_t, std::vector<std::string>> labels_;
   std::map<std::size_t, server_state> combined_;
+  std::set<std::size_t> ejected_;  // servers taken out by outlier detection
+  [[nodiscard]] health effective(std::size_t i, const server_state& st) const {
+    return ejected_.count(i) != 0 ? health::down : st.assumed;
+  }
 };
 
 }  // namespace lbd::healthcheck

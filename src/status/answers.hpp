@@ -74,6 +74,8 @@ struct real_server {
   std::optional<override_kind> override_by;  // "override" on the wire
   std::optional<unsigned> override_weight;   // with override_kind::weight
   bool draining = false;
+  // Out by passive outlier detection: "back in 4s (ejection 1 in a row)"; none: not ejected.
+  std::optional<std::string> ejected;
   std::uint64_t active_conns = 0, inactive_conns = 0;
   std::optional<rates> stats;         // "rates"; none: not in the kernel
   std::optional<agent_status> agent;  // none: no agent check

@@ -46,6 +46,7 @@ void to_json(nlohmann::json& j, const real_server& v) {
        {"override", nullable(v.override_by)},
        {"override_weight", nullable(v.override_weight)},
        {"draining", v.draining},
+       {"ejected", nullable(v.ejected)},
        {"active_conns", v.active_conns},
        {"inactive_conns", v.inactive_conns},
        {"rates", nullable(v.stats)},
@@ -62,6 +63,7 @@ void from_json(const nlohmann::json& j, real_server& v) {
   get_to(j, "override", v.override_by);
   get_to(j, "override_weight", v.override_weight);
   get_to(j, "draining", v.draining);
+  get_to(j, "ejected", v.ejected);
   get_to(j, "active_conns", v.active_conns);
   get_to(j, "inactive_conns", v.inactive_conns);
   get_to(j, "rates", v.stats);

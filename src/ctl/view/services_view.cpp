@@ -48,7 +48,7 @@ std::string service_line(const api::service& s) {
 }
 
 // "[drain] draining, configured weight 3", "[weight 5] configured weight 3, not in kernel",
-// "down: connection refused"
+// "down: connection refused", "ejected, back in 4s (ejection 1 in a row)"
 std::string notes(const api::real_server& rs) {
   std::string marker;
   std::vector<std::string> out;
@@ -58,6 +58,7 @@ std::string notes(const api::real_server& rs) {
     marker = rs.override_weight ? fmt::format("[weight {}]", *rs.override_weight) : "[weight]";
   }
   if (rs.draining) out.emplace_back("draining");
+  if (rs.ejected) out.push_back("ejected, " + *rs.ejected);
   if (rs.override_by) out.push_back(fmt::format("configured weight {}", rs.configured_weight));
   if (!rs.kernel_weight) {
     out.emplace_back("not in kernel");

@@ -49,7 +49,8 @@ service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, i
               [this] { schedule_reconcile(); }),
       reconciler_(kernel, m),
       stats_(make_stats(io, time, std::move(stats))),
-      periodic_(time.make_timer(io.get_executor())) {}
+      periodic_(time.make_timer(io.get_executor())),
+      outlier_timer_(time.make_timer(io.get_executor())) {}
 
 service_runtime::impl::~impl() {
   periodic_->cancel();
@@ -139,6 +140,7 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
   // Only now do the replaced monitors let go of their checks: a check both use kept running.
   previous.clear();
   for (auto i : rebuilt) services_[i].monitor->refresh_gauges();
+  configure_outliers();
   update_watches();
 }
 
@@ -184,9 +186,8 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
     log_.notice("override of {} in {} dropped: the real server left the config", to_string(gone.address), gone.service);
   }
   if (!dropped.empty()) save_overrides();
-  if (first || old.global.drain_timeout != cfg_.global.drain_timeout) {
-    reconciler_.set_drain_timeout(cfg_.global.drain_timeout);
-  }
+  const auto drain = cfg_.global.drain_timeout;
+  if (first || old.global.drain_timeout != drain) reconciler_.set_drain_timeout(drain);
   auto report = reconcile(std::move(fresh));
   arm_periodic();
   if (stats_) stats_->configure(needs_kernel(), stats_cache::period_for(cfg_.global.reconcile_interval));
@@ -260,6 +261,7 @@ reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
   const bool touch = needs_kernel();
   stopped_ = true;
   periodic_->cancel();
+  outlier_timer_->cancel();
   if (stats_) {
     stats_->pause();  // for good: the removal below never waits for a dump
     stats_->configure(false, {});

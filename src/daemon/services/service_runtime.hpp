@@ -89,6 +89,10 @@ class service_runtime {
   // restart or an upgrade keeps them. Empty (the default): held in memory only.
   void keep_overrides_in(std::string path);
 
+  // Where passive outlier detection reads the kernel's connection table (its text, or why not).
+  // Default: /proc/net/ip_vs_conn. Tests give the text of their fake kernel.
+  void read_connections_with(std::function<result<std::string, std::string>()> read);
+
   // A VRRP instance changed state: the sync daemon follows config.ipvs.sync_daemon.follow.
   void on_vrrp_state(const std::string& instance, vrrp::state s);
 

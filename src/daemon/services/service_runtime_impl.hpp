@@ -17,6 +17,7 @@
 #include "daemon/services/agent_checks.hpp"
 #include "daemon/services/desired_table.hpp"
 #include "daemon/services/monitor_inputs.hpp"
+#include "daemon/services/outliers.hpp"
 #include "daemon/services/overrides.hpp"
 #include "daemon/services/service_runtime.hpp"
 #include "daemon/services/stats_cache.hpp"
@@ -29,6 +30,9 @@
 #include "ipvs/reconciler.hpp"
 
 namespace lbd::daemon {
+
+// /proc/net/ip_vs_conn as text (service_outliers.cpp).
+result<std::string, std::string> read_kernel_connections();
 
 struct service_runtime::impl {
   // One configured virtual server and what watches its real servers.
@@ -134,6 +138,25 @@ struct service_runtime::impl {
   // lbd_realserver_weight from the table a reconcile programmed; drops servers no longer configured.
   void export_weights(const ipvs::table& programmed);
   std::set<metrics::labels> weight_series_;
+
+  // Passive outlier detection (service_outliers.cpp): per service that has it, its detector and
+  // when it next reads; one timer and one read of the connection table for all services due.
+  struct outlier_entry {
+    outlier_detector detector;
+    healthcheck::time_point due{};
+  };
+  std::map<std::string, outlier_entry> outliers_;
+  std::unique_ptr<healthcheck::check_timer> outlier_timer_;
+  std::function<result<std::string, std::string>()> read_connections_ = read_kernel_connections;
+  bool outliers_paused_ = false;
+  // After rebuild_services: detectors for the services that have outlier_detection, the state of
+  // those kept handed to their (possibly new) monitors.
+  void configure_outliers();
+  void arm_outliers();
+  void read_outliers();
+  void note_outlier(const std::string& service, const service_entry& e, const outlier_event& ev);
+  // lbctl: "back in 4s (ejection 1 in a row)" for a server out; none otherwise.
+  [[nodiscard]] std::optional<std::string> ejection_text(const std::string& service, const endpoint& server) const;
 };
 
 }  // namespace lbd::daemon

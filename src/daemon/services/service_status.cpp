@@ -174,9 +174,21 @@ std::vector<api::service> service_runtime::impl::services() const {
         if (wd != w->second.dests.end()) f.wanted_weight = wd->second.attrs.weight;
       }
       svc.real_servers.push_back(server_answer(f));
+      svc.real_servers.back().ejected = ejection_text(e.vs.name, rs.address);
     }
   }
   return out;
+}
+
+std::optional<std::string> service_runtime::impl::ejection_text(const std::string& service,
+                                                                const endpoint& server) const {
+  const auto it = outliers_.find(service);
+  if (it == outliers_.end()) return std::nullopt;
+  const auto out = it->second.detector.ejection(server);
+  if (!out) return std::nullopt;
+  const auto left = std::max(out->until - time_.now(), hc::duration::zero());
+  const auto seconds = std::chrono::ceil<std::chrono::seconds>(left).count();
+  return fmt::format("back in {}s (ejection {} in a row)", seconds, out->in_a_row);
 }
 
 std::vector<api::check> service_runtime::impl::checks() const {

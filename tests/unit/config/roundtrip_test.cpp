@@ -73,6 +73,7 @@ persistence = { netmask = 64 }
 forwarding = "tun"
 tunnel = { type = "gue", port = 6080, checksum = "remcsum" }
 quorum = { min_weight = 0, up = ["/bin/up"] }
+outlier_detection = { interval = "500ms", min_connections = 20, unanswered_percent = 80, max_ejection_percent = 20, base_ejection_time = "10s", max_ejection_time = "5m" }
 check = { type = "https", method = "HEAD", headers = { Host = "x" }, expect_status = ["200-204", 301], body_sha256 = "ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef0123456789", tls = { verify = false, sni = "x.example", client_cert = "/c", client_key = "/k", ca_file = "/ca" }, initial_state = "up", retry_delay = "500ms" }
 [[virtual_server.real_server]]
 address = "[2001:db8::21]"

@@ -35,6 +35,17 @@ INSTANTIATE_TEST_SUITE_P(
                   "3:11", "virtual_server[http].address: '[2001:db8::10:80': missing ']' after IPv6 address"},
         rule_case{"port_zero_needs_persistence", "[[virtual_server]]\nname = \"all\"\naddress = \"192.0.2.10:0\"\n" RS,
                   "3:11", "virtual_server[all].address: port 0 (all ports) needs persistence"},
+        rule_case{"outlier_detection_needs_tcp", VS "protocol = \"udp\"\noutlier_detection = {}\n" RS, "5:21",
+                  "virtual_server[http].outlier_detection: needs protocol = \"tcp\" (this service is udp): only a TCP "
+                  "connection shows whether the real server answered"},
+        rule_case{"outlier_interval_floor", VS "outlier_detection = { interval = \"50ms\" }\n" RS, "4:34",
+                  "virtual_server[http].outlier_detection.interval: 50ms is below the minimum 100ms (a read of the "
+                  "connection table every 100 ms at most)"},
+        rule_case{"outlier_max_below_base",
+                  VS "outlier_detection = { base_ejection_time = \"1m\", max_ejection_time = \"30s\" }\n" RS, "4:70",
+                  "virtual_server[http].outlier_detection.max_ejection_time: 30s is below base_ejection_time 1m"},
+        rule_case{"outlier_percent_range", VS "outlier_detection = { unanswered_percent = 0 }\n" RS, "4:44",
+                  "virtual_server[http].outlier_detection.unanswered_percent: 0 is out of range 1-100"},
         rule_case{"family_only_for_fwmark", VS "family = \"inet\"\n" RS, "4:10",
                   "virtual_server[http].family: is implied by the address"},
         rule_case{"fwmark_range", "[[virtual_server]]\nname = \"m\"\nfwmark = 0\n" RS, "3:10",

@@ -188,6 +188,20 @@ TEST(Views, AServerLbdKeepsOutOfTheKernelHasNoWeight) {
             "  -> [2001:db8::7]:25    Tunnel   -       down    0           0          not in kernel, down: timeout after 1s\n");
 }
 
+TEST(Views, AnEjectedServerSaysWhenItComesBack) {
+  auto one = as<std::vector<api::service>>(
+      nlohmann::json::parse(R"json([{"name": "web", "service": "tcp 192.0.2.10:80", "scheduler": "rr", "forwarding": "nat",
+    "quorum": true, "sorry_active": false, "active_conns": 0, "inactive_conns": 0,
+    "real_servers": [{"address": "10.0.1.11:80", "health": "up", "reason": "connected", "configured_weight": 1, "weight": 0,
+    "kernel_weight": 0, "override": null, "draining": true, "ejected": "back in 4s (ejection 1 in a row)",
+    "active_conns": 0, "inactive_conns": 3}]}])json"));
+  EXPECT_EQ(services(one),
+            "Prot LocalAddress:Port Scheduler (name, VRRP instance)\n"
+            "  -> RemoteAddress:Port  Forward  Weight  Health  ActiveConn  InActConn  Notes\n"
+            "TCP  192.0.2.10:80 rr (web)\n"
+            "  -> 10.0.1.11:80        Masq     0       up      0           3          draining, ejected, back in 4s (ejection 1 in a row)\n");
+}
+
 // clang-format on
 
 TEST(Views, WrongShapesAreRefusedBeforeRendering) {

@@ -14,7 +14,7 @@ const clock_point now =
     clock_point{} + std::chrono::sys_days{std::chrono::year{2026} / 11 / 21}.time_since_epoch() + 10h;
 
 api::daemon_status sample() {
-  return nlohmann::json::parse(R"({
+  return nlohmann::json::parse(R"json({
     "node": "director-a", "config_file": "/etc/lbd/lbd.conf", "started_at": "2026-11-21T08:57:00.000Z",
     "vrrp": [{"name": "web", "interface": "eth0", "vrid": 51, "version": 3, "state": "MASTER", "priority": 150,
               "effective_priority": 140, "master": "10.0.0.2", "virtual_ips": ["10.0.0.100", "10.0.0.101"],
@@ -31,8 +31,8 @@ api::daemon_status sample() {
                   "real_servers": [
                     {"address": "10.0.0.11:8080", "health": "down", "reason": "<b>bold</b> & \"quoted\" 'x'",
                      "configured_weight": 3, "weight": null, "kernel_weight": null, "override": null,
-                     "override_weight": null, "draining": false, "active_conns": 0, "inactive_conns": 0,
-                     "rates": null},
+                     "override_weight": null, "draining": false, "ejected": "back in 4s (ejection 2 in a row)",
+                     "active_conns": 0, "inactive_conns": 0, "rates": null},
                     {"address": "10.0.0.12:8080", "health": "up", "reason": "HTTP 200 from 10.0.0.12:8080",
                      "configured_weight": 3, "weight": 0, "kernel_weight": 0, "override": "drain",
                      "override_weight": null, "draining": true, "active_conns": 7, "inactive_conns": 3,
@@ -41,7 +41,7 @@ api::daemon_status sample() {
                "at": "2026-11-21T09:59:30.000Z", "errors": ["lbd.conf:3: <i>bad</i> value"], "warnings": 0,
                "duration_ms": 1.5, "ipvs_ops": 0, "ipvs_errors": 0, "vrrp_restarted": [], "vrrp_updated": [],
                "summary": "refused: 1 error(s); the running configuration is unchanged"}
-  })")
+  })json")
       .get<api::daemon_status>();
 }
 
@@ -94,6 +94,8 @@ TEST(StatusPage, ShowsNodeUptimeInstancesServersAndTheLastReload) {
   EXPECT_TRUE(has(page, "NO QUORUM"));
   EXPECT_TRUE(has(page, "sorry server active"));
   EXPECT_TRUE(has(page, "DRAIN"));
+  EXPECT_TRUE(
+      has(page, R"x(<span class="b bad">EJECTED</span> <span class="sub">back in 4s (ejection 2 in a row)</span>)x"));
   EXPECT_TRUE(has(page, "0 <span class=\"sub\">(configured 3)</span>"));
   EXPECT_TRUE(has(page, "12 conn/s · in 1.5 kB/s · out 2.5 MB/s"));
   EXPECT_TRUE(has(page, R"(<td class="n" data-label="Conn/s">12</td>)"));
