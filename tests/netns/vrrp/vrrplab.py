@@ -213,17 +213,18 @@ class AdvertCapture(DumpcapCapture):
             return []
         return [r for r in rows if (r.get("ip.src") or r.get("ipv6.src")) in sources]
 
-    def adverts(self, sources):
-        # The capture writes with a delay of its own: see the first advert in the file before stopping.
+    def adverts(self, sources, until=bool):
+        # The capture writes with a delay of its own: see the adverts the test waits for (by default
+        # any) in the file before stopping.
         try:
-            wait_for(lambda: self._rows(sources), 5, interval=0.2, what="an advert in the capture file")
+            wait_for(lambda: until(self._rows(sources)), 5, interval=0.2, what="the adverts in the capture file")
         except LabError:
             pass  # check() reports the empty capture
         self.stop()
         return self._rows(sources)
 
-    def check(self, test, sources):
-        mine = self.adverts(sources)
+    def check(self, test, sources, until=bool):
+        mine = self.adverts(sources, until)
         test.assertGreater(len(mine), 0, "no advert from %s captured" % sorted(sources))
         bad = [r for r in mine if r.get("vrrp.checksum.status") != "1"]
         test.assertEqual(bad, [], "adverts without a Good checksum")
