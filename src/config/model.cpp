@@ -38,7 +38,8 @@ const shared_checks& default_shared_checks() {
 bool operator==(const real_server& a, const real_server& b) {
   return a.address == b.address && a.weight == b.weight && a.upper_threshold == b.upper_threshold &&
          a.lower_threshold == b.lower_threshold && a.method == b.method &&
-         (a.checks == b.checks || *a.checks == *b.checks) && a.notify == b.notify && a.agent == b.agent;
+         (a.checks == b.checks || *a.checks == *b.checks) && a.notify == b.notify && a.agent == b.agent &&
+         a.slow_start == b.slow_start;
 }
 
 bool operator==(const virtual_server& a, const virtual_server& b) {
@@ -46,8 +47,9 @@ bool operator==(const virtual_server& a, const virtual_server& b) {
          a.more_fwmarks == b.more_fwmarks && a.family == b.family && a.proto == b.proto && a.sched == b.sched &&
          a.flags == b.flags && a.method == b.method && a.tunnel == b.tunnel && a.persistence == b.persistence &&
          a.on_failure == b.on_failure && a.quorum == b.quorum && a.outliers == b.outliers &&
-         a.sorry_server == b.sorry_server && (a.checks == b.checks || *a.checks == *b.checks) && a.agent == b.agent &&
-         a.vrrp == b.vrrp && a.real_servers == b.real_servers;
+         a.slow_start == b.slow_start && a.sorry_server == b.sorry_server &&
+         (a.checks == b.checks || *a.checks == *b.checks) && a.agent == b.agent && a.vrrp == b.vrrp &&
+         a.real_servers == b.real_servers;
 }
 
 std::vector<std::string> entry_points(const virtual_server& vs) {

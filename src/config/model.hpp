@@ -263,6 +263,8 @@ struct real_server {
   real_server_notify notify;
   // Resolved: the server's own agent table, else its service's; none: no agent check.
   std::optional<healthcheck::agent_settings> agent;
+  // Resolved: the server's own slow_start, else its service's; zero: none (lbd.conf(5), "Slow start").
+  duration slow_start{};
   // Compares the checks' settings, not where they are held.
   friend bool operator==(const real_server& a, const real_server& b);
 };
@@ -286,6 +288,7 @@ struct virtual_server {
   failure_action on_failure = failure_action::drain;
   std::optional<quorum_settings> quorum;
   std::optional<outlier_settings> outliers;  // off unless configured
+  duration slow_start{};                     // the default for the real servers; zero: none
   std::optional<endpoint> sorry_server;
   shared_checks checks = default_shared_checks();    // the default for the real servers; never null
   std::optional<healthcheck::agent_settings> agent;  // the default for the real servers

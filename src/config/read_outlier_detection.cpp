@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// outlier_detection of a [[virtual_server]] (lbd.conf(5), "Outlier detection").
+// outlier_detection of a [[virtual_server]] (lbd.conf(5), "Outlier detection") and slow_start of a
+// service or real server ("Slow start"): how a real server is let in and out beyond its checks.
 #include <fmt/format.h>
 
 #include "config/read_virtual_server_parts.hpp"
@@ -31,6 +32,23 @@ outlier_settings read_outlier_detection(const table_reader& r) {
   r.finish({"interval", "min_connections", "unanswered_percent", "max_ejection_percent", "base_ejection_time",
             "max_ejection_time"});
   return o;
+}
+
+std::optional<duration> read_slow_start(const table_reader& r) {
+  using namespace std::chrono_literals;
+  auto v = r.duration_value("slow_start");
+  if (!v || *v == duration::zero()) return v;
+  // The weight climbs once a second: a shorter window would be one jump to full weight.
+  if (*v < 1s) {
+    r.error("slow_start", fmt::format("{} is below one second: the weight rises in steps of one second (\"0s\": none)",
+                                      format_duration(*v)));
+    return std::nullopt;
+  }
+  if (*v > 24h) {
+    r.error("slow_start", fmt::format("{} is above one day", format_duration(*v)));
+    return std::nullopt;
+  }
+  return v;
 }
 
 }  // namespace lbd::config::detail

@@ -119,6 +119,8 @@ parsed_real_server read_real_server(const value_reader& values, const toml::tabl
     r.error("lower_threshold", fmt::format("{} needs an upper_threshold at or above it", rs.lower_threshold));
   }
   read_server_checks(r, p, service);
+  rs.slow_start = service.slow_start;
+  if (auto v = read_slow_start(r)) rs.slow_start = *v;
   rs.agent = service.agent;
   if (const auto* a = r.get("agent")) rs.agent = read_agent(r.values(), *a, r.where("agent"), service.agent);
   if (const auto* n = r.subtable("notify")) {
@@ -127,7 +129,8 @@ parsed_real_server read_real_server(const value_reader& values, const toml::tabl
     if (auto v = nr.command("down")) rs.notify.down = std::move(*v);
     nr.finish({"up", "down"});
   }
-  r.finish({"address", "weight", "upper_threshold", "lower_threshold", "forwarding", "check", "notify", "agent"});
+  r.finish({"address", "weight", "upper_threshold", "lower_threshold", "forwarding", "check", "notify", "agent",
+            "slow_start"});
   return p;
 }
 

@@ -209,6 +209,7 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
       vs.outliers = read_outlier_detection(table_reader(sink, *o, r.where("outlier_detection")));
     }
   }
+  if (auto v = read_slow_start(r)) vs.slow_start = *v;
   if (auto v = r.endpoint_value("sorry_server", !vs.fwmark.has_value())) {
     if (p.key_ok && family_of(v->address) != vs.family) {
       r.error("sorry_server", fmt::format("{} is {} but the service is {}", v->address.to_string(),
@@ -240,8 +241,8 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
     r.values().warning(r.table_position(), r.path(), "has no real servers and no sorry_server: it will refuse traffic");
   }
   r.finish({"name", "address", "fwmark", "family", "protocol", "scheduler", "scheduler_flags", "forwarding", "tunnel",
-            "persistence", "on_failure", "quorum", "outlier_detection", "sorry_server", "check", "agent", "vrrp",
-            "real_server"});
+            "persistence", "on_failure", "quorum", "outlier_detection", "slow_start", "sorry_server", "check", "agent",
+            "vrrp", "real_server"});
   return p;
 }
 

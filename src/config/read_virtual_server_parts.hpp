@@ -10,6 +10,8 @@ std::optional<tunnel_settings> read_tunnel(const table_reader& r);
 std::optional<persistence_settings> read_persistence(const table_reader& r, address_family family, protocol proto);
 std::optional<quorum_settings> read_quorum(const table_reader& r);
 outlier_settings read_outlier_detection(const table_reader& r);
+// slow_start of a service or a real server: "0s" (none) or a window of at least one second.
+std::optional<duration> read_slow_start(const table_reader& r);
 // An `agent` table; `base` is the service's, whose fields a real server's table overrides (and
 // which `agent = false` turns off).
 std::optional<healthcheck::agent_settings> read_agent(const value_reader& values, const toml::node& n,

@@ -271,6 +271,7 @@ json to_json(const real_server& rs) {
   put_command(notify, "down", rs.notify.down);
   j["notify"] = std::move(notify);
   if (rs.agent) j["agent"] = agent_json(*rs.agent);
+  if (rs.slow_start != duration::zero()) j["slow_start"] = text(rs.slow_start);
   return j;
 }
 
@@ -336,6 +337,7 @@ json to_json(const virtual_server& vs) {
                                   {"base_ejection_time", text(o->base_ejection_time)},
                                   {"max_ejection_time", text(o->max_ejection_time)}};
   }
+  if (vs.slow_start != duration::zero()) j["slow_start"] = text(vs.slow_start);
   if (vs.sorry_server) j["sorry_server"] = text(*vs.sorry_server);
   j["check"] = checks_json(*vs.checks, nullptr);
   if (vs.agent) j["agent"] = agent_json(*vs.agent);
@@ -345,6 +347,7 @@ json to_json(const virtual_server& vs) {
     j["real_server"].push_back(to_json(rs));
     // Read back, a server without the agent its service has must say so.
     if (vs.agent && !rs.agent) j["real_server"].back()["agent"] = false;
+    if (rs.slow_start != vs.slow_start) j["real_server"].back()["slow_start"] = text(rs.slow_start);
   }
   return j;
 }

@@ -24,6 +24,11 @@ class fake_time final : public time_source {
   ~fake_time() override;
 
   [[nodiscard]] time_point now() const override { return now_; }
+  // A fixed day (2026-01-01 00:00 UTC) plus now(): it moves with the fake clock alone.
+  [[nodiscard]] std::chrono::system_clock::time_point wall() const override {
+    return std::chrono::system_clock::time_point(std::chrono::seconds(1767225600)) +
+           std::chrono::duration_cast<std::chrono::system_clock::duration>(now_.time_since_epoch());
+  }
   [[nodiscard]] std::unique_ptr<check_timer> make_timer(const boost::asio::any_io_executor& ex) override;
 
   // Runs what is ready now, then moves the clock to now() + d: at each timer due on the way the

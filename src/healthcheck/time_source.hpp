@@ -6,6 +6,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/system/error_code.hpp>
 
+#include <chrono>
 #include <functional>
 #include <memory>
 
@@ -29,6 +30,9 @@ class time_source {
  public:
   virtual ~time_source() = default;
   [[nodiscard]] virtual time_point now() const = 0;
+  // The wall clock, for what outlives the process (a slow start in the state file). Fake time
+  // moves it with now().
+  [[nodiscard]] virtual std::chrono::system_clock::time_point wall() const { return std::chrono::system_clock::now(); }
   [[nodiscard]] virtual std::unique_ptr<check_timer> make_timer(const boost::asio::any_io_executor& ex) = 0;
 };
 

@@ -99,7 +99,7 @@ result<reconciler::outcome, ipvs_error> reconciler::reconcile(const table& desir
   return out;
 }
 
-reconciler::outcome reconciler::apply(std::vector<op> ops) {
+reconciler::outcome reconciler::apply(std::vector<op> ops, log::level done) {
   outcome out;
   out.ops = std::move(ops);
   if (out.ops.empty()) return out;
@@ -107,7 +107,7 @@ reconciler::outcome reconciler::apply(std::vector<op> ops) {
   // A table of 100k entries is 100k operations: look each counter up once, and describe an
   // operation only when the line is logged.
   std::array<metrics::counter*, 9> sent{};
-  const bool log_each = log::threshold() >= log::level::notice;
+  const bool log_each = log::threshold() >= done;
   for (std::size_t i = 0; i < out.ops.size(); ++i) {
     const op& o = out.ops[i];
     const std::string_view kind = to_string(o.kind);
@@ -119,7 +119,7 @@ reconciler::outcome reconciler::apply(std::vector<op> ops) {
     c->inc();
     const op_result& r = i < out.results.size() ? out.results[i] : op_result{EIO, "no result from the backend"};
     if (r.ok()) {
-      if (log_each) log_.notice("{}", describe(o));
+      if (log_each) log_.log(done, "{}", describe(o));
     } else {
       ++out.errors;
       log_.err("{} failed: {}", describe(o), r.message);

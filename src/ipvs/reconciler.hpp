@@ -41,8 +41,9 @@ class reconciler {
                                         clock::time_point now = clock::now());
   // The table alone, without draining (lbd-ipvs, tests).
   result<outcome, ipvs_error> reconcile(const table& desired, const ownership& owned);
-  // Applies a precomputed plan.
-  outcome apply(std::vector<op> ops);
+  // Applies a precomputed plan, each operation done logged at `done` (a slow start's steps, one a
+  // second per server, at info) and each refused at err.
+  outcome apply(std::vector<op> ops, log::level done = log::level::notice);
 
   // A new drain timeout forgets the destinations being drained (they drain again from now).
   void set_drain_timeout(std::chrono::nanoseconds t) { tracker_ = drain_tracker(t); }

@@ -76,6 +76,8 @@ struct real_server {
   bool draining = false;
   // Out by passive outlier detection: "back in 4s (ejection 1 in a row)"; none: not ejected.
   std::optional<std::string> ejected;
+  // Ramping up after its return: "slow start 12/60 s to weight 100"; none: at its full weight.
+  std::optional<std::string> slow_start;
   std::uint64_t active_conns = 0, inactive_conns = 0;
   std::optional<rates> stats;         // "rates"; none: not in the kernel
   std::optional<agent_status> agent;  // none: no agent check

@@ -47,6 +47,7 @@ void to_json(nlohmann::json& j, const real_server& v) {
        {"override_weight", nullable(v.override_weight)},
        {"draining", v.draining},
        {"ejected", nullable(v.ejected)},
+       {"slow_start", nullable(v.slow_start)},
        {"active_conns", v.active_conns},
        {"inactive_conns", v.inactive_conns},
        {"rates", nullable(v.stats)},
@@ -64,6 +65,7 @@ void from_json(const nlohmann::json& j, real_server& v) {
   get_to(j, "override_weight", v.override_weight);
   get_to(j, "draining", v.draining);
   get_to(j, "ejected", v.ejected);
+  get_to(j, "slow_start", v.slow_start);
   get_to(j, "active_conns", v.active_conns);
   get_to(j, "inactive_conns", v.inactive_conns);
   get_to(j, "rates", v.stats);

@@ -48,7 +48,8 @@ std::string service_line(const api::service& s) {
 }
 
 // "[drain] draining, configured weight 3", "[weight 5] configured weight 3, not in kernel",
-// "down: connection refused", "ejected, back in 4s (ejection 1 in a row)"
+// "down: connection refused", "ejected, back in 4s (ejection 1 in a row)",
+// "slow start 12/60 s to weight 100"
 std::string notes(const api::real_server& rs) {
   std::string marker;
   std::vector<std::string> out;
@@ -59,6 +60,7 @@ std::string notes(const api::real_server& rs) {
   }
   if (rs.draining) out.emplace_back("draining");
   if (rs.ejected) out.push_back("ejected, " + *rs.ejected);
+  if (rs.slow_start) out.push_back(*rs.slow_start);
   if (rs.override_by) out.push_back(fmt::format("configured weight {}", rs.configured_weight));
   if (!rs.kernel_weight) {
     out.emplace_back("not in kernel");

@@ -45,14 +45,25 @@ void service_runtime::impl::load_overrides() {
     count_error(metrics_, "read");
     return;
   }
-  auto read = decode_overrides(*text);
+  auto read = decode_state(*text);
   if (!read) {
     // Left in place for the operator to look at; the next change replaces it.
     log_.err("state file {}: {}: ignored, no override restored", overrides_path_, read.error());
     count_error(metrics_, "read");
     return;
   }
-  overrides_ = std::move(*read);
+  overrides_ = std::move(read->ovr);
+  // A ramp under way goes on from where the wall clock says it is, the time lbd was down included.
+  std::map<server_ref, ramp> ramps;
+  const auto wall = time_.wall();
+  for (const auto& k : read->ramps) {
+    const auto since = time_.now() - std::chrono::duration_cast<healthcheck::duration>(wall - k.since);
+    ramps.emplace(k.server, ramp{since, k.window});
+    log_.notice("slow start restored from {}: {} in {}: {}s of {}s done", overrides_path_, to_string(k.server.address),
+                k.server.service, std::chrono::duration_cast<std::chrono::seconds>(wall - k.since).count(),
+                std::chrono::duration_cast<std::chrono::seconds>(k.window).count());
+  }
+  ramps_.restore(std::move(ramps));
   for (const auto& [ref, e] : overrides_.entries()) {
     if (e.kind == override_kind::weight) {
       log_.notice("operator override restored from {}: {} in {}: weight {}", overrides_path_, to_string(ref.address),
@@ -68,7 +79,14 @@ void service_runtime::impl::load_overrides() {
 void service_runtime::impl::save_overrides() {
   set_gauge(metrics_, overrides_);
   if (overrides_path_.empty()) return;
-  if (auto w = replace_text_file(overrides_path_, encode_overrides(overrides_), 0600, durability::flushed); !w) {
+  std::vector<kept_ramp> ramps;
+  const auto wall = time_.wall();
+  const auto now = time_.now();
+  for (const auto& [ref, r] : ramps_.ramps()) {
+    ramps.push_back({ref, std::chrono::time_point_cast<std::chrono::system_clock::duration>(wall - (now - r.since)),
+                     std::chrono::duration_cast<std::chrono::milliseconds>(r.window)});
+  }
+  if (auto w = replace_text_file(overrides_path_, encode_overrides(overrides_, ramps), 0600, durability::flushed); !w) {
     log_.err("state file: {}: the overrides hold until lbd stops, a restart will not restore them", w.error());
     count_error(metrics_, "write");
   }

@@ -50,10 +50,12 @@ service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, i
       reconciler_(kernel, m),
       stats_(make_stats(io, time, std::move(stats))),
       periodic_(time.make_timer(io.get_executor())),
-      outlier_timer_(time.make_timer(io.get_executor())) {}
+      outlier_timer_(time.make_timer(io.get_executor())),
+      ramp_timer_(time.make_timer(io.get_executor())) {}
 
 service_runtime::impl::~impl() {
   periodic_->cancel();
+  ramp_timer_->cancel();
   agents_.stop();
   services_.clear();  // the monitors unsubscribe from checks_, which outlives them
 }
@@ -197,7 +199,8 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
 reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::kernel_state> fresh) {
   reconcile_report report;
   if (!needs_kernel()) return report;
-  const auto want = desired();
+  auto want = desired();
+  observe_ramps(want);
   const auto read_at = time_.now();
   // The pass reads the whole table: the statistics reader waits (or abandons its dump) meanwhile.
   if (stats_) stats_->pause();
@@ -262,6 +265,7 @@ reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
   stopped_ = true;
   periodic_->cancel();
   outlier_timer_->cancel();
+  ramp_timer_->cancel();
   if (stats_) {
     stats_->pause();  // for good: the removal below never waits for a dump
     stats_->configure(false, {});

@@ -20,6 +20,7 @@
 #include "daemon/services/outliers.hpp"
 #include "daemon/services/overrides.hpp"
 #include "daemon/services/service_runtime.hpp"
+#include "daemon/services/slow_start.hpp"
 #include "daemon/services/stats_cache.hpp"
 #include "healthcheck/prober.hpp"
 #include "healthcheck/registry.hpp"
@@ -155,6 +156,21 @@ struct service_runtime::impl {
   void arm_outliers();
   void read_outliers();
   void note_outlier(const std::string& service, const service_entry& e, const outlier_event& ev);
+  // Slow start (service_slow_start.cpp): the ramps, the services adopted from the kernel at start,
+  // what each ramp climbs to, and the timer of the steps between reconcile passes.
+  slow_starts ramps_;
+  bool ramps_observed_ = false;
+  std::set<std::string> adopted_;
+  std::map<server_ref, std::uint32_t> ramp_targets_;
+  std::set<std::string> ramp_series_;
+  std::unique_ptr<healthcheck::check_timer> ramp_timer_;
+  // Takes a reconcile pass's desired table through the ramps: events logged and counted, weights
+  // scaled, the next step armed.
+  void observe_ramps(ipvs::desired_state& want);
+  void arm_ramps();
+  void step_ramps();
+  // lbctl: "slow start 12/60 s to weight 100"; none when the server does not ramp.
+  [[nodiscard]] std::optional<std::string> ramp_text(const std::string& service, const endpoint& server) const;
   // lbctl: "back in 4s (ejection 1 in a row)" for a server out; none otherwise.
   [[nodiscard]] std::optional<std::string> ejection_text(const std::string& service, const endpoint& server) const;
 };

@@ -175,6 +175,7 @@ std::vector<api::service> service_runtime::impl::services() const {
       }
       svc.real_servers.push_back(server_answer(f));
       svc.real_servers.back().ejected = ejection_text(e.vs.name, rs.address);
+      svc.real_servers.back().slow_start = ramp_text(e.vs.name, rs.address);
     }
   }
   return out;

@@ -212,6 +212,7 @@ std::string server_weight(const api::real_server& rs) {
   if (rs.override_by == api::override_kind::weight) out += " " + badge("", "override " + or_dash(rs.override_weight));
   if (rs.override_by == api::override_kind::drain || rs.draining) out += " " + badge("pending", "DRAIN");
   if (rs.ejected) out += " " + badge("refused", "EJECTED") + " <span class=\"sub\">" + esc(*rs.ejected) + "</span>";
+  if (rs.slow_start) out += " <span class=\"sub\">" + esc(*rs.slow_start) + "</span>";
   if (rs.agent) out += " " + badge("", "agent " + rs.agent->said);
   return out;
 }

@@ -12,9 +12,9 @@
 // NOLINTNEXTLINE(readability-identifier-naming): the name libFuzzer calls
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);  // NOLINT
-  auto read = lbd::daemon::decode_overrides(text);
+  auto read = lbd::daemon::decode_state(text);
   if (!read) return 0;
-  auto again = lbd::daemon::decode_overrides(lbd::daemon::encode_overrides(*read));
-  if (!again || again->entries() != read->entries()) std::abort();
+  auto again = lbd::daemon::decode_state(lbd::daemon::encode_overrides(read->ovr, read->ramps));
+  if (!again || again->ovr.entries() != read->ovr.entries() || again->ramps != read->ramps) std::abort();
   return 0;
 }

@@ -22,6 +22,26 @@ TEST(override_file, RoundTrip) {
   EXPECT_TRUE(decode_overrides(encode_overrides(overrides{}))->entries().empty());
 }
 
+TEST(override_file, SlowStartsUnderWayRoundTripAndAnOlderFileHasNone) {
+  overrides o;
+  o.set(ref("web", "10.0.1.11:80"), {override_kind::drain, 0});
+  const std::vector<kept_ramp> ramps{{ref("web", "10.0.1.12:80"),
+                                      std::chrono::system_clock::time_point(std::chrono::milliseconds(1796000000123)),
+                                      std::chrono::seconds(60)}};
+  const auto text = encode_overrides(o, ramps);
+  auto back = decode_state(text);
+  ASSERT_TRUE(back) << back.error();
+  EXPECT_EQ(back->ovr.entries(), o.entries());
+  EXPECT_EQ(back->ramps, ramps);
+  EXPECT_TRUE(decode_state(R"({"version": 1, "overrides": []})")->ramps.empty());
+  for (const char* bad :
+       {R"({"version": 1, "overrides": [], "slow_starts": 3})",
+        R"({"version": 1, "overrides": [], "slow_starts": [{"service": "web", "server": "10.0.1.12:80",
+                              "since_unix_ms": 1, "window_ms": -5}]})"}) {
+    EXPECT_FALSE(decode_state(bad)) << bad;
+  }
+}
+
 TEST(override_file, EveryProblemIsNamedAndNothingIsTaken) {
   const std::pair<const char*, const char*> cases[] = {
       {"", "not JSON"},
