@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
                  "where each VRRP instance keeps its role, last advert and VIPs (default /run/lbd)");
   std::string state_file;
   app.add_option("--state-file", state_file,
-                 "keep the operator's overrides (lbctl drain, weight) in this file across restarts and upgrades "
+                 "keep the operator's overrides (lbctl drain, weight) and the slow starts under way in this file "
+                 "across restarts and upgrades "
                  "(the unit: /var/lib/lbd/state.json; default: none, held in memory)");
   lbd::cli::add_version(app, "lbd");
   auto* imp = app.add_subcommand("import", "convert a keepalived.conf or `ipvsadm -Sn` rules into lbd.conf");
