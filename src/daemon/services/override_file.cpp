@@ -87,8 +87,9 @@ std::string encode_overrides(const overrides& o, const std::vector<kept_ramp>& r
                         {"since_unix_ms", since.count()},
                         {"window_ms", r.window.count()}});
   }
-  return json{{"version", file_version}, {"overrides", std::move(list)}, {"slow_starts", std::move(slow)}}.dump(1) +
-         "\n";
+  json j{{"version", file_version}, {"overrides", std::move(list)}};
+  if (!slow.empty()) j["slow_starts"] = std::move(slow);  // absent without: the file of an lbd without slow start
+  return j.dump(1) + "\n";
 }
 
 result<overrides, std::string> decode_overrides(std::string_view text) {

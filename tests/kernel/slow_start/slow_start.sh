@@ -120,6 +120,14 @@ check_ramp() {
     kt_fail "$1: a step took $(field "$_s" maxgap) s (at most $3 expected)"
   fi
 }
+# expect_goes_on WHAT BEFORE AFTER: the weight neither went back nor jumped to the end.
+expect_goes_on() {
+  if [ "$3" -ge "$2" ] && [ "$3" -lt 100 ]; then
+    kt_pass "$1 goes on with the ramp: weight $2 before, $3 after"
+  else
+    kt_fail "$1 does not go on with the ramp: weight $2 before, $3 after"
+  fi
+}
 # bounce_by_drain: lbctl drain rs1 until it is out of IPVS, then sampling, then lbctl enable.
 bounce_by_drain() { # FILE
   $LBCTL -s /run/lbd.sock drain "$RS1" >/dev/null || kt_die "lbctl drain"
@@ -170,12 +178,7 @@ kt_wait_for 10 weight_at_least 37 || kt_die "rs1 does not climb after enable: $(
 BEFORE=$(weight_of "$RS1")
 conf 20s >$W/lbd.conf
 $LBCTL -s /run/lbd.sock reload >$W/reload.txt 2>&1 || kt_fail "lbctl reload: $(cat $W/reload.txt)"
-AFTER=$(weight_of "$RS1")
-if [ "$AFTER" -ge "$BEFORE" ] && [ "$AFTER" -lt 100 ]; then
-  kt_pass "a reload mid-ramp goes on with it: weight $BEFORE before, $AFTER after"
-else
-  kt_fail "a reload mid-ramp: weight $BEFORE before, $AFTER after"
-fi
+expect_goes_on "a reload mid-ramp" "$BEFORE" "$(weight_of "$RS1")"
 wait $SAMPLER
 check_ramp enabled_with_reload $W/ramp2 2
 
@@ -190,12 +193,7 @@ for sig in TERM KILL; do
   start_lbd
   kt_wait_for 10 grep -q "slow start restored from $W/state.json: $RS1 in web" $W/lbd.log ||
     kt_fail "SIG$sig: no ramp restored from the state file"
-  AFTER=$(weight_of "$RS1")
-  if [ "$AFTER" -ge "$BEFORE" ] && [ "$AFTER" -lt 100 ]; then
-    kt_pass "SIG$sig + start mid-ramp: weight $BEFORE before, $STOPPED while stopped, $AFTER after"
-  else
-    kt_fail "SIG$sig + start mid-ramp: weight $BEFORE before, $STOPPED while stopped, $AFTER after"
-  fi
+  expect_goes_on "SIG$sig + start mid-ramp ($STOPPED while stopped)" "$BEFORE" "$(weight_of "$RS1")"
   wait $SAMPLER
   # A restart takes a second or two in the guest: the step across it may be that long.
   check_ramp "restart_after_SIG$sig" $W/ramp_$sig 5
