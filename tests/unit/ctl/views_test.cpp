@@ -202,6 +202,20 @@ TEST(Views, AnEjectedServerSaysWhenItComesBack) {
             "  -> 10.0.1.11:80        Masq     0       up      0           3          draining, ejected, back in 4s (ejection 1 in a row)\n");
 }
 
+TEST(Views, ARampingServerSaysHowFarItsSlowStartHasGone) {
+  auto one = as<std::vector<api::service>>(
+      nlohmann::json::parse(R"json([{"name": "web", "service": "tcp 192.0.2.10:80", "scheduler": "wrr", "forwarding": "nat",
+    "quorum": true, "sorry_active": false, "active_conns": 0, "inactive_conns": 0,
+    "real_servers": [{"address": "10.0.1.11:80", "health": "up", "reason": "connected", "configured_weight": 100, "weight": 28,
+    "kernel_weight": 28, "override": null, "draining": false, "slow_start": "slow start 2/10 s to weight 100",
+    "active_conns": 5, "inactive_conns": 3}]}])json"));
+  EXPECT_EQ(services(one),
+            "Prot LocalAddress:Port Scheduler (name, VRRP instance)\n"
+            "  -> RemoteAddress:Port  Forward  Weight  Health  ActiveConn  InActConn  Notes\n"
+            "TCP  192.0.2.10:80 wrr (web)\n"
+            "  -> 10.0.1.11:80        Masq     28      up      5           3          slow start 2/10 s to weight 100\n");
+}
+
 // clang-format on
 
 TEST(Views, WrongShapesAreRefusedBeforeRendering) {
