@@ -163,9 +163,11 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
   for (const auto& entry : old_marks) {
     if (marks_.count(entry.first) == 0) marks_moved_.insert(entry.first.service);
   }
-  if (!marks_.empty() || !old_marks.empty()) {
+  if (marks_.size() != old_marks.size() || !marks_moved_.empty()) {
     log_.info("data-path checks: {} fwmark services (was {})", marks_.size(), old_marks.size());
   }
+  metrics_.get_gauge("lbd_data_path_services", "IPVS fwmark services lbd runs for data-path checks")
+      .set(static_cast<double>(marks_.size()));
 
   // Services that left the config stay lbd's to delete until the kernel no longer has them.
   const std::set<ipvs::service_key> now_owned = owned_services(cfg_, marks_);
