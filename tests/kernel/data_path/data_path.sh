@@ -65,6 +65,10 @@ fwmark_services() {
 in_fwmark_service() { fwmark_services | grep -q " $1:80 1 Route$"; }
 checks() { $LBCTL -s /run/lbd.sock checks 2>&1; }
 names_route() { checks | grep -q "^tcp $VIP:80 via $1 fwmark [0-9]"; }
+# json_names_route SERVER: lbctl checks --json has the check's data_path member (protocol 1.3).
+json_names_route() {
+  $LBCTL -s /run/lbd.sock checks --json | tr -d ' \n' | grep -q "\"data_path\":{\"fwmark\":[0-9]*,\"real_server\":\"$1\"}"
+}
 # status_of TYPE TARGET [VIA]: the status lbctl shows for a check (VIA: a data-path check's server).
 status_of() {
   checks | awk -v t="$1" -v a="$2" -v via="$3" '
@@ -91,6 +95,7 @@ kt_expect_eq "fwmark services of lbd" 2 "$(fwmark_services | grep -c .)"
 kt_check "rs1 alone in its fwmark service at weight 1, direct routing" in_fwmark_service $RS1
 kt_check "rs2, out of VIP:80, still in its fwmark service at weight 1" in_fwmark_service $RS2
 kt_check "lbctl checks names the route of a data-path check" names_route $RS2
+kt_check "lbctl checks --json gives its mark and real server" json_names_route $RS2
 
 # ------------------------------------------------------------------------------------ 2. VIP on rs2
 ip -n rs2 addr add "$VIP/32" dev lo || kt_die "adding the VIP to rs2's lo"
