@@ -45,6 +45,11 @@ void check_data_path(const table_reader& service_table, const toml::table& serve
   std::string why;
   if (!vs.address) {
     why = "needs a service with an address, not a fwmark: the check is sent to that address";
+  } else if (family_of(rs.address.address) != vs.family) {
+    // The probe leaves from this host's address towards the server, which must be of the VIP's
+    // family for the socket to take it.
+    why = fmt::format("needs a real server of the service's family, and {} is {}", to_string(rs.address),
+                      to_string(family_of(rs.address.address)));
   } else if (rs.method == forwarding::nat) {
     why = fmt::format(
         "needs dr or tun forwarding, and {} forwards by nat: only a dr or tun real server answers "

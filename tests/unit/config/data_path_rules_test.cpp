@@ -26,8 +26,8 @@ INSTANTIATE_TEST_SUITE_P(
         rule_case{"not_with_nat", VS "check = { type = \"tcp\", data_path = true }\n" RS_PORT, "4:37",
                   "virtual_server[web].check.data_path: needs dr or tun forwarding, and 10.0.1.11:80 forwards by nat"},
         rule_case{"server_turns_nat",
-                  DR "check = { type = \"tcp\", data_path = true }\n" RS_PORT "forwarding = \"nat\"\nweight = 1\n", "8:14",
-                  "real_server[#1].forwarding: nat cannot carry the service's data_path check"},
+                  DR "check = { type = \"tcp\", data_path = true }\n" RS_PORT "forwarding = \"nat\"\nweight = 1\n",
+                  "8:14", "real_server[#1].forwarding: nat cannot carry the service's data_path check"},
         rule_case{"own_check_on_nat_server",
                   VS "[[virtual_server.real_server]]\naddress = \"10.0.1.11:80\"\n"
                      "check = [{ type = \"tcp\" }, { type = \"http\", data_path = true }]\n",
@@ -36,6 +36,10 @@ INSTANTIATE_TEST_SUITE_P(
                   "[[virtual_server]]\nname = \"web\"\nfwmark = 7\nforwarding = \"dr\"\n"
                   "check = { type = \"tcp\", connect_to = \"192.0.2.10:80\", data_path = true }\n" RS,
                   "5:67", "check.data_path: needs a service with an address, not a fwmark"},
+        rule_case{"not_across_families",
+                  VS "forwarding = \"tun\"\ncheck = { type = \"tcp\", data_path = true }\n"
+                     "[[virtual_server.real_server]]\naddress = \"[2001:db8::11]:80\"\n",
+                  "5:37", "check.data_path: needs a real server of the service's family, and [2001:db8::11]:80 is"},
         rule_case{"fwmark_in_lbd_range", "[[virtual_server]]\nname = \"web\"\nfwmark = 1279393800\n" RS "weight = 1\n",
                   "3:10", "virtual_server[web].fwmark: 1279393800 is in the marks lbd gives its data-path checks"},
         rule_case{"marks_fit_32_bits", "[ipvs]\ndata_path_fwmark_base = 4294967000\n", "2:25",
