@@ -132,6 +132,16 @@ void check_virtual_servers(diagnostic_sink& sink, const parsed_config& pc) {
       }
     }
     if (p.key_ok) {
+      std::vector<std::uint32_t> marks = vs.more_fwmarks;
+      if (vs.fwmark) marks.insert(marks.begin(), *vs.fwmark);
+      for (std::size_t i = 0; i < marks.size(); ++i) {
+        if (!pc.ipvs.data_path.contains(marks[i])) continue;
+        values.error(
+            i < p.at.entries.size() ? p.at.entries[i] : p.at.fwmark, path + ".fwmark",
+            fmt::format("{} is in the marks lbd gives its data-path checks ({} to {}, "
+                        "ipvs.data_path_fwmark_base and data_path_fwmark_count)",
+                        marks[i], pc.ipvs.data_path.base, pc.ipvs.data_path.base + (pc.ipvs.data_path.count - 1)));
+      }
       const auto entry_keys = entry_points(vs);
       for (std::size_t i = 0; i < entry_keys.size(); ++i) {
         auto [it, fresh] = keys.emplace(entry_keys[i], &p);

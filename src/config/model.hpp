@@ -66,9 +66,19 @@ struct sync_daemon_settings {
   std::optional<std::uint8_t> mcast_ttl;
 };
 
+// The firewall marks lbd gives its data-path services (check.data_path): one fwmark service per
+// real server with such a check. lbd owns the range; no configured service may use a mark in it.
+struct data_path_marks {
+  std::uint32_t base = 0x4c420000;  // "LB" in the high half, far from the small marks operators pick
+  std::uint32_t count = 65536;
+  [[nodiscard]] bool contains(std::uint32_t mark) const { return mark >= base && mark - base < count; }
+  friend bool operator==(const data_path_marks&, const data_path_marks&) = default;
+};
+
 struct ipvs_settings {
   ipvs_timeouts timeouts;
   std::optional<sync_daemon_settings> sync_daemon;
+  data_path_marks data_path;
 };
 
 // ---------------------------------------------------------------------------------------- [[vrrp]]

@@ -309,8 +309,16 @@ check_settings read_check(const value_reader& values, const toml::table& t, cons
     }
   }
   if (auto v = r.endpoint_value("connect_to", true)) c.connect_to = *v;
+  if (fresh && base != nullptr) c.data_path = false;  // a different type inherits only the common keys
+  const bool routed_type = type == check_type::tcp || type == check_type::http || type == check_type::https;
+  if (routed_type || !type_known) {
+    if (auto v = r.boolean("data_path")) c.data_path = *v;
+  }
   if (type_known) read_params(r, c, type, fresh);
   auto elsewhere = [&](std::string_view key) -> std::string {
+    if (key == "data_path" && type_known && !routed_type) {
+      return fmt::format("is only valid for tcp, http and https checks, not for a {} check", to_string(type));
+    }
     for (const auto& k : specific_keys) {
       if (k.key == key) {
         if (!type_known || accepts(k, type)) return {};  // unknown type: not worth a second error
@@ -321,11 +329,11 @@ check_settings read_check(const value_reader& values, const toml::table& t, cons
   };
   if (!type_known) {
     // Without a type the specific keys cannot be judged; accept them silently rather than pile up errors.
-    r.finish({"type",          "interval",       "timeout",        "rise",       "fall",        "initial_state",
-              "retry_delay",   "connect_to",     "send",           "expect",     "method",      "path",
-              "host",          "headers",        "expect_status",  "body_regex", "body_sha256", "max_body_bytes",
-              "tls",           "command",        "dynamic_weight", "name",       "query_type",  "expect_rcode",
-              "require_reply", "require_answer", "user",           "group"});
+    r.finish({"type",           "interval",      "timeout",        "rise",           "fall",       "initial_state",
+              "retry_delay",    "connect_to",    "data_path",      "send",           "expect",     "method",
+              "path",           "host",          "headers",        "expect_status",  "body_regex", "body_sha256",
+              "max_body_bytes", "tls",           "command",        "dynamic_weight", "name",       "query_type",
+              "expect_rcode",   "require_reply", "require_answer", "user",           "group"});
     return c;
   }
   switch (type) {
@@ -334,8 +342,8 @@ check_settings read_check(const value_reader& values, const toml::table& t, cons
                elsewhere);
       break;
     case check_type::tcp:
-      r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "send",
-                "expect"},
+      r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to",
+                "data_path", "send", "expect"},
                elsewhere);
       break;
     case check_type::udp:
@@ -344,14 +352,16 @@ check_settings read_check(const value_reader& values, const toml::table& t, cons
                elsewhere);
       break;
     case check_type::http:
-      r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "method",
-                "path", "host", "headers", "expect_status", "body_regex", "body_sha256", "max_body_bytes"},
-               elsewhere);
+      r.finish(
+          {"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "data_path",
+           "method", "path", "host", "headers", "expect_status", "body_regex", "body_sha256", "max_body_bytes"},
+          elsewhere);
       break;
     case check_type::https:
-      r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "method",
-                "path", "host", "headers", "expect_status", "body_regex", "body_sha256", "max_body_bytes", "tls"},
-               elsewhere);
+      r.finish(
+          {"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "connect_to", "data_path",
+           "method", "path", "host", "headers", "expect_status", "body_regex", "body_sha256", "max_body_bytes", "tls"},
+          elsewhere);
       break;
     case check_type::script:
       r.finish({"type", "interval", "timeout", "rise", "fall", "initial_state", "retry_delay", "command",

@@ -157,7 +157,14 @@ ipvs_settings read_ipvs(diagnostic_sink& sink, const toml::node* node, const tom
     s.sync_daemon = read_sync_daemon(table_reader(sink, *st, "ipvs.sync_daemon"));
     *sync_daemon_source = st;
   }
-  r.finish({"timeouts", "sync_daemon"});
+  if (auto v = r.integer("data_path_fwmark_base", 1, 4294967295)) s.data_path.base = static_cast<std::uint32_t>(*v);
+  if (auto v = r.integer("data_path_fwmark_count", 1, 1048576)) s.data_path.count = static_cast<std::uint32_t>(*v);
+  if (std::uint64_t{s.data_path.base} + s.data_path.count > 4294967296) {
+    r.error(
+        r.has("data_path_fwmark_count") ? "data_path_fwmark_count" : "data_path_fwmark_base",
+        fmt::format("the marks {} and the {} after it do not fit in 32 bits", s.data_path.base, s.data_path.count - 1));
+  }
+  r.finish({"timeouts", "sync_daemon", "data_path_fwmark_base", "data_path_fwmark_count"});
   return s;
 }
 

@@ -147,11 +147,13 @@ void read_real_servers(const table_reader& r, parsed_virtual_server& p) {
   reals.reserve(a->size());
   p.real_sources.reserve(a->size());
   const std::string path = r.where("real_server");
+  bool data_path_reported = false;
   for (std::size_t i = 0; i < a->size(); ++i) {
     std::string where = fmt::format("{}[#{}]", path, i + 1);
     const auto* t = r.values().table(*a->get(i), where);
     if (t == nullptr) continue;
     auto rs = read_real_server(r.values(), *t, where, p.model);
+    check_data_path(r, *t, where, rs.model, p.model, data_path_reported);
     if (rs.address_ok) {
       for (std::size_t j = 0; j < reals.size(); ++j) {
         if (!p.real_sources[j].address_ok || reals[j].address != rs.model.address) continue;

@@ -106,6 +106,11 @@ check_list read_check_list(const value_reader& values, const toml::node& n, cons
                            const check_list* base);
 // Whether a check of this type needs a port to probe.
 bool check_needs_port(check_type t);
+// Refuses the data_path checks of `rs` (read from `server_table` at `where`) when `vs` cannot
+// carry them: a fwmark service, or nat forwarding. An error about a check `rs` inherits is said at
+// the service's key once (`service_reported`).
+void check_data_path(const table_reader& service_table, const toml::table& server_table, const std::string& where,
+                     const real_server& rs, const virtual_server& vs, bool& service_reported);
 
 // Duplicates, references between tables, and coverage of services by VIPs.
 void cross_check(diagnostic_sink& sink, const parsed_config& parsed);

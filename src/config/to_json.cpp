@@ -150,6 +150,11 @@ json to_json(const ipvs_settings& s) {
     if (d->mcast_ttl) sd["mcast_ttl"] = *d->mcast_ttl;
     j["sync_daemon"] = std::move(sd);
   }
+  // Only when set: the marks matter to a config with data-path checks, and most have none.
+  if (s.data_path != data_path_marks{}) {
+    j["data_path_fwmark_base"] = s.data_path.base;
+    j["data_path_fwmark_count"] = s.data_path.count;
+  }
   return j;
 }
 
@@ -217,6 +222,7 @@ json check_json(const check_settings& c, const endpoint* server) {
   } else if (server != nullptr && hc::probes_network(c.params)) {
     j["connect_to"] = text(*server);
   }
+  if (c.data_path) j["data_path"] = true;
   if (const auto* p = std::get_if<hc::tcp_params>(&c.params)) {
     j["send"] = p->send;
     j["expect"] = p->expect;

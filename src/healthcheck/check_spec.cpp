@@ -15,12 +15,20 @@ void add(std::string& key, std::string_view name, std::string_view value) {
   key += fmt::format(" {}={}:{}", name, value.size(), value);
 }
 
+void add_route(std::string& key, const probe_route& r) {
+  if (r.fwmark == 0) return;
+  add(key, "fwmark", std::to_string(r.fwmark));
+  add(key, "via", r.via.to_string());
+}
+
 void add_params(std::string& key, const tcp_params& p) {
+  add_route(key, p.route);
   add(key, "send", p.send);
   add(key, "expect", p.expect);
 }
 
 void add_params(std::string& key, const http_params& p) {
+  add_route(key, p.route);
   add(key, "method", p.method);
   add(key, "path", p.path);
   add(key, "host", p.host);
@@ -62,9 +70,27 @@ constexpr std::array<std::string_view, 6> rcode_names{"NOERROR",  "FORMERR", "SE
 
 }  // namespace
 
-std::optional<check_spec> bind_check(const check_settings& s, const endpoint& server) {
+std::optional<check_spec> bind_check(const check_settings& s, const endpoint& server, const data_path_target* dp) {
   if (std::holds_alternative<no_check>(s.params)) return std::nullopt;
-  return check_spec{s.connect_to.value_or(server), s.params, s.timing, s.thresholds};
+  check_spec spec{s.connect_to.value_or(server), s.params, s.timing, s.thresholds};
+  if (!s.data_path || dp == nullptr) return spec;
+  const probe_route route{dp->fwmark, server.address};
+  if (auto* t = std::get_if<tcp_params>(&spec.params)) {
+    t->route = route;
+  } else if (auto* h = std::get_if<http_params>(&spec.params)) {
+    h->route = route;
+  } else {
+    return spec;  // the loader allows data_path on tcp, http and https only
+  }
+  spec.target.address = dp->vip;
+  return spec;
+}
+
+const probe_route* route_of(const check_params& p) {
+  const probe_route* r = nullptr;
+  if (const auto* t = std::get_if<tcp_params>(&p)) r = &t->route;
+  if (const auto* h = std::get_if<http_params>(&p)) r = &h->route;
+  return r != nullptr && r->fwmark != 0 ? r : nullptr;
 }
 
 bool probes_network(const check_params& p) {
@@ -92,7 +118,12 @@ std::string type_name(const check_params& p) {
   }
 }
 
-std::string display_name(const check_spec& s) { return type_name(s.params) + " " + to_string(s.target); }
+std::string display_name(const check_spec& s) {
+  std::string name = type_name(s.params) + " " + to_string(s.target);
+  // Two servers' data-path checks share the target (the VIP): the route tells them apart.
+  if (const auto* r = route_of(s.params)) name += fmt::format(" via {} fwmark {}", r->via.to_string(), r->fwmark);
+  return name;
+}
 
 std::string canonical_key(const check_spec& s) {
   std::string key = display_name(s);

@@ -5,6 +5,7 @@
 // the checker runs them (check_spec). Two specs with the same canonical key are the same check and
 // run once however many services use them.
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,9 +23,21 @@ struct no_check {
   friend bool operator==(const no_check&, const no_check&) = default;
 };
 
+// A check sent the way traffic goes (lbd.conf check.data_path): to the virtual server's address
+// with a firewall mark that the daemon's per-server fwmark service steers, through IPVS, to one real
+// server. The probe leaves from this host's own address on the path to `via` (the real server),
+// never from the VIP: the reply comes from the VIP and must reach the probe's socket, not the
+// director's VIP. fwmark 0: a plain check, straight to its target.
+struct probe_route {
+  std::uint32_t fwmark = 0;
+  ip_address via;
+  friend bool operator==(const probe_route&, const probe_route&) = default;
+};
+
 struct tcp_params {
-  std::string send;    // bytes written once connected (may be empty)
-  std::string expect;  // the reply must start with these bytes (empty: connecting is enough)
+  std::string send;     // bytes written once connected (may be empty)
+  std::string expect;   // the reply must start with these bytes (empty: connecting is enough)
+  probe_route route{};  // set by the daemon when it binds a data-path check, never by the config
   friend bool operator==(const tcp_params&, const tcp_params&) = default;
 };
 
@@ -50,6 +63,7 @@ struct http_params {
   std::string sni;  // name for SNI and certificate verification; empty: `host`
   std::string client_cert;
   std::string client_key;
+  probe_route route{};  // as tcp_params::route
   friend bool operator==(const http_params&, const http_params&) = default;
 };
 
@@ -95,6 +109,9 @@ struct check_settings {
   schedule_config timing;
   threshold_config thresholds;
   std::optional<endpoint> connect_to;  // unset: the real server's own address
+  // Sent to the virtual server's address and steered to the real server (probe_route); tcp, http
+  // and https checks of dr and tun services only (the loader says so).
+  bool data_path = false;
   friend bool operator==(const check_settings&, const check_settings&) = default;
 };
 
@@ -105,9 +122,21 @@ struct check_spec {
   threshold_config thresholds;
 };
 
+// Where a data-path check goes: the virtual server's address (its port is the check's) and the
+// mark of the fwmark service holding only this real server.
+struct data_path_target {
+  ip_address vip;
+  std::uint32_t fwmark = 0;
+};
+
 // The check of the real server at `server`: nullopt for no_check (the server is always up). The
-// target is connect_to, else the server (script checks: the address their argv gets).
-std::optional<check_spec> bind_check(const check_settings& s, const endpoint& server);
+// target is connect_to, else the server (script checks: the address their argv gets). A data_path
+// check given `dp` goes to dp->vip at that target's port, routed by dp->fwmark; without `dp` (the
+// daemon has no mark for it) it stays a plain check.
+std::optional<check_spec> bind_check(const check_settings& s, const endpoint& server,
+                                     const data_path_target* dp = nullptr);
+// The route of a bound check's probe; nullptr: a plain check.
+const probe_route* route_of(const check_params& p);
 // Whether the check probes the network, so needs a target with a port (all but none and script).
 bool probes_network(const check_params& p);
 

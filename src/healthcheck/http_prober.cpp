@@ -9,6 +9,7 @@
 
 #include "common/duration.hpp"
 #include "healthcheck/buffer_memory.hpp"
+#include "healthcheck/probe_socket.hpp"
 
 namespace lbd::healthcheck {
 namespace {
@@ -51,6 +52,10 @@ class http_probe : public std::enable_shared_from_this<http_probe> {
   }
 
  private:
+  static int on_socket(void* route, curl_socket_t fd, curlsocktype /*purpose*/) {
+    return apply_route(fd, *static_cast<const probe_route*>(route)) == 0 ? CURL_SOCKOPT_OK : CURL_SOCKOPT_ERROR;
+  }
+
   void configure() {
     // The name the request is about: SNI and certificate name first, then the Host header.
     std::string name = params_.tls && !params_.sni.empty() ? params_.sni : params_.host;
@@ -95,6 +100,12 @@ class http_probe : public std::enable_shared_from_this<http_probe> {
     curl_easy_setopt(easy_, CURLOPT_BUFFERSIZE, 16384L);
     curl_easy_setopt(easy_, CURLOPT_WRITEFUNCTION, &http_probe::on_body);
     curl_easy_setopt(easy_, CURLOPT_WRITEDATA, this);
+    if (params_.route.fwmark != 0) {
+      // A data-path check: the mark and the source address are set on curl's socket before it
+      // connects (probe_socket's apply_route, as for the tcp and plain http checks).
+      curl_easy_setopt(easy_, CURLOPT_SOCKOPTFUNCTION, &http_probe::on_socket);
+      curl_easy_setopt(easy_, CURLOPT_SOCKOPTDATA, &params_.route);
+    }
     if (params_.tls) {
       curl_easy_setopt(easy_, CURLOPT_SSL_VERIFYPEER, params_.verify ? 1L : 0L);
       curl_easy_setopt(easy_, CURLOPT_SSL_VERIFYHOST, params_.verify ? 2L : 0L);

@@ -123,7 +123,7 @@ void plain_http_prober::async_probe(const endpoint& target, const check_params& 
   pcre_regex* const regex = compiled.regex.get();
   auto [token, p] = slots_.acquire();
   if (const int err = p.socket.connect(target, poller_, probe_slots<probe>::index_of(token),
-                                       reusable_socket::handshake_ack::delayed);
+                                       reusable_socket::handshake_ack::delayed, route_of(params));
       err != 0) {
     slots_.release(token);
     fail_soon(socket_failure({err, boost::system::system_category()}, "connect to", target, clock::now() - started));

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ip/udp.hpp>
 
 #include <cerrno>
 
@@ -14,10 +15,11 @@
 
 namespace lbd::healthcheck {
 
-int reusable_socket::connect(const endpoint& target, socket_poller& poller, std::uint64_t token, handshake_ack ack) {
+int reusable_socket::connect(const endpoint& target, socket_poller& poller, std::uint64_t token, handshake_ack ack,
+                             const probe_route* route) {
   const boost::asio::ip::tcp::endpoint ep(target.address, target.port);
   const int family = ep.protocol().family();
-  if (fd_ >= 0 && family_ != family) close();
+  if (fd_ >= 0 && (family_ != family || routed_ || route != nullptr)) close();
   if (fd_ < 0) {
     const int fd = ::socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
     if (fd < 0) return errno;
@@ -27,6 +29,13 @@ int reusable_socket::connect(const endpoint& target, socket_poller& poller, std:
     }
     fd_ = fd;
     family_ = family;
+    routed_ = route != nullptr;
+    if (route != nullptr) {
+      if (const int err = apply_route(fd_, *route); err != 0) {
+        close();
+        return err;
+      }
+    }
   }
   if (ack == handshake_ack::delayed) {
     // Set for each connect: the reset that ended the last probe cleared it.
@@ -45,7 +54,7 @@ connect_progress reusable_socket::connect_outcome(std::uint32_t epoll_events, bo
 }
 
 void reusable_socket::finish(std::size_t idle_slots) {
-  if (idle_slots < kept_idle_sockets) {
+  if (idle_slots < kept_idle_sockets && !routed_) {
     reset();
   } else {
     close();  // a burst of slow probes is over: do not hold its sockets
@@ -65,6 +74,31 @@ void reusable_socket::close() {
   ::setsockopt(fd_, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
   ::close(fd_);
   fd_ = -1;
+  routed_ = false;
+}
+
+int apply_route(int fd, const probe_route& route) {
+  const int mark = static_cast<int>(route.fwmark);
+  if (::setsockopt(fd, SOL_SOCKET, SO_MARK, &mark, sizeof(mark)) != 0) return errno;
+  // The source the kernel picks for the real server's own address: a connected UDP socket sends
+  // nothing, it only looks the route up. Connecting to the VIP instead would pick the VIP itself on
+  // the master (a local route), and the real server's reply from the VIP would never leave it.
+  const boost::asio::ip::udp::endpoint towards(route.via, 9);
+  const int probe = ::socket(towards.protocol().family(), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (probe < 0) return errno;
+  boost::asio::ip::udp::endpoint source;
+  socklen_t len = static_cast<socklen_t>(source.capacity());
+  int err = 0;
+  if (::connect(probe, towards.data(), static_cast<socklen_t>(towards.size())) != 0 ||
+      ::getsockname(probe, source.data(), &len) != 0) {
+    err = errno;
+  }
+  ::close(probe);
+  if (err != 0) return err;
+  source.resize(len);
+  source.port(0);
+  if (::bind(fd, source.data(), static_cast<socklen_t>(source.size())) != 0) return errno;
+  return 0;
 }
 
 boost::system::error_code socket_error(int fd, int fallback) {

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "common/address.hpp"
+#include "healthcheck/check_spec.hpp"
 
 namespace lbd::healthcheck {
 
@@ -55,8 +56,12 @@ class reusable_socket {
 
   // Starts connecting to `target`. A socket of the target's family is opened first (and added to
   // `poller` under `token`) when the slot has none. Returns 0, or the errno of what failed; a
-  // connect that fails at once leaves the socket reusable.
-  int connect(const endpoint& target, socket_poller& poller, std::uint64_t token, handshake_ack ack);
+  // connect that fails at once leaves the socket reusable. With a `route` (a data-path check) the
+  // socket is a fresh one, marked and bound to this host's address towards route->via, and is
+  // closed when the probe ends: a bound address outlives a reset, and the slot's next probe may be
+  // a plain one.
+  int connect(const endpoint& target, socket_poller& poller, std::uint64_t token, handshake_ack ack,
+              const probe_route* route = nullptr);
   // What an epoll event says about the connect in progress; `ec` is set when it failed. A failure
   // event with no error pending was raised by the reset that ended the slot's last probe: the
   // connect is still in progress then.
@@ -74,7 +79,12 @@ class reusable_socket {
  private:
   int fd_ = -1;
   int family_ = 0;
+  bool routed_ = false;  // marked and bound: closed, never reused
 };
+
+// SO_MARK `route.fwmark` on `fd`, and a bind to this host's source address for route.via (what the
+// kernel would choose to reach the real server directly). Returns 0 or an errno.
+int apply_route(int fd, const probe_route& route);
 
 // The socket's pending error (SO_ERROR); `fallback` when it has none. Reading it clears it.
 boost::system::error_code socket_error(int fd, int fallback);

@@ -43,7 +43,8 @@ void tcp_prober::async_probe(const endpoint& target, const check_params& params,
   // A server that speaks first (expect without send) waits for its side of the connection.
   const auto ack = tp->send.empty() && !tp->expect.empty() ? reusable_socket::handshake_ack::immediate
                                                            : reusable_socket::handshake_ack::delayed;
-  if (const int err = p.socket.connect(target, poller_, probe_slots<probe>::index_of(token), ack); err != 0) {
+  if (const int err = p.socket.connect(target, poller_, probe_slots<probe>::index_of(token), ack, route_of(params));
+      err != 0) {
     slots_.release(token);
     // Failed at once (no descriptors, network unreachable, ...): reported from the io_context.
     boost::asio::post(

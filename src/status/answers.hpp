@@ -100,6 +100,14 @@ struct service {
   friend bool operator==(const service&, const service&) = default;
 };
 
+// How a check goes through the data path (lbd.conf check.data_path): the mark of the fwmark
+// service that steers it, and the real server that service holds.
+struct check_data_path {
+  std::uint32_t fwmark = 0;
+  std::string real_server;  // address
+  friend bool operator==(const check_data_path&, const check_data_path&) = default;
+};
+
 struct check {
   std::string name;  // "check" on the wire: "tcp 10.0.1.11:8080"
   std::string type;
@@ -109,7 +117,8 @@ struct check {
   std::optional<double> latency_ms;
   std::uint64_t successes = 0, failures = 0, probes = 0;
   std::optional<timestamp> last_run;
-  std::vector<std::string> users;  // virtual servers using it
+  std::vector<std::string> users;            // virtual servers using it
+  std::optional<check_data_path> data_path;  // none: a plain check (1.3)
   friend bool operator==(const check&, const check&) = default;
 };
 
@@ -216,6 +225,8 @@ void to_json(nlohmann::json& j, const real_server& v);
 void from_json(const nlohmann::json& j, real_server& v);
 void to_json(nlohmann::json& j, const service& v);
 void from_json(const nlohmann::json& j, service& v);
+void to_json(nlohmann::json& j, const check_data_path& v);
+void from_json(const nlohmann::json& j, check_data_path& v);
 void to_json(nlohmann::json& j, const check& v);
 void from_json(const nlohmann::json& j, check& v);
 void to_json(nlohmann::json& j, const affected_server& v);

@@ -106,6 +106,15 @@ void from_json(const nlohmann::json& j, service& v) {
   get_to(j, "real_servers", v.real_servers);
 }
 
+void to_json(nlohmann::json& j, const check_data_path& v) {
+  j = {{"fwmark", v.fwmark}, {"real_server", v.real_server}};
+}
+
+void from_json(const nlohmann::json& j, check_data_path& v) {
+  get_to(j, "fwmark", v.fwmark);
+  get_to(j, "real_server", v.real_server);
+}
+
 void to_json(nlohmann::json& j, const check& v) {
   j = {{"check", v.name},
        {"type", v.type},
@@ -117,7 +126,8 @@ void to_json(nlohmann::json& j, const check& v) {
        {"failures", v.failures},
        {"probes", v.probes},
        {"last_run", v.last_run ? nlohmann::json(rfc3339(*v.last_run)) : nlohmann::json(nullptr)},
-       {"users", v.users}};
+       {"users", v.users},
+       {"data_path", nullable(v.data_path)}};
 }
 
 void from_json(const nlohmann::json& j, check& v) {
@@ -132,6 +142,7 @@ void from_json(const nlohmann::json& j, check& v) {
   get_to(j, "probes", v.probes);
   v.last_run = detail::parse_optional_time(j, "last_run");
   get_to(j, "users", v.users);
+  get_to(j, "data_path", v.data_path);
 }
 
 void to_json(nlohmann::json& j, const affected_server& v) {

@@ -39,10 +39,11 @@ hc::service_config service_config_of(const config::virtual_server& vs) {
   return c;
 }
 
-server_checks bind_server_checks(const config::real_server& rs, previous_checks prev, bool served) {
+server_checks bind_server_checks(const config::real_server& rs, previous_checks prev, bool served,
+                                 const hc::data_path_target* data_path) {
   server_checks out;
   for (const auto& settings : *rs.checks) {
-    auto spec = hc::bind_check(settings, rs.address);
+    auto spec = hc::bind_check(settings, rs.address, data_path);
     if (!spec) continue;  // type none: no check
     auto kept = previous_of(rs.address, *spec, prev);
     if (!kept) {

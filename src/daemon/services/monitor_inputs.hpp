@@ -30,7 +30,10 @@ struct previous_checks {
 // same settings is reused (its initial state too); a new one starts from up when `served` (the
 // kernel already serves the server: adopting a running table must not pull servers until a check
 // says they are down), else from its configured initial state.
-server_checks bind_server_checks(const config::real_server& rs, previous_checks prev, bool served);
+// `data_path`: where its data-path checks go (nullptr: the server has no mark; they run as plain
+// checks).
+server_checks bind_server_checks(const config::real_server& rs, previous_checks prev, bool served,
+                                 const healthcheck::data_path_target* data_path = nullptr);
 
 // The checks by value, as a service monitor takes them for its constructor.
 std::vector<std::vector<healthcheck::check_spec>> check_copies(const std::vector<server_checks>& per_server);

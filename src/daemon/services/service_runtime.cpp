@@ -78,14 +78,14 @@ ipvs::desired_state service_runtime::impl::desired() const {
     if (e.monitor) health.emplace(e.vs.name, e.monitor->desired());
   }
   const auto agents = agents_.inputs();
-  return build_desired(cfg_, health, overrides_, sync_master(), &agents);
+  auto out = build_desired(cfg_, health, overrides_, sync_master(), &agents);
+  add_data_path_services(cfg_, marks_, out);
+  return out;
 }
 
 ipvs::owned_state service_runtime::impl::owned() const {
   ipvs::owned_state o{leaving_, sync_owned_ || cfg_.ipvs.sync_daemon.has_value()};
-  for (const auto& vs : cfg_.virtual_servers) {
-    for (const auto& k : service_keys_of(vs)) o.services.insert(k);
-  }
+  o.services.merge(owned_services(cfg_, marks_));
   return o;
 }
 
@@ -95,6 +95,7 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
     for (const auto& c : d->virtual_servers) touched.insert(c.name);
     for (const auto& c : d->real_servers) touched.insert(c.service);
   }
+  touched.insert(marks_moved_.begin(), marks_moved_.end());
   std::map<std::string, service_entry> previous;
   for (auto& e : services_) previous.emplace(e.vs.name, std::move(e));
   services_.clear();
@@ -115,7 +116,8 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
     if (prev != previous.end()) before = {&prev->second.vs.real_servers, &prev->second.checks};
     for (const auto& rs : vs.real_servers) {
       const bool served = have_kernel_ && in_table(last_kernel_, e.keys.front(), rs.address);
-      e.checks.push_back(bind_server_checks(rs, before, served));
+      const auto target = data_path_target_of(marks_, vs, rs);
+      e.checks.push_back(bind_server_checks(rs, before, served, target ? &*target : nullptr));
     }
     e.monitor = std::make_unique<hc::service_monitor>(
         io_.get_executor(), checks_, metrics_, service_config_of(vs), check_copies(e.checks),
@@ -153,15 +155,26 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
   started_ = true;
   stopped_ = false;
 
-  // Services that left the config stay lbd's to delete until the kernel no longer has them.
-  std::set<ipvs::service_key> now_owned;
-  for (const auto& vs : cfg_.virtual_servers) {
-    for (const auto& k : service_keys_of(vs)) now_owned.insert(k);
+  const data_path_mark_map old_marks = std::move(marks_);
+  marks_ = data_path_marks(cfg_);
+  marks_moved_.clear();
+  for (const auto& [ref, mark] : marks_) {
+    const auto was = old_marks.find(ref);
+    if (was == old_marks.end() || was->second != mark) marks_moved_.insert(ref.service);
   }
-  for (const auto& vs : old.virtual_servers) {
-    for (const auto& k : service_keys_of(vs)) {
-      if (now_owned.count(k) == 0) leaving_.insert(k);
-    }
+  for (const auto& entry : old_marks) {
+    if (marks_.count(entry.first) == 0) marks_moved_.insert(entry.first.service);
+  }
+  if (marks_.size() != old_marks.size() || !marks_moved_.empty()) {
+    log_.info("data-path checks: {} fwmark services (was {})", marks_.size(), old_marks.size());
+  }
+  metrics_.get_gauge("lbd_data_path_services", "IPVS fwmark services lbd runs for data-path checks")
+      .set(static_cast<double>(marks_.size()));
+
+  // Services that left the config stay lbd's to delete until the kernel no longer has them.
+  const std::set<ipvs::service_key> now_owned = owned_services(cfg_, marks_);
+  for (const auto& k : owned_services(old, old_marks)) {
+    if (now_owned.count(k) == 0) leaving_.insert(k);
   }
   for (const auto& k : now_owned) leaving_.erase(k);
 

@@ -15,6 +15,7 @@
 #include "config/diff.hpp"
 #include "config/model.hpp"
 #include "daemon/services/agent_checks.hpp"
+#include "daemon/services/data_path.hpp"
 #include "daemon/services/desired_table.hpp"
 #include "daemon/services/monitor_inputs.hpp"
 #include "daemon/services/outliers.hpp"
@@ -95,6 +96,10 @@ struct service_runtime::impl {
   // The one writer of IPVS state; it owns the drain tracker.
   ipvs::reconciler reconciler_;
   config::config cfg_;
+  // The marks of cfg_'s data-path checks, and the services whose marks the last apply moved (their
+  // checks are bound again even when the service itself did not change).
+  data_path_mark_map marks_;
+  std::set<std::string> marks_moved_;
   bool started_ = false;
   bool stopped_ = false;
   std::vector<service_entry> services_;

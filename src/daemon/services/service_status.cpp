@@ -208,6 +208,9 @@ std::vector<api::check> service_runtime::impl::checks() const {
     c.name = hc::display_name(spec);
     c.type = hc::type_name(spec.params);
     c.target = to_string(spec.target);
+    if (const auto* route = hc::route_of(spec.params)) {
+      c.data_path = api::check_data_path{route->fwmark, route->via.to_string()};
+    }
     c.state = health_of(st.current);
     if (st.last) {
       c.reason = st.last->reason;

@@ -125,10 +125,16 @@ TEST(answers, every_struct_survives_json_and_back) {
   reload_report refused;
   refused.errors = {"lbd.conf:3:1: error: bad"};
   EXPECT_EQ(round_trip(refused), refused);
-  check c{"tcp 10.0.1.11:8080", "tcp",           "10.0.1.11:8080", health::up, "connected", 1.5, 3, 0, 9,
-          at(1764000002500),    {"http", "smtp"}};
+  check c{"tcp 10.0.1.11:8080", "tcp",       "10.0.1.11:8080", health::up, "connected", 1.5, 3, 0, 9, at(1764000002500),
+          {"http", "smtp"},     std::nullopt};
   EXPECT_EQ(round_trip(c), c);
   EXPECT_EQ(round_trip(check{}), check{});
+  c.data_path = check_data_path{1279397063, "10.0.1.11"};
+  EXPECT_EQ(round_trip(c), c);
+  const nlohmann::json routed = c;
+  EXPECT_EQ(routed.at("data_path").at("fwmark"), 1279397063);
+  EXPECT_EQ(routed.at("data_path").at("real_server"), "10.0.1.11");
+  EXPECT_TRUE(nlohmann::json(check{}).at("data_path").is_null());
   affected_server a{"http", full_server()};
   EXPECT_EQ(round_trip(a), a);
   daemon_status s{"director-a",      "/etc/lbd/lbd.conf", at(1764000000000),
