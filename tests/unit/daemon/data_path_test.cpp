@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "config/load.hpp"
+#include "config_text.hpp"
 #include "daemon/services/desired_table.hpp"
 #include "daemon/services/monitor_inputs.hpp"
 
@@ -13,13 +13,7 @@ namespace {
 
 namespace hc = healthcheck;
 
-config::config load(const std::string& text) {
-  auto r = config::load_string(text, "test.conf");
-  if (!r.ok()) {
-    for (const auto& d : r.diagnostics) ADD_FAILURE() << d.message;
-  }
-  return r.cfg.value();
-}
+using test::load;
 
 endpoint ep(const char* s) { return parse_endpoint(s).value(); }
 
