@@ -32,6 +32,17 @@ ipvs::address_family family_of(const config::virtual_server& vs) {
 
 }  // namespace
 
+std::size_t data_path_servers(const config::config& cfg) {
+  std::size_t n = 0;
+  for (const auto& vs : cfg.virtual_servers) {
+    if (!vs.address) continue;
+    for (const auto& rs : vs.real_servers) {
+      if (rs.method != config::forwarding::nat && has_data_path_check(rs)) ++n;
+    }
+  }
+  return n;
+}
+
 data_path_mark_map data_path_marks(const config::config& cfg) {
   const auto& range = cfg.ipvs.data_path;
   struct wanted {

@@ -4,6 +4,7 @@
 // gets a fwmark service of its own holding only that server, and its checks carry the mark, so
 // that a probe sent to the VIP reaches exactly that server the way clients' traffic does. Pure:
 // the marks and services follow from the config alone.
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <set>
@@ -23,6 +24,8 @@ using data_path_mark_map = std::map<server_ref, std::uint32_t>;
 // reloads unless another server's hash claimed it first. Servers beyond the range get none: their
 // data-path checks run as plain ones.
 data_path_mark_map data_path_marks(const config::config& cfg);
+// How many real servers want a mark: more than data_path_marks() gave means the range is too small.
+std::size_t data_path_servers(const config::config& cfg);
 
 // What the data-path checks of `rs` in `vs` are bound with; nullopt when the server has no mark.
 std::optional<healthcheck::data_path_target> data_path_target_of(const data_path_mark_map& marks,

@@ -168,6 +168,12 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
   if (marks_.size() != old_marks.size() || !marks_moved_.empty()) {
     log_.info("data-path checks: {} fwmark services (was {})", marks_.size(), old_marks.size());
   }
+  if (const auto wanted = data_path_servers(cfg_); wanted > marks_.size()) {
+    log_.warning(
+        "data-path checks: {} real servers need a mark, [ipvs] data_path_fwmark_count gives {}: the other {} "
+        "are checked the plain way",
+        wanted, marks_.size(), wanted - marks_.size());
+  }
   metrics_.get_gauge("lbd_data_path_services", "IPVS fwmark services lbd runs for data-path checks")
       .set(static_cast<double>(marks_.size()));
 

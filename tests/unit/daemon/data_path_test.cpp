@@ -63,7 +63,8 @@ TEST(data_path_marks, collisions_take_the_next_free_mark_and_the_range_bounds_th
   tiny.insert(tiny.find("[[virtual_server]]\nname = \"nat\""),
               "[[virtual_server.real_server]]\naddress = \"10.0.1.13\"\n");
   const auto marks = data_path_marks(load(tiny));
-  ASSERT_EQ(marks.size(), 2U);  // the third server has no mark: its check runs as a plain one
+  ASSERT_EQ(marks.size(), 2U);                   // the third server has no mark: its check runs as a plain one
+  EXPECT_EQ(data_path_servers(load(tiny)), 3U);  // which the runtime logs as a warning
   std::set<std::uint32_t> seen;
   for (const auto& entry : marks) seen.insert(entry.second);
   EXPECT_EQ(seen, (std::set<std::uint32_t>{100, 101}));
