@@ -87,6 +87,7 @@ std::vector<ramp_event> slow_starts::observe(const config::config& cfg, const ip
         if (r != ramps_.end()) {
           events.push_back({ramp_event::kind::cancelled, ref, r->second});
           ramps_.erase(r);
+          r = ramps_.end();  // nothing left to finish below
         }
       } else if (r != ramps_.end()) {
         r->second.window = rs.slow_start;  // a reload that changes the window keeps the start
