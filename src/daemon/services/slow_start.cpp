@@ -19,11 +19,11 @@ std::int64_t steps_of(const ramp& r) { return std::max<std::int64_t>(1, (r.windo
 
 std::int64_t steps_done(const ramp& r, time_point now) { return now <= r.since ? 0 : (now - r.since) / step; }
 
-bool serving(const ipvs::desired_state& want, const config::virtual_server& vs, const config::real_server& rs) {
-  const auto svc = want.services.find(service_key_of(vs));
-  if (svc == want.services.end()) return false;
-  const auto d = svc->second.dests.find(dest_key_of(rs.address));
-  return d != svc->second.dests.end() && d->second.attrs.weight > 0;
+// `svc`: the service's first entry point in the desired table (nullptr: not there).
+bool serving(const ipvs::service* svc, const config::real_server& rs) {
+  if (svc == nullptr) return false;
+  const auto d = svc->dests.find(dest_key_of(rs.address));
+  return d != svc->dests.end() && d->second.attrs.weight > 0;
 }
 
 }  // namespace
@@ -55,9 +55,11 @@ std::vector<ramp_event> slow_starts::observe(const config::config& cfg, const ip
   std::vector<ramp_event> events;
   std::map<server_ref, seen> next;
   for (const auto& vs : cfg.virtual_servers) {
+    const auto found = want.services.find(service_key_of(vs));  // once per service, not per server
+    const ipvs::service* svc = found == want.services.end() ? nullptr : &found->second;
     for (const auto& rs : vs.real_servers) {
       server_ref ref{vs.name, rs.address};
-      const bool in = serving(want, vs, rs);
+      const bool in = serving(svc, rs);
       const auto before = seen_.find(ref);
       seen was = seen::out;  // a server a reload adds is let in as one that was out
       if (before != seen_.end()) {
