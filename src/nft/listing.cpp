@@ -104,8 +104,16 @@ void read_chain(const json& c, found& out) {
   }
 }
 
-json protocol_match(protocol p) {
-  return json{{"match", {{"op", "=="}, {"left", {{"meta", {{"key", "l4proto"}}}}}, {"right", to_string(p)}}}};
+// nft names the protocol from /etc/protocols and prints its number where that file is missing (no
+// netbase): either is lbd's rule.
+bool is_protocol_match(const json& stmt, protocol p) {
+  const json left = {{"meta", {{"key", "l4proto"}}}};
+  const auto m = stmt.find("match");
+  if (m == stmt.end() || !m->is_object() || m->size() != 3) return false;
+  if (str(*m, "op") != "==" || !m->contains("left") || (*m)["left"] != left) return false;
+  const auto& right = (*m)["right"];
+  if (right.is_string()) return right == to_string(p);
+  return right.is_number_unsigned() && right.get<std::uint64_t>() == protocol_number(p);
 }
 
 json set_match(ip_family f, protocol p) {
@@ -148,7 +156,7 @@ void read_rule(const json& r, found& out) {
   }
   for (const ip_family f : families) {
     for (const protocol p : all_protocols) {
-      if ((*expr)[0] != protocol_match(p) || (*expr)[1] != set_match(f, p)) continue;
+      if (!is_protocol_match((*expr)[0], p) || (*expr)[1] != set_match(f, p)) continue;
       auto pool = snat_pool((*expr)[2], f);
       slot& sl = out.slots[{f, p}];
       if (!pool || sl.rule) {

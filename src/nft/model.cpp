@@ -18,6 +18,15 @@ std::string_view to_string(protocol p) {
   return "unknown";
 }
 
+unsigned protocol_number(protocol p) {
+  switch (p) {
+    case protocol::tcp: return 6;
+    case protocol::udp: return 17;
+    case protocol::sctp: return 132;
+  }
+  return 0;
+}
+
 std::optional<protocol> parse_protocol(std::string_view s) {
   for (const protocol p : all_protocols) {
     if (to_string(p) == s) return p;

@@ -30,6 +30,7 @@ enum class protocol : std::uint8_t { tcp, udp, sctp };
 inline constexpr std::array<protocol, 3> all_protocols{protocol::tcp, protocol::udp, protocol::sctp};
 
 std::string_view to_string(protocol p);  // "tcp", "udp", "sctp"
+unsigned protocol_number(protocol p);    // IANA: 6, 17, 132
 std::optional<protocol> parse_protocol(std::string_view s);
 
 // A virtual service's address (canonical text, as inet_ntop writes it) and port.

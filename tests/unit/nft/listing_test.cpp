@@ -3,7 +3,9 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "listing_fixture.hpp"
 #include "nft/plan.hpp"
@@ -33,6 +35,28 @@ TEST(NftListing, KernelListingOfCreatedTableIsTheDesiredTable) {
   EXPECT_TRUE(k->exact);
   EXPECT_EQ(k->content, dual_table());
   EXPECT_TRUE(plan("lbd", *k, dual_table()).empty());
+}
+
+// Without /etc/protocols (no netbase) nft prints `meta l4proto 6`: still lbd's own rules, nothing to
+// rewrite. A protocol number that does not match the set is foreign.
+TEST(NftListing, ProtocolNumbersReadLikeTheirNames) {
+  const std::map<std::string, int> numbers{{"tcp", 6}, {"udp", 17}, {"sctp", 132}};
+  const auto numbered = [&](int shift) {
+    return edited([&](json& items) {
+      for (auto& item : items) {
+        if (!item.contains("rule")) continue;
+        auto& right = item["rule"]["expr"][0]["match"]["right"];
+        right = numbers.at(right.get<std::string>()) + shift;
+      }
+    });
+  };
+  auto k = parse_listing(numbered(0), "lbd");
+  ASSERT_TRUE(k) << k.error();
+  EXPECT_TRUE(k->exact);
+  EXPECT_EQ(k->content, dual_table());
+  auto wrong = parse_listing(numbered(1), "lbd");
+  ASSERT_TRUE(wrong) << wrong.error();
+  EXPECT_FALSE(wrong->exact);
 }
 
 TEST(NftListing, EmptyTableIsExactAndEmpty) {
