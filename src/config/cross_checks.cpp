@@ -142,6 +142,11 @@ void check_virtual_servers(diagnostic_sink& sink, const parsed_config& pc) {
                         "ipvs.data_path_fwmark_base and data_path_fwmark_count)",
                         marks[i], pc.ipvs.data_path.base, pc.ipvs.data_path.base + (pc.ipvs.data_path.count - 1)));
       }
+      if (vs.method == forwarding::fullnat && !pc.ipvs.fullnat.pool_of(vs.family)) {
+        values.error(p.at.forwarding, path + ".forwarding",
+                     fmt::format("fullnat needs the local addresses its connections leave from: set [ipvs] {}",
+                                 vs.family == address_family::inet ? "fullnat_pool4" : "fullnat_pool6"));
+      }
       const auto entry_keys = entry_points(vs);
       for (std::size_t i = 0; i < entry_keys.size(); ++i) {
         auto [it, fresh] = keys.emplace(entry_keys[i], &p);

@@ -75,4 +75,8 @@ const virtual_server* config::find_virtual_server(std::string_view name) const {
   return it == virtual_servers.end() ? nullptr : &*it;
 }
 
+std::string to_string(const address_pool& p) {
+  return p.first == p.last ? p.first.to_string() : p.first.to_string() + "-" + p.last.to_string();
+}
+
 }  // namespace lbd::config

@@ -75,10 +75,32 @@ struct data_path_marks {
   friend bool operator==(const data_path_marks&, const data_path_marks&) = default;
 };
 
+// FULLNAT's local addresses (lbd.conf(5), "FULLNAT"): connections to a fullnat service leave the
+// director from first..last (one address when equal), with fully random source ports.
+struct address_pool {
+  ip_address first;
+  ip_address last;
+  friend bool operator==(const address_pool&, const address_pool&) = default;
+};
+
+// "10.0.0.1-10.0.0.4", or one address when first == last.
+std::string to_string(const address_pool& p);
+
+struct fullnat_settings {
+  std::optional<address_pool> pool4;
+  std::optional<address_pool> pool6;
+  std::string table = "lbd";  // nftables table `inet <table>`, lbd's alone
+  [[nodiscard]] const std::optional<address_pool>& pool_of(address_family f) const {
+    return f == address_family::inet ? pool4 : pool6;
+  }
+  friend bool operator==(const fullnat_settings&, const fullnat_settings&) = default;
+};
+
 struct ipvs_settings {
   ipvs_timeouts timeouts;
   std::optional<sync_daemon_settings> sync_daemon;
   data_path_marks data_path;
+  fullnat_settings fullnat;
 };
 
 // ---------------------------------------------------------------------------------------- [[vrrp]]
@@ -205,7 +227,11 @@ const shared_checks& default_shared_checks();
 // --------------------------------------------------------------------------------- virtual servers
 enum class protocol { tcp, udp, sctp };
 enum class scheduler { rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos };
-enum class forwarding { nat, dr, tun };
+// fullnat: IPVS masquerading (nat) plus source NAT to [ipvs] fullnat_pool4/6 through lbd's nftables
+// table; a service's, never a single real server's.
+enum class forwarding { nat, dr, tun, fullnat };
+// nat and fullnat rewrite the destination port to the real server's; dr and tun keep the packet's.
+constexpr bool translates_port(forwarding f) { return f == forwarding::nat || f == forwarding::fullnat; }
 enum class tunnel_type { ipip, gue, gre };
 enum class tunnel_checksum { nocsum, csum, remcsum };
 using failure_action = healthcheck::failure_action;

@@ -59,8 +59,8 @@ inline constexpr std::array<named<scheduler>, 14> scheduler_names{{{scheduler::r
                                                                    {scheduler::ovf, "ovf"},
                                                                    {scheduler::mh, "mh"},
                                                                    {scheduler::twos, "twos"}}};
-inline constexpr std::array<named<forwarding>, 3> forwarding_names{
-    {{forwarding::nat, "nat"}, {forwarding::dr, "dr"}, {forwarding::tun, "tun"}}};
+inline constexpr std::array<named<forwarding>, 4> forwarding_names{
+    {{forwarding::nat, "nat"}, {forwarding::dr, "dr"}, {forwarding::tun, "tun"}, {forwarding::fullnat, "fullnat"}}};
 inline constexpr std::array<named<tunnel_type>, 3> tunnel_type_names{
     {{tunnel_type::ipip, "ipip"}, {tunnel_type::gue, "gue"}, {tunnel_type::gre, "gre"}}};
 inline constexpr std::array<named<tunnel_checksum>, 3> tunnel_checksum_names{

@@ -50,11 +50,11 @@ void check_data_path(const table_reader& service_table, const toml::table& serve
     // family for the socket to take it.
     why = fmt::format("needs a real server of the service's family, and {} is {}", to_string(rs.address),
                       to_string(family_of(rs.address.address)));
-  } else if (rs.method == forwarding::nat) {
+  } else if (translates_port(rs.method)) {
     why = fmt::format(
-        "needs dr or tun forwarding, and {} forwards by nat: only a dr or tun real server answers "
+        "needs dr or tun forwarding, and {} forwards by {}: only a dr or tun real server answers "
         "for the virtual server's address",
-        to_string(rs.address));
+        to_string(rs.address), to_string(rs.method));
   } else {
     return;
   }
@@ -66,7 +66,7 @@ void check_data_path(const table_reader& service_table, const toml::table& serve
   }
   // Inherited from the service: said once at the service's key, unless this server alone turned
   // to nat.
-  if (const auto* f = server_table.get("forwarding"); f != nullptr && vs.method != forwarding::nat) {
+  if (const auto* f = server_table.get("forwarding"); f != nullptr && !translates_port(vs.method)) {
     values.error(*f, where + ".forwarding",
                  "nat cannot carry the service's data_path check (dr and tun only): give this server its own check");
     return;

@@ -2,7 +2,11 @@
 // [global] and [ipvs].
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "common/script_user.hpp"
+#include "config/names.hpp"
 #include "config/sections.hpp"
 
 namespace lbd::config::detail {
@@ -137,6 +141,46 @@ sync_daemon_settings read_sync_daemon(const table_reader& r) {
   return s;
 }
 
+// "10.0.0.1" or "10.0.0.1-10.0.0.4", of family `f`, first <= last.
+std::optional<address_pool> read_pool(const table_reader& r, std::string_view key, address_family f) {
+  auto text = r.string(key);
+  if (!text) return std::nullopt;
+  const auto dash = text->find('-');
+  auto first = parse_address(text->substr(0, dash));
+  auto last = dash == std::string::npos ? first : parse_address(text->substr(dash + 1));
+  if (!first || !last) {
+    r.error(key, fmt::format("'{}' is not an address or a range first-last: {}", *text,
+                             first ? last.error() : first.error()));
+    return std::nullopt;
+  }
+  if (family_of(*first) != f || family_of(*last) != f) {
+    r.error(key, fmt::format("'{}' is not {}", *text, to_string(f)));
+    return std::nullopt;
+  }
+  if (*last < *first) {
+    r.error(key, fmt::format("'{}': the range ends before it starts", *text));
+    return std::nullopt;
+  }
+  return address_pool{*first, *last};
+}
+
+// nftables names its tables; lbd's is written into every command, so a plain identifier.
+void read_fullnat(const table_reader& r, fullnat_settings& s) {
+  s.pool4 = read_pool(r, "fullnat_pool4", address_family::inet);
+  s.pool6 = read_pool(r, "fullnat_pool6", address_family::inet6);
+  if (auto v = r.string("fullnat_table")) {
+    const bool ok = !v->empty() && v->size() <= 32 && std::isalpha(static_cast<unsigned char>(v->front())) != 0 &&
+                    std::all_of(v->begin(), v->end(),
+                                [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_'; });
+    if (ok) {
+      s.table = *v;
+    } else {
+      r.error("fullnat_table",
+              fmt::format("'{}' is not a table name: a letter, then letters, digits or '_', at most 32", *v));
+    }
+  }
+}
+
 }  // namespace
 
 ipvs_settings read_ipvs(diagnostic_sink& sink, const toml::node* node, const toml::table** sync_daemon_source) {
@@ -164,7 +208,9 @@ ipvs_settings read_ipvs(diagnostic_sink& sink, const toml::node* node, const tom
         r.has("data_path_fwmark_count") ? "data_path_fwmark_count" : "data_path_fwmark_base",
         fmt::format("the marks {} and the {} after it do not fit in 32 bits", s.data_path.base, s.data_path.count - 1));
   }
-  r.finish({"timeouts", "sync_daemon", "data_path_fwmark_base", "data_path_fwmark_count"});
+  read_fullnat(r, s.fullnat);
+  r.finish({"timeouts", "sync_daemon", "data_path_fwmark_base", "data_path_fwmark_count", "fullnat_pool4",
+            "fullnat_pool6", "fullnat_table"});
   return s;
 }
 

@@ -37,22 +37,22 @@ void read_address(table_reader& r, parsed_real_server& p, const virtual_server& 
   if (service.address && service.address->port != 0) {
     const auto service_port = service.address->port;
     if (!port_given) {
-      if (rs.method == forwarding::nat) {
-        r.error("address", fmt::format("'{}' needs a port with nat forwarding", *s));
+      if (translates_port(rs.method)) {
+        r.error("address", fmt::format("'{}' needs a port with {} forwarding", *s, to_string(rs.method)));
         return;
       }
       e->port = service_port;  // dr and tun keep the destination port
     } else if (e->port == 0) {
       r.error("address", fmt::format("'{}': port 0 is not allowed here", *s));
       return;
-    } else if (rs.method != forwarding::nat && e->port != service_port) {
+    } else if (!translates_port(rs.method) && e->port != service_port) {
       r.values().warning(position_of(at), r.where("address"),
                          fmt::format("port {} is ignored: {} forwarding keeps the service's port {}", e->port,
                                      to_string(rs.method), service_port));
       e->port = service_port;
     }
   }
-  if (!service.address && rs.method != forwarding::nat && e->port != 0) {
+  if (!service.address && !translates_port(rs.method) && e->port != 0) {
     // A fwmark service has no port of its own, and dr and tun never change the packet's: IPVS holds
     // the server with port 0, as ipvsadm and keepalived add it; the written port is where its
     // checks connect.
@@ -110,7 +110,18 @@ parsed_real_server read_real_server(const value_reader& values, const toml::tabl
   auto& rs = p.model;
   table_reader r(values.sink(), t, where);
   rs.method = service.method;
-  if (auto v = r.choice("forwarding", forwarding_names)) rs.method = *v;
+  if (auto v = r.choice("forwarding", forwarding_names)) {
+    // The source NAT matches the service's VIP:port, so it is all of the service's servers or none.
+    if (*v == forwarding::fullnat && service.method != forwarding::fullnat) {
+      r.error("forwarding", "fullnat is set on the [[virtual_server]], for all of its real servers");
+    } else if (*v != forwarding::fullnat && service.method == forwarding::fullnat) {
+      r.error("forwarding", fmt::format("the service forwards by fullnat, which applies to all of its real servers, "
+                                        "so none can forward by {}",
+                                        to_string(*v)));
+    } else {
+      rs.method = *v;
+    }
+  }
   read_address(r, p, service);
   if (auto v = r.integer("weight", 0, 65535)) rs.weight = static_cast<std::uint32_t>(*v);
   if (auto v = r.integer("upper_threshold", 0, 4294967295)) rs.upper_threshold = static_cast<std::uint32_t>(*v);

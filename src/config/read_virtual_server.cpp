@@ -177,7 +177,7 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
   parsed_virtual_server p;
   auto& vs = p.model;
   table_reader r(sink, t, fmt::format("virtual_server[#{}]", index + 1));
-  p.at = service_positions{r.pos("name"), r.pos("address"), r.pos("fwmark"), r.pos("vrrp"), {}};
+  p.at = service_positions{r.pos("name"), r.pos("address"), r.pos("fwmark"), r.pos("vrrp"), {}, r.pos("forwarding")};
   if (auto name = read_section_name(r, "virtual_server")) {
     vs.name = *name;
     p.name_ok = true;
@@ -192,6 +192,14 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
   }
   if (scheduler_ok) vs.flags = read_scheduler_flags(r, vs.sched);
   if (auto v = r.choice("forwarding", forwarding_names)) vs.method = *v;
+  if (vs.method == forwarding::fullnat && p.key_ok) {
+    // lbd's source NAT picks connections by their original destination, VIP and port.
+    if (vs.fwmark) {
+      r.error("forwarding", "fullnat needs a service with an address: the source NAT matches a connection's VIP:port");
+    } else if (vs.address->port == 0) {
+      r.error("forwarding", "fullnat needs a port on the address: the source NAT matches a connection's VIP:port");
+    }
+  }
   if (const auto* pt = r.subtable("persistence")) {
     vs.persistence = read_persistence(table_reader(sink, *pt, r.where("persistence")), vs.family, vs.proto);
   }

@@ -46,6 +46,7 @@ struct service_positions {
   position fwmark;
   position vrrp;
   std::vector<position> entries;  // of each address or fwmark, the first one first
+  position forwarding;
 };
 
 struct parsed_virtual_server {

@@ -155,6 +155,9 @@ json to_json(const ipvs_settings& s) {
     j["data_path_fwmark_base"] = s.data_path.base;
     j["data_path_fwmark_count"] = s.data_path.count;
   }
+  if (s.fullnat.pool4) j["fullnat_pool4"] = to_string(*s.fullnat.pool4);
+  if (s.fullnat.pool6) j["fullnat_pool6"] = to_string(*s.fullnat.pool6);
+  if (s.fullnat != fullnat_settings{}) j["fullnat_table"] = s.fullnat.table;
   return j;
 }
 

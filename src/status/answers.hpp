@@ -89,7 +89,10 @@ struct service {
   std::string key;                // "service" on the wire: "tcp 192.0.2.10:80", "fwmark 5"
   std::vector<std::string> also;  // a group's other entry points, in the form of `key`; absent when none
   std::string scheduler;
-  forwarding method = forwarding::nat;  // "forwarding"
+  forwarding method = forwarding::nat;  // "forwarding"; nat for fullnat, which adds source_nat
+  // fullnat: the local addresses its connections leave from, "10.0.0.1-10.0.0.4"; none: no source
+  // NAT (1.4; absent from older daemons).
+  std::optional<std::string> source_nat;
   bool quorum = true;
   bool sorry_active = false;
   std::optional<std::string> vrrp;  // the instance it follows

@@ -77,6 +77,7 @@ void to_json(nlohmann::json& j, const service& v) {
        {"service", v.key},
        {"scheduler", v.scheduler},
        {"forwarding", v.method},
+       {"source_nat", nullable(v.source_nat)},
        {"quorum", v.quorum},
        {"sorry_active", v.sorry_active},
        {"vrrp", nullable(v.vrrp)},
@@ -96,6 +97,7 @@ void from_json(const nlohmann::json& j, service& v) {
   v.also = also.value_or(std::vector<std::string>{});
   get_to(j, "scheduler", v.scheduler);
   get_to(j, "forwarding", v.method);
+  get_to(j, "source_nat", v.source_nat);
   get_to(j, "quorum", v.quorum);
   get_to(j, "sorry_active", v.sorry_active);
   get_to(j, "vrrp", v.vrrp);

@@ -89,7 +89,8 @@ std::string services(const std::vector<api::service>& services) {
   std::size_t row = 1;
   for (const auto& s : services) {
     service_lines.emplace_back(row, service_line(s));
-    auto forward = forward_name(s.method);
+    // ipvsadm says Masq; the source NAT to the pool is what makes it FULLNAT.
+    auto forward = s.source_nat ? std::string("FullNAT") : forward_name(s.method);
     for (const auto& rs : s.real_servers) {
       // No weight: lbd does not want it in the kernel now.
       rows.add({"  -> " + rs.address, forward, rs.weight ? std::to_string(*rs.weight) : "-",

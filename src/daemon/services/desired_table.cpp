@@ -17,7 +17,8 @@ ipvs::protocol protocol_of(config::protocol p) {
 
 ipvs::forwarding forwarding_of(config::forwarding f) {
   switch (f) {
-    case config::forwarding::nat: return ipvs::forwarding::masq;
+    case config::forwarding::nat:
+    case config::forwarding::fullnat: return ipvs::forwarding::masq;  // and lbd's source NAT (fullnat.hpp)
     case config::forwarding::dr: return ipvs::forwarding::droute;
     case config::forwarding::tun: return ipvs::forwarding::tunnel;
   }

@@ -37,7 +37,8 @@ std::unique_ptr<stats_cache> make_stats(boost::asio::io_context& io, hc::time_so
 }  // namespace
 
 service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel,
-                            hc::prober* probes, hc::time_source& time, kernel_stats_reader stats, agent_query agents)
+                            hc::prober* probes, hc::time_source& time, kernel_stats_reader stats, agent_query agents,
+                            nft_access nat)
     : io_(io),
       metrics_(m),
       kernel_(kernel),
@@ -48,6 +49,7 @@ service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, i
       agents_(io.get_executor(), m, time, agent_queries(io.get_executor(), std::move(agents), own_agent_prober_),
               [this] { schedule_reconcile(); }),
       reconciler_(kernel, m),
+      fullnat_(std::move(nat), m),
       stats_(make_stats(io, time, std::move(stats))),
       periodic_(time.make_timer(io.get_executor())),
       outlier_timer_(time.make_timer(io.get_executor())),
@@ -223,8 +225,11 @@ reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::kernel_sta
   const auto read_at = time_.now();
   // The pass reads the whole table: the statistics reader waits (or abandons its dump) meanwhile.
   if (stats_) stats_->pause();
+  // The source NAT first: a new fullnat service's VIP:port is in the set before IPVS takes a connection.
+  fullnat_.reconcile(cfg_);
   auto out = reconciler_.reconcile(want, owned(), std::move(fresh));
   if (stats_ && !stopped_) stats_->resume();
+  fullnat_.settle(cfg_);
   if (!out) {
     report.failure = out.error().message;
     log_.err("reconcile: reading the kernel failed: {}", report.failure);
@@ -276,73 +281,6 @@ void service_runtime::impl::arm_periodic() {
                               });
 }
 
-reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
-  reconcile_report report;
-  if (stopped_) return report;
-  // Checks and timers first: nothing may re-add what the exit policy removes.
-  const bool touch = needs_kernel();
-  stopped_ = true;
-  periodic_->cancel();
-  outlier_timer_->cancel();
-  ramp_timer_->cancel();
-  if (stats_) {
-    stats_->pause();  // for good: the removal below never waits for a dump
-    stats_->configure(false, {});
-  }
-  watches_.clear();
-  agents_.stop();
-  services_.clear();
-  if (!touch) return report;
-  // Reconciled to "nothing" until a pass finds nothing to do: the sync daemon lbd runs stops in
-  // any case; under remove, every service lbd owns goes too (the kernel drops their destinations
-  // with them). lbd returns only once the kernel holds none of them, never a partial table.
-  const bool remove = policy == config::exit_policy::remove;
-  ipvs::owned_state mine = owned();
-  if (!remove) mine.services.clear();
-  if (mine.services.empty() && !mine.sync_daemons) {
-    log_.notice("stopped; IPVS services left in the kernel (exit policy keep)");
-    return report;
-  }
-  const ipvs::desired_state nothing;
-  // The first pass plans from the table as lbd last knew it (the last read plus the operations
-  // applied since) rather than from a dump of every destination, which takes seconds on a large
-  // table; the passes after it read the kernel, by then (nearly) empty, and catch what it missed.
-  std::optional<ipvs::kernel_state> known;
-  if (have_kernel_) {
-    known.emplace();
-    known->services = std::move(last_kernel_);
-    have_kernel_ = false;
-    if (sync_running_) known->daemons.push_back(*sync_running_);
-  }
-  bool clean = false;
-  for (int attempt = 0; attempt < 4 && !clean; ++attempt) {
-    const bool from_memory = known.has_value();
-    auto out = reconciler_.reconcile(nothing, mine, std::exchange(known, std::nullopt));
-    if (!out) {
-      report.failure = "reading the kernel while stopping failed: " + out.error().message;
-      log_.err("{}", report.failure);
-      return report;
-    }
-    clean = out->ops.empty() && !from_memory;  // only a read of the kernel can say it is clean
-    report.ops += out->ops.size();
-    report.errors += out->errors;
-  }
-  sync_running_.reset();
-  sync_owned_ = false;
-  if (!clean) {
-    report.failure = "IPVS state of lbd still in the kernel after removal";
-    log_.err("exit policy {}: {}", remove ? "remove" : "keep", report.failure);
-    return report;
-  }
-  if (!remove) {
-    log_.notice("stopped; IPVS services left in the kernel (exit policy keep)");
-    return report;
-  }
-  leaving_.clear();
-  log_.notice("stopped; every IPVS service of lbd removed (exit policy remove, {} operations)", report.ops);
-  return report;
-}
-
 // ------------------------------------------------------------------------------ the public face
 
 service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel)
@@ -353,12 +291,13 @@ service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry&
                                                          return std::make_unique<lazy_backend>(std::move(o));
                                                        },
                                                        true},
-                                   agent_query{})) {}
+                                   agent_query{}, nft_access::kernel())) {}
 
 service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel,
                                  healthcheck::prober& probes, healthcheck::time_source& time, kernel_stats_reader stats,
                                  agent_query agents)
-    : impl_(std::make_unique<impl>(io, metrics, kernel, &probes, time, std::move(stats), std::move(agents))) {}
+    : impl_(std::make_unique<impl>(io, metrics, kernel, &probes, time, std::move(stats), std::move(agents),
+                                   nft_access::memory())) {}
 
 service_runtime::~service_runtime() = default;
 

@@ -17,6 +17,7 @@
 #include "daemon/services/agent_checks.hpp"
 #include "daemon/services/data_path.hpp"
 #include "daemon/services/desired_table.hpp"
+#include "daemon/services/fullnat.hpp"
 #include "daemon/services/monitor_inputs.hpp"
 #include "daemon/services/outliers.hpp"
 #include "daemon/services/overrides.hpp"
@@ -48,7 +49,7 @@ struct service_runtime::impl {
   };
 
   impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel, healthcheck::prober* probes,
-       healthcheck::time_source& time, kernel_stats_reader stats, agent_query agents);
+       healthcheck::time_source& time, kernel_stats_reader stats, agent_query agents, nft_access nat);
   ~impl();
 
   reconcile_report apply(const config::config& cfg, const config::config_diff& changes);
@@ -95,6 +96,7 @@ struct service_runtime::impl {
   agent_checks agents_;
   // The one writer of IPVS state; it owns the drain tracker.
   ipvs::reconciler reconciler_;
+  fullnat_runtime fullnat_;  // lbd's nftables table and sysctls for fullnat services
   config::config cfg_;
   // The marks of cfg_'s data-path checks, and the services whose marks the last apply moved (their
   // checks are bound again even when the service itself did not change).

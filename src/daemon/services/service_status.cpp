@@ -23,7 +23,8 @@ api::health health_of(hc::status s) {
 
 api::forwarding forwarding_of(config::forwarding f) {
   switch (f) {
-    case config::forwarding::nat: return api::forwarding::nat;
+    case config::forwarding::nat:
+    case config::forwarding::fullnat: return api::forwarding::nat;  // with source_nat
     case config::forwarding::dr: return api::forwarding::dr;
     case config::forwarding::tun: break;
   }
@@ -142,6 +143,9 @@ std::vector<api::service> service_runtime::impl::services() const {
     for (std::size_t i = 1; i < e.keys.size(); ++i) svc.also.push_back(ipvs::to_string(e.keys[i]));
     svc.scheduler = std::string(config::to_string(vs.sched));
     svc.method = forwarding_of(vs.method);
+    if (const auto& pool = cfg_.ipvs.fullnat.pool_of(vs.family); vs.method == config::forwarding::fullnat && pool) {
+      svc.source_nat = config::to_string(*pool);
+    }
     svc.quorum = d.quorum;
     svc.sorry_active = d.sorry_active;
     svc.vrrp = vs.vrrp;

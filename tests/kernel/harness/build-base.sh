@@ -3,9 +3,9 @@
 # build-base.sh CACHE_DIR
 #
 # Builds the base initramfs shared by every kernel test of a build tree: busybox-static with its
-# applet links, /dev/console and /dev/null, the kernel modules IPVS tests need (in dependency order,
-# from `modprobe --show-depends` against the cached kernel), iproute2 and ipvsadm with their shared
-# libraries, /init (guest-init.sh) and the guest shell library (guest-lib.sh).
+# applet links, /dev/console and /dev/null, the kernel modules IPVS and FULLNAT tests need (in
+# dependency order, from `modprobe --show-depends` against the cached kernel), iproute2, ipvsadm and
+# nft with their shared libraries, /init (guest-init.sh) and the guest shell library (guest-lib.sh).
 #
 # Output: CACHE_DIR/base.img (gzip'd newc archive, zero-padded to 512 bytes so that a per-test
 # archive can simply be appended) and CACHE_DIR/base.files (guest paths it holds). It is rebuilt
@@ -21,12 +21,15 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=harness-lib.sh
 . "$here/harness-lib.sh"
 ktest_require build-base busybox:busybox-static cpio:cpio gzip:gzip depmod:kmod modprobe:kmod ldd:libc-bin \
-  ip:iproute2 ss:iproute2 ipvsadm:ipvsadm flock:util-linux
+  ip:iproute2 ss:iproute2 ipvsadm:ipvsadm nft:nftables flock:util-linux
 # shellcheck source=/dev/null
 . "$cache/kernel.env" || die "no $cache/kernel.env: run fetch-kernel.sh first"
 
-# Modules: the first group must load, the rest are taken when this kernel has them.
-required_modules=(ip_vs ip_vs_rr veth bridge)
+# Modules: the first group must load, the rest are taken when this kernel has them. FULLNAT (IPVS nat
+# + conntrack + lbd's nftables table, SNAT in a postrouting nat chain) needs nf_tables (its set
+# backends are built into it), nft_ct, nft_nat and nft_chain_nat, which pull in nf_nat, nf_conntrack
+# and nf_defrag_ipv4/6.
+required_modules=(ip_vs ip_vs_rr veth bridge nf_tables nft_ct nft_nat nft_chain_nat)
 optional_modules=(ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh ip_vs_sed ip_vs_nq
   ip_vs_fo ip_vs_ovf ip_vs_mh ip_vs_twos ip_vs_pe_sip nf_conntrack_sip dummy ipip ip_gre fou ip6_tunnel
   ip6_gre fou6)
@@ -37,15 +40,17 @@ ldd "$busybox" >/dev/null 2>&1 && die "$busybox is dynamically linked; install b
 host_ip=$(readlink -f "$(command -v ip || true)")
 host_ss=$(readlink -f "$(command -v ss || true)")
 host_ipvsadm=$(readlink -f "$(command -v ipvsadm || true)")
+host_nft=$(readlink -f "$(command -v nft || true)")
 [[ -x $host_ip && -x $host_ss ]] || die "iproute2 (ip, ss) is missing"
 [[ -x $host_ipvsadm ]] || die "ipvsadm is missing (Debian package ipvsadm)"
+[[ -x $host_nft ]] || die "nft is missing (Debian package nftables)"
 
 inputs() {
   echo "kernel $KV $KROOT"
   echo "modules ${required_modules[*]} ${optional_modules[*]}"
   cat "$here/build-base.sh" "$here/harness-lib.sh" "$here/guest-init.sh" "$here/guest-lib.sh"
   local f
-  for f in "$busybox" "$host_ip" "$host_ss" "$host_ipvsadm"; do
+  for f in "$busybox" "$host_ip" "$host_ss" "$host_ipvsadm" "$host_nft"; do
     stat -L -c '%n %s %Y' "$f"
     ldd "$f" 2>/dev/null | awk '$3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | xargs -r stat -L -c '%n %s %Y'
   done
@@ -98,6 +103,7 @@ depmod -b "$stage" "$KV"
 ktest_copy_with_libs "$stage" "$host_ip" /usr/sbin/ip
 ktest_copy_with_libs "$stage" "$host_ss" /usr/sbin/ss
 ktest_copy_with_libs "$stage" "$host_ipvsadm" /usr/sbin/ipvsadm
+ktest_copy_with_libs "$stage" "$host_nft" /usr/sbin/nft
 ln -s ../sbin/ip "$stage/usr/bin/ip"
 
 cp "$here/guest-init.sh" "$stage/init"

@@ -56,7 +56,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=harness-lib.sh
 . "$here/harness-lib.sh"
 ktest_require ktest qemu-system-x86_64:qemu-system-x86 busybox:busybox-static cpio:cpio depmod:kmod \
-  modprobe:kmod ipvsadm:ipvsadm ip:iproute2 ss:iproute2 ldd:libc-bin gzip:gzip flock:util-linux \
+  modprobe:kmod ipvsadm:ipvsadm nft:nftables ip:iproute2 ss:iproute2 ldd:libc-bin gzip:gzip flock:util-linux \
   timeout:coreutils objcopy:binutils apt-get:apt dpkg:dpkg
 [[ -f $script ]] || die "guest script $script does not exist"
 for f in "${bins[@]}" "${files[@]}"; do
