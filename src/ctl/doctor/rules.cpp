@@ -8,6 +8,7 @@
 
 #include "config/names.hpp"
 #include "ctl/doctor/rules_firewall.hpp"
+#include "ctl/doctor/rules_fullnat.hpp"
 
 namespace lbd::ctl::doctor {
 namespace {
@@ -37,7 +38,7 @@ std::optional<endpoint> probe_of(const config::virtual_server& vs, const config:
 
 bool uses_nat(const config::virtual_server& vs) {
   return std::any_of(vs.real_servers.begin(), vs.real_servers.end(),
-                     [](const config::real_server& rs) { return rs.method == config::forwarding::nat; });
+                     [](const config::real_server& rs) { return config::translates_port(rs.method); });
 }
 
 std::string names_of(const std::vector<const config::virtual_server*>& services) {
@@ -284,6 +285,7 @@ void check_real_servers(const config::config& cfg, const facts& f, std::vector<f
 survey plan_survey(const config::config& cfg) {
   survey s;
   s.sysctls = {ip_forward, ip6_forward, vs_conntrack, vs_expire_nodest, vs_expire_template};
+  for (auto& k : fullnat_survey_sysctls(cfg)) s.sysctls.push_back(std::move(k));
   for (const auto& v : cfg.vrrp) {
     s.interfaces.insert(v.interface);
     s.interfaces.insert(v.vip_interface());
@@ -303,6 +305,7 @@ std::vector<finding> diagnose(const config::config& cfg, const facts& f) {
   check_modules(cfg, f, out);
   check_forwarding(cfg, f, out);
   check_ipvs_sysctls(cfg, f, out);
+  check_fullnat(cfg, f, out);
   check_vips(cfg, f, out);
   check_firewall(cfg, f, s, out);
   check_real_servers(cfg, f, out);

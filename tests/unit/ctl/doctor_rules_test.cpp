@@ -6,6 +6,7 @@
 
 #include "config/load.hpp"
 #include "ctl/doctor/rules.hpp"
+#include "ctl/doctor/rules_fullnat.hpp"
 
 namespace lbd::ctl::doctor {
 namespace {
@@ -308,6 +309,83 @@ TEST(DoctorReport, TextAndJson) {
   EXPECT_FALSE(j["ok"].get<bool>());
   EXPECT_EQ(j["findings"][1]["severity"], "error");
   EXPECT_EQ(j["findings"][1]["fix"], "start lbd");
+}
+
+}  // namespace
+}  // namespace lbd::ctl::doctor
+
+namespace lbd::ctl::doctor {
+namespace {
+
+constexpr const char* fullnat_conf = R"(
+[ipvs]
+fullnat_pool4 = "10.0.0.1-10.0.0.4"
+[[virtual_server]]
+name = "web"
+address = "192.0.2.10:80"
+forwarding = "fullnat"
+[[virtual_server.real_server]]
+address = "10.0.1.11:8080"
+)";
+
+facts fullnat_facts() {
+  facts f;
+  f.sysctls = {{"net.ipv4.ip_forward", "1"},
+               {"net.ipv4.vs.conntrack", "1"},
+               {"net.ipv4.vs.expire_nodest_conn", "1"},
+               {"net.ipv4.vs.expire_quiescent_template", "1"},
+               {"net.netfilter.nf_conntrack_max", "262144"},
+               {"net.netfilter.nf_conntrack_count", "1000"},
+               {"net.netfilter.nf_conntrack_tcp_timeout_time_wait", "120"}};
+  return f;
+}
+
+std::vector<finding> on_topic(const std::vector<finding>& all, const char* topic) {
+  std::vector<finding> out;
+  std::copy_if(all.begin(), all.end(), std::back_inserter(out), [&](const finding& f) { return f.topic == topic; });
+  return out;
+}
+
+TEST(DoctorFullnat, SysctlsConntrackAndThePoolsCapacity) {
+  auto r = config::load_string(fullnat_conf, "lbd.conf");
+  ASSERT_TRUE(r.ok());
+  const auto survey = plan_survey(*r.cfg);
+  EXPECT_NE(std::find(survey.sysctls.begin(), survey.sysctls.end(), "net.netfilter.nf_conntrack_max"),
+            survey.sysctls.end());
+  auto found = on_topic(diagnose(*r.cfg, fullnat_facts()), "fullnat");
+  ASSERT_EQ(found.size(), 5U) << dump(found);
+  EXPECT_TRUE(with(severity::error, found).empty()) << dump(found);
+  EXPECT_TRUE(with(severity::warning, found).empty()) << dump(found);
+  EXPECT_EQ(found[3].what, "the conntrack table holds 1000 of 262144 entries");
+  EXPECT_EQ(found[4].what,
+            "fullnat_pool4 10.0.0.1-10.0.0.4: 4 addresses x 64512 source ports = 258048 connections at once to each "
+            "real server, about 2150 new connections/s to each sustained (TIME_WAIT keeps a port 120 s); services: "
+            "web");
+}
+
+TEST(DoctorFullnat, ConntrackOffIsAnErrorAndAFullTableAWarning) {
+  auto r = config::load_string(fullnat_conf, "lbd.conf");
+  ASSERT_TRUE(r.ok());
+  auto f = fullnat_facts();
+  f.sysctls["net.ipv4.vs.conntrack"] = "0";
+  f.sysctls["net.netfilter.nf_conntrack_count"] = "250000";
+  auto found = on_topic(diagnose(*r.cfg, f), "fullnat");
+  auto errors = with(severity::error, found);
+  ASSERT_EQ(errors.size(), 1U) << dump(found);
+  EXPECT_NE(errors[0].what.find("net.ipv4.vs.conntrack is 0 with fullnat services (web)"), std::string::npos);
+  auto warnings = with(severity::warning, found);
+  ASSERT_EQ(warnings.size(), 1U) << dump(found);
+  EXPECT_NE(warnings[0].what.find("holds 250000 of 262144 entries"), std::string::npos);
+}
+
+TEST(DoctorFullnat, PoolSizes) {
+  const auto pool = [](const char* a, const char* b) {
+    return config::address_pool{*parse_address(a), *parse_address(b)};
+  };
+  EXPECT_EQ(pool_size(pool("10.0.0.1", "10.0.0.1")), 1U);
+  EXPECT_EQ(pool_size(pool("10.0.0.250", "10.0.1.3")), 10U);
+  EXPECT_EQ(pool_size(pool("2001:db8::1", "2001:db8::10")), 16U);
+  EXPECT_EQ(pool_size(pool("2001:db8::", "2001:db8:0:1::")), std::uint64_t{1} << 32);
 }
 
 }  // namespace
