@@ -221,7 +221,7 @@ std::string service_block(const api::service& s) {
   std::vector<std::string> about{esc(s.key)};
   for (const auto& more : s.also) about.push_back(esc(more));
   about.push_back(esc(s.scheduler));
-  about.emplace_back(api::to_string(s.method));
+  about.push_back(s.source_nat ? "fullnat to " + esc(*s.source_nat) : std::string(api::to_string(s.method)));
   if (s.vrrp) about.push_back("vrrp " + esc(*s.vrrp));
   std::string out = fmt::format("<h3>{} <small>{}</small></h3>\n<p>", esc(s.name), fmt::join(about, " · "));
   out += s.quorum ? badge("ok", "quorum") : badge("refused", "NO QUORUM");

@@ -87,6 +87,16 @@ TEST(Views, ServicesLikeIpvsadm) {
   EXPECT_EQ(services({}), "no virtual services\n");
 }
 
+// clang-format on
+TEST(Views, FullnatServicesForwardAsFullNAT) {
+  auto list = as<std::vector<api::service>>(load("status.json")["services"]);
+  list.at(0).source_nat = "10.41.0.201-10.41.0.202";
+  const auto out = services(list);
+  EXPECT_NE(out.find("  -> 10.0.1.11:8080      FullNAT  3       up"), std::string::npos) << out;
+  EXPECT_NE(out.find("  -> [2001:db8::1]:53    Route"), std::string::npos) << out;
+}
+// clang-format off
+
 TEST(Views, Status) {
   EXPECT_EQ(status(as<api::daemon_status>(load("status.json")), now),
             "lbd on director-a, config /etc/lbd/lbd.conf, started 2h ago\n"

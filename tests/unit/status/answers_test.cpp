@@ -35,6 +35,7 @@ service full_service() {
   s.key = "tcp 192.0.2.10:80";
   s.scheduler = "wlc";
   s.method = forwarding::dr;
+  s.source_nat = "10.41.0.201-10.41.0.202";
   s.quorum = false;
   s.sorry_active = true;
   s.vrrp = "web";
