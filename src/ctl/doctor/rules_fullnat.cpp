@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <optional>
 
 namespace lbd::ctl::doctor {
@@ -109,6 +110,19 @@ void check_pool(const config::config& cfg, config::address_family family, const 
                              key, config::to_string(*pool), pool_size(*pool), snat_ports, at_once,
                              at_once / std::max<std::uint64_t>(linger, 1), linger, fmt::join(services, ", ")),
                  ""});
+  // Services that send to the same real server address and port share its (LIP, port) pairs.
+  std::map<endpoint, std::vector<std::string>> users;
+  for (const auto& vs : cfg.virtual_servers) {
+    if (vs.method != config::forwarding::fullnat || vs.family != family) continue;
+    for (const auto& rs : vs.real_servers) users[rs.address].push_back(vs.name);
+  }
+  for (const auto& [server, names] : users) {
+    if (names.size() < 2) continue;
+    out.push_back({severity::ok, "fullnat",
+                   fmt::format("real server {} takes the connections of {} fullnat services ({}): they share its {}",
+                               to_string(server), names.size(), fmt::join(names, ", "), at_once),
+                   ""});
+  }
 }
 
 }  // namespace

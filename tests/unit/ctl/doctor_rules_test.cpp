@@ -378,6 +378,23 @@ TEST(DoctorFullnat, ConntrackOffIsAnErrorAndAFullTableAWarning) {
   EXPECT_NE(warnings[0].what.find("holds 250000 of 262144 entries"), std::string::npos);
 }
 
+TEST(DoctorFullnat, ServicesSharingARealServerShareItsPorts) {
+  auto r = config::load_string(std::string(fullnat_conf) + R"(
+[[virtual_server]]
+name = "alt"
+address = "192.0.2.10:8080"
+forwarding = "fullnat"
+[[virtual_server.real_server]]
+address = "10.0.1.11:8080"
+)",
+                               "lbd.conf");
+  ASSERT_TRUE(r.ok());
+  auto found = on_topic(diagnose(*r.cfg, fullnat_facts()), "fullnat");
+  ASSERT_EQ(found.size(), 6U) << dump(found);
+  EXPECT_EQ(found[5].what,
+            "real server 10.0.1.11:8080 takes the connections of 2 fullnat services (web, alt): they share its 258048");
+}
+
 TEST(DoctorFullnat, PoolSizes) {
   const auto pool = [](const char* a, const char* b) {
     return config::address_pool{*parse_address(a), *parse_address(b)};
