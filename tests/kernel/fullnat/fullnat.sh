@@ -20,7 +20,9 @@
 #  5. Takeover: director-a's lbd SIGKILLed and its link down while the client sends requests;
 #     director-b takes over. Failed requests are printed; checked: requests succeed again, and
 #     director-b's table holds both services.
-#  6. director-b's lbd stopped (SIGTERM, exit_policy remove): no table inet lbd, no IPVS service.
+#  6. director-b's lbd stopped (SIGTERM, exit_policy remove): no table inet lbd, no IPVS service;
+#     the operator's own table (inet operator, made before lbd started) is still whole.
+# Before 5, director-b's lbd is SIGKILLed and started again: it adopts the table without a batch.
 # Also checked: the sysctls lbd sets at start (the directors' namespaces start without them).
 # shellcheck disable=SC2034 # read by e2e-lib.sh
 E2E_MODE=nat
@@ -190,6 +192,11 @@ loop_stop() {
 loop_counts() { awk -v f="${2:-0}" '$2 >= f {n++; if ($3 == "FAILED") x++} END {print n + 0, x + 0}' "$W/$1.req"; }
 
 # --- start ---------------------------------------------------------------------------------------
+# The operator's own table beside lbd's: lbd must never touch it, not even when it removes its own.
+printf '%s\n' 'table inet operator {' ' chain input {' '  type filter hook input priority 0; policy accept;' \
+  '  tcp dport 9999 counter' ' }' '}' >"$W/operator.nft"
+kt_in director-b /usr/sbin/nft -f "$W/operator.nft" || kt_die "the operator's table on director-b"
+operator_table() { kt_in director-b /usr/sbin/nft list table inet operator 2>/dev/null | grep -c 'tcp dport 9999'; }
 fn_config director-a 150
 fn_config director-b 100
 $LBD --check "$W/director-a.conf" >"$W/check.log" 2>&1 || kt_die "lbd --check: $(cat "$W/check.log")"
@@ -235,11 +242,12 @@ fi
 
 # --- 2 -------------------------------------------------------------------------------------------
 heading "(2) an untouched table is left alone; flushed, then deleted by hand: lbd repairs it"
-# total NAME: the sum of a metric's series in director-a's lbd.
-total() {
-  kt_in director-a timeout 5 wget -q -O - http://127.0.0.1:9712/metrics 2>/dev/null |
-    awk -v n="$1" '$1 == n || index($1, n "{") == 1 {s += $2} END {print s + 0}'
+# total_on DIRECTOR NAME: the sum of a metric's series in the director's lbd; total NAME: director-a's.
+total_on() {
+  kt_in "$1" timeout 5 wget -q -O - http://127.0.0.1:9712/metrics 2>/dev/null |
+    awk -v n="$2" '$1 == n || index($1, n "{") == 1 {s += $2} END {print s + 0}'
 }
+total() { total_on director-a "$1"; }
 passes_at_least() { [ "$(total lbd_service_reconciles_total)" -ge "$1" ]; }
 B0=$(total lbd_nft_batches_total)
 kt_check "two reconcile passes" kt_wait_for 20 passes_at_least $(($(total lbd_service_reconciles_total) + 2))
@@ -299,6 +307,17 @@ R3=$(loop_counts reload-loop)
 figure reload_requests_total_failed "$(echo "$R3" | tr ' ' '/')"
 kt_expect_eq "(3) failed requests during the reload" 0 "${R3#* }"
 
+# --- restart -------------------------------------------------------------------------------------
+heading "a restart adopts the table: director-b's lbd (BACKUP) SIGKILLed and started again"
+kt_check "director-b has web2 before the restart" kt_wait_for 20 table_ok director-b "$VIP . 8080"
+stop lbd-director-b KILL
+start_director director-b
+b_passes_at_least() { [ "$(total_on director-b lbd_service_reconciles_total)" -ge "$1" ]; }
+kt_check "director-b's new lbd made two reconcile passes" kt_wait_for 40 b_passes_at_least 2
+kt_expect_eq "nftables batches of the restarted lbd (the table adopted as it was)" 0 \
+  "$(total_on director-b lbd_nft_batches_total)"
+kt_check "director-b's table still holds web, web6 and web2" table_ok director-b "$VIP . 8080"
+
 # --- 5 -------------------------------------------------------------------------------------------
 heading "(5) takeover: director-a's lbd SIGKILLed, its link down, while the client sends requests"
 kt_check "director-b has web2 too before the takeover" kt_wait_for 20 table_ok director-b "$VIP . 8080"
@@ -339,6 +358,7 @@ stop lbd-director-b TERM
 kt_check "(6) no table inet lbd on director-b" no_table director-b
 kt_expect_eq "(6) IPVS services left on director-b" 0 "$(ipvs_services director-b)"
 kt_in director-b /usr/sbin/nft list tables | sed 's/^/   nft list tables: /'
+kt_expect_eq "(6) the operator's table on director-b, untouched throughout" 1 "$(operator_table)"
 
 echo "KTEST-FIGURES${FIGURES}"
 if [ "$KT_FAILS" -ne 0 ]; then
