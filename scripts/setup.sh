@@ -41,13 +41,16 @@ if [ "$install" -eq 1 ]; then
   export DEBIAN_FRONTEND=noninteractive
   echo "== installing Debian packages (${#plain[@]} + ${#norec[@]})"
   apt-get update -q
-  # frr's package enables and starts a system-wide FRR where systemd runs; the tests run FRR
-  # daemons of their own and want no other. A first install leaves frr.service masked (invoke-rc.d
-  # starts no masked unit; `systemctl unmask frr` to run one); an installed FRR stays as it is.
-  frr_status=$(dpkg-query -W -f '${Status}' frr 2>/dev/null || true)
-  if [ -d /run/systemd/system ] && [ "$frr_status" != "install ok installed" ]; then
-    systemctl mask frr.service
-  fi
+  # frr's and conntrackd's packages enable and start a system-wide daemon where systemd runs (FRR;
+  # conntrackd syncing over multicast with its example configuration); the tests run daemons of
+  # their own and want no other. A first install leaves the unit masked (invoke-rc.d starts no masked
+  # unit; `systemctl unmask frr` to run one); an installed package stays as it is.
+  for daemon in frr conntrackd; do
+    daemon_status=$(dpkg-query -W -f '${Status}' "$daemon" 2>/dev/null || true)
+    if [ -d /run/systemd/system ] && [ "$daemon_status" != "install ok installed" ]; then
+      systemctl mask "$daemon.service"
+    fi
+  done
   apt-get install -y -q "${plain[@]}"
   apt-get install -y -q --no-install-recommends "${norec[@]}"
 fi
