@@ -110,10 +110,11 @@ bool is_protocol_match(const json& stmt, protocol p) {
   const json left = {{"meta", {{"key", "l4proto"}}}};
   const auto m = stmt.find("match");
   if (m == stmt.end() || !m->is_object() || m->size() != 3) return false;
-  if (str(*m, "op") != "==" || !m->contains("left") || (*m)["left"] != left) return false;
-  const auto& right = (*m)["right"];
-  if (right.is_string()) return right == to_string(p);
-  return right.is_number_unsigned() && right.get<std::uint64_t>() == protocol_number(p);
+  const auto l = m->find("left");
+  const auto r = m->find("right");  // a const json's operator[] must not be given a missing key
+  if (str(*m, "op") != "==" || l == m->end() || *l != left || r == m->end()) return false;
+  if (r->is_string()) return *r == to_string(p);
+  return r->is_number_unsigned() && r->get<std::uint64_t>() == protocol_number(p);
 }
 
 json set_match(ip_family f, protocol p) {

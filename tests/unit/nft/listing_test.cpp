@@ -57,6 +57,18 @@ TEST(NftListing, ProtocolNumbersReadLikeTheirNames) {
   auto wrong = parse_listing(numbered(1), "lbd");
   ASSERT_TRUE(wrong) << wrong.error();
   EXPECT_FALSE(wrong->exact);
+  // A protocol match of three members without "right" (found by the fuzzer): foreign, not a crash.
+  auto no_right = parse_listing(edited([](json& items) {
+                                  for (auto& item : items) {
+                                    if (!item.contains("rule")) continue;
+                                    auto& match = item["rule"]["expr"][0]["match"];
+                                    match.erase("right");
+                                    match["x"] = 6;
+                                  }
+                                }),
+                                "lbd");
+  ASSERT_TRUE(no_right) << no_right.error();
+  EXPECT_FALSE(no_right->exact);
 }
 
 TEST(NftListing, EmptyTableIsExactAndEmpty) {
