@@ -3,8 +3,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <utility>
+
+#include "common/text_file.hpp"
 
 #include "nft/fake_backend.hpp"
 #include "nft/libnftables_backend.hpp"
@@ -63,9 +64,9 @@ std::vector<sysctl_setting> fullnat_sysctls(const nft::nat_table& table) {
 
 sysctl_io sysctl_io::proc() {
   return {[](const std::string& name) -> std::optional<std::string> {
-            std::ifstream in("/proc/sys/" + name);
-            if (!in) return std::nullopt;
-            return std::string(std::istreambuf_iterator<char>(in), {});
+            auto text = read_text_file("/proc/sys/" + name);
+            if (!text) return std::nullopt;
+            return std::move(text).value();
           },
           [](const std::string& name, const std::string& value) {
             std::ofstream out("/proc/sys/" + name);
