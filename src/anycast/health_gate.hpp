@@ -25,7 +25,8 @@ struct gate_change {
 
 class health_gate {
  public:
-  explicit health_gate(watermarks w) : marks_(w) {}
+  // `announced`: the decision a reload keeps when only the watermarks change.
+  explicit health_gate(watermarks w, bool announced = false) : marks_(w), announced_(announced) {}
 
   // The services' live and configured weights (summed over their real servers) now; a change of
   // decision, with its reason, or nothing. A stopped gate never announces again.

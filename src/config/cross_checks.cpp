@@ -168,7 +168,8 @@ void check_virtual_servers(diagnostic_sink& sink, const parsed_config& pc) {
         continue;
       }
     }
-    if (!vs.address || !p.key_ok) continue;
+    // An anycast service's VIP is announced over BGP, not held by an instance (check_anycast).
+    if (!vs.address || !p.key_ok || vs.anycast) continue;
     std::vector<endpoint> addresses{*vs.address};
     addresses.insert(addresses.end(), vs.more_addresses.begin(), vs.more_addresses.end());
     for (std::size_t i = 0; i < addresses.size(); ++i) {
@@ -196,6 +197,7 @@ void check_virtual_servers(diagnostic_sink& sink, const parsed_config& pc) {
 void cross_check(diagnostic_sink& sink, const parsed_config& parsed) {
   check_vrrp(sink, parsed);
   check_virtual_servers(sink, parsed);
+  check_anycast(sink, parsed);
 }
 
 }  // namespace lbd::config::detail

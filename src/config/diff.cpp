@@ -58,6 +58,22 @@ void diff_real_servers(const virtual_server& o, const virtual_server& n, config_
   });
 }
 
+// Sections matched by name whose changes are their changed keys.
+template <typename T>
+void diff_named(const std::vector<T>& old_list, const std::vector<T>& next_list, std::vector<change>& out) {
+  compare_lists(
+      old_list, next_list, [](const T& x) { return x.name; },
+      [&](const T* a, const T* b) {
+        if (a == nullptr) {
+          out.push_back({change_kind::added, b->name, {}});
+        } else if (b == nullptr) {
+          out.push_back({change_kind::removed, a->name, {}});
+        } else if (auto f = changed_fields(to_json(*a), to_json(*b)); !f.empty()) {
+          out.push_back({change_kind::changed, b->name, std::move(f)});
+        }
+      });
+}
+
 }  // namespace
 
 config_diff diff(const config& old_config, const config& new_config) {
@@ -65,28 +81,9 @@ config_diff diff(const config& old_config, const config& new_config) {
   out.global = changed_fields(to_json(old_config.global), to_json(new_config.global));
   out.ipvs = changed_fields(to_json(old_config.ipvs), to_json(new_config.ipvs));
 
-  auto vrrp_key = [](const vrrp_instance& v) { return v.name; };
-  compare_lists(old_config.vrrp, new_config.vrrp, vrrp_key, [&](const vrrp_instance* a, const vrrp_instance* b) {
-    if (a == nullptr) {
-      out.vrrp.push_back({change_kind::added, b->name, {}});
-    } else if (b == nullptr) {
-      out.vrrp.push_back({change_kind::removed, a->name, {}});
-    } else if (auto f = changed_fields(to_json(*a), to_json(*b)); !f.empty()) {
-      out.vrrp.push_back({change_kind::changed, b->name, std::move(f)});
-    }
-  });
-
-  auto group_key = [](const sync_group_settings& g) { return g.name; };
-  compare_lists(old_config.sync_groups, new_config.sync_groups, group_key,
-                [&](const sync_group_settings* a, const sync_group_settings* b) {
-                  if (a == nullptr) {
-                    out.sync_groups.push_back({change_kind::added, b->name, {}});
-                  } else if (b == nullptr) {
-                    out.sync_groups.push_back({change_kind::removed, a->name, {}});
-                  } else if (auto f = changed_fields(to_json(*a), to_json(*b)); !f.empty()) {
-                    out.sync_groups.push_back({change_kind::changed, b->name, std::move(f)});
-                  }
-                });
+  diff_named(old_config.vrrp, new_config.vrrp, out.vrrp);
+  diff_named(old_config.sync_groups, new_config.sync_groups, out.sync_groups);
+  diff_named(old_config.anycast, new_config.anycast, out.anycast);
 
   auto vs_key = [](const virtual_server& v) { return v.name; };
   compare_lists(old_config.virtual_servers, new_config.virtual_servers, vs_key,

@@ -32,14 +32,15 @@ struct config_diff {
   std::vector<std::string> ipvs;    // "timeouts", "sync_daemon"
   std::vector<change> vrrp;
   std::vector<change> sync_groups;  // [[sync_group]] tables: their hooks change in place
+  std::vector<change> anycast;      // [[anycast]] groups
   std::vector<change> virtual_servers;
   // Real servers of services present in both configurations; those of an added or removed service
   // come and go with it.
   std::vector<real_server_change> real_servers;
 
   [[nodiscard]] bool empty() const {
-    return global.empty() && ipvs.empty() && vrrp.empty() && sync_groups.empty() && virtual_servers.empty() &&
-           real_servers.empty();
+    return global.empty() && ipvs.empty() && vrrp.empty() && sync_groups.empty() && anycast.empty() &&
+           virtual_servers.empty() && real_servers.empty();
   }
 };
 

@@ -60,6 +60,8 @@ config assemble(parsed_config&& pc) {
   for (auto& v : pc.vrrp) c.vrrp.push_back(std::move(v.model));
   c.sync_groups.reserve(pc.sync_groups.size());
   for (auto& g : pc.sync_groups) c.sync_groups.push_back(std::move(g.model));
+  c.anycast.reserve(pc.anycast.size());
+  for (auto& g : pc.anycast) c.anycast.push_back(std::move(g.model));
   c.virtual_servers.reserve(pc.virtual_servers.size());
   for (auto& p : pc.virtual_servers) c.virtual_servers.push_back(std::move(p.model));
   return c;
@@ -78,10 +80,12 @@ load_result load_table(toml::table& root, diagnostic_sink& sink, const load_opti
                  [&](const toml::table& t, std::size_t i) { pc.vrrp.push_back(read_vrrp(sink, t, i)); });
   for_each_table(sink, root, "sync_group", false,
                  [&](const toml::table& t, std::size_t i) { pc.sync_groups.push_back(read_sync_group(sink, t, i)); });
+  for_each_table(sink, root, "anycast", false,
+                 [&](const toml::table& t, std::size_t i) { pc.anycast.push_back(read_anycast(sink, t, i)); });
   for_each_table(sink, root, "virtual_server", true, [&](const toml::table& t, std::size_t i) {
     pc.virtual_servers.push_back(read_virtual_server(sink, t, i));
   });
-  table_reader(sink, root, "").finish({"global", "ipvs", "vrrp", "sync_group", "virtual_server", "include"});
+  table_reader(sink, root, "").finish({"global", "ipvs", "vrrp", "sync_group", "anycast", "virtual_server", "include"});
   cross_check(sink, pc);
   load_result result;
   if (!sink.has_errors()) result.cfg = assemble(std::move(pc));

@@ -49,7 +49,7 @@ bool operator==(const virtual_server& a, const virtual_server& b) {
          a.on_failure == b.on_failure && a.quorum == b.quorum && a.outliers == b.outliers &&
          a.slow_start == b.slow_start && a.sorry_server == b.sorry_server &&
          (a.checks == b.checks || *a.checks == *b.checks) && a.agent == b.agent && a.vrrp == b.vrrp &&
-         a.real_servers == b.real_servers;
+         a.anycast == b.anycast && a.real_servers == b.real_servers;
 }
 
 std::vector<std::string> entry_points(const virtual_server& vs) {

@@ -27,6 +27,19 @@ using argv = std::vector<std::string>;
 enum class address_family { inet, inet6 };
 
 // ---------------------------------------------------------------------------------------- [global]
+// Where lbd puts the routes of the VIPs it announces over BGP ([[anycast]]): host routes through a
+// TUN device that lives exactly as long as lbd, tagged with this route protocol number, in this
+// table, for the routing daemon (FRR, BIRD) to redistribute.
+struct anycast_routes {
+  std::string device = "lbd-anycast";
+  std::uint8_t protocol = 245;
+  std::uint32_t table = 254;  // main
+  // Graceful stop: the routes are withdrawn first, then lbd waits this long (for the upstream routers
+  // to move the flows to the other directors) before its services and VIPs go.
+  duration stop_delay = std::chrono::seconds(5);
+  friend bool operator==(const anycast_routes&, const anycast_routes&) = default;
+};
+
 enum class exit_policy { keep, remove };  // what happens to lbd's IPVS services when lbd stops
 
 struct global_settings {
@@ -47,6 +60,7 @@ struct global_settings {
   // root. script_group "": the account's own groups.
   std::string script_user;
   std::string script_group;
+  anycast_routes anycast;
 };
 
 // ------------------------------------------------------------------------------------------ [ipvs]
@@ -101,6 +115,10 @@ struct ipvs_settings {
   std::optional<sync_daemon_settings> sync_daemon;
   data_path_marks data_path;
   fullnat_settings fullnat;
+  // net.ipv4.vs.sloppy_tcp / sloppy_sctp: IPVS accepts a connection's packets from its middle, as a
+  // director must when a flow moves to it from another (active/active); none: left as it is.
+  std::optional<bool> sloppy_tcp;
+  std::optional<bool> sloppy_sctp;
 };
 
 // ---------------------------------------------------------------------------------------- [[vrrp]]
@@ -204,6 +222,20 @@ struct sync_group_settings {
   std::string name;
   vrrp_notify notify;
   friend bool operator==(const sync_group_settings&, const sync_group_settings&) = default;
+};
+
+// ------------------------------------------------------------------------------------- [[anycast]]
+// VIPs announced over BGP by the routing daemon (active/active): on every director at once, each
+// director's route announced while its services are healthy enough (Seesaw's watermarks).
+struct anycast_group {
+  std::string name;
+  std::vector<ip_address> virtual_ips;  // host addresses, added to `interface` and announced as /32, /128
+  std::string interface = "lo";
+  // Per cent of the services' configured weight that must be live: announce at or above high, withdraw
+  // below low; both 0: announced while any real server has live weight.
+  unsigned high_watermark = 0;
+  unsigned low_watermark = 0;
+  friend bool operator==(const anycast_group&, const anycast_group&) = default;
 };
 
 // ----------------------------------------------------------------------------------------- checks
@@ -329,6 +361,7 @@ struct virtual_server {
   shared_checks checks = default_shared_checks();    // the default for the real servers; never null
   std::optional<healthcheck::agent_settings> agent;  // the default for the real servers
   std::optional<std::string> vrrp;
+  std::optional<std::string> anycast;  // the [[anycast]] group announcing its VIP over BGP
   std::vector<real_server> real_servers;
   friend bool operator==(const virtual_server& a, const virtual_server& b);
 };
@@ -342,6 +375,7 @@ struct config {
   ipvs_settings ipvs;
   std::vector<vrrp_instance> vrrp;
   std::vector<sync_group_settings> sync_groups;
+  std::vector<anycast_group> anycast;
   std::vector<virtual_server> virtual_servers;
 
   [[nodiscard]] const vrrp_instance* find_vrrp(std::string_view name) const;

@@ -59,6 +59,32 @@ void read_account(const table_reader& r, std::string_view user_key, std::string_
   }
 }
 
+namespace {
+
+void read_anycast_routes(const table_reader& r, anycast_routes& a) {
+  if (auto v = r.word("anycast_device")) {
+    if (valid_interface_name(*v)) {
+      a.device = *v;
+    } else {
+      r.error("anycast_device", fmt::format("'{}' is not a valid interface name", *v));
+    }
+  }
+  // 0-4 are the kernel's own (unspec, redirect, kernel, boot, static); routing daemons use 8 and up
+  // (/etc/iproute2/rt_protos), 245 is free.
+  if (auto v = r.integer("anycast_route_protocol", 5, 255)) a.protocol = static_cast<std::uint8_t>(*v);
+  // 0 is no table and 255 the local one, whose routes are not announced.
+  if (auto v = r.integer("anycast_route_table", 1, 4294967295)) {
+    if (*v == 255) {
+      r.error("anycast_route_table", "255 is the kernel's local table: use main (254) or a table of lbd's own");
+    } else {
+      a.table = static_cast<std::uint32_t>(*v);
+    }
+  }
+  if (auto v = r.duration_value("anycast_stop_delay")) a.stop_delay = *v;
+}
+
+}  // namespace
+
 global_settings read_global(diagnostic_sink& sink, const toml::node* node, const std::string& default_node_name) {
   global_settings g;
   g.node_name = default_node_name;
@@ -93,9 +119,10 @@ global_settings read_global(diagnostic_sink& sink, const toml::node* node, const
   if (auto v = r.boolean("lock_memory")) g.lock_memory = *v;
   if (auto v = r.boolean("script_security")) g.script_security = *v;
   read_account(r, "script_user", "script_group", false, g.script_user, g.script_group);
+  read_anycast_routes(r, g.anycast);
   r.finish({"node_name", "control_socket", "metrics_listen", "log_level", "reconcile_interval", "exit_policy",
-            "drain_timeout", "vrrp_realtime_priority", "lock_memory", "script_security", "script_user",
-            "script_group"});
+            "drain_timeout", "vrrp_realtime_priority", "lock_memory", "script_security", "script_user", "script_group",
+            "anycast_device", "anycast_route_protocol", "anycast_route_table", "anycast_stop_delay"});
   return g;
 }
 
@@ -209,8 +236,10 @@ ipvs_settings read_ipvs(diagnostic_sink& sink, const toml::node* node, const tom
         fmt::format("the marks {} and the {} after it do not fit in 32 bits", s.data_path.base, s.data_path.count - 1));
   }
   read_fullnat(r, s.fullnat);
+  s.sloppy_tcp = r.boolean("sloppy_tcp");
+  s.sloppy_sctp = r.boolean("sloppy_sctp");
   r.finish({"timeouts", "sync_daemon", "data_path_fwmark_base", "data_path_fwmark_count", "fullnat_pool4",
-            "fullnat_pool6", "fullnat_table"});
+            "fullnat_pool6", "fullnat_table", "sloppy_tcp", "sloppy_sctp"});
   return s;
 }
 

@@ -177,7 +177,8 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
   parsed_virtual_server p;
   auto& vs = p.model;
   table_reader r(sink, t, fmt::format("virtual_server[#{}]", index + 1));
-  p.at = service_positions{r.pos("name"), r.pos("address"), r.pos("fwmark"), r.pos("vrrp"), {}, r.pos("forwarding")};
+  p.at = service_positions{r.pos("name"),       r.pos("address"), r.pos("fwmark"),   r.pos("vrrp"), {},
+                           r.pos("forwarding"), r.pos("anycast"), r.pos("scheduler")};
   if (auto name = read_section_name(r, "virtual_server")) {
     vs.name = *name;
     p.name_ok = true;
@@ -233,6 +234,9 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
   }
   if (const auto* a = r.get("agent")) vs.agent = read_agent(r.values(), *a, r.where("agent"), std::nullopt);
   if (auto v = r.word("vrrp")) vs.vrrp = *v;
+  if (auto v = r.word("anycast")) vs.anycast = *v;
+  if (vs.vrrp && vs.anycast)
+    r.error("anycast", "a service's VIP is announced by VRRP or by BGP, not both: drop vrrp or anycast");
   read_real_servers(r, p);
 
   const bool uses_tun =
@@ -250,9 +254,9 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
   if (vs.real_servers.empty() && !vs.sorry_server) {
     r.values().warning(r.table_position(), r.path(), "has no real servers and no sorry_server: it will refuse traffic");
   }
-  r.finish({"name", "address", "fwmark", "family", "protocol", "scheduler", "scheduler_flags", "forwarding", "tunnel",
-            "persistence", "on_failure", "quorum", "outlier_detection", "slow_start", "sorry_server", "check", "agent",
-            "vrrp", "real_server"});
+  r.finish({"name",         "address", "fwmark",      "family",     "protocol", "scheduler",         "scheduler_flags",
+            "forwarding",   "tunnel",  "persistence", "on_failure", "quorum",   "outlier_detection", "slow_start",
+            "sorry_server", "check",   "agent",       "vrrp",       "anycast",  "real_server"});
   return p;
 }
 

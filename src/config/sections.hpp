@@ -47,6 +47,8 @@ struct service_positions {
   position vrrp;
   std::vector<position> entries;  // of each address or fwmark, the first one first
   position forwarding;
+  position anycast;
+  position scheduler;
 };
 
 struct parsed_virtual_server {
@@ -63,12 +65,19 @@ struct parsed_sync_group {
   bool name_ok = false;
 };
 
+struct parsed_anycast {
+  anycast_group model;
+  const toml::table* source = nullptr;
+  bool name_ok = false;
+};
+
 struct parsed_config {
   global_settings global;
   ipvs_settings ipvs;
   const toml::table* sync_daemon_source = nullptr;
   std::vector<parsed_vrrp> vrrp;
   std::vector<parsed_sync_group> sync_groups;
+  std::vector<parsed_anycast> anycast;
   std::vector<parsed_virtual_server> virtual_servers;
 };
 
@@ -93,6 +102,7 @@ ipvs_settings read_ipvs(diagnostic_sink& sink, const toml::node* node, const tom
 parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t index);
 parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::table& t, std::size_t index);
 parsed_sync_group read_sync_group(diagnostic_sink& sink, const toml::table& t, std::size_t index);
+parsed_anycast read_anycast(diagnostic_sink& sink, const toml::table& t, std::size_t index);
 
 // A check table. `base` (the service's default check) supplies every key the table leaves out;
 // type-specific keys are inherited only when the type stays the same.
@@ -115,5 +125,7 @@ void check_data_path(const table_reader& service_table, const toml::table& serve
 
 // Duplicates, references between tables, and coverage of services by VIPs.
 void cross_check(diagnostic_sink& sink, const parsed_config& parsed);
+// The [[anycast]] groups against the services and the VRRP instances (cross_checks_anycast.cpp).
+void check_anycast(diagnostic_sink& sink, const parsed_config& parsed);
 
 }  // namespace lbd::config::detail

@@ -133,6 +133,13 @@ json to_json(const global_settings& g) {
   j["script_security"] = g.script_security;
   if (!g.script_user.empty()) j["script_user"] = g.script_user;
   if (!g.script_group.empty()) j["script_group"] = g.script_group;
+  // Only when set: most directors announce nothing over BGP.
+  if (g.anycast != anycast_routes{}) {
+    j["anycast_device"] = g.anycast.device;
+    j["anycast_route_protocol"] = g.anycast.protocol;
+    j["anycast_route_table"] = g.anycast.table;
+    j["anycast_stop_delay"] = text(g.anycast.stop_delay);
+  }
   return j;
 }
 
@@ -158,6 +165,8 @@ json to_json(const ipvs_settings& s) {
   if (s.fullnat.pool4) j["fullnat_pool4"] = to_string(*s.fullnat.pool4);
   if (s.fullnat.pool6) j["fullnat_pool6"] = to_string(*s.fullnat.pool6);
   if (s.fullnat != fullnat_settings{}) j["fullnat_table"] = s.fullnat.table;
+  if (s.sloppy_tcp) j["sloppy_tcp"] = *s.sloppy_tcp;
+  if (s.sloppy_sctp) j["sloppy_sctp"] = *s.sloppy_sctp;
   return j;
 }
 
@@ -351,6 +360,7 @@ json to_json(const virtual_server& vs) {
   j["check"] = checks_json(*vs.checks, nullptr);
   if (vs.agent) j["agent"] = agent_json(*vs.agent);
   if (vs.vrrp) j["vrrp"] = *vs.vrrp;
+  if (vs.anycast) j["anycast"] = *vs.anycast;
   j["real_server"] = json::array();
   for (const auto& rs : vs.real_servers) {
     j["real_server"].push_back(to_json(rs));
@@ -363,12 +373,26 @@ json to_json(const virtual_server& vs) {
 
 json to_json(const sync_group_settings& g) { return json{{"name", g.name}, {"notify", to_json(g.notify)}}; }
 
+json to_json(const anycast_group& g) {
+  json vips = json::array();
+  for (const auto& ip : g.virtual_ips) vips.push_back(text(ip));
+  return json{{"name", g.name},
+              {"virtual_ips", std::move(vips)},
+              {"interface", g.interface},
+              {"high_watermark", g.high_watermark},
+              {"low_watermark", g.low_watermark}};
+}
+
 json to_json(const config& c) {
   json j{{"global", to_json(c.global)}, {"ipvs", to_json(c.ipvs)}};
   j["vrrp"] = json::array();
   for (const auto& v : c.vrrp) j["vrrp"].push_back(to_json(v));
   j["sync_group"] = json::array();
   for (const auto& g : c.sync_groups) j["sync_group"].push_back(to_json(g));
+  if (!c.anycast.empty()) {
+    j["anycast"] = json::array();
+    for (const auto& g : c.anycast) j["anycast"].push_back(to_json(g));
+  }
   j["virtual_server"] = json::array();
   for (const auto& vs : c.virtual_servers) j["virtual_server"].push_back(to_json(vs));
   return j;

@@ -16,6 +16,7 @@ json to_json(const global_settings& g);
 json to_json(const ipvs_settings& s);
 json to_json(const vrrp_instance& v);
 json to_json(const sync_group_settings& g);
+json to_json(const anycast_group& g);
 json to_json(const check_settings& c);
 json to_json(const real_server& rs);
 json to_json(const virtual_server& vs);  // with its real servers

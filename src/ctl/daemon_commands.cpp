@@ -160,6 +160,10 @@ void add_daemon_commands(CLI::App& app, const std::string& socket, int& exit_cod
   query(app, "vrrp", "VRRP instances: state, priority, master, last transition", socket, exit_code,
         typed<std::vector<api::vrrp_instance>>(
             "vrrp", [](const auto& v, view::clock_point now) { return view::vrrp(v, now); }));
+  query(app, "anycast", "anycast groups: routes announced or withdrawn and why, live weight, watermarks", socket,
+        exit_code, typed<std::vector<api::anycast_group>>("anycast", [](const auto& g, view::clock_point now) {
+          return view::anycast(g, now);
+        }));
   query(
       app, "services", "virtual services and real servers, ipvsadm-like", socket, exit_code,
       typed<std::vector<api::service>>("services", [](const auto& s, view::clock_point) { return view::services(s); }));

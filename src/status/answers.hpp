@@ -207,6 +207,24 @@ struct reload_report {
   friend bool operator==(const reload_report&, const reload_report&) = default;
 };
 
+// ---- anycast (1.5) ----
+
+// An [[anycast]] group on this director: whether its routes are announced, and why.
+struct anycast_group {
+  std::string name;
+  std::vector<std::string> virtual_ips;
+  std::string interface;
+  bool announced = false;
+  std::string reason;              // of the last decision, or why it has not announced yet
+  std::optional<timestamp> since;  // of the last change; none: never changed
+  std::uint64_t live_weight = 0;   // of its services at the last IPVS pass
+  std::uint64_t configured_weight = 0;
+  unsigned high_watermark = 0;  // per cent
+  unsigned low_watermark = 0;
+  std::string route_error;  // "": the kernel holds the routes as decided
+  friend bool operator==(const anycast_group&, const anycast_group&) = default;
+};
+
 // ---- lbctl status ----
 
 struct daemon_status {
@@ -215,6 +233,7 @@ struct daemon_status {
   timestamp started_at;
   std::vector<vrrp_instance> vrrp;
   std::vector<service> services;
+  std::vector<anycast_group> anycast;   // 1.5; empty from older daemons
   std::optional<reload_report> reload;  // none: no reload since start
   friend bool operator==(const daemon_status&, const daemon_status&) = default;
 };
@@ -232,6 +251,8 @@ void to_json(nlohmann::json& j, const check_data_path& v);
 void from_json(const nlohmann::json& j, check_data_path& v);
 void to_json(nlohmann::json& j, const check& v);
 void from_json(const nlohmann::json& j, check& v);
+void to_json(nlohmann::json& j, const anycast_group& v);
+void from_json(const nlohmann::json& j, anycast_group& v);
 void to_json(nlohmann::json& j, const affected_server& v);
 void from_json(const nlohmann::json& j, affected_server& v);
 void to_json(nlohmann::json& j, const vrrp_transition& v);

@@ -27,7 +27,7 @@ struct protocol_version {
   friend bool operator==(const protocol_version&, const protocol_version&) = default;
 };
 
-inline constexpr protocol_version current_version{1, 4};
+inline constexpr protocol_version current_version{1, 5};
 
 std::string to_string(protocol_version v);
 // "1.0"; nothing else (no spaces, no third part, no sign).

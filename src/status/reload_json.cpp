@@ -122,8 +122,9 @@ void from_json(const nlohmann::json& j, reload_report& v) {
 }
 
 void to_json(nlohmann::json& j, const daemon_status& v) {
-  j = {{"node", v.node}, {"config_file", v.config_file}, {"started_at", rfc3339(v.started_at)},
-       {"vrrp", v.vrrp}, {"services", v.services},       {"reload", nullable(v.reload)}};
+  j = {
+      {"node", v.node},         {"config_file", v.config_file}, {"started_at", rfc3339(v.started_at)}, {"vrrp", v.vrrp},
+      {"services", v.services}, {"anycast", v.anycast},         {"reload", nullable(v.reload)}};
 }
 
 void from_json(const nlohmann::json& j, daemon_status& v) {
@@ -132,6 +133,7 @@ void from_json(const nlohmann::json& j, daemon_status& v) {
   v.started_at = detail::parse_time(j, "started_at");
   get_to(j, "vrrp", v.vrrp);
   get_to(j, "services", v.services);
+  if (j.contains("anycast")) get_to(j, "anycast", v.anycast);
   get_to(j, "reload", v.reload);
 }
 

@@ -37,6 +37,16 @@ std::string effects(const api::reload_report& r) {
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
+std::string indented(const std::string& text) {
+  std::string out;
+  for (std::size_t start = 0; start < text.size();) {
+    auto end = text.find('\n', start);
+    out += "  " + text.substr(start, end - start + 1);
+    start = end + 1;
+  }
+  return out;
+}
+
 std::string error_lines(const api::reload_report& r) {
   std::string out;
   for (const auto& e : r.errors) out += "  " + e + "\n";
@@ -89,11 +99,10 @@ std::string status(const api::daemon_status& status, clock_point now) {
   if (!status.config_file.empty()) out += ", config " + status.config_file;
   out += ", started " + ago(status.started_at, now);
   out += "\n\nVRRP\n";
-  std::string vrrp_text = vrrp(status.vrrp, now);
-  for (std::size_t start = 0; start < vrrp_text.size();) {
-    auto end = vrrp_text.find('\n', start);
-    out += "  " + vrrp_text.substr(start, end - start + 1);
-    start = end + 1;
+  out += indented(vrrp(status.vrrp, now));
+  if (!status.anycast.empty()) {
+    out += "\nAnycast (routes for BGP)\n";
+    out += indented(anycast(status.anycast, now));
   }
   out += "\nVirtual services\n";
   out += services(status.services);

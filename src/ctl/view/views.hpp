@@ -15,6 +15,9 @@ namespace lbd::ctl::view {
 
 // One row per VRRP instance: state, priority/effective, master, VIPs, last transition.
 std::string vrrp(const std::vector<api::vrrp_instance>& instances, clock_point now);
+// One row per anycast group: routes announced or withdrawn and why, live weight against the
+// watermarks, since when.
+std::string anycast(const std::vector<api::anycast_group>& groups, clock_point now);
 // ipvsadm-like: a line per virtual service, then "  -> server" rows with weight, health, connections,
 // override and drain markers, and the reason a server is down.
 std::string services(const std::vector<api::service>& services);
@@ -25,7 +28,8 @@ std::string checks(const std::vector<api::check>& checks, clock_point now);
 std::string reload_line(const std::optional<api::reload_report>& report, clock_point now);
 // `lbctl reload`: what the reload did, what went wrong applying it, or why it was refused.
 std::string reload(const api::reload_report& report, clock_point now);
-// `lbctl status`: header, VRRP table, services table, last reload.
+// `lbctl status`: header, VRRP table, anycast table (when there are groups), services table, last
+// reload.
 std::string status(const api::daemon_status& status, clock_point now);
 // `lbctl drain|enable|weight`: the real servers the override touched, one line each.
 std::string override_result(const std::vector<api::affected_server>& affected, std::string_view action);

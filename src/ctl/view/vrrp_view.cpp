@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
+// How the director holds its VIPs: VRRP instances, anycast groups.
 #include <fmt/format.h>
 
 #include "ctl/view/views.hpp"
@@ -31,6 +32,22 @@ std::string vrrp(const std::vector<api::vrrp_instance>& instances, clock_point n
     t.add({name, itf, std::to_string(i.vrid), state, fmt::format("{}/{}", i.priority, i.effective_priority),
            i.master.empty() ? "?" : i.master, fmt::format("{}", fmt::join(i.virtual_ips, ",")),
            last_transition(i, now)});
+  }
+  return t.render();
+}
+
+std::string anycast(const std::vector<api::anycast_group>& groups, clock_point now) {
+  if (groups.empty()) return "no anycast groups\n";
+  table t;
+  t.add({"GROUP", "VIRTUAL IPS", "ROUTES", "LIVE WEIGHT", "WATERMARKS", "SINCE", "REASON"});
+  for (const auto& g : groups) {
+    const auto share = g.configured_weight == 0 ? 0 : g.live_weight * 100 / g.configured_weight;
+    std::string reason = g.reason;
+    if (!g.route_error.empty()) reason += " (routes: " + g.route_error + ")";
+    t.add({g.name, fmt::format("{} on {}", fmt::join(g.virtual_ips, ","), g.interface),
+           g.announced ? "announced" : "withdrawn",
+           fmt::format("{}/{} ({}%)", g.live_weight, g.configured_weight, share),
+           fmt::format("{}%-{}%", g.low_watermark, g.high_watermark), g.since ? ago(*g.since, now) : "-", reason});
   }
   return t.render();
 }

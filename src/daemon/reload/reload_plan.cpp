@@ -136,6 +136,12 @@ std::string summarize(const reload_plan& p) {
   for (const auto& c : d.sync_groups) items.push_back(fmt::format("{}{}", sign(c.kind), c.name));
   add_part(out, "sync_group", items);
   items.clear();
+  for (const auto& c : d.anycast) {
+    items.push_back(c.fields.empty() ? fmt::format("{}{}", sign(c.kind), c.name)
+                                     : fmt::format("~{}({})", c.name, fmt::join(c.fields, ",")));
+  }
+  add_part(out, "anycast", items);
+  items.clear();
   for (const auto& c : d.virtual_servers) items.push_back(fmt::format("{}{}", sign(c.kind), c.name));
   add_part(out, "virtual_server", items);
   items.clear();
@@ -162,6 +168,10 @@ nlohmann::json to_json(const reload_plan& p) {
   for (const auto& k : p.diff.ipvs) global_changed.push_back("ipvs." + k);
   std::vector<std::string> groups;  // their hooks take effect at once, nothing moves
   for (const auto& c : p.diff.sync_groups) groups.push_back(c.name);
+  auto anycast = nlohmann::json::array();
+  for (const auto& c : p.diff.anycast) {
+    anycast.push_back({{"change", std::string(config::to_string(c.kind))}, {"name", c.name}, {"fields", c.fields}});
+  }
   std::vector<std::string> deferred;
   if (p.globals.control_socket) deferred.emplace_back("control_socket");
   return {{"vrrp",
@@ -177,6 +187,7 @@ nlohmann::json to_json(const reload_plan& p) {
             {"recreated", p.services.recreated},
             {"real_servers", real_servers},
             {"hooks_only", p.services.hooks_only}}},
+          {"anycast", anycast},
           {"global", {{"changed", global_changed}, {"deferred", deferred}}}};
 }
 

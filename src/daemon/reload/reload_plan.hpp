@@ -63,6 +63,7 @@ std::string summarize(const reload_plan& p);
 // {"vrrp": {"start", "stop", "restart": [{"name", "settings"}], "update": [...]},
 //  "services": {"added", "removed", "changed": [{"name", "fields"}], "recreated",
 //               "real_servers": [{"change", "service", "address", "fields"}], "hooks_only"},
+//  "anycast": [{"change", "name", "fields"}],
 //  "global": {"changed": [keys of [global] and [ipvs]], "deferred": [keys that wait for a restart]}}
 nlohmann::json to_json(const reload_plan& p);
 

@@ -62,6 +62,13 @@ std::vector<sysctl_setting> fullnat_sysctls(const nft::nat_table& table) {
   return out;
 }
 
+std::vector<sysctl_setting> ipvs_sysctls(const config::ipvs_settings& s) {
+  std::vector<sysctl_setting> out;
+  if (s.sloppy_tcp) out.push_back({"net/ipv4/vs/sloppy_tcp", *s.sloppy_tcp ? "1" : "0", "[ipvs] sloppy_tcp"});
+  if (s.sloppy_sctp) out.push_back({"net/ipv4/vs/sloppy_sctp", *s.sloppy_sctp ? "1" : "0", "[ipvs] sloppy_sctp"});
+  return out;
+}
+
 sysctl_io sysctl_io::proc() {
   return {[](const std::string& name) -> std::optional<std::string> {
             auto text = read_text_file("/proc/sys/" + name);
@@ -144,7 +151,11 @@ bool fullnat_runtime::reconcile(const config::config& cfg) {
   return ok;
 }
 
-void fullnat_runtime::settle(const config::config& cfg) { ensure(fullnat_sysctls(fullnat_table(cfg)), true); }
+void fullnat_runtime::settle(const config::config& cfg) {
+  auto wanted = fullnat_sysctls(fullnat_table(cfg));
+  for (auto& s : ipvs_sysctls(cfg.ipvs)) wanted.push_back(std::move(s));
+  ensure(wanted, true);
+}
 
 void fullnat_runtime::ensure(const std::vector<sysctl_setting>& wanted, bool report_missing) {
   for (const auto& s : wanted) {
@@ -152,7 +163,7 @@ void fullnat_runtime::ensure(const std::vector<sysctl_setting>& wanted, bool rep
     if (!now) {
       // net/ipv4/vs/* appear with the ip_vs module, which the IPVS pass loads.
       if (report_missing && !std::exchange(reported_[s.name], true)) {
-        log_.err("sysctl {} does not exist; fullnat needs it = {}", dotted(s.name), s.value);
+        log_.err("sysctl {} does not exist; {} = {}", dotted(s.name), s.why, s.value);
       }
       continue;
     }
@@ -160,12 +171,12 @@ void fullnat_runtime::ensure(const std::vector<sysctl_setting>& wanted, bool rep
     if (was == s.value) continue;
     if (!access_.sysctls.write(s.name, s.value)) {
       if (!std::exchange(reported_[s.name], true)) {
-        log_.err("sysctl {}: cannot set {} (is {}); fullnat needs it", dotted(s.name), s.value, was);
+        log_.err("sysctl {}: cannot set {} (is {}); {}", dotted(s.name), s.value, was, s.why);
       }
       continue;
     }
     reported_.erase(s.name);
-    log_.notice("sysctl {}: {} -> {} (fullnat needs it)", dotted(s.name), was, s.value);
+    log_.notice("sysctl {}: {} -> {} ({})", dotted(s.name), was, s.value, s.why);
     metrics_
         .get_counter("lbd_sysctl_writes_total", "sysctls lbd set because a feature in use needs them",
                      {{"name", dotted(s.name)}})

@@ -26,16 +26,20 @@ namespace lbd::daemon {
 // Pure: the table the config's fullnat services add up to (empty: no fullnat service, no table).
 nft::nat_table fullnat_table(const config::config& cfg);
 
-// A sysctl FULLNAT needs, as a path under /proc/sys.
+// A sysctl a feature in use needs, as a path under /proc/sys.
 struct sysctl_setting {
-  std::string name;   // "net/ipv4/vs/conntrack"
-  std::string value;  // "1"
+  std::string name;                      // "net/ipv4/vs/conntrack"
+  std::string value;                     // "1"
+  std::string why = "fullnat needs it";  // for the log
   friend bool operator==(const sysctl_setting&, const sysctl_setting&) = default;
 };
 // Pure: what `table` needs set. IPVS's own conntrack entries, so that the nat rule sees the
 // connection; a connection to a removed real server or a stale persistence template ending at
 // once; forwarding for the replies, which the kernel routes back to the client.
 std::vector<sysctl_setting> fullnat_sysctls(const nft::nat_table& table);
+// Pure: the IPVS sysctls [ipvs] sets itself (sloppy_tcp, sloppy_sctp); those it leaves unset are not
+// touched.
+std::vector<sysctl_setting> ipvs_sysctls(const config::ipvs_settings& s);
 
 // Reading and writing /proc/sys (the daemon) or a map (tests). read: none when it does not exist.
 struct sysctl_io {
@@ -64,7 +68,8 @@ class fullnat_runtime {
   // in the set before IPVS takes its first connection. False: the table could not be brought to
   // what `cfg` wants (logged and counted; the next pass tries again).
   bool reconcile(const config::config& cfg);
-  // After the IPVS pass: the sysctls that only exist once ip_vs is loaded, reported when missing.
+  // After the IPVS pass: the sysctls that only exist once ip_vs is loaded (fullnat's and [ipvs]'s
+  // own), reported when missing.
   void settle(const config::config& cfg);
   // Exit policy remove: lbd's table goes (the sysctls stay as they are). Keep: nothing changes.
   bool stop(bool remove);

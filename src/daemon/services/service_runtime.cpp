@@ -237,7 +237,8 @@ reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::kernel_sta
     reconciles(metrics_, "error").inc();
     return report;
   }
-  export_weights(out->programmed);
+  const auto weights = export_weights(out->programmed);
+  if (on_pass_) on_pass_(weights);
   note_sync(*out, want);
   ipvs::table& kernel = out->kernel.services;
   for (auto it = leaving_.begin(); it != leaving_.end();) {
@@ -322,6 +323,9 @@ override_answer service_runtime::set_weight(const std::string& server, const std
 
 void service_runtime::keep_overrides_in(std::string path) { impl_->overrides_path_ = std::move(path); }
 void service_runtime::on_vrrp_state(const std::string& instance, vrrp::state s) { impl_->on_vrrp_state(instance, s); }
+void service_runtime::on_pass(std::function<void(const std::vector<service_weight>&)> observer) {
+  impl_->on_pass_ = std::move(observer);
+}
 void service_runtime::refresh_kernel_stats() { impl_->refresh_kernel_stats(); }
 reconcile_report service_runtime::stop(config::exit_policy policy) { return impl_->stop(policy); }
 std::vector<api::service> service_runtime::services() const { return impl_->services(); }

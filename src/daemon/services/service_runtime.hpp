@@ -35,6 +35,14 @@ namespace lbd::daemon {
 // The real servers an override touched, or why it was refused.
 using override_answer = result<std::vector<api::affected_server>, std::string>;
 
+// A service's weight after a reconcile pass: the sum of what lbd programmed for its real servers
+// (0 for drained, failed, ejected ones; a sorry server not counted) and of their configured weights.
+struct service_weight {
+  std::string service;
+  std::uint64_t live = 0;
+  std::uint64_t configured = 0;
+};
+
 struct reconcile_report {
   std::size_t ops = 0;     // IPVS write operations sent
   std::size_t errors = 0;  // of which the kernel refused
@@ -92,6 +100,10 @@ class service_runtime {
   // Where passive outlier detection reads the kernel's connection table (its text, or why not).
   // Default: /proc/net/ip_vs_conn. Tests give the text of their fake kernel.
   void read_connections_with(std::function<result<std::string, std::string>()> read);
+
+  // After every reconcile pass that programmed the kernel: every service's weight, in config order
+  // (the anycast announcements follow them).
+  void on_pass(std::function<void(const std::vector<service_weight>&)> observer);
 
   // A VRRP instance changed state: the sync daemon follows config.ipvs.sync_daemon.follow.
   void on_vrrp_state(const std::string& instance, vrrp::state s);

@@ -143,8 +143,10 @@ struct service_runtime::impl {
   void update_watches();
   // Kernel statistic series set at the last refresh, to drop those that went away.
   std::set<std::pair<std::string, metrics::labels>> stat_series_;
-  // lbd_realserver_weight from the table a reconcile programmed; drops servers no longer configured.
-  void export_weights(const ipvs::table& programmed);
+  // lbd_realserver_weight from the table a reconcile programmed (drops servers no longer
+  // configured); the services' weights in it.
+  std::vector<service_weight> export_weights(const ipvs::table& programmed);
+  std::function<void(const std::vector<service_weight>&)> on_pass_;
   std::set<metrics::labels> weight_series_;
 
   // Passive outlier detection (service_outliers.cpp): per service that has it, its detector and

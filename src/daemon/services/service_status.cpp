@@ -292,16 +292,21 @@ void service_runtime::impl::refresh_kernel_stats() {
   stat_series_ = std::move(seen);
 }
 
-void service_runtime::impl::export_weights(const ipvs::table& programmed) {
+std::vector<service_weight> service_runtime::impl::export_weights(const ipvs::table& programmed) {
   std::set<metrics::labels> seen;
+  std::vector<service_weight> sums;
+  sums.reserve(services_.size());
   for (const auto& e : services_) {
     const auto svc = programmed.find(e.keys.front());  // every entry point holds the same weights
+    auto& sum = sums.emplace_back(service_weight{e.vs.name, 0, 0});
     for (const auto& rs : e.vs.real_servers) {
       unsigned weight = 0;  // drained, failed and removed servers: no traffic
       if (svc != programmed.end()) {
         const auto d = svc->second.dests.find(dest_key_of(rs.address));
         if (d != svc->second.dests.end()) weight = d->second.attrs.weight;
       }
+      sum.live += weight;
+      sum.configured += rs.weight;
       metrics::labels l{{"service", e.vs.name}, {"server", to_string(rs.address)}};
       metrics_
           .get_gauge("lbd_realserver_weight",
@@ -314,6 +319,7 @@ void service_runtime::impl::export_weights(const ipvs::table& programmed) {
     if (seen.count(old) == 0) metrics_.remove("lbd_realserver_weight", old);
   }
   weight_series_ = std::move(seen);
+  return sums;
 }
 
 }  // namespace lbd::daemon

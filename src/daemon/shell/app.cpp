@@ -98,6 +98,8 @@ bool app::start() {
 
   services_ = std::make_unique<service_runtime>(io_, metrics_, kernel_);
   services_->keep_overrides_in(state_file_);
+  anycast_ = std::make_unique<anycast_runtime>(metrics_, kernel_anycast_host());
+  services_->on_pass([this](const std::vector<service_weight>& w) { anycast_->observe(w); });
   vrrp_ = std::make_unique<vrrp_thread>(
       io_.get_executor(), [this](const vrrp_transition& t) { on_transition(t); },
       [this](const notify_request& n) { run_notify(n); });
@@ -111,6 +113,8 @@ bool app::start() {
 
   // Starting is the plan from an empty configuration: every instance starts.
   const auto plan = plan_reload(config::config{}, cfg);
+  // The anycast groups before the first pass, whose weights decide their announcements.
+  anycast_->apply(cfg);
   // IPVS before VRRP: a director that wins the election already has its services.
   const auto first = services_->apply(cfg, plan.diff);
   if (!first.failure.empty())
@@ -202,6 +206,7 @@ reload_report app::reload(const std::string& trigger) {
       for (auto& e : tuning_.apply(next.global, *vrrp_)) problems.push_back(std::move(e));
     }
     const auto services_t0 = std::chrono::steady_clock::now();
+    anycast_->apply(next);
     const auto applied = services_->apply(next, plan.diff);
     r.services_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - services_t0).count();
     r.ipvs_ops = applied.ops;
@@ -254,9 +259,22 @@ void app::stop(const std::string& why) {
   stopping_ = true;
   log_.notice("stopping ({})", why);
   notifier_.stopping();
+  signals_.cancel();
+  // Withdraw first: the upstream routers move the flows to the other directors while this one still
+  // serves them, then the services go.
+  const auto delay = running_ ? running_->global.anycast.stop_delay : duration::zero();
+  if (anycast_->withdraw_all() && delay > duration::zero()) {
+    log_.notice("anycast routes withdrawn; the services stop in {}", format_duration(delay));
+    stop_delay_.expires_after(delay);
+    stop_delay_.async_wait([this](const boost::system::error_code&) { finish_stop(); });
+    return;
+  }
+  finish_stop();
+}
+
+void app::finish_stop() {
   notifier_.stop_watchdog();
   loop_.stop();
-  signals_.cancel();
   if (control_) control_->stop();
   if (metrics_http_) metrics_http_->stop();
   // Notify commands of the stop start detached: they outlive lbd.
@@ -273,6 +291,7 @@ void app::stop(const std::string& why) {
                done.errors);
     }
   }
+  anycast_->finish();
   // Whatever is still queued (check results, timers) belongs to stopped components.
   io_.stop();
 }
@@ -324,6 +343,7 @@ api::daemon_status app::status() const {
   s.started_at = started_at_;
   s.vrrp = vrrp_->status();
   s.services = services_->services();
+  s.anycast = anycast_->status();
   if (last_reload_) s.reload = to_answer(*last_reload_);
   return s;
 }
@@ -332,6 +352,7 @@ void app::register_commands() {
   control_->add("status", [this](const nlohmann::json&) { return nlohmann::json(status()); });
   control_->add("vrrp", [this](const nlohmann::json&) { return nlohmann::json(vrrp_->status()); });
   control_->add("services", [this](const nlohmann::json&) { return nlohmann::json(services_->services()); });
+  control_->add("anycast", [this](const nlohmann::json&) { return nlohmann::json(anycast_->status()); });
   control_->add("checks", [this](const nlohmann::json&) { return nlohmann::json(services_->checks()); });
   control_->add("reload", [this](const nlohmann::json&) { return nlohmann::json(to_answer(reload("lbctl"))); });
   control_->add("drain", [this](const nlohmann::json& a) {

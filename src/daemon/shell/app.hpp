@@ -8,9 +8,12 @@
 // VRRP, so a director that becomes MASTER already has its services; READY=1 after that first
 // reconcile. SIGHUP or `lbctl reload`: load, validate, plan once (reload/reload_plan.hpp), apply; a refused config
 // leaves the running one untouched and is reported in `lbctl status`. SIGTERM / SIGINT: STOPPING=1, VRRP stops
-// (priority-0 adverts, VIPs removed), checks stop, the exit policy is applied, exit 0.
+// (priority-0 adverts, VIPs removed), checks stop, the exit policy is applied, exit 0. With
+// [[anycast]] groups announced, the stop starts by withdrawing their routes and the rest waits
+// global.anycast_stop_delay, while the services still serve what the upstream routers send.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -21,6 +24,7 @@
 #include "common/log.hpp"
 #include "common/metrics.hpp"
 #include "config/model.hpp"
+#include "daemon/anycast/anycast_runtime.hpp"
 #include "daemon/reload/reload_report.hpp"
 #include "daemon/services/lazy_backend.hpp"
 #include "daemon/services/service_runtime.hpp"
@@ -50,6 +54,8 @@ class app {
   bool start();
   reload_report reload(const std::string& trigger);
   void stop(const std::string& why);
+  // The rest of stop, after the anycast routes were withdrawn and the stop delay passed.
+  void finish_stop();
   void wait_signal();
   void register_commands();
   // At start every endpoint opens; on reload those the plan's global slice names.
@@ -72,6 +78,8 @@ class app {
   boost::asio::signal_set signals_;
   lazy_backend kernel_;
   std::unique_ptr<service_runtime> services_;
+  std::unique_ptr<anycast_runtime> anycast_;
+  boost::asio::steady_timer stop_delay_{io_};
   hook_runner hooks_{io_.get_executor(), &metrics_};
   std::unique_ptr<vrrp_thread> vrrp_;
   process_tuning tuning_{metrics_};

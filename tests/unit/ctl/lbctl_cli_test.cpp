@@ -317,8 +317,8 @@ TEST(cli_conventions, UsageErrorsExitTwoAndNameTheCommands) {
   auto r = lbctl("bogus");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.out.substr(0, r.out.find('\n')),
-            "lbctl: unknown command 'bogus'; commands: status, vrrp, services, checks, reload, drain, enable, weight, "
-            "doctor, ipvs, realserver");
+            "lbctl: unknown command 'bogus'; commands: status, vrrp, anycast, services, checks, reload, drain, enable, "
+            "weight, doctor, ipvs, realserver");
   r = lbctl("");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.out.find("lbctl: a command is required; commands: status, vrrp,"), std::string::npos) << r.out;

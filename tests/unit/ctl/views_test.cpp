@@ -88,6 +88,42 @@ TEST(Views, ServicesLikeIpvsadm) {
 }
 
 // clang-format on
+TEST(Views, AnycastGroupsSayWhyTheirRoutesAreOutOrNot) {
+  std::vector<api::anycast_group> groups{{"web",
+                                          {"192.0.2.10", "2001:db8::10"},
+                                          "lo",
+                                          true,
+                                          "live weight 80 of 100 (80%) reached the high watermark 75%",
+                                          now - std::chrono::minutes(3),
+                                          80,
+                                          100,
+                                          75,
+                                          50,
+                                          ""},
+                                         {"dns",
+                                          {"192.0.2.53"},
+                                          "dummy0",
+                                          false,
+                                          "no live weight yet",
+                                          std::nullopt,
+                                          0,
+                                          10,
+                                          0,
+                                          0,
+                                          "/dev/net/tun: No such device"}};
+  EXPECT_EQ(anycast(groups, now),
+            "GROUP  VIRTUAL IPS                    ROUTES     LIVE WEIGHT   WATERMARKS  SINCE   REASON\n"
+            "web    192.0.2.10,2001:db8::10 on lo  announced  80/100 (80%)  50%-75%     3m ago  live weight 80 of 100 "
+            "(80%) reached the high watermark 75%\n"
+            "dns    192.0.2.53 on dummy0           withdrawn  0/10 (0%)     0%-0%       -       no live weight yet "
+            "(routes: /dev/net/tun: No such device)\n");
+  EXPECT_EQ(anycast({}, now), "no anycast groups\n");
+  auto s = as<api::daemon_status>(load("status.json"));
+  EXPECT_EQ(status(s, now).find("Anycast"), std::string::npos);  // none: no section
+  s.anycast = groups;
+  EXPECT_NE(status(s, now).find("\nAnycast (routes for BGP)\n  GROUP  VIRTUAL IPS"), std::string::npos);
+}
+
 TEST(Views, FullnatServicesForwardAsFullNAT) {
   auto list = as<std::vector<api::service>>(load("status.json")["services"]);
   list.at(0).source_nat = "10.41.0.201-10.41.0.202";

@@ -22,11 +22,11 @@ TEST(ControlServer, DispatchesToHandlers) {
   });
   auto ok = nlohmann::json::parse(s.dispatch(R"({"command":"weight","args":{"server":"10.0.1.11:8080","weight":3}})"));
   EXPECT_TRUE(ok["ok"].get<bool>());
-  EXPECT_EQ(ok["version"], "1.4");
+  EXPECT_EQ(ok["version"], "1.5");
   EXPECT_EQ(ok["result"]["weight"], 3);
   auto refused = nlohmann::json::parse(s.dispatch(R"({"command":"weight","args":{"server":"x","weight":-1}})"));
   EXPECT_FALSE(refused["ok"].get<bool>());
-  EXPECT_EQ(refused["version"], "1.4");
+  EXPECT_EQ(refused["version"], "1.5");
   EXPECT_EQ(refused["error"], "weight must be >= 0");
   auto unknown = nlohmann::json::parse(s.dispatch(R"({"command":"nope"})"));
   EXPECT_EQ(unknown["error"], "unknown command 'nope'");

@@ -112,7 +112,7 @@ TEST(MetricsEndpoint, ServesTheStatusPageAndJsonBesideTheMetrics) {
   EXPECT_NE(json.find("Content-Type: application/json\r\n"), std::string::npos);
   const auto body = nlohmann::json::parse(body_of(json));
   EXPECT_EQ(body["node"], "a<b>");
-  EXPECT_EQ(body["version"], "1.4");
+  EXPECT_EQ(body["version"], "1.5");
   EXPECT_EQ(body.get<api::daemon_status>().services.at(0).name, "<b>web</b>");
 
   EXPECT_EQ(fetch(s.ep, "GET /metrics?name[]=x HTTP/1.1\r\nHost: x\r\n\r\n").rfind("HTTP/1.1 200", 0), 0U);

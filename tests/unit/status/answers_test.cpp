@@ -138,11 +138,31 @@ TEST(answers, every_struct_survives_json_and_back) {
   EXPECT_TRUE(nlohmann::json(check{}).at("data_path").is_null());
   affected_server a{"http", full_server()};
   EXPECT_EQ(round_trip(a), a);
-  daemon_status s{"director-a",      "/etc/lbd/lbd.conf", at(1764000000000),
-                  {full_instance()}, {full_service()},    full_report()};
+  anycast_group g{"web",
+                  {"192.0.2.10", "2001:db8::10"},
+                  "lo",
+                  true,
+                  "live weight 80 of 100 (80%) reached the high "
+                  "watermark 75%",
+                  at(1764000003000),
+                  80,
+                  100,
+                  75,
+                  50,
+                  ""};
+  EXPECT_EQ(round_trip(g), g);
+  EXPECT_EQ(round_trip(anycast_group{}), anycast_group{});
+  EXPECT_TRUE(nlohmann::json(anycast_group{}).at("since").is_null());
+  daemon_status s{"director-a", "/etc/lbd/lbd.conf", at(1764000000000), {full_instance()}, {full_service()},
+                  {g},          full_report()};
   EXPECT_EQ(round_trip(s), s);
   s.reload.reset();
   EXPECT_EQ(round_trip(s), s);
+  // A 1.4 daemon has no anycast groups to tell of.
+  nlohmann::json older = s;
+  older.erase("anycast");
+  s.anycast.clear();
+  EXPECT_EQ(older.get<daemon_status>(), s);
 }
 
 TEST(answers, wire_names_are_the_documented_ones) {

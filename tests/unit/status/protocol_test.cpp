@@ -14,12 +14,12 @@ TEST(protocol, versions_parse_strictly) {
   for (const char* bad : {"", "1", "1.", ".1", "1.0.0", "v1.0", "-1.0", "1.+0", " 1.0", "1.0 "}) {
     EXPECT_FALSE(parse_version(bad)) << bad;
   }
-  EXPECT_EQ(to_string(current_version), "1.4");
+  EXPECT_EQ(to_string(current_version), "1.5");
 }
 
 TEST(protocol, every_answer_carries_the_version) {
-  EXPECT_EQ(answer({{"a", 1}}), nlohmann::json::parse(R"({"version":"1.4","ok":true,"result":{"a":1}})"));
-  EXPECT_EQ(refusal("no"), nlohmann::json::parse(R"({"version":"1.4","ok":false,"error":"no"})"));
+  EXPECT_EQ(answer({{"a", 1}}), nlohmann::json::parse(R"({"version":"1.5","ok":true,"result":{"a":1}})"));
+  EXPECT_EQ(refusal("no"), nlohmann::json::parse(R"({"version":"1.5","ok":false,"error":"no"})"));
 }
 
 TEST(protocol, same_major_any_minor_is_read) {
