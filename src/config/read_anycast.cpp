@@ -10,15 +10,8 @@ namespace lbd::config::detail {
 namespace {
 
 void read_group_vips(const table_reader& r, anycast_group& g) {
-  const auto* a = r.array("virtual_ips");
-  if (a == nullptr) {
-    if (!r.has("virtual_ips")) r.missing("virtual_ips");
-    return;
-  }
-  if (a->empty()) {
-    r.error("virtual_ips", "at least one virtual IP is needed");
-    return;
-  }
+  const auto* a = virtual_ip_list(r);
+  if (a == nullptr) return;
   for (std::size_t i = 0; i < a->size(); ++i) {
     const auto& n = *a->get(i);
     const std::string where = fmt::format("{}[{}]", r.where("virtual_ips"), i);

@@ -51,15 +51,8 @@ std::optional<virtual_ip> read_virtual_ip(const value_reader& values, const toml
 }
 
 void read_virtual_ips(const table_reader& r, vrrp_instance& v, bool& family_ok) {
-  const auto* a = r.array("virtual_ips");
-  if (a == nullptr) {
-    if (!r.has("virtual_ips")) r.missing("virtual_ips");
-    return;
-  }
-  if (a->empty()) {
-    r.error("virtual_ips", "at least one virtual IP is needed");
-    return;
-  }
+  const auto* a = virtual_ip_list(r);
+  if (a == nullptr) return;
   for (std::size_t i = 0; i < a->size(); ++i) {
     const auto& n = *a->get(i);
     std::string where = fmt::format("{}[{}]", r.where("virtual_ips"), i);
@@ -178,6 +171,19 @@ void read_vmac(const table_reader& r, vrrp_instance& v) {
 }
 
 }  // namespace
+
+const toml::array* virtual_ip_list(const table_reader& r) {
+  const auto* a = r.array("virtual_ips");
+  if (a == nullptr) {
+    if (!r.has("virtual_ips")) r.missing("virtual_ips");
+    return nullptr;
+  }
+  if (a->empty()) {
+    r.error("virtual_ips", "at least one virtual IP is needed");
+    return nullptr;
+  }
+  return a;
+}
 
 parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t index) {
   parsed_vrrp p;

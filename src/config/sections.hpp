@@ -103,6 +103,9 @@ parsed_vrrp read_vrrp(diagnostic_sink& sink, const toml::table& t, std::size_t i
 parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::table& t, std::size_t index);
 parsed_sync_group read_sync_group(diagnostic_sink& sink, const toml::table& t, std::size_t index);
 parsed_anycast read_anycast(diagnostic_sink& sink, const toml::table& t, std::size_t index);
+// "virtual_ips" of a [[vrrp]] or [[anycast]]: the non-empty array, or nullptr once its absence (or
+// that it is empty or no array) is reported.
+const toml::array* virtual_ip_list(const table_reader& r);
 
 // A check table. `base` (the service's default check) supplies every key the table leaves out;
 // type-specific keys are inherited only when the type stays the same.
