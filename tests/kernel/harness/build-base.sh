@@ -28,8 +28,9 @@ ktest_require build-base busybox:busybox-static cpio:cpio gzip:gzip depmod:kmod 
 # Modules: the first group must load, the rest are taken when this kernel has them. FULLNAT (IPVS nat
 # + conntrack + lbd's nftables table, SNAT in a postrouting nat chain) needs nf_tables (its set
 # backends are built into it), nft_ct, nft_nat and nft_chain_nat, which pull in nf_nat, nf_conntrack
-# and nf_defrag_ipv4/6. conntrackd (kernel_fullnat_failover) needs nf_conntrack_netlink.
-required_modules=(ip_vs ip_vs_rr veth bridge nf_tables nft_ct nft_nat nft_chain_nat)
+# and nf_defrag_ipv4/6. conntrackd (kernel_fullnat_failover) needs nf_conntrack_netlink. lbd's
+# announcement device of [[anycast]] routes is a TUN device (loading tun makes /dev/net/tun).
+required_modules=(ip_vs ip_vs_rr veth bridge nf_tables nft_ct nft_nat nft_chain_nat tun)
 optional_modules=(ip_vs_wrr ip_vs_lc ip_vs_wlc ip_vs_lblc ip_vs_lblcr ip_vs_dh ip_vs_sh ip_vs_sed ip_vs_nq
   ip_vs_fo ip_vs_ovf ip_vs_mh ip_vs_twos ip_vs_pe_sip nf_conntrack_sip dummy ipip ip_gre fou ip6_tunnel
   ip6_gre fou6 nf_conntrack_netlink)
