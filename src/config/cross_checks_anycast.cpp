@@ -65,6 +65,13 @@ void check_service(const value_reader& values, const parsed_config& pc, const pa
                                name_of(scheduler_names, vs.sched)));
   }
   const bool direct = vs.method == forwarding::dr || vs.method == forwarding::tun;
+  if (!direct) {
+    values.warning(p.at.forwarding, path + ".forwarding",
+                   fmt::format("{}: the real servers' replies go back through the director that translated the "
+                               "connection, so a flow the upstream routers move to another director breaks; dr or "
+                               "tun keep it",
+                               name_of(forwarding_names, vs.method)));
+  }
   const auto& sloppy = vs.proto == protocol::sctp ? pc.ipvs.sloppy_sctp : pc.ipvs.sloppy_tcp;
   if (direct && vs.proto != protocol::udp && sloppy != true) {
     const char* key = vs.proto == protocol::sctp ? "sloppy_sctp" : "sloppy_tcp";
