@@ -14,7 +14,7 @@ void announcer::configure(const std::vector<group_spec>& groups) {
     const auto old =
         std::find_if(groups_.begin(), groups_.end(), [&](const group_state& g) { return g.spec.name == spec.name; });
     if (old == groups_.end()) {
-      next.push_back(group_state{spec, health_gate(spec.marks), {}, {}, false});
+      next.push_back(group_state{spec, health_gate(spec.marks), {}, "waiting for the first IPVS pass", false});
       if (stopped_) (void)next.back().gate.stop();
       continue;
     }

@@ -12,6 +12,7 @@
 #include "common/duration.hpp"
 #include "ctl/control_client.hpp"
 #include "ctl/drain_wait.hpp"
+#include "ctl/routing_daemon.hpp"
 #include "ctl/view/views.hpp"
 
 namespace lbd::ctl {
@@ -160,10 +161,18 @@ void add_daemon_commands(CLI::App& app, const std::string& socket, int& exit_cod
   query(app, "vrrp", "VRRP instances: state, priority, master, last transition", socket, exit_code,
         typed<std::vector<api::vrrp_instance>>(
             "vrrp", [](const auto& v, view::clock_point now) { return view::vrrp(v, now); }));
-  query(app, "anycast", "anycast groups: routes announced or withdrawn and why, live weight, watermarks", socket,
-        exit_code, typed<std::vector<api::anycast_group>>("anycast", [](const auto& g, view::clock_point now) {
-          return view::anycast(g, now);
-        }));
+  // Whether lbd's routes reach anyone upstream is up to the routing daemon: its sessions follow the
+  // groups, in the text only (--json stays lbd's answer), and a daemon that fails fails no command.
+  auto routing_paths = std::make_shared<routing::daemon_paths>();
+  auto* anycast = query(
+      app, "anycast",
+      "anycast groups: routes announced or withdrawn and why, live weight, watermarks; routing daemon BGP sessions",
+      socket, exit_code,
+      typed<std::vector<api::anycast_group>>("anycast", [routing_paths](const auto& g, view::clock_point now) {
+        return view::anycast(g, now) + "\n" + view::routing_daemon(routing::query(*routing_paths));
+      }));
+  anycast->add_option("--bird-socket", routing_paths->bird_socket, "BIRD's control socket, for its BGP sessions")
+      ->capture_default_str();
   query(
       app, "services", "virtual services and real servers, ipvsadm-like", socket, exit_code,
       typed<std::vector<api::service>>("services", [](const auto& s, view::clock_point) { return view::services(s); }));

@@ -2,6 +2,7 @@
 #pragma once
 // The lbctl commands answered by a running lbd over its control socket:
 //   lbctl [-s PATH] status | vrrp | services | checks | reload
+//   lbctl [-s PATH] anycast [--bird-socket PATH]
 //   lbctl [-s PATH] drain SERVER [--service NAME] | enable SERVER [--service NAME]
 //                   | weight SERVER N [--service NAME]
 // each with --json (the daemon's answer, pretty-printed). Exit codes: 0 done, 1 lbd refused (or a

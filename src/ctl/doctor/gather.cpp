@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <cerrno>
 #include <cstdlib>
@@ -20,9 +19,9 @@
 #include <sstream>
 
 #include "common/interface_address.hpp"
-#include "common/process.hpp"
 #include "ctl/control_client.hpp"
 #include "ctl/doctor/firewall_parse.hpp"
+#include "ctl/run_tool.hpp"
 #include "status/answers.hpp"
 
 namespace lbd::ctl::doctor {
@@ -180,24 +179,6 @@ std::optional<std::string> find_program(const std::string& name) {
     if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
   }
   return std::nullopt;
-}
-
-// Runs a tool to completion and returns its output, or why it failed.
-result<std::string, std::string> run_tool(std::vector<std::string> argv) {
-  boost::asio::io_context io;
-  process::options o;
-  o.argv = std::move(argv);
-  o.timeout = std::chrono::seconds(10);
-  o.capture_stdout = true;
-  o.max_stdout = std::size_t{16} << 20;
-  process::outcome result;
-  process::async_run(io.get_executor(), o, [&result](process::outcome r) { result = std::move(r); });
-  io.run();
-  if (!result.started || result.timed_out || result.exit_code != 0) {
-    return unexpected(fmt::format("{}: {}", o.argv[0], process::describe(result)));
-  }
-  if (result.out_truncated) return unexpected(fmt::format("{}: output too large", o.argv[0]));
-  return std::move(result.out);
 }
 
 void append(firewall::ruleset& to, firewall::ruleset from) {

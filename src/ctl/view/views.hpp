@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ctl/routing_sessions.hpp"
 #include "ctl/view/text.hpp"
 #include "status/answers.hpp"
 
@@ -18,6 +19,9 @@ std::string vrrp(const std::vector<api::vrrp_instance>& instances, clock_point n
 // One row per anycast group: routes announced or withdrawn and why, live weight against the
 // watermarks, since when.
 std::string anycast(const std::vector<api::anycast_group>& groups, clock_point now);
+// Below them: the routing daemon's BIRD or FRR sessions, one row each (state, since, info); one
+// line when lbctl found no daemon or could not read its sessions.
+std::string routing_daemon(const routing::report& r);
 // ipvsadm-like: a line per virtual service, then "  -> server" rows with weight, health, connections,
 // override and drain markers, and the reason a server is down.
 std::string services(const std::vector<api::service>& services);

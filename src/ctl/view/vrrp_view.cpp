@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// How the director holds its VIPs: VRRP instances, anycast groups.
+// How the director holds its VIPs: VRRP instances, anycast groups and the BGP sessions that carry
+// their routes.
 #include <fmt/format.h>
 
 #include "ctl/view/views.hpp"
@@ -50,6 +51,20 @@ std::string anycast(const std::vector<api::anycast_group>& groups, clock_point n
            fmt::format("{}%-{}%", g.low_watermark, g.high_watermark), g.since ? ago(*g.since, now) : "-", reason});
   }
   return t.render();
+}
+
+std::string routing_daemon(const routing::report& r) {
+  if (r.daemon == routing::daemon_kind::none) {
+    return fmt::format("Routing daemon: none found (birdc with {}, or vtysh with bgpd)\n", r.bird_socket);
+  }
+  std::string who = "FRR, vtysh";
+  if (r.daemon == routing::daemon_kind::bird) who = r.version.empty() ? "BIRD, birdc" : "BIRD " + r.version + ", birdc";
+  if (!r.error.empty()) return fmt::format("Routing daemon ({}): sessions not read: {}\n", who, r.error);
+  if (r.sessions.empty()) return fmt::format("Routing daemon ({}): no BGP sessions\n", who);
+  table t;
+  t.add({"SESSION", "STATE", "SINCE", "INFO"});
+  for (const auto& s : r.sessions) t.add({s.name, s.state, s.since, s.info});
+  return fmt::format("Routing daemon ({}):\n", who) + t.render("  ");
 }
 
 }  // namespace lbd::ctl::view

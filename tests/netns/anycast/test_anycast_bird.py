@@ -4,11 +4,14 @@
 dir (10.99.0.1, AS 65001) runs anycast_probe (lbd's device and routes) and BIRD, whose kernel
 protocol learns the routes of lbd's protocol number from table 100 and exports them over BGP to
 rt (10.99.0.254, AS 65000; IPv6 over a second session), whose BIRD installs them in its kernel. The test reads rt's kernel:
-what an upstream router would forward on.
+what an upstream router would forward on. `lbctl anycast` shows dir's sessions as birdc reads them.
 """
 
 import os
+import re
 import signal
+import socket
+import subprocess
 import time
 import unittest
 
@@ -48,6 +51,37 @@ protocol bgp upstream6 {
 """ % {"table": TABLE, "proto": PROTO}
 
 
+# A real lbd on dir with one anycast group. This host's kernel has no IPVS, so lbd never completes a
+# reconcile pass and the group stays withdrawn (its device is never opened): what `lbctl anycast`
+# shows of it is real, and the probe's device and routes stay the only ones.
+LBD_CONF = """
+[global]
+control_socket = "%(socket)s"
+anycast_device = "lbd-any2"
+[ipvs]
+sloppy_tcp = true
+[[anycast]]
+name = "web"
+virtual_ips = ["192.0.2.50"]
+[[virtual_server]]
+name = "http"
+address = "192.0.2.50:80"
+anycast = "web"
+scheduler = "mh"
+forwarding = "dr"
+[[virtual_server.real_server]]
+address = "10.99.0.21:80"
+"""
+
+
+def lbctl_anycast(lbd_socket, bird_socket):
+    r = subprocess.run([os.environ["LBCTL"], "-s", lbd_socket, "anycast", "--bird-socket", bird_socket],
+                       capture_output=True, text=True, timeout=30)
+    if r.returncode != 0:
+        raise AssertionError("lbctl anycast exited %d: %s%s" % (r.returncode, r.stdout, r.stderr))
+    return r.stdout
+
+
 
 class AnycastThroughBird(unittest.TestCase):
     def test_routes_follow_the_desired_set_and_vanish_with_the_process(self):
@@ -85,6 +119,37 @@ class AnycastThroughBird(unittest.TestCase):
             self.assertIn("192.0.2.10 dev %s proto %d scope link" % (DEVICE, PROTO), dir_routes())
             wait_for(lambda: rt_route("192.0.2.10") and rt_route("192.0.2.11"), 60,
                      what="the upstream router to install both VIP routes")
+
+            # lbctl anycast: the group as lbd has it, then both sessions as birdc shows them.
+            lbd_socket = os.path.join(lab.dir, "lbd.sock")
+            lbd_conf = os.path.join(lab.dir, "lbd.conf")
+            with open(lbd_conf, "w") as f:
+                f.write(LBD_CONF % {"socket": lbd_socket})
+            lab.spawn("dir", [os.environ["LBD"], "-f", lbd_conf], name="lbd")
+            wait_for(lambda: os.path.exists(lbd_socket), 30, what="lbd's control socket")
+            bird_ctl = os.path.join(lab.dir, "bird-dir.ctl")
+
+            def sessions_up():
+                out = lbctl_anycast(lbd_socket, bird_ctl)
+                up = [re.search(r"^  %s +Established +\S" % s, out, re.M) for s in ("upstream", "upstream6")]
+                return out if all(up) else None
+
+            shown = wait_for(sessions_up, 30, interval=0.5, what="lbctl anycast to show both sessions Established")
+            print(shown)
+            self.assertRegex(shown, r"^GROUP +VIRTUAL IPS +ROUTES .*\nweb +192\.0\.2\.50 on lo +withdrawn +0/0 \(0%\) +"
+                                    r"0%-0% +- +waiting for the first IPVS pass\n\n"
+                                    r"Routing daemon \(BIRD 2\.[0-9.]+, birdc\):\n  SESSION +STATE +SINCE +INFO\n")
+            # A BIRD that takes the connection and never answers: birdc is killed after lbctl's 2 s and
+            # the command still succeeds.
+            hung_ctl = os.path.join(lab.dir, "hung.ctl")
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as hung:
+                hung.bind(hung_ctl)
+                hung.listen(1)
+                asked_at = time.monotonic()
+                out = lbctl_anycast(lbd_socket, hung_ctl)
+                print("lbctl anycast with a BIRD that does not answer: %.2f s" % (time.monotonic() - asked_at))
+                self.assertLess(time.monotonic() - asked_at, 10)
+            self.assertIn("Routing daemon (BIRD, birdc): sessions not read: /usr/sbin/birdc: timed out", out)
 
             # The same set again: nothing to do. One fewer: only that one is withdrawn.
             self.assertEqual(probe.want("192.0.2.10/32", "192.0.2.11/32"), "applied add=0 remove=0")

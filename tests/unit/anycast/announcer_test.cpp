@@ -15,6 +15,7 @@ TEST(Announcer, AnnouncesEachGroupByItsOwnWeightsAndRoutesOnlyTheAnnounced) {
   announcer a;
   a.configure({web(), mail()});
   EXPECT_TRUE(a.routes().empty());
+  EXPECT_EQ(a.groups()[0].reason, "waiting for the first IPVS pass");
   auto changes = a.update({{"web", {80, 100}}, {"mail", {0, 10}}});
   ASSERT_EQ(changes.size(), 1U);
   EXPECT_EQ(changes[0].group, "web");
