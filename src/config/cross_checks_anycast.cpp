@@ -64,6 +64,16 @@ void check_service(const value_reader& values, const parsed_config& pc, const pa
                                "flow to another director (one joins or leaves), its connection breaks; use mh",
                                name_of(scheduler_names, vs.sched)));
   }
+  // IPVS fills mh's table from its list of real servers in list order, and a real server deleted and
+  // added again goes to the end of the list: only while every director holds the same list in the
+  // same order do they pick the same real server.
+  if (vs.sched == scheduler::mh && vs.on_failure != failure_action::inhibit) {
+    values.warning(p.at.on_failure, path + ".on_failure",
+                   fmt::format("{} deletes a failed real server and adds it back at the end of the kernel's list: mh "
+                               "then picks differently on directors that saw the failure and those that did not; "
+                               "use inhibit (weight 0, kept in place)",
+                               name_of(failure_action_names, vs.on_failure)));
+  }
   const bool direct = vs.method == forwarding::dr || vs.method == forwarding::tun;
   if (!direct) {
     values.warning(p.at.forwarding, path + ".forwarding",

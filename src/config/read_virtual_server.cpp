@@ -177,8 +177,8 @@ parsed_virtual_server read_virtual_server(diagnostic_sink& sink, const toml::tab
   parsed_virtual_server p;
   auto& vs = p.model;
   table_reader r(sink, t, fmt::format("virtual_server[#{}]", index + 1));
-  p.at = service_positions{r.pos("name"),       r.pos("address"), r.pos("fwmark"),   r.pos("vrrp"), {},
-                           r.pos("forwarding"), r.pos("anycast"), r.pos("scheduler")};
+  p.at = service_positions{r.pos("name"),       r.pos("address"), r.pos("fwmark"),    r.pos("vrrp"),      {},
+                           r.pos("forwarding"), r.pos("anycast"), r.pos("scheduler"), r.pos("on_failure")};
   if (auto name = read_section_name(r, "virtual_server")) {
     vs.name = *name;
     p.name_ok = true;

@@ -49,6 +49,7 @@ struct service_positions {
   position forwarding;
   position anycast;
   position scheduler;
+  position on_failure;
 };
 
 struct parsed_virtual_server {

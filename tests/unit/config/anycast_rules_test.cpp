@@ -12,7 +12,7 @@ TEST_P(anycast_rule, is_reported_at_its_position) { expect_rule(GetParam()); }
 // GROUP: lines 1-3; VS: lines 4-9, an mh DR service of it, [ipvs] sloppy_tcp set (lines 10-11).
 #define GROUP "[[anycast]]\nname = \"web\"\nvirtual_ips = [\"192.0.2.10\"]\n"
 #define VS_HEAD "[[virtual_server]]\nname = \"http\"\naddress = \"192.0.2.10:80\"\nanycast = \"web\"\n"
-#define VS VS_HEAD "scheduler = \"mh\"\nforwarding = \"dr\"\n"
+#define VS VS_HEAD "scheduler = \"mh\"\nforwarding = \"dr\"\non_failure = \"inhibit\"\n"
 #define SLOPPY "[ipvs]\nsloppy_tcp = true\n"
 #define RS "[[virtual_server.real_server]]\naddress = \"10.0.1.11:80\"\n"
 
@@ -59,8 +59,13 @@ INSTANTIATE_TEST_SUITE_P(
                   "wlc picks real servers differently on each director", severity::warning},
         rule_case{"warns_of_dr_without_sloppy_tcp", GROUP VS RS, "7:11", "set [ipvs] sloppy_tcp = true",
                   severity::warning},
-        rule_case{"warns_of_nat", GROUP VS_HEAD "scheduler = \"mh\"\nforwarding = \"nat\"\n" RS, "9:14",
+        rule_case{"warns_of_nat",
+                  GROUP VS_HEAD "scheduler = \"mh\"\nforwarding = \"nat\"\non_failure = \"inhibit\"\n" RS, "9:14",
                   "nat: the real servers' replies go back through the director that translated the connection",
+                  severity::warning},
+        rule_case{"warns_of_mh_with_servers_that_leave_the_list",
+                  GROUP VS_HEAD "scheduler = \"mh\"\nforwarding = \"dr\"\non_failure = \"drain\"\n" RS SLOPPY, "10:14",
+                  "drain deletes a failed real server and adds it back at the end of the kernel's list",
                   severity::warning},
         rule_case{"warns_of_a_group_without_service", GROUP, "2:8",
                   "no virtual_server has this anycast group: its VIPs are never announced", severity::warning}),
