@@ -313,6 +313,8 @@ survivors() {
   _others=$(survived "$_s_tag")
   figure "${_fig}_survived_via_$_out" "$_via"
   figure "${_fig}_survived_others" "$_others"
+  # A move measured on no flow would pass on nothing: 60 flows over three directors leave none out.
+  [ "${_via#*/}" -gt 0 ] || kt_fail "$_fig: no flow went through $_out in round $_before: nothing measured"
   if at_least 99 "$_via"; then kt_pass "$_fig: $_via of the flows through $_out survived (>= 99 %)"; else
     kt_fail "$_fig: only $_via of the flows through $_out survived (>= 99 % expected)"; fi
   if [ "${_others%/*}" = "${_others#*/}" ]; then kt_pass "$_fig: all $_others other flows survived"; else

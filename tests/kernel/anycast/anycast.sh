@@ -121,7 +121,7 @@ kt_expect_eq "d3: lbctl anycast while its checks fail" withdrawn "$(group_state 
 kt_check "d3's lbd withdrew its route (none of protocol 245 left in d3) and still runs" \
   sh -c "! /usr/sbin/ip -n d3 route show proto 245 | grep -q . && kill -0 $(lbd_pid d3)"
 round r6
-survivors r6 r5 lowwm d3
+survivors r6 r3 lowwm d3
 expect_hops d1 d2
 kt_in d3 /usr/sbin/nft delete table ip lowwm
 T=$(kt_now_cs)
