@@ -104,6 +104,19 @@ double registry::value(const std::string& name, const labels& l) const {
 
 std::string registry::render() const { return metrics::render({this}); }
 
+registry registry::copy() const {
+  registry out;
+  for (const auto& [name, f] : families_) {
+    family& g = out.families_[name];
+    g.k = f.k;
+    g.help = f.help;
+    for (const auto& [l, c] : f.counters) g.counters.emplace(l, std::make_unique<counter>(*c));
+    for (const auto& [l, v] : f.gauges) g.gauges.emplace(l, std::make_unique<gauge>(*v));
+    for (const auto& [l, h] : f.histograms) g.histograms.emplace(l, std::make_unique<histogram>(*h));
+  }
+  return out;
+}
+
 std::string render(const std::vector<const registry*>& registries) {
   std::map<std::string, std::vector<const registry::family*>> merged;
   for (const auto* r : registries) {

@@ -83,6 +83,8 @@ class registry {
   [[nodiscard]] double value(const std::string& name, const labels& l = {}) const;
 
   [[nodiscard]] std::string render() const;
+  // A deep copy: how a thread hands its registry's values to the one that renders them.
+  [[nodiscard]] registry copy() const;
 
   enum class kind { counter, gauge, histogram };
   struct family {

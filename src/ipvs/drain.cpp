@@ -13,6 +13,14 @@ std::string_view to_string(drain_event_kind k) {
   return "unknown";
 }
 
+std::set<std::pair<service_key, dest_key>> drain_tracker::draining_now() const {
+  std::set<std::pair<service_key, dest_key>> out;
+  for (const auto& [k, e] : entries_) {
+    if (!e.done) out.insert(k);
+  }
+  return out;
+}
+
 std::size_t drain_tracker::draining_count() const {
   std::size_t n = 0;
   for (const auto& [k, e] : entries_) n += e.done ? 0 : 1;

@@ -6,6 +6,7 @@
 // kernel snapshot and the time come in as data.
 #include <chrono>
 #include <map>
+#include <set>
 #include <utility>
 #include <vector>
 
@@ -44,6 +45,8 @@ class drain_tracker {
     return it != entries_.end() && !it->second.done;
   }
   [[nodiscard]] std::size_t draining_count() const;
+  // Every destination still draining (a copy, for another thread to read).
+  [[nodiscard]] std::set<std::pair<service_key, dest_key>> draining_now() const;
 
  private:
   struct entry {

@@ -64,20 +64,37 @@ void service_runtime::impl::arm_outliers() {
   due = std::max(due, time_.now());
   outlier_timer_->async_wait_until(due,
                                    [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
-                                     if (ec || alive.expired() || stopped_) return;
+                                     if (ec || alive.expired() || stopped_ || outliers_reading_) return;
                                      read_outliers();
-                                     arm_outliers();
                                    });
 }
 
 void service_runtime::impl::read_outliers() {
-  const auto now = time_.now();
-  auto text = read_connections_();
-  if (!text) {
+  // The connection table of a busy director has hundreds of thousands of lines: read and parsed on
+  // the IPVS worker, judged here.
+  outliers_reading_ = true;
+  ipvs_.submit(
+      [read = read_connections_](ipvs::reconciler&) -> result<ipvs::conn_table, std::string> {
+        auto text = read();
+        if (!text) return unexpected(text.error());
+        return ipvs::parse_conn_table(*text);
+      },
+      [this, alive = std::weak_ptr<int>(alive_), now = time_.now()](result<ipvs::conn_table, std::string> table) {
+        if (alive.expired()) return;
+        outliers_reading_ = false;
+        if (stopped_) return;
+        judge_outliers(table, now);
+        arm_outliers();
+      });
+}
+
+void service_runtime::impl::judge_outliers(const result<ipvs::conn_table, std::string>& table,
+                                           healthcheck::time_point now) {
+  if (!table) {
     // Without the table there is no evidence: nobody is ejected, and those out come back on time
     // at the next read that works (never kept out by a broken read).
     if (!outliers_paused_) {
-      log_.warning("outlier detection paused: reading the connection table failed: {}", text.error());
+      log_.warning("outlier detection paused: reading the connection table failed: {}", table.error());
       outliers_paused_ = true;
     }
     for (auto& [name, entry] : outliers_) entry.due = now + entry.detector.settings().interval;
@@ -85,7 +102,6 @@ void service_runtime::impl::read_outliers() {
   }
   if (outliers_paused_) log_.notice("outlier detection resumed: the connection table reads again");
   outliers_paused_ = false;
-  const auto table = ipvs::parse_conn_table(*text);
   for (auto& [name, entry] : outliers_) {
     if (entry.due > now) continue;
     entry.due = now + entry.detector.settings().interval;
@@ -93,7 +109,7 @@ void service_runtime::impl::read_outliers() {
     if (e == nullptr || !e->monitor) continue;
     std::vector<ipvs::connection> rows;
     for (const auto& k : e->keys) {
-      auto mine = ipvs::connections_of(table.rows, k, last_kernel_);
+      auto mine = ipvs::connections_of(table->rows, k, last_kernel_);
       rows.insert(rows.end(), std::make_move_iterator(mine.begin()), std::make_move_iterator(mine.end()));
     }
     for (auto& ev : entry.detector.on_read(rows, now)) note_outlier(name, *e, ev);

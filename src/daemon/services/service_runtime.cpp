@@ -38,7 +38,7 @@ std::unique_ptr<stats_cache> make_stats(boost::asio::io_context& io, hc::time_so
 
 service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel,
                             hc::prober* probes, hc::time_source& time, kernel_stats_reader stats, agent_query agents,
-                            nft_access nat)
+                            nft_access nat, bool ipvs_thread)
     : io_(io),
       metrics_(m),
       kernel_(kernel),
@@ -48,7 +48,7 @@ service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, i
       checks_(io.get_executor(), probes_, m, time),
       agents_(io.get_executor(), m, time, agent_queries(io.get_executor(), std::move(agents), own_agent_prober_),
               [this] { schedule_reconcile(); }),
-      reconciler_(kernel, m),
+      ipvs_(io, kernel, m, ipvs_thread),
       fullnat_(std::move(nat), m),
       stats_(make_stats(io, time, std::move(stats))),
       periodic_(time.make_timer(io.get_executor())),
@@ -191,7 +191,7 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
     // Adopt: read what the kernel holds before the checks start, so servers it already serves
     // start from "up" (see rebuild_services).
     if (stats_) stats_->pause();
-    auto snap = reconciler_.read(desired(), owned());
+    auto snap = ipvs_.run([want = desired(), mine = owned()](ipvs::reconciler& r) { return r.read(want, mine); });
     if (stats_) stats_->resume();
     if (snap) {
       last_kernel_ = snap->services;
@@ -210,24 +210,55 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
   }
   if (!dropped.empty()) save_overrides();
   const auto drain = cfg_.global.drain_timeout;
-  if (first || old.global.drain_timeout != drain) reconciler_.set_drain_timeout(drain);
+  if (first || old.global.drain_timeout != drain) {
+    ipvs_.run([drain](ipvs::reconciler& r) {
+      r.set_drain_timeout(drain);
+      return true;
+    });
+  }
   auto report = reconcile(std::move(fresh));
   arm_periodic();
   if (stats_) stats_->configure(needs_kernel(), stats_cache::period_for(cfg_.global.reconcile_interval));
   return report;
 }
 
-reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::kernel_state> fresh) {
-  reconcile_report report;
-  if (!needs_kernel()) return report;
+std::optional<service_runtime::impl::pass> service_runtime::impl::begin_pass() {
+  if (!needs_kernel()) return std::nullopt;
   auto want = desired();
   observe_ramps(want);
-  const auto read_at = time_.now();
+  pass p{std::make_shared<const ipvs::desired_state>(std::move(want)), owned(), time_.now(), ++passes_begun_};
   // The pass reads the whole table: the statistics reader waits (or abandons its dump) meanwhile.
   if (stats_) stats_->pause();
   // The source NAT first: a new fullnat service's VIP:port is in the set before IPVS takes a connection.
   fullnat_.reconcile(cfg_);
-  auto out = reconciler_.reconcile(want, owned(), std::move(fresh));
+  return p;
+}
+
+reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::kernel_state> fresh) {
+  const auto p = begin_pass();
+  if (!p) return {};
+  return finish_pass(*p, ipvs_.run(pass_job(*p, std::move(fresh))));
+}
+
+void service_runtime::impl::reconcile_in_background() {
+  if (pass_running_) {
+    pass_again_ = true;
+    return;
+  }
+  const auto p = begin_pass();
+  if (!p) return;
+  pass_running_ = true;
+  ipvs_.submit(pass_job(*p, std::nullopt), [this, alive = std::weak_ptr<int>(alive_), p = *p](pass_result out) {
+    if (alive.expired()) return;
+    pass_running_ = false;
+    if (stopped_) return;  // the stop reads the kernel itself
+    finish_pass(p, std::move(out));
+    if (std::exchange(pass_again_, false)) schedule_reconcile();
+  });
+}
+
+reconcile_report service_runtime::impl::finish_pass(const pass& p, pass_result out) {
+  reconcile_report report;
   if (stats_ && !stopped_) stats_->resume();
   fullnat_.settle(cfg_);
   if (!out) {
@@ -237,16 +268,6 @@ reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::kernel_sta
     reconciles(metrics_, "error").inc();
     return report;
   }
-  const auto weights = export_weights(out->programmed);
-  if (on_pass_) on_pass_(weights);
-  note_sync(*out, want);
-  ipvs::table& kernel = out->kernel.services;
-  for (auto it = leaving_.begin(); it != leaving_.end();) {
-    it = kernel.count(*it) == 0 ? leaving_.erase(it) : std::next(it);
-  }
-  last_kernel_ = std::move(kernel);
-  have_kernel_ = true;
-  kernel_read_at_ = read_at;
   report.ops = out->ops.size();
   report.errors = out->errors;
   if (!out->ops.empty()) {
@@ -254,6 +275,19 @@ reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::kernel_sta
                 out->errors == 0 ? std::string() : fmt::format(", {} refused", out->errors));
   }
   reconciles(metrics_, out->errors == 0 ? "ok" : "partial").inc();
+  // A later pass already finished: what this one read is older than what lbd knows.
+  if (p.seq < passes_finished_) return report;
+  passes_finished_ = p.seq;
+  const auto weights = export_weights(out->programmed);
+  if (on_pass_) on_pass_(weights);
+  note_sync(*out, *p.want);
+  ipvs::table& kernel = out->kernel.services;
+  for (auto it = leaving_.begin(); it != leaving_.end();) {
+    it = kernel.count(*it) == 0 ? leaving_.erase(it) : std::next(it);
+  }
+  last_kernel_ = std::move(kernel);
+  have_kernel_ = true;
+  kernel_read_at_ = p.read_at;
   return report;
 }
 
@@ -265,7 +299,7 @@ void service_runtime::impl::schedule_reconcile() {
   boost::asio::post(io_, [this, alive = std::weak_ptr<int>(alive_)] {
     if (alive.expired()) return;
     reconcile_posted_ = false;
-    if (!stopped_) reconcile();
+    if (!stopped_) reconcile_in_background();
   });
 }
 
@@ -277,7 +311,7 @@ void service_runtime::impl::arm_periodic() {
                                 if (ec || alive.expired() || stopped_) return;
                                 // Repairs the table, the timeouts and the sync daemon alike (`ipvsadm -C`, `--set`,
                                 // `--stop-daemon` behind lbd's back).
-                                reconcile();
+                                reconcile_in_background();
                                 arm_periodic();
                               });
 }
@@ -292,13 +326,13 @@ service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry&
                                                          return std::make_unique<lazy_backend>(std::move(o));
                                                        },
                                                        true},
-                                   agent_query{}, nft_access::kernel())) {}
+                                   agent_query{}, nft_access::kernel(), true)) {}
 
 service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel,
                                  healthcheck::prober& probes, healthcheck::time_source& time, kernel_stats_reader stats,
-                                 agent_query agents)
+                                 agent_query agents, bool ipvs_thread)
     : impl_(std::make_unique<impl>(io, metrics, kernel, &probes, time, std::move(stats), std::move(agents),
-                                   nft_access::memory())) {}
+                                   nft_access::memory(), ipvs_thread)) {}
 
 service_runtime::~service_runtime() = default;
 
@@ -327,6 +361,7 @@ void service_runtime::on_pass(std::function<void(const std::vector<service_weigh
   impl_->on_pass_ = std::move(observer);
 }
 void service_runtime::refresh_kernel_stats() { impl_->refresh_kernel_stats(); }
+const metrics::registry* service_runtime::worker_metrics() const { return impl_->ipvs_.metrics(); }
 reconcile_report service_runtime::stop(config::exit_policy policy) { return impl_->stop(policy); }
 std::vector<api::service> service_runtime::services() const { return impl_->services(); }
 std::vector<api::check> service_runtime::checks() const { return impl_->checks(); }

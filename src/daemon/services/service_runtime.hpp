@@ -61,24 +61,27 @@ struct kernel_stats_reader {
 
 class service_runtime {
  public:
-  // The daemon: real checks, the steady clock, statistics read through a netlink socket of their own.
+  // The daemon: real checks, the steady clock, statistics read through a netlink socket of their own,
+  // IPVS read and written on a worker thread (ipvs_worker.hpp).
   service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel);
   // The same with the checks run by `probes` (tests: a fake prober) instead of the real check types,
   // every timer and clock (checks, periodic pass, ages) from `time` (tests: fake_time, which must
   // drive `io`), the statistics read as `stats` says, and the agent checks' queries made by
-  // `agents` (empty: the real agent prober).
+  // `agents` (empty: the real agent prober). The IPVS jobs run on the caller's thread unless
+  // `ipvs_thread`.
   service_runtime(boost::asio::io_context& io, metrics::registry& metrics, ipvs::backend& kernel,
                   healthcheck::prober& probes, healthcheck::time_source& time, kernel_stats_reader stats = {},
-                  agent_query agents = {});
+                  agent_query agents = {}, bool ipvs_thread = false);
   ~service_runtime();
   service_runtime(const service_runtime&) = delete;
   service_runtime& operator=(const service_runtime&) = delete;
 
-  // Starts or reloads (see above) and reconciles once, synchronously. `changes`: config::diff from
-  // the configuration of the previous apply() to `cfg` (the reload plan's); the first apply()
+  // Starts or reloads (see above) and reconciles once, waiting for the pass. `changes`: config::diff
+  // from the configuration of the previous apply() to `cfg` (the reload plan's); the first apply()
   // ignores it.
   reconcile_report apply(const config::config& cfg, const config::config_diff& changes);
-  // Reconciles now (also run by the periodic timer).
+  // Reconciles now and waits for the pass. The periodic timer and health changes start passes that
+  // the main loop does not wait for.
   reconcile_report reconcile();
 
   // Runtime overrides, kept across reloads while the real server stays in the config. `server` is
@@ -112,6 +115,9 @@ class service_runtime {
   // the kernel (called before each metrics scrape; it never reads the kernel itself), and
   // lbd_ipvs_stats_age_seconds to that read's age.
   void refresh_kernel_stats();
+  // The IPVS worker's metrics (lbd_ipvs_operations_total...) as of its last finished job, to render
+  // with the main loop's registry; nullptr when the worker counts into that registry (tests).
+  [[nodiscard]] const metrics::registry* worker_metrics() const;
 
   // Stops the checks and the timer, then applies the exit policy: keep leaves the kernel as it is;
   // remove deletes every service lbd owns and returns only once the kernel holds none of them

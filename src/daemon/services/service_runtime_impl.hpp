@@ -3,6 +3,7 @@
 // service_runtime's state, shared by its source files (runtime, status JSON, sync daemon).
 #include <boost/asio/io_context.hpp>
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -18,6 +19,7 @@
 #include "daemon/services/data_path.hpp"
 #include "daemon/services/desired_table.hpp"
 #include "daemon/services/fullnat.hpp"
+#include "daemon/services/ipvs_worker.hpp"
 #include "daemon/services/monitor_inputs.hpp"
 #include "daemon/services/outliers.hpp"
 #include "daemon/services/overrides.hpp"
@@ -29,6 +31,7 @@
 #include "healthcheck/service_monitor.hpp"
 #include "healthcheck/time_source.hpp"
 #include "ipvs/backend.hpp"
+#include "ipvs/conn_table.hpp"
 #include "ipvs/desired.hpp"
 #include "ipvs/reconciler.hpp"
 
@@ -49,12 +52,33 @@ struct service_runtime::impl {
   };
 
   impl(boost::asio::io_context& io, metrics::registry& m, ipvs::backend& kernel, healthcheck::prober* probes,
-       healthcheck::time_source& time, kernel_stats_reader stats, agent_query agents, nft_access nat);
+       healthcheck::time_source& time, kernel_stats_reader stats, agent_query agents, nft_access nat, bool ipvs_thread);
   ~impl();
 
   reconcile_report apply(const config::config& cfg, const config::config_diff& changes);
-  // `fresh`: the kernel state just read, saving a second read (start-up).
+  // A pass the caller waits for. `fresh`: the kernel state just read, saving a second read (start-up).
   reconcile_report reconcile(std::optional<ipvs::kernel_state> fresh = std::nullopt);
+  // A pass on the IPVS worker while the main loop goes on (periodic, health changes); one already
+  // running makes this one follow it.
+  void reconcile_in_background();
+  // One reconcile pass: what it asks for, computed on the main loop before the worker runs it.
+  struct pass {
+    std::shared_ptr<const ipvs::desired_state> want;
+    ipvs::owned_state owned;
+    healthcheck::time_point read_at{};
+    std::uint64_t seq = 0;
+  };
+  using pass_result = result<ipvs::reconciler::outcome, ipvs::ipvs_error>;
+  // None when lbd needs nothing of the kernel.
+  std::optional<pass> begin_pass();
+  static auto pass_job(const pass& p, std::optional<ipvs::kernel_state> fresh) {
+    return [want = p.want, owned = p.owned, fresh = std::move(fresh)](ipvs::reconciler& r) mutable {
+      return r.reconcile(*want, owned, std::move(fresh));
+    };
+  }
+  // Back on the main loop: logs, metrics, weights, and the kernel as read, unless a later pass
+  // already finished (a reload's pass may overtake a background one: see ipvs_worker.hpp).
+  reconcile_report finish_pass(const pass& p, pass_result out);
   reconcile_report stop(config::exit_policy policy);
   void on_vrrp_state(const std::string& instance, vrrp::state s);
   void refresh_kernel_stats();
@@ -94,8 +118,8 @@ struct service_runtime::impl {
   // sessions of the real servers with an agent.
   std::unique_ptr<healthcheck::agent_prober> own_agent_prober_;
   agent_checks agents_;
-  // The one writer of IPVS state; it owns the drain tracker.
-  ipvs::reconciler reconciler_;
+  // The one writer of IPVS state (its reconciler owns the drain tracker), off the main loop.
+  ipvs_worker ipvs_;
   fullnat_runtime fullnat_;  // lbd's nftables table and sysctls for fullnat services
   config::config cfg_;
   // The marks of cfg_'s data-path checks, and the services whose marks the last apply moved (their
@@ -127,6 +151,10 @@ struct service_runtime::impl {
   [[nodiscard]] kernel_view view() const;
   std::unique_ptr<healthcheck::check_timer> periodic_;
   bool reconcile_posted_ = false;
+  bool pass_running_ = false;  // a background pass is on the worker
+  bool pass_again_ = false;    // and another was asked for meanwhile
+  std::uint64_t passes_begun_ = 0;
+  std::uint64_t passes_finished_ = 0;  // the newest pass whose result was taken
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);
   // Sync daemon: what lbd runs, and whether lbd manages the kernel's sync daemons (configured, or
   // started by lbd and not yet stopped).
@@ -159,11 +187,13 @@ struct service_runtime::impl {
   std::unique_ptr<healthcheck::check_timer> outlier_timer_;
   std::function<result<std::string, std::string>()> read_connections_ = read_kernel_connections;
   bool outliers_paused_ = false;
+  bool outliers_reading_ = false;  // a read of the connection table is on the IPVS worker
   // After rebuild_services: detectors for the services that have outlier_detection, the state of
   // those kept handed to their (possibly new) monitors.
   void configure_outliers();
   void arm_outliers();
   void read_outliers();
+  void judge_outliers(const result<ipvs::conn_table, std::string>& table, healthcheck::time_point now);
   void note_outlier(const std::string& service, const service_entry& e, const outlier_event& ev);
   // Slow start (service_slow_start.cpp): the ramps, the services adopted from the kernel at start,
   // what each ramp climbs to, and the timer of the steps between reconcile passes.

@@ -120,14 +120,18 @@ void service_runtime::impl::step_ramps() {
     }
   }
   if (ops.empty()) return;
-  const auto out = reconciler_.apply(std::move(ops), log::level::info);
-  for (std::size_t i = 0; i < out.ops.size(); ++i) {
-    if (i >= out.results.size() || !out.results[i].ok()) continue;
-    last_kernel_[out.ops[i].service].dests[out.ops[i].dest].attrs = out.ops[i].dst;
-  }
-  export_weights(last_kernel_);
-  // A refused edit means the table is not what lbd thinks: a full pass reads it and repairs.
-  if (out.errors != 0) schedule_reconcile();
+  ipvs_.submit(
+      [ops = std::move(ops)](ipvs::reconciler& r) mutable { return r.apply(std::move(ops), log::level::info); },
+      [this, alive = std::weak_ptr<int>(alive_)](const ipvs::reconciler::outcome& out) {
+        if (alive.expired() || stopped_) return;
+        for (std::size_t i = 0; i < out.ops.size(); ++i) {
+          if (i >= out.results.size() || !out.results[i].ok()) continue;
+          last_kernel_[out.ops[i].service].dests[out.ops[i].dest].attrs = out.ops[i].dst;
+        }
+        export_weights(last_kernel_);
+        // A refused edit means the table is not what lbd thinks: a full pass reads it and repairs.
+        if (out.errors != 0) schedule_reconcile();
+      });
 }
 
 std::optional<std::string> service_runtime::impl::ramp_text(const std::string& service, const endpoint& server) const {

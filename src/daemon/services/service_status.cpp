@@ -160,15 +160,15 @@ std::vector<api::service> service_runtime::impl::services() const {
     for (std::size_t i = 0; i < vs.real_servers.size(); ++i) {
       const auto& rs = vs.real_servers[i];
       const auto dk = dest_key_of(rs.address);
-      server_facts f{rs,
-                     e.monitor->server(i),
-                     !e.checks.at(i).empty(),
-                     overrides_.find(server_ref{vs.name, rs.address}),
-                     std::any_of(e.keys.begin(), e.keys.end(),
-                                 [&](const ipvs::service_key& k) { return reconciler_.drains().draining(k, dk); }),
-                     nullptr,
-                     std::nullopt,
-                     agents_.find(server_ref{vs.name, rs.address})};
+      server_facts f{
+          rs,
+          e.monitor->server(i),
+          !e.checks.at(i).empty(),
+          overrides_.find(server_ref{vs.name, rs.address}),
+          std::any_of(e.keys.begin(), e.keys.end(), [&](const ipvs::service_key& k) { return ipvs_.draining(k, dk); }),
+          nullptr,
+          std::nullopt,
+          agents_.find(server_ref{vs.name, rs.address})};
       if (in_kernel != nullptr) {
         const auto it = in_kernel->dests.find(dk);
         if (it != in_kernel->dests.end()) f.in_kernel = &it->second;

@@ -50,7 +50,9 @@ reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
   bool clean = false;
   for (int attempt = 0; attempt < 4 && !clean; ++attempt) {
     const bool from_memory = known.has_value();
-    auto out = reconciler_.reconcile(nothing, mine, std::exchange(known, std::nullopt));
+    auto out = ipvs_.run([&nothing, &mine, from = std::exchange(known, std::nullopt)](ipvs::reconciler& r) mutable {
+      return r.reconcile(nothing, mine, std::move(from));
+    });
     if (!out) {
       report.failure = "reading the kernel while stopping failed: " + out.error().message;
       log_.err("{}", report.failure);

@@ -26,15 +26,18 @@ void service_runtime::impl::on_vrrp_state(const std::string& instance, vrrp::sta
   // A role change is a change of the desired state; the same role again needs no pass. The pass
   // covers the sync daemon alone: no table dump delays the new role.
   if (sync_running_ && *sync_running_ == sync_daemon_of(cfg_.ipvs, sync_master())) return;
-  const auto want = desired();
+  auto want = std::make_shared<const ipvs::desired_state>(desired());
   ipvs::owned_state daemons_only = owned();
   daemons_only.services.clear();
-  auto out = reconciler_.reconcile(want, daemons_only);
-  if (!out) {
-    note_sync_error("reading the sync daemons failed: " + out.error().message);
-    return;
-  }
-  note_sync(*out, want);
+  ipvs_.submit([want, daemons_only](ipvs::reconciler& r) { return r.reconcile(*want, daemons_only); },
+               [this, alive = std::weak_ptr<int>(alive_), want](pass_result out) {
+                 if (alive.expired() || stopped_) return;
+                 if (!out) {
+                   note_sync_error("reading the sync daemons failed: " + out.error().message);
+                   return;
+                 }
+                 note_sync(*out, *want);
+               });
 }
 
 void service_runtime::impl::note_sync(const ipvs::reconciler::outcome& out, const ipvs::desired_state& want) {

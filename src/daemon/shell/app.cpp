@@ -158,7 +158,9 @@ void app::open_endpoints(const config::config& next, const global_reload_plan& g
             .get_counter("lbd_log_records_dropped_total",
                          "Log records dropped because the journal took them slower than they came")
             .set_total(static_cast<double>(log::dropped_records()));
-        return metrics_.render() + (vrrp_ ? vrrp_->render_metrics() : std::string());
+        std::vector<const metrics::registry*> mine{&metrics_};
+        if (const auto* worker = services_ ? services_->worker_metrics() : nullptr) mine.push_back(worker);
+        return metrics::render(mine) + (vrrp_ ? vrrp_->render_metrics() : std::string());
       },
       [this] { return status(); });
   if (auto ec = metrics_http_->start(*next.global.metrics_listen)) {

@@ -19,7 +19,6 @@
 #include <boost/asio/post.hpp>
 
 #include <functional>
-#include <future>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -27,6 +26,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "common/call_on.hpp"
 #include "common/metrics.hpp"
 #include "common/result.hpp"
 #include "config/model.hpp"
@@ -74,13 +74,10 @@ class vrrp_thread {
   [[nodiscard]] const std::vector<config::vrrp_instance>& running() const { return running_; }
 
  private:
-  // Runs `f` on the VRRP thread and returns its result; exceptions travel back too.
+  // Runs `f` on the VRRP thread and returns its result.
   template <typename F>
   std::invoke_result_t<F> call(F f) {
-    std::packaged_task<std::invoke_result_t<F>()> task(std::move(f));
-    auto answer = task.get_future();
-    boost::asio::post(io_, std::move(task));
-    return answer.get();
+    return call_on(io_, std::move(f));
   }
 
   boost::asio::any_io_executor main_;
