@@ -18,6 +18,7 @@
 #include "healthcheck/agent_spec.hpp"
 #include "healthcheck/check_spec.hpp"
 #include "healthcheck/failure_action.hpp"
+#include "ipvs/model.hpp"
 
 namespace lbd::config {
 
@@ -257,14 +258,16 @@ check_settings default_check();
 const shared_checks& default_shared_checks();
 
 // --------------------------------------------------------------------------------- virtual servers
-enum class protocol { tcp, udp, sctp };
+// IPVS's own values (leaf types, src/ipvs/model.hpp): the config produces what the IPVS model holds,
+// with no mapping between the two. lbd.conf accepts tcp, udp and sctp (names.hpp), never `none`.
+using protocol = ipvs::protocol;
 enum class scheduler { rr, wrr, lc, wlc, lblc, lblcr, dh, sh, sed, nq, fo, ovf, mh, twos };
 // fullnat: IPVS masquerading (nat) plus source NAT to [ipvs] fullnat_pool4/6 through lbd's nftables
 // table; a service's, never a single real server's.
 enum class forwarding { nat, dr, tun, fullnat };
 // nat and fullnat rewrite the destination port to the real server's; dr and tun keep the packet's.
 constexpr bool translates_port(forwarding f) { return f == forwarding::nat || f == forwarding::fullnat; }
-enum class tunnel_type { ipip, gue, gre };
+using tunnel_type = ipvs::tunnel_type;
 enum class tunnel_checksum { nocsum, csum, remcsum };
 using failure_action = healthcheck::failure_action;
 

@@ -91,10 +91,9 @@ constexpr std::optional<E> value_of(const std::array<named<E>, N>& table, std::s
 inline std::string_view to_string(address_family v) { return name_of(family_names, v); }
 inline std::string_view to_string(exit_policy v) { return name_of(exit_policy_names, v); }
 inline std::string_view to_string(check_type v) { return name_of(check_type_names, v); }
-inline std::string_view to_string(protocol v) { return name_of(protocol_names, v); }
+// protocol and tunnel_type are IPVS's: ipvs::to_string names them as lbd.conf does.
 inline std::string_view to_string(scheduler v) { return name_of(scheduler_names, v); }
 inline std::string_view to_string(forwarding v) { return name_of(forwarding_names, v); }
-inline std::string_view to_string(tunnel_type v) { return name_of(tunnel_type_names, v); }
 inline std::string_view to_string(tunnel_checksum v) { return name_of(tunnel_checksum_names, v); }
 inline std::string_view to_string(failure_action v) { return name_of(failure_action_names, v); }
 inline std::string_view to_string(healthcheck::agent_unreachable v) { return name_of(agent_unreachable_names, v); }

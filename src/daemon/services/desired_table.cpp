@@ -6,15 +6,7 @@
 namespace lbd::daemon {
 namespace {
 
-ipvs::protocol protocol_of(config::protocol p) {
-  switch (p) {
-    case config::protocol::tcp: return ipvs::protocol::tcp;
-    case config::protocol::udp: return ipvs::protocol::udp;
-    case config::protocol::sctp: return ipvs::protocol::sctp;
-  }
-  return ipvs::protocol::tcp;
-}
-
+// lbd.conf's one forwarding IPVS has no method for: fullnat is masquerading plus lbd's source NAT.
 ipvs::forwarding forwarding_of(config::forwarding f) {
   switch (f) {
     case config::forwarding::nat:
@@ -25,15 +17,6 @@ ipvs::forwarding forwarding_of(config::forwarding f) {
   return ipvs::forwarding::masq;
 }
 
-ipvs::tunnel_type tunnel_of(config::tunnel_type t) {
-  switch (t) {
-    case config::tunnel_type::ipip: return ipvs::tunnel_type::ipip;
-    case config::tunnel_type::gue: return ipvs::tunnel_type::gue;
-    case config::tunnel_type::gre: return ipvs::tunnel_type::gre;
-  }
-  return ipvs::tunnel_type::ipip;
-}
-
 }  // namespace
 
 ipvs::service_key service_key_of(const config::virtual_server& vs) {
@@ -42,7 +25,7 @@ ipvs::service_key service_key_of(const config::virtual_server& vs) {
         vs.family == config::address_family::inet ? ipvs::address_family::ipv4 : ipvs::address_family::ipv6,
         *vs.fwmark);
   }
-  return ipvs::service_key::inet(protocol_of(vs.proto), vs.address.value_or(endpoint{}));
+  return ipvs::service_key::inet(vs.proto, vs.address.value_or(endpoint{}));
 }
 
 std::vector<ipvs::service_key> service_keys_of(const config::virtual_server& vs) {
@@ -50,7 +33,7 @@ std::vector<ipvs::service_key> service_keys_of(const config::virtual_server& vs)
   const auto family =
       vs.family == config::address_family::inet ? ipvs::address_family::ipv4 : ipvs::address_family::ipv6;
   for (auto m : vs.more_fwmarks) out.push_back(ipvs::service_key::mark(family, m));
-  for (const auto& a : vs.more_addresses) out.push_back(ipvs::service_key::inet(protocol_of(vs.proto), a));
+  for (const auto& a : vs.more_addresses) out.push_back(ipvs::service_key::inet(vs.proto, a));
   return out;
 }
 
@@ -81,7 +64,7 @@ ipvs::dest_attrs dest_attrs_of(const config::virtual_server& vs, config::forward
   ipvs::dest_attrs d;
   d.fwd = forwarding_of(method);
   if (method == config::forwarding::tun && vs.tunnel) {
-    d.tun_type = tunnel_of(vs.tunnel->type);
+    d.tun_type = vs.tunnel->type;
     d.tun_port = vs.tunnel->type == config::tunnel_type::gue ? vs.tunnel->port : 0;
     d.tun_flags = vs.tunnel->checksum == config::tunnel_checksum::csum      ? ipvs::tun_flag::csum
                   : vs.tunnel->checksum == config::tunnel_checksum::remcsum ? ipvs::tun_flag::remcsum

@@ -18,6 +18,7 @@ nft::protocol protocol_of(config::protocol p) {
     case config::protocol::tcp: return nft::protocol::tcp;
     case config::protocol::udp: return nft::protocol::udp;
     case config::protocol::sctp: return nft::protocol::sctp;
+    case config::protocol::none: break;  // lbd.conf never gives it
   }
   return nft::protocol::tcp;
 }
