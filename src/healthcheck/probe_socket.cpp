@@ -50,7 +50,10 @@ connect_progress reusable_socket::connect_outcome(std::uint32_t epoll_events, bo
   const auto progress = connect_event(epoll_events);
   if (progress != connect_progress::failed) return progress;
   ec = socket_error(fd_, 0);
-  return ec ? connect_progress::failed : connect_progress::in_progress;
+  boost::asio::ip::tcp::endpoint peer;
+  auto len = static_cast<socklen_t>(peer.capacity());
+  const bool has_peer = !ec && ::getpeername(fd_, peer.data(), &len) == 0;
+  return reused_connect_event(epoll_events, ec.value(), has_peer);
 }
 
 void reusable_socket::finish(std::size_t idle_slots) {
@@ -113,6 +116,13 @@ connect_progress connect_event(std::uint32_t epoll_events) {
     return connect_progress::failed;
   }
   return (epoll_events & EPOLLOUT) != 0 ? connect_progress::connected : connect_progress::in_progress;
+}
+
+connect_progress reused_connect_event(std::uint32_t epoll_events, int pending_error, bool has_peer) {
+  const auto progress = connect_event(epoll_events);
+  if (progress != connect_progress::failed) return progress;
+  if (pending_error != 0) return connect_progress::failed;
+  return has_peer ? connect_progress::connected : connect_progress::in_progress;
 }
 
 }  // namespace lbd::healthcheck

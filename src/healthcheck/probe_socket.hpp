@@ -21,6 +21,12 @@ inline constexpr std::size_t kept_idle_sockets = 256;
 // hang-up without writability, is a failed connect (its reason: socket_error).
 enum class connect_progress : std::uint8_t { in_progress, failed, connected };
 connect_progress connect_event(std::uint32_t epoll_events);
+// The same for a reused socket, given also its pending error (SO_ERROR, 0: none) and whether it has
+// a peer (getpeername succeeds only once the connection is established). A failure event with no
+// error pending was raised by the reset that ended the slot's last probe. The connect may have
+// completed since: the poller is edge-triggered, so no later event would say so, and the probe
+// would time out against a server that answered. The peer tells.
+connect_progress reused_connect_event(std::uint32_t epoll_events, int pending_error, bool has_peer);
 
 // A non-blocking TCP socket that stays with its probe slot from one probe to the next: it is
 // opened and added to the poller once, connected for a probe, and at the end of the probe reset

@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // Pure verdicts of the probers: script exit codes and dynamic weights, DNS answer headers, digests.
 #include <gtest/gtest.h>
+#include <sys/epoll.h>
+
+#include <cerrno>
 
 #include <array>
 
 #include "healthcheck/dns_prober.hpp"
 #include "healthcheck/http_prober.hpp"
+#include "healthcheck/probe_socket.hpp"
 #include "healthcheck/script_prober.hpp"
 
 namespace lbd::healthcheck {
@@ -139,6 +143,22 @@ TEST(DnsJudge, TypeNames) {
 
 TEST(Digest, Sha256OfKnownInput) {
   EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST(ReusedConnect, AStaleResetEventWithThePeerThereIsAConnectionNotAWait) {
+  // The reset that ended the slot's last probe raised EPOLLERR; by the time the event is read the
+  // new connect has completed (EPOLLOUT in the same edge). Waiting for another edge would time the
+  // probe out against a server that answered.
+  EXPECT_EQ(reused_connect_event(EPOLLERR | EPOLLOUT, 0, true), connect_progress::connected);
+  EXPECT_EQ(reused_connect_event(EPOLLERR | EPOLLHUP, 0, true), connect_progress::connected);
+  // Still in SYN-SENT: no peer yet, the connect goes on.
+  EXPECT_EQ(reused_connect_event(EPOLLERR, 0, false), connect_progress::in_progress);
+  // A real failure is one.
+  EXPECT_EQ(reused_connect_event(EPOLLERR | EPOLLOUT, ECONNREFUSED, false), connect_progress::failed);
+  EXPECT_EQ(reused_connect_event(EPOLLHUP, ETIMEDOUT, false), connect_progress::failed);
+  // No failure in the event: as for a fresh socket.
+  EXPECT_EQ(reused_connect_event(EPOLLOUT, 0, false), connect_progress::connected);
+  EXPECT_EQ(reused_connect_event(EPOLLIN, 0, false), connect_progress::in_progress);
 }
 
 }  // namespace
