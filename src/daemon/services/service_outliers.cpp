@@ -26,17 +26,17 @@ result<std::string, std::string> read_kernel_connections() { return read_text_fi
 void service_runtime::impl::configure_outliers() {
   std::map<std::string, outlier_entry> next;
   for (auto& e : services_) {
-    if (!e.vs.outliers) continue;
-    auto prev = outliers_.find(e.vs.name);
+    if (!e.vs->outliers) continue;
+    auto prev = outliers_.find(e.vs->name);
     if (prev == outliers_.end()) {
-      next.emplace(e.vs.name, outlier_entry{outlier_detector(*e.vs.outliers, addresses_of(e.vs)), {}});
+      next.emplace(e.vs->name, outlier_entry{outlier_detector(*e.vs->outliers, addresses_of(*e.vs)), {}});
       continue;
     }
     // Kept across a reload: the servers that stay keep their history and ejection, and a rebuilt
     // monitor learns which of them are out without a second event.
-    auto& kept = next.emplace(e.vs.name, std::move(prev->second)).first->second;
-    kept.detector.configure(*e.vs.outliers, addresses_of(e.vs));
-    for (const auto& rs : e.vs.real_servers) {
+    auto& kept = next.emplace(e.vs->name, std::move(prev->second)).first->second;
+    kept.detector.configure(*e.vs->outliers, addresses_of(*e.vs));
+    for (const auto& rs : e.vs->real_servers) {
       if (kept.detector.ejection(rs.address)) e.monitor->set_ejected(rs.address, true, "outlier ejection", true);
     }
   }

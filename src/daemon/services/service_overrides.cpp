@@ -8,7 +8,7 @@ namespace lbd::daemon {
 override_answer service_runtime::impl::set_override(const std::string& server,
                                                     const std::optional<std::string>& service,
                                                     std::optional<override_entry> e) {
-  auto refs = find_servers(cfg_, server, service);
+  auto refs = find_servers(*cfg_, server, service);
   if (!refs) return unexpected(refs.error());
   for (const auto& r : *refs) {
     const auto* before = overrides_.find(r);

@@ -64,12 +64,12 @@ service_runtime::impl::~impl() {
 
 bool service_runtime::impl::needs_kernel() const {
   return !stopped_ &&
-         (!cfg_.virtual_servers.empty() || cfg_.ipvs.sync_daemon.has_value() || !leaving_.empty() || sync_owned_);
+         (!cfg_->virtual_servers.empty() || cfg_->ipvs.sync_daemon.has_value() || !leaving_.empty() || sync_owned_);
 }
 
 const service_runtime::impl::service_entry* service_runtime::impl::find_entry(const std::string& name) const {
   for (const auto& e : services_) {
-    if (e.vs.name == name) return &e;
+    if (e.vs->name == name) return &e;
   }
   return nullptr;
 }
@@ -77,21 +77,22 @@ const service_runtime::impl::service_entry* service_runtime::impl::find_entry(co
 ipvs::desired_state service_runtime::impl::desired() const {
   std::map<std::string, hc::desired_service> health;
   for (const auto& e : services_) {
-    if (e.monitor) health.emplace(e.vs.name, e.monitor->desired());
+    if (e.monitor) health.emplace(e.vs->name, e.monitor->desired());
   }
   const auto agents = agents_.inputs();
-  auto out = build_desired(cfg_, health, overrides_, sync_master(), &agents);
-  add_data_path_services(cfg_, marks_, out);
+  auto out = build_desired(*cfg_, health, overrides_, sync_master(), &agents);
+  add_data_path_services(*cfg_, marks_, out);
   return out;
 }
 
 ipvs::owned_state service_runtime::impl::owned() const {
-  ipvs::owned_state o{leaving_, sync_owned_ || cfg_.ipvs.sync_daemon.has_value()};
-  o.services.merge(owned_services(cfg_, marks_));
+  ipvs::owned_state o{leaving_, sync_owned_ || cfg_->ipvs.sync_daemon.has_value()};
+  o.services.merge(owned_services(*cfg_, marks_));
   return o;
 }
 
-void service_runtime::impl::rebuild_services(const config::config& cfg, const config::config_diff* d) {
+void service_runtime::impl::rebuild_services(const config::config_diff* d) {
+  const config::config& cfg = *cfg_;
   std::set<std::string> touched;
   if (d != nullptr) {
     for (const auto& c : d->virtual_servers) touched.insert(c.name);
@@ -99,7 +100,7 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
   }
   touched.insert(marks_moved_.begin(), marks_moved_.end());
   std::map<std::string, service_entry> previous;
-  for (auto& e : services_) previous.emplace(e.vs.name, std::move(e));
+  for (auto& e : services_) previous.emplace(e.vs->name, std::move(e));
   services_.clear();
 
   std::vector<std::size_t> rebuilt;
@@ -109,13 +110,14 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
     auto prev = previous.find(vs.name);
     if (d != nullptr && prev != previous.end() && touched.count(vs.name) == 0) {
       next.push_back(std::move(prev->second));
+      next.back().vs = &vs;  // unchanged, now held by the new config
       previous.erase(prev);
       continue;
     }
-    service_entry e{vs, service_keys_of(vs), {}, nullptr};
+    service_entry e{&vs, service_keys_of(vs), {}, nullptr};
     e.checks.reserve(vs.real_servers.size());
     previous_checks before;
-    if (prev != previous.end()) before = {&prev->second.vs.real_servers, &prev->second.checks};
+    if (prev != previous.end()) before = {&prev->second.vs->real_servers, &prev->second.checks};
     for (const auto& rs : vs.real_servers) {
       const bool served = have_kernel_ && in_table(last_kernel_, e.keys.front(), rs.address);
       const auto target = data_path_target_of(marks_, vs, rs);
@@ -129,7 +131,7 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
             const bool up_or_down =
                 ev.what == hc::policy_event::kind::server_up || ev.what == hc::policy_event::kind::server_down;
             if (entry == nullptr || !up_or_down) continue;
-            for (const auto& rs : entry->vs.real_servers) {
+            for (const auto& rs : entry->vs->real_servers) {
               if (rs.address != *ev.server) continue;
               const bool up = ev.what == hc::policy_event::kind::server_up;
               const auto& hook = up ? rs.notify.up : rs.notify.down;
@@ -150,15 +152,18 @@ void service_runtime::impl::rebuild_services(const config::config& cfg, const co
   update_watches();
 }
 
-reconcile_report service_runtime::impl::apply(const config::config& cfg, const config::config_diff& changes) {
+reconcile_report service_runtime::impl::apply(std::shared_ptr<const config::config> cfg,
+                                              const config::config_diff& changes) {
   const bool first = !started_;
-  const config::config old = std::move(cfg_);
-  cfg_ = cfg;
+  // The old config stays alive to the end: the entries kept point into it until rebuild_services.
+  const std::shared_ptr<const config::config> old_held = std::move(cfg_);
+  const config::config& old = *old_held;
+  cfg_ = std::move(cfg);
   started_ = true;
   stopped_ = false;
 
   const data_path_mark_map old_marks = std::move(marks_);
-  marks_ = data_path_marks(cfg_);
+  marks_ = data_path_marks(*cfg_);
   marks_moved_.clear();
   for (const auto& [ref, mark] : marks_) {
     const auto was = old_marks.find(ref);
@@ -170,7 +175,7 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
   if (marks_.size() != old_marks.size() || !marks_moved_.empty()) {
     log_.info("data-path checks: {} fwmark services (was {})", marks_.size(), old_marks.size());
   }
-  if (const auto wanted = data_path_servers(cfg_); wanted > marks_.size()) {
+  if (const auto wanted = data_path_servers(*cfg_); wanted > marks_.size()) {
     log_.warning(
         "data-path checks: {} real servers need a mark, [ipvs] data_path_fwmark_count gives {}: the other {} "
         "are checked the plain way",
@@ -180,7 +185,7 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
       .set(static_cast<double>(marks_.size()));
 
   // Services that left the config stay lbd's to delete until the kernel no longer has them.
-  const std::set<ipvs::service_key> now_owned = owned_services(cfg_, marks_);
+  const std::set<ipvs::service_key> now_owned = owned_services(*cfg_, marks_);
   for (const auto& k : owned_services(old, old_marks)) {
     if (now_owned.count(k) == 0) leaving_.insert(k);
   }
@@ -201,15 +206,15 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
     }
   }
   const config::config_diff* d = first ? nullptr : &changes;
-  rebuild_services(cfg_, d);
-  agents_.configure(cfg_);
+  rebuild_services(d);
+  agents_.configure(*cfg_);
   if (first) load_overrides();
-  const auto dropped = overrides_.prune(cfg_);
+  const auto dropped = overrides_.prune(*cfg_);
   for (const auto& gone : dropped) {
     log_.notice("override of {} in {} dropped: the real server left the config", to_string(gone.address), gone.service);
   }
   if (!dropped.empty()) save_overrides();
-  const auto drain = cfg_.global.drain_timeout;
+  const auto drain = cfg_->global.drain_timeout;
   if (first || old.global.drain_timeout != drain) {
     ipvs_.run([drain](ipvs::reconciler& r) {
       r.set_drain_timeout(drain);
@@ -218,7 +223,7 @@ reconcile_report service_runtime::impl::apply(const config::config& cfg, const c
   }
   auto report = reconcile(std::move(fresh));
   arm_periodic();
-  if (stats_) stats_->configure(needs_kernel(), stats_cache::period_for(cfg_.global.reconcile_interval));
+  if (stats_) stats_->configure(needs_kernel(), stats_cache::period_for(cfg_->global.reconcile_interval));
   return report;
 }
 
@@ -230,7 +235,7 @@ std::optional<service_runtime::impl::pass> service_runtime::impl::begin_pass() {
   // The pass reads the whole table: the statistics reader waits (or abandons its dump) meanwhile.
   if (stats_) stats_->pause();
   // The source NAT first: a new fullnat service's VIP:port is in the set before IPVS takes a connection.
-  fullnat_.reconcile(cfg_);
+  fullnat_.reconcile(*cfg_);
   return p;
 }
 
@@ -260,11 +265,11 @@ void service_runtime::impl::reconcile_in_background() {
 reconcile_report service_runtime::impl::finish_pass(const pass& p, pass_result out) {
   reconcile_report report;
   if (stats_ && !stopped_) stats_->resume();
-  fullnat_.settle(cfg_);
+  fullnat_.settle(*cfg_);
   if (!out) {
     report.failure = out.error().message;
     log_.err("reconcile: reading the kernel failed: {}", report.failure);
-    if (cfg_.ipvs.sync_daemon) note_sync_error("reading the sync daemons failed: " + report.failure);
+    if (cfg_->ipvs.sync_daemon) note_sync_error("reading the sync daemons failed: " + report.failure);
     reconciles(metrics_, "error").inc();
     return report;
   }
@@ -305,8 +310,8 @@ void service_runtime::impl::schedule_reconcile() {
 
 void service_runtime::impl::arm_periodic() {
   periodic_->cancel();
-  if (stopped_ || cfg_.global.reconcile_interval <= duration::zero()) return;
-  periodic_->async_wait_until(time_.now() + cfg_.global.reconcile_interval,
+  if (stopped_ || cfg_->global.reconcile_interval <= duration::zero()) return;
+  periodic_->async_wait_until(time_.now() + cfg_->global.reconcile_interval,
                               [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
                                 if (ec || alive.expired() || stopped_) return;
                                 // Repairs the table, the timeouts and the sync daemon alike (`ipvsadm -C`, `--set`,
@@ -337,7 +342,10 @@ service_runtime::service_runtime(boost::asio::io_context& io, metrics::registry&
 service_runtime::~service_runtime() = default;
 
 reconcile_report service_runtime::apply(const config::config& cfg, const config::config_diff& changes) {
-  return impl_->apply(cfg, changes);
+  return impl_->apply(std::make_shared<const config::config>(cfg), changes);
+}
+reconcile_report service_runtime::apply(std::shared_ptr<const config::config> cfg, const config::config_diff& changes) {
+  return impl_->apply(std::move(cfg), changes);
 }
 reconcile_report service_runtime::reconcile() { return impl_->reconcile(); }
 

@@ -80,6 +80,8 @@ class service_runtime {
   // from the configuration of the previous apply() to `cfg` (the reload plan's); the first apply()
   // ignores it.
   reconcile_report apply(const config::config& cfg, const config::config_diff& changes);
+  // The same on a config the caller shares instead of one copied (the daemon's running config).
+  reconcile_report apply(std::shared_ptr<const config::config> cfg, const config::config_diff& changes);
   // Reconciles now and waits for the pass. The periodic timer and health changes start passes that
   // the main loop does not wait for.
   reconcile_report reconcile();

@@ -43,7 +43,9 @@ result<std::string, std::string> read_kernel_connections();
 struct service_runtime::impl {
   // One configured virtual server and what watches its real servers.
   struct service_entry {
-    config::virtual_server vs;
+    // Into cfg_ (never null): one copy of a 10,000-service table is enough. A reload points the
+    // entries it keeps at the new config's equal virtual servers before the old config goes.
+    const config::virtual_server* vs = nullptr;
     std::vector<ipvs::service_key> keys;  // every entry point (a group's), the first one first
     // The checks each real server runs (config order; empty: none). Kept so that a reload can
     // resubscribe an unchanged server to the very same checks (bind_server_checks).
@@ -55,7 +57,7 @@ struct service_runtime::impl {
        healthcheck::time_source& time, kernel_stats_reader stats, agent_query agents, nft_access nat, bool ipvs_thread);
   ~impl();
 
-  reconcile_report apply(const config::config& cfg, const config::config_diff& changes);
+  reconcile_report apply(std::shared_ptr<const config::config> cfg, const config::config_diff& changes);
   // A pass the caller waits for. `fresh`: the kernel state just read, saving a second read (start-up).
   reconcile_report reconcile(std::optional<ipvs::kernel_state> fresh = std::nullopt);
   // A pass on the IPVS worker while the main loop goes on (periodic, health changes); one already
@@ -98,8 +100,8 @@ struct service_runtime::impl {
   [[nodiscard]] bool sync_master() const;
   void schedule_reconcile();
   void arm_periodic();
-  // `d`: the diff from the previous config; nullptr at start-up (everything is new).
-  void rebuild_services(const config::config& cfg, const config::config_diff* d);
+  // From cfg_. `d`: the diff from the previous config; nullptr at start-up (everything is new).
+  void rebuild_services(const config::config_diff* d);
   // The sync daemon's part of a reconcile pass: logs, metrics and what lbd now runs.
   void note_sync(const ipvs::reconciler::outcome& out, const ipvs::desired_state& want);
   void note_sync_error(const std::string& what);
@@ -121,7 +123,8 @@ struct service_runtime::impl {
   // The one writer of IPVS state (its reconciler owns the drain tracker), off the main loop.
   ipvs_worker ipvs_;
   fullnat_runtime fullnat_;  // lbd's nftables table and sysctls for fullnat services
-  config::config cfg_;
+  // The running config, shared with the daemon's own copy (one table of 10,000 services, not two).
+  std::shared_ptr<const config::config> cfg_ = std::make_shared<const config::config>();
   // The marks of cfg_'s data-path checks, and the services whose marks the last apply moved (their
   // checks are bound again even when the service itself did not change).
   data_path_mark_map marks_;

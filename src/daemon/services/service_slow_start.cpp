@@ -31,11 +31,11 @@ void service_runtime::impl::observe_ramps(ipvs::desired_state& want) {
   if (!ramps_observed_) {
     // The services the kernel held when lbd started: their servers out then were out before.
     for (const auto& e : services_) {
-      if (have_kernel_ && last_kernel_.count(e.keys.front()) != 0) adopted_.insert(e.vs.name);
+      if (have_kernel_ && last_kernel_.count(e.keys.front()) != 0) adopted_.insert(e.vs->name);
     }
     ramps_observed_ = true;
   }
-  const auto events = ramps_.observe(cfg_, want, adopted_, now);
+  const auto events = ramps_.observe(*cfg_, want, adopted_, now);
   for (const auto& ev : events) {
     const auto server = to_string(ev.server.address);
     switch (ev.what) {
@@ -62,14 +62,14 @@ void service_runtime::impl::observe_ramps(ipvs::desired_state& want) {
   // What each ramp climbs to (lbctl), before the weights are scaled.
   ramp_targets_.clear();
   for (const auto& e : services_) {
-    for (const auto& rs : e.vs.real_servers) {
-      server_ref ref{e.vs.name, rs.address};
+    for (const auto& rs : e.vs->real_servers) {
+      server_ref ref{e.vs->name, rs.address};
       if (ramps_.find(ref) != nullptr) ramp_targets_[ref] = weight_in(want.services, e.keys.front(), rs.address);
     }
   }
-  ramps_.scale(cfg_, want, now);
+  ramps_.scale(*cfg_, want, now);
   std::map<std::string, double> ramping;
-  for (const auto& e : services_) ramping[e.vs.name] = 0;
+  for (const auto& e : services_) ramping[e.vs->name] = 0;
   for (const auto& [ref, r] : ramps_.ramps()) ramping[ref.service] += 1;
   for (const auto& [service, n] : ramping) {
     metrics_.get_gauge("lbd_realservers_slow_starting", "Real servers in slow start", {{"service", service}}).set(n);
@@ -104,7 +104,7 @@ void service_runtime::impl::step_ramps() {
   // the next full pass.
   std::vector<ipvs::op> ops;
   for (const auto& e : services_) {
-    for (const auto& rs : e.vs.real_servers) {
+    for (const auto& rs : e.vs->real_servers) {
       for (const auto& key : e.keys) {
         const auto have = last_kernel_.find(key);
         const auto wanted = want.services.find(key);

@@ -132,7 +132,7 @@ std::vector<api::service> service_runtime::impl::services() const {
   std::vector<api::service> out;
   out.reserve(services_.size());
   for (const auto& e : services_) {
-    const auto& vs = e.vs;
+    const auto& vs = *e.vs;
     const auto d = e.monitor ? e.monitor->desired() : hc::desired_service{};
     const group_view in_group(kernel, e.keys);
     const ipvs::service* in_kernel = in_group.get();
@@ -143,7 +143,7 @@ std::vector<api::service> service_runtime::impl::services() const {
     for (std::size_t i = 1; i < e.keys.size(); ++i) svc.also.push_back(ipvs::to_string(e.keys[i]));
     svc.scheduler = std::string(config::to_string(vs.sched));
     svc.method = forwarding_of(vs.method);
-    if (const auto& pool = cfg_.ipvs.fullnat.pool_of(vs.family); vs.method == config::forwarding::fullnat && pool) {
+    if (const auto& pool = cfg_->ipvs.fullnat.pool_of(vs.family); vs.method == config::forwarding::fullnat && pool) {
       svc.source_nat = config::to_string(*pool);
     }
     svc.quorum = d.quorum;
@@ -178,8 +178,8 @@ std::vector<api::service> service_runtime::impl::services() const {
         if (wd != w->second.dests.end()) f.wanted_weight = wd->second.attrs.weight;
       }
       svc.real_servers.push_back(server_answer(f));
-      svc.real_servers.back().ejected = ejection_text(e.vs.name, rs.address);
-      svc.real_servers.back().slow_start = ramp_text(e.vs.name, rs.address);
+      svc.real_servers.back().ejected = ejection_text(e.vs->name, rs.address);
+      svc.real_servers.back().slow_start = ramp_text(e.vs->name, rs.address);
     }
   }
   return out;
@@ -200,7 +200,7 @@ std::vector<api::check> service_runtime::impl::checks() const {
   std::map<std::string, std::set<std::string>> users;
   for (const auto& e : services_) {
     for (const auto& server : e.checks) {
-      for (const auto& c : server) users[hc::canonical_key(*c)].insert(e.vs.name);
+      for (const auto& c : server) users[hc::canonical_key(*c)].insert(e.vs->name);
     }
   }
   std::vector<api::check> out;
@@ -253,7 +253,7 @@ void service_runtime::impl::refresh_kernel_stats() {
     const group_view in_group(kernel, e.keys);
     if (in_group.get() == nullptr) continue;
     const auto& s = in_group.get()->stats;
-    const std::string& name = e.vs.name;
+    const std::string& name = e.vs->name;
     total("lbd_ipvs_service_connections_total", "Connections the kernel scheduled for the service", {{"service", name}},
           s.conns);
     total("lbd_ipvs_service_packets_total", "Packets through the service, by direction",
@@ -298,8 +298,8 @@ std::vector<service_weight> service_runtime::impl::export_weights(const ipvs::ta
   sums.reserve(services_.size());
   for (const auto& e : services_) {
     const auto svc = programmed.find(e.keys.front());  // every entry point holds the same weights
-    auto& sum = sums.emplace_back(service_weight{e.vs.name, 0, 0});
-    for (const auto& rs : e.vs.real_servers) {
+    auto& sum = sums.emplace_back(service_weight{e.vs->name, 0, 0});
+    for (const auto& rs : e.vs->real_servers) {
       unsigned weight = 0;  // drained, failed and removed servers: no traffic
       if (svc != programmed.end()) {
         const auto d = svc->second.dests.find(dest_key_of(rs.address));
@@ -307,7 +307,7 @@ std::vector<service_weight> service_runtime::impl::export_weights(const ipvs::ta
       }
       sum.live += weight;
       sum.configured += rs.weight;
-      metrics::labels l{{"service", e.vs.name}, {"server", to_string(rs.address)}};
+      metrics::labels l{{"service", e.vs->name}, {"server", to_string(rs.address)}};
       metrics_
           .get_gauge("lbd_realserver_weight",
                      "Weight lbd programs for the real server now (0: drained, failed or absent)", l)

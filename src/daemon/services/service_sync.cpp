@@ -15,17 +15,17 @@ void service_runtime::impl::note_sync_error(const std::string& what) {
 }
 
 bool service_runtime::impl::sync_master() const {
-  if (!cfg_.ipvs.sync_daemon) return false;
-  const auto followed = vrrp_states_.find(cfg_.ipvs.sync_daemon->follow);
+  if (!cfg_->ipvs.sync_daemon) return false;
+  const auto followed = vrrp_states_.find(cfg_->ipvs.sync_daemon->follow);
   return followed != vrrp_states_.end() && followed->second == vrrp::state::master;
 }
 
 void service_runtime::impl::on_vrrp_state(const std::string& instance, vrrp::state s) {
   vrrp_states_[instance] = s;
-  if (stopped_ || !cfg_.ipvs.sync_daemon || cfg_.ipvs.sync_daemon->follow != instance) return;
+  if (stopped_ || !cfg_->ipvs.sync_daemon || cfg_->ipvs.sync_daemon->follow != instance) return;
   // A role change is a change of the desired state; the same role again needs no pass. The pass
   // covers the sync daemon alone: no table dump delays the new role.
-  if (sync_running_ && *sync_running_ == sync_daemon_of(cfg_.ipvs, sync_master())) return;
+  if (sync_running_ && *sync_running_ == sync_daemon_of(cfg_->ipvs, sync_master())) return;
   auto want = std::make_shared<const ipvs::desired_state>(desired());
   ipvs::owned_state daemons_only = owned();
   daemons_only.services.clear();

@@ -87,8 +87,8 @@ bool app::start() {
     log_.err("{}: {} error(s); not starting", config_file_, loaded.error_count());
     return false;
   }
-  // Held once: a large configuration is tens of megabytes.
-  running_ = std::move(*loaded.cfg);
+  // Held once, shared with the service runtime: a large configuration is tens of megabytes.
+  running_ = std::make_shared<const config::config>(std::move(*loaded.cfg));
   const config::config& cfg = *running_;
   log::set_threshold(cfg.global.log_level);
 
@@ -116,7 +116,7 @@ bool app::start() {
   // The anycast groups before the first pass, whose weights decide their announcements.
   anycast_->apply(cfg);
   // IPVS before VRRP: a director that wins the election already has its services.
-  const auto first = services_->apply(cfg, plan.diff);
+  const auto first = services_->apply(running_, plan.diff);
   if (!first.failure.empty())
     log_.err("IPVS: {}; retrying every {}", first.failure, format_duration(cfg.global.reconcile_interval));
   // Instances that could not start were logged by the runtime, which keeps trying them.
@@ -198,7 +198,8 @@ reload_report app::reload(const std::string& trigger) {
   if (!loaded.ok()) {
     r.errors = format_errors(loaded);
   } else {
-    const config::config& next = *loaded.cfg;
+    const auto next_held = std::make_shared<const config::config>(std::move(*loaded.cfg));
+    const config::config& next = *next_held;
     // The one plan of this reload: every part below takes its slice, the report renders it.
     const auto& plan = r.plan.emplace(plan_reload(*running_, next));
     std::vector<std::string> problems;
@@ -209,13 +210,13 @@ reload_report app::reload(const std::string& trigger) {
     }
     const auto services_t0 = std::chrono::steady_clock::now();
     anycast_->apply(next);
-    const auto applied = services_->apply(next, plan.diff);
+    const auto applied = services_->apply(next_held, plan.diff);
     r.services_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - services_t0).count();
     r.ipvs_ops = applied.ops;
     r.ipvs_errors = applied.errors;
     if (!applied.failure.empty()) problems.push_back("IPVS: " + applied.failure);
     for (auto& e : apply_vrrp(next, plan.vrrp)) problems.push_back(std::move(e));
-    running_ = std::move(*loaded.cfg);  // `next` is not used below
+    running_ = next_held;
     // The new config is running either way; problems applying it are reported, not rolled back.
     r.result = problems.empty() ? api::reload_result::ok : api::reload_result::partial;
     r.errors = std::move(problems);

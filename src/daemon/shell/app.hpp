@@ -86,7 +86,7 @@ class app {
   std::unique_ptr<track_scripts> scripts_;
   std::unique_ptr<control_server> control_;
   std::unique_ptr<metrics_endpoint> metrics_http_;
-  std::optional<config::config> running_;
+  std::shared_ptr<const config::config> running_;
   std::optional<reload_report> last_reload_;
   std::chrono::system_clock::time_point started_at_;
   bool stopping_ = false;
