@@ -231,7 +231,8 @@ std::optional<service_runtime::impl::pass> service_runtime::impl::begin_pass() {
   if (!needs_kernel()) return std::nullopt;
   auto want = desired();
   observe_ramps(want);
-  pass p{std::make_shared<const ipvs::desired_state>(std::move(want)), owned(), time_.now(), ++passes_begun_};
+  pass p{std::make_shared<const ipvs::desired_state>(std::move(want)), owned(), time_.now(), ++passes_begun_,
+         std::chrono::steady_clock::now()};
   // The pass reads the whole table: the statistics reader waits (or abandons its dump) meanwhile.
   if (stats_) stats_->pause();
   // The source NAT first: a new fullnat service's VIP:port is in the set before IPVS takes a connection.
@@ -252,18 +253,33 @@ void service_runtime::impl::reconcile_in_background() {
   }
   const auto p = begin_pass();
   if (!p) return;
-  pass_running_ = true;
+  set_pass_running(true);
   ipvs_.submit(pass_job(*p, std::nullopt), [this, alive = std::weak_ptr<int>(alive_), p = *p](pass_result out) {
     if (alive.expired()) return;
-    pass_running_ = false;
+    set_pass_running(false);
     if (stopped_) return;  // the stop reads the kernel itself
     finish_pass(p, std::move(out));
-    if (std::exchange(pass_again_, false)) schedule_reconcile();
+    if (std::exchange(pass_again_, false)) {
+      schedule_reconcile();
+    } else {
+      arm_periodic();  // the next periodic pass an interval after this one ended
+    }
   });
+}
+
+void service_runtime::impl::set_pass_running(bool running) {
+  pass_running_ = running;
+  metrics_.get_gauge("lbd_ipvs_pass_running", "A reconcile pass is on the IPVS worker and the main loop goes on (1)")
+      .set(running ? 1 : 0);
 }
 
 reconcile_report service_runtime::impl::finish_pass(const pass& p, pass_result out) {
   reconcile_report report;
+  metrics_
+      .get_histogram("lbd_ipvs_pass_seconds",
+                     "Reconcile passes from the desired state computed to the result back on the main loop",
+                     metrics::latency_buckets())
+      .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - p.begun).count());
   if (stats_ && !stopped_) stats_->resume();
   fullnat_.settle(*cfg_);
   if (!out) {
@@ -315,9 +331,13 @@ void service_runtime::impl::arm_periodic() {
                               [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
                                 if (ec || alive.expired() || stopped_) return;
                                 // Repairs the table, the timeouts and the sync daemon alike (`ipvsadm -C`, `--set`,
-                                // `--stop-daemon` behind lbd's back).
+                                // `--stop-daemon` behind lbd's back). The interval runs from the end of the last
+                                // pass, whatever asked for it: a pass that takes longer than the interval (a large
+                                // table in a slow machine) must not make the worker dump the table back to back.
+                                // A pass still running re-arms the timer when it ends.
+                                if (pass_running_) return;
                                 reconcile_in_background();
-                                arm_periodic();
+                                if (!pass_running_) arm_periodic();  // no pass started, or it ended at once
                               });
 }
 

@@ -69,6 +69,7 @@ struct service_runtime::impl {
     ipvs::owned_state owned;
     healthcheck::time_point read_at{};
     std::uint64_t seq = 0;
+    std::chrono::steady_clock::time_point begun;  // for lbd_ipvs_pass_seconds: real time, always
   };
   using pass_result = result<ipvs::reconciler::outcome, ipvs::ipvs_error>;
   // None when lbd needs nothing of the kernel.
@@ -154,8 +155,9 @@ struct service_runtime::impl {
   [[nodiscard]] kernel_view view() const;
   std::unique_ptr<healthcheck::check_timer> periodic_;
   bool reconcile_posted_ = false;
-  bool pass_running_ = false;  // a background pass is on the worker
-  bool pass_again_ = false;    // and another was asked for meanwhile
+  bool pass_running_ = false;  // a background pass is on the worker (lbd_ipvs_pass_running)
+  void set_pass_running(bool running);
+  bool pass_again_ = false;  // and another was asked for meanwhile
   std::uint64_t passes_begun_ = 0;
   std::uint64_t passes_finished_ = 0;  // the newest pass whose result was taken
   std::shared_ptr<int> alive_ = std::make_shared<int>(0);

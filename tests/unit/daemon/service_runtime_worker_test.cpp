@@ -22,6 +22,7 @@ class gated_backend final : public ipvs::backend {
   result<ipvs::table, ipvs::ipvs_error> snapshot() override {
     std::unique_lock<std::mutex> lock(mu_);
     note();
+    ++reads_;
     if (closed_ && std::this_thread::get_id() != main_) {
       ++held_;
       changed_.notify_all();
@@ -75,6 +76,10 @@ class gated_backend final : public ipvs::backend {
     const std::lock_guard<std::mutex> lock(mu_);
     return on_main_;
   }
+  std::size_t reads() {
+    const std::lock_guard<std::mutex> lock(mu_);
+    return reads_;
+  }
   std::size_t calls() {
     const std::lock_guard<std::mutex> lock(mu_);
     return calls_;
@@ -98,6 +103,7 @@ class gated_backend final : public ipvs::backend {
   std::condition_variable changed_;
   bool closed_ = false;
   std::size_t held_ = 0;
+  std::size_t reads_ = 0;
   std::size_t calls_ = 0;
   std::size_t on_main_ = 0;
 };
@@ -118,6 +124,15 @@ struct service_runtime_worker_test : service_runtime_test {
       time.advance(milliseconds(1));
     }
     return pred();
+  }
+  // Until no pass is on the worker and nothing is ready on the loop that could start one.
+  bool wait_idle() {
+    return pump_until([&] {
+      io.restart();
+      io.poll();
+      time.settle();
+      return m.value("lbd_ipvs_pass_running") == 0;
+    });
   }
   std::size_t dests_now() {
     return gate.inspect([&] { return dests(); });
@@ -143,6 +158,7 @@ TEST_F(service_runtime_worker_test, TheMainLoopGoesOnWhileAPassIsHeldOnTheWorker
   cfg.global.reconcile_interval = std::chrono::seconds(1);
   apply(cfg);  // start-up waits for its pass, on the worker
   ASSERT_TRUE(pump_until([&] { return dests_now() == 2; }));
+  ASSERT_TRUE(wait_idle());
 
   // The periodic pass starts on the worker and is held there at its read of the kernel.
   gate.close();
@@ -169,6 +185,27 @@ TEST_F(service_runtime_worker_test, TheMainLoopGoesOnWhileAPassIsHeldOnTheWorker
   EXPECT_EQ(gate.calls_on_main(), 0U);  // the kernel is read and written on the worker only
 }
 
+TEST_F(service_runtime_worker_test, APassLongerThanTheIntervalIsNotFollowedAtOnceByAnother) {
+  auto cfg = load(service());
+  cfg.global.reconcile_interval = std::chrono::seconds(1);
+  apply(cfg);
+  ASSERT_TRUE(pump_until([&] { return dests_now() == 2; }));
+  ASSERT_TRUE(wait_idle());
+  gate.close();
+  time.advance(std::chrono::seconds(1));
+  ASSERT_TRUE(gate.wait_held());
+  // Five intervals go by while the pass is held (a large table in a slow machine).
+  time.advance(std::chrono::seconds(5));
+  const std::size_t reads = gate.reads();
+  gate.open();
+  // The held pass ends; the next periodic one comes an interval after it, not at once.
+  ASSERT_TRUE(wait_idle());
+  EXPECT_EQ(gate.reads(), reads);
+  time.advance(milliseconds(900));
+  EXPECT_EQ(gate.reads(), reads);
+  EXPECT_TRUE(pump_until([&] { return gate.reads() == reads + 1; }));
+}
+
 TEST_F(service_runtime_worker_test, TheWorkersCountsAreRenderedBesideTheMainLoops) {
   apply(load(service()));
   // The worker's counts reach the main loop with the result of the job that made them.
@@ -192,6 +229,7 @@ TEST_F(service_runtime_worker_test, AStopWaitsForThePassInFlightThenRemovesEvery
   cfg.global.reconcile_interval = std::chrono::seconds(1);
   apply(cfg);
   ASSERT_TRUE(pump_until([&] { return dests_now() == 2; }));
+  ASSERT_TRUE(wait_idle());
   gate.close();
   time.advance(std::chrono::seconds(1));
   ASSERT_TRUE(gate.wait_held());
