@@ -134,6 +134,18 @@ struct service_runtime_worker_test : service_runtime_test {
       return m.value("lbd_ipvs_pass_running") == 0;
     });
   }
+  // Started with a 1 s reconcile interval, both servers programmed and nothing in flight, the next
+  // periodic pass starts on the worker and is held there at its read of the kernel (start-up itself
+  // waits for its pass, on the worker).
+  bool hold_a_periodic_pass() {
+    auto cfg = load(service());
+    cfg.global.reconcile_interval = std::chrono::seconds(1);
+    apply(cfg);
+    if (!pump_until([&] { return dests_now() == 2; }) || !wait_idle()) return false;
+    gate.close();
+    time.advance(std::chrono::seconds(1));
+    return gate.wait_held();
+  }
   std::size_t dests_now() {
     return gate.inspect([&] { return dests(); });
   }
@@ -154,16 +166,7 @@ struct service_runtime_worker_test : service_runtime_test {
 };
 
 TEST_F(service_runtime_worker_test, TheMainLoopGoesOnWhileAPassIsHeldOnTheWorker) {
-  auto cfg = load(service());
-  cfg.global.reconcile_interval = std::chrono::seconds(1);
-  apply(cfg);  // start-up waits for its pass, on the worker
-  ASSERT_TRUE(pump_until([&] { return dests_now() == 2; }));
-  ASSERT_TRUE(wait_idle());
-
-  // The periodic pass starts on the worker and is held there at its read of the kernel.
-  gate.close();
-  time.advance(std::chrono::seconds(1));
-  ASSERT_TRUE(gate.wait_held());
+  ASSERT_TRUE(hold_a_periodic_pass());
 
   // Meanwhile the main loop runs: handlers, status, and a health check that fails.
   bool ran = false;
@@ -186,14 +189,7 @@ TEST_F(service_runtime_worker_test, TheMainLoopGoesOnWhileAPassIsHeldOnTheWorker
 }
 
 TEST_F(service_runtime_worker_test, APassLongerThanTheIntervalIsNotFollowedAtOnceByAnother) {
-  auto cfg = load(service());
-  cfg.global.reconcile_interval = std::chrono::seconds(1);
-  apply(cfg);
-  ASSERT_TRUE(pump_until([&] { return dests_now() == 2; }));
-  ASSERT_TRUE(wait_idle());
-  gate.close();
-  time.advance(std::chrono::seconds(1));
-  ASSERT_TRUE(gate.wait_held());
+  ASSERT_TRUE(hold_a_periodic_pass());
   // Five intervals go by while the pass is held (a large table in a slow machine).
   time.advance(std::chrono::seconds(5));
   const std::size_t reads = gate.reads();
@@ -225,14 +221,7 @@ TEST_F(service_runtime_worker_test, TheWorkersCountsAreRenderedBesideTheMainLoop
 }
 
 TEST_F(service_runtime_worker_test, AStopWaitsForThePassInFlightThenRemovesEverything) {
-  auto cfg = load(service());
-  cfg.global.reconcile_interval = std::chrono::seconds(1);
-  apply(cfg);
-  ASSERT_TRUE(pump_until([&] { return dests_now() == 2; }));
-  ASSERT_TRUE(wait_idle());
-  gate.close();
-  time.advance(std::chrono::seconds(1));
-  ASSERT_TRUE(gate.wait_held());
+  ASSERT_TRUE(hold_a_periodic_pass());
   // The stop's passes queue behind the held one on the worker; the gate opens from another thread
   // as the main loop waits in stop().
   std::thread opener([&] { gate.open(); });
