@@ -41,7 +41,6 @@ service_runtime::impl::impl(boost::asio::io_context& io, metrics::registry& m, i
                             nft_access nat, bool ipvs_thread)
     : io_(io),
       metrics_(m),
-      kernel_(kernel),
       time_(time),
       own_probes_(probes == nullptr ? hc::prober_set::make_default(io.get_executor()) : nullptr),
       probes_(probes == nullptr ? *own_probes_ : *probes),

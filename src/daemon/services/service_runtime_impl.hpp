@@ -110,7 +110,6 @@ struct service_runtime::impl {
 
   boost::asio::io_context& io_;
   metrics::registry& metrics_;
-  ipvs::backend& kernel_;
   log::logger log_{"services"};
   // The clock and timers of everything timed here: checks, the periodic pass, ages.
   healthcheck::time_source& time_;
