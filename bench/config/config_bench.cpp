@@ -18,13 +18,11 @@
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "../common/bench_process.hpp"
 #include "common/metrics.hpp"
 #include "config/diff.hpp"
 #include "config/load.hpp"
@@ -38,26 +36,8 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-double ms_since(clock_type::time_point t0) {
-  return std::chrono::duration<double, std::milli>(clock_type::now() - t0).count();
-}
-
-// A field of /proc/self/status in kB (VmHWM: peak resident size; VmRSS: now).
-long status_kb(const std::string& field) {
-  std::ifstream in("/proc/self/status");
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind(field + ":", 0) == 0) return std::stol(line.substr(field.size() + 1));
-  }
-  return -1;
-}
-
-std::string load_average() {
-  std::ifstream in("/proc/loadavg");
-  std::string one;
-  in >> one;
-  return one;
-}
+using lbd::bench::ms_since;
+using lbd::bench::status_kb;
 
 lbd::ipvs::desired_state desired_of(const lbd::config::config& cfg) {
   std::map<std::string, lbd::healthcheck::desired_service> health;
@@ -99,7 +79,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "usage: config_bench CONFIG [CHANGED] [--results FILE] [--label TEXT]\n");
     return 2;
   }
-  const std::string host_load = load_average();
+  const std::string host_load = lbd::bench::load_average();
   // As under the generated lbd.conf's log_level: no line per IPVS write.
   lbd::log::set_threshold(lbd::log::level::warning);
 
@@ -160,15 +140,6 @@ int main(int argc, char** argv) {
   line += fmt::format(" final_peak_rss_kb={}", status_kb("VmHWM"));
 
   std::printf("%s\n", line.c_str());
-  if (!results.empty()) {
-    std::filesystem::create_directories(std::filesystem::path(results).parent_path());
-    std::ofstream out(results, std::ios::app);
-    std::array<char, 32> stamp{};
-    const std::time_t now = std::time(nullptr);
-    std::tm utc{};
-    gmtime_r(&now, &utc);
-    std::strftime(stamp.data(), stamp.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
-    out << stamp.data() << " host_load=" << host_load << " | " << line << "\n";
-  }
+  if (!results.empty()) lbd::bench::append_result(results, host_load, line);
   return 0;
 }

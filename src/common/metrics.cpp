@@ -65,25 +65,16 @@ counter& registry::get_counter(const std::string& name, const std::string& help,
   if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
     throw std::logic_error("counter " + name + " does not end in _total");
   }
-  auto& f = get_family(name, kind::counter, help);
-  auto& slot = f.counters[l];
-  if (!slot) slot = std::make_unique<counter>();
-  return *slot;
+  return get_family(name, kind::counter, help).counters[l];
 }
 
 gauge& registry::get_gauge(const std::string& name, const std::string& help, const labels& l) {
-  auto& f = get_family(name, kind::gauge, help);
-  auto& slot = f.gauges[l];
-  if (!slot) slot = std::make_unique<gauge>();
-  return *slot;
+  return get_family(name, kind::gauge, help).gauges[l];
 }
 
 histogram& registry::get_histogram(const std::string& name, const std::string& help, const std::vector<double>& bounds,
                                    const labels& l) {
-  auto& f = get_family(name, kind::histogram, help);
-  auto& slot = f.histograms[l];
-  if (!slot) slot = std::make_unique<histogram>(bounds);
-  return *slot;
+  return get_family(name, kind::histogram, help).histograms.try_emplace(l, bounds).first->second;
 }
 
 void registry::remove(const std::string& name, const labels& l) {
@@ -97,8 +88,8 @@ void registry::remove(const std::string& name, const labels& l) {
 double registry::value(const std::string& name, const labels& l) const {
   auto it = families_.find(name);
   if (it == families_.end()) return 0;
-  if (auto c = it->second.counters.find(l); c != it->second.counters.end()) return c->second->value();
-  if (auto g = it->second.gauges.find(l); g != it->second.gauges.end()) return g->second->value();
+  if (auto c = it->second.counters.find(l); c != it->second.counters.end()) return c->second.value();
+  if (auto g = it->second.gauges.find(l); g != it->second.gauges.end()) return g->second.value();
   return 0;
 }
 
@@ -106,14 +97,7 @@ std::string registry::render() const { return metrics::render({this}); }
 
 registry registry::copy() const {
   registry out;
-  for (const auto& [name, f] : families_) {
-    family& g = out.families_[name];
-    g.k = f.k;
-    g.help = f.help;
-    for (const auto& [l, c] : f.counters) g.counters.emplace(l, std::make_unique<counter>(*c));
-    for (const auto& [l, v] : f.gauges) g.gauges.emplace(l, std::make_unique<gauge>(*v));
-    for (const auto& [l, h] : f.histograms) g.histograms.emplace(l, std::make_unique<histogram>(*h));
-  }
+  out.families_ = families_;
   return out;
 }
 
@@ -132,18 +116,17 @@ std::string render(const std::vector<const registry*>& registries) {
     const char* type = k == registry::kind::counter ? "counter" : k == registry::kind::gauge ? "gauge" : "histogram";
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(fs.front()->help), name, type);
     for (const auto* f : fs) {
-      for (const auto& [l, c] : f->counters)
-        out += fmt::format("{}{} {}\n", name, render_labels(l), number(c->value()));
-      for (const auto& [l, g] : f->gauges) out += fmt::format("{}{} {}\n", name, render_labels(l), number(g->value()));
+      for (const auto& [l, c] : f->counters) out += fmt::format("{}{} {}\n", name, render_labels(l), number(c.value()));
+      for (const auto& [l, g] : f->gauges) out += fmt::format("{}{} {}\n", name, render_labels(l), number(g.value()));
       for (const auto& [l, h] : f->histograms) {
         std::uint64_t cumulative = 0;
-        for (std::size_t i = 0; i < h->bounds().size(); ++i) {
-          cumulative += h->bucket_counts()[i];
-          out += fmt::format("{}_bucket{} {}\n", name, render_labels(l, "le", number(h->bounds()[i])), cumulative);
+        for (std::size_t i = 0; i < h.bounds().size(); ++i) {
+          cumulative += h.bucket_counts()[i];
+          out += fmt::format("{}_bucket{} {}\n", name, render_labels(l, "le", number(h.bounds()[i])), cumulative);
         }
-        out += fmt::format("{}_bucket{} {}\n", name, render_labels(l, "le", "+Inf"), h->count());
-        out += fmt::format("{}_sum{} {}\n", name, render_labels(l), number(h->sum()));
-        out += fmt::format("{}_count{} {}\n", name, render_labels(l), h->count());
+        out += fmt::format("{}_bucket{} {}\n", name, render_labels(l, "le", "+Inf"), h.count());
+        out += fmt::format("{}_sum{} {}\n", name, render_labels(l), number(h.sum()));
+        out += fmt::format("{}_count{} {}\n", name, render_labels(l), h.count());
       }
     }
   }

@@ -17,7 +17,6 @@
 // others), units are in the name (_seconds, _bytes), a counter is monotonic.
 #include <cstdint>
 #include <map>
-#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -69,6 +68,14 @@ class histogram {
 
 class registry {
  public:
+  registry() = default;
+  // Moved, or copied on purpose only (copy()): a registry is one thread's.
+  registry(const registry&) = delete;
+  registry& operator=(const registry&) = delete;
+  registry(registry&&) = default;
+  registry& operator=(registry&&) = default;
+  ~registry() = default;
+
   // Throws std::logic_error when the name does not end in _total, or a name is used with two types:
   // both are programming errors.
   counter& get_counter(const std::string& name, const std::string& help, const labels& l = {});
@@ -90,9 +97,11 @@ class registry {
   struct family {
     kind k;
     std::string help;
-    std::map<labels, std::unique_ptr<counter>> counters;
-    std::map<labels, std::unique_ptr<gauge>> gauges;
-    std::map<labels, std::unique_ptr<histogram>> histograms;
+    // By value: a map's nodes do not move, so the references get_* hand out stay valid, and a
+    // series costs no allocation of its own (120,000 of them on a director of 100,000 servers).
+    std::map<labels, counter> counters;
+    std::map<labels, gauge> gauges;
+    std::map<labels, histogram> histograms;
   };
   [[nodiscard]] const std::map<std::string, family>& families() const { return families_; }
 

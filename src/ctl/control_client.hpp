@@ -25,9 +25,12 @@ struct call_error {
 // (status/protocol.hpp).
 // Transport problems say what went wrong and what to look at:
 // "cannot reach lbd at /run/lbd/lbd.sock: No such file or directory (is lbd running?)".
+// `while_parsing`, when set, is the parser's callback (e.g. an api::array_taker that takes a large
+// array's elements out as they are read); an exception it throws is an incompatible answer.
 result<nlohmann::json, call_error> request(const std::string& socket_path, const std::string& command,
                                            const nlohmann::json& args = nlohmann::json::object(),
-                                           std::chrono::milliseconds timeout = std::chrono::seconds(10));
+                                           std::chrono::milliseconds timeout = std::chrono::seconds(10),
+                                           const nlohmann::json::parser_callback_t& while_parsing = nullptr);
 
 // The same, with the error as one message.
 result<nlohmann::json, std::string> call(const std::string& socket_path, const std::string& command,

@@ -8,24 +8,59 @@
 #include <memory>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 
 #include "common/duration.hpp"
 #include "ctl/control_client.hpp"
 #include "ctl/drain_wait.hpp"
 #include "ctl/routing_daemon.hpp"
 #include "ctl/view/views.hpp"
+#include "status/answer_reader.hpp"
 
 namespace lbd::ctl {
 namespace {
 
-// Renders a command's answer; throws api::contract_error when the answer breaks the contract.
-using render = std::function<std::string(const nlohmann::json&, view::clock_point)>;
+// Renders a command's answer; to_text throws api::contract_error when the answer breaks the contract.
+struct render {
+  std::function<std::string(const nlohmann::json&, view::clock_point)> to_text;
+  // For the text only: takes a large array out of the reply while it is parsed (api::array_taker).
+  nlohmann::json::parser_callback_t while_parsing;
+};
 
 // A view of the typed answer T of `command`.
 template <typename T, typename View>
 render typed(const char* command, View v) {
-  return
-      [command, v](const nlohmann::json& r, view::clock_point now) { return v(api::parse_answer<T>(r, command), now); };
+  return {
+      [command, v](const nlohmann::json& r, view::clock_point now) { return v(api::parse_answer<T>(r, command), now); },
+      nullptr};
+}
+
+// The same for an answer whose services grow with the table: read one service at a time, never as
+// a tree of the whole answer. `T` is the services themselves, or the status that holds them.
+template <typename T, typename View>
+render taking_services(const char* command, View v) {
+  constexpr bool whole_answer = std::is_same_v<T, std::vector<api::service>>;
+  auto taker = std::make_shared<api::array_taker<api::service>>(
+      whole_answer ? std::vector<std::string>{"result"} : std::vector<std::string>{"result", "services"});
+  return {[command, v, taker](const nlohmann::json& r, view::clock_point now) {
+            const auto services = [&] {
+              try {
+                return taker->take();
+              } catch (const api::contract_error& e) {
+                throw api::contract_error(std::string("unexpected answer to ") + command + ": " + e.what());
+              }
+            };
+            if constexpr (whole_answer) {
+              return v(services(), now);
+            } else {
+              auto answer = api::parse_answer<T>(r, command);
+              answer.services = services();
+              return v(answer, now);
+            }
+          },
+          [taker](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+            return (*taker)(depth, event, parsed);
+          }};
 }
 
 struct command_options {
@@ -43,7 +78,7 @@ enum exit_status { done = 0, refused = 1, unreachable = 1, still_draining = 1 };
 
 int run(const std::string& socket, const std::string& command, const nlohmann::json& args, bool json,
         const render& to_text, std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  auto reply = request(socket, command, args, timeout);
+  auto reply = request(socket, command, args, timeout, json ? nullptr : to_text.while_parsing);
   if (!reply) {
     fmt::print(stderr, "lbctl: {}\n", reply.error().message);
     return reply.error().what == call_error::kind::refused ? refused : unreachable;
@@ -54,7 +89,7 @@ int run(const std::string& socket, const std::string& command, const nlohmann::j
     return done;
   }
   try {
-    fmt::print("{}", to_text(*reply, std::chrono::system_clock::now()));
+    fmt::print("{}", to_text.to_text(*reply, std::chrono::system_clock::now()));
   } catch (const api::contract_error& e) {
     fmt::print(stderr, "lbctl: {}\n", e.what());
     return unreachable;
@@ -86,14 +121,18 @@ int wait_for_drain(const std::string& socket, const std::vector<api::affected_se
   const auto start = clock::now();
   std::string shown;
   for (;;) {
-    auto reply = request(socket, "services");
+    api::array_taker<api::service> taker({"result"});
+    auto reply = request(socket, "services", nlohmann::json::object(), std::chrono::seconds(10),
+                         [&taker](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+                           return taker(depth, event, parsed);
+                         });
     if (!reply) {
       fmt::print(stderr, "lbctl: {}\n", reply.error().message);
       return unreachable;
     }
     drain_progress p;
     try {
-      p = progress_of(api::parse_answer<std::vector<api::service>>(*reply, "services"), drained);
+      p = progress_of(taker.take(), drained);
     } catch (const api::contract_error& e) {
       fmt::print(stderr, "lbctl: {}\n", e.what());
       return unreachable;
@@ -157,7 +196,8 @@ void add_override(CLI::App& app, const char* name, const char* help, const char*
 
 void add_daemon_commands(CLI::App& app, const std::string& socket, int& exit_code) {
   query(app, "status", "VRRP instances, virtual services with their real servers, last reload", socket, exit_code,
-        typed<api::daemon_status>("status", [](const auto& s, view::clock_point now) { return view::status(s, now); }));
+        taking_services<api::daemon_status>("status",
+                                            [](const auto& s, view::clock_point now) { return view::status(s, now); }));
   query(app, "vrrp", "VRRP instances: state, priority, master, last transition", socket, exit_code,
         typed<std::vector<api::vrrp_instance>>(
             "vrrp", [](const auto& v, view::clock_point now) { return view::vrrp(v, now); }));
@@ -173,9 +213,9 @@ void add_daemon_commands(CLI::App& app, const std::string& socket, int& exit_cod
       }));
   anycast->add_option("--bird-socket", routing_paths->bird_socket, "BIRD's control socket, for its BGP sessions")
       ->capture_default_str();
-  query(
-      app, "services", "virtual services and real servers, ipvsadm-like", socket, exit_code,
-      typed<std::vector<api::service>>("services", [](const auto& s, view::clock_point) { return view::services(s); }));
+  query(app, "services", "virtual services and real servers, ipvsadm-like", socket, exit_code,
+        taking_services<std::vector<api::service>>("services",
+                                                   [](const auto& s, view::clock_point) { return view::services(s); }));
   query(app, "checks", "health checks: status, reason, latency, last run", socket, exit_code,
         typed<std::vector<api::check>>("checks",
                                        [](const auto& c, view::clock_point now) { return view::checks(c, now); }));
@@ -186,15 +226,15 @@ void add_daemon_commands(CLI::App& app, const std::string& socket, int& exit_cod
   reload->callback([reload_opts, &socket, &exit_code] {
     bool accepted = false;
     // A reload of a large configuration may take a while; it is still one answer.
-    exit_code = run(
-        socket, "reload", nlohmann::json::object(), false,
-        [&accepted, json = reload_opts->json](const nlohmann::json& r, view::clock_point now) {
-          // Parsed also for --json: the exit status says whether the reload was accepted.
-          const auto report = api::parse_answer<api::reload_report>(r, "reload");
-          accepted = report.ok();
-          return json ? r.dump(2) + "\n" : view::reload(report, now);
-        },
-        std::chrono::seconds(120));
+    exit_code = run(socket, "reload", nlohmann::json::object(), false,
+                    {[&accepted, json = reload_opts->json](const nlohmann::json& r, view::clock_point now) {
+                       // Parsed also for --json: the exit status says whether the reload was accepted.
+                       const auto report = api::parse_answer<api::reload_report>(r, "reload");
+                       accepted = report.ok();
+                       return json ? r.dump(2) + "\n" : view::reload(report, now);
+                     },
+                     nullptr},
+                    std::chrono::seconds(120));
     if (exit_code == done && !accepted) exit_code = refused;
   });
 

@@ -35,6 +35,7 @@ hc::service_config service_config_of(const config::virtual_server& vs) {
     c.quorum_down = vs.quorum->down;
   }
   c.sorry_server = vs.sorry_server;
+  c.servers.reserve(vs.real_servers.size());
   for (const auto& rs : vs.real_servers) c.servers.push_back(hc::real_server_config{rs.address, rs.weight});
   return c;
 }

@@ -59,6 +59,8 @@ class slow_starts {
   [[nodiscard]] std::optional<healthcheck::time_point> next_step(healthcheck::time_point now) const;
   [[nodiscard]] const std::map<server_ref, ramp>& ramps() const { return ramps_; }
   [[nodiscard]] const ramp* find(const server_ref& s) const;
+  // The real servers whose last state it keeps: none while no server has a window.
+  [[nodiscard]] std::size_t servers_seen() const { return seen_.size(); }
   // Ramps under way before a restart (the state file), taken up by the first observe() for the
   // servers serving by then, and by a later one for a server that returns before its ramp would
   // have ended (kept by the wall clock: the time lbd was down counts).
@@ -70,6 +72,9 @@ class slow_starts {
   std::map<server_ref, ramp> ramps_;
   std::map<server_ref, ramp> resuming_;  // restored, for servers not serving yet
   bool started_ = false;
+  // Started, but the last pass kept no state (no window anywhere): the next one with a window takes
+  // the servers serving then as serving, and those out as out.
+  bool untracked_ = false;
 };
 
 }  // namespace lbd::daemon

@@ -16,6 +16,7 @@
 #include "daemon/shell/build_info.hpp"
 #include "daemon/shell/config_diagnostics.hpp"
 #include "daemon/vrrp/vrrp_notify.hpp"
+#include "status/answer_text.hpp"
 
 namespace lbd::daemon {
 namespace {
@@ -352,11 +353,13 @@ api::daemon_status app::status() const {
 }
 
 void app::register_commands() {
-  control_->add("status", [this](const nlohmann::json&) { return nlohmann::json(status()); });
+  // The answers that grow with the table are written service by service (status/answer_text.hpp).
+  control_->add("status", [this](const nlohmann::json&) { return json_text{api::status_text(status())}; });
   control_->add("vrrp", [this](const nlohmann::json&) { return nlohmann::json(vrrp_->status()); });
-  control_->add("services", [this](const nlohmann::json&) { return nlohmann::json(services_->services()); });
+  control_->add("services",
+                [this](const nlohmann::json&) { return json_text{api::array_text(services_->services())}; });
   control_->add("anycast", [this](const nlohmann::json&) { return nlohmann::json(anycast_->status()); });
-  control_->add("checks", [this](const nlohmann::json&) { return nlohmann::json(services_->checks()); });
+  control_->add("checks", [this](const nlohmann::json&) { return json_text{api::array_text(services_->checks())}; });
   control_->add("reload", [this](const nlohmann::json&) { return nlohmann::json(to_answer(reload("lbctl"))); });
   control_->add("drain", [this](const nlohmann::json& a) {
     return value_or_refuse(services_->drain(server_arg(a), string_arg(a, "service")));

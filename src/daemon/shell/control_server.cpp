@@ -10,6 +10,8 @@
 #include <boost/asio/write.hpp>
 #include <memory>
 
+#include "common/heap_trim.hpp"
+#include "status/answer_text.hpp"
 #include "status/protocol.hpp"
 
 namespace lbd::daemon {
@@ -17,6 +19,7 @@ namespace {
 
 constexpr std::size_t max_request_bytes = std::size_t{64} * 1024;
 constexpr auto client_deadline = std::chrono::seconds(5);
+constexpr auto answer_deadline = std::chrono::seconds(60);
 
 // One connection: read a line (bounded in size and time), answer it, close.
 struct session : std::enable_shared_from_this<session> {
@@ -36,9 +39,21 @@ struct session : std::enable_shared_from_this<session> {
       }
       std::string line(boost::asio::buffers_begin(self->request.data()),
                        boost::asio::buffers_begin(self->request.data()) + static_cast<std::ptrdiff_t>(n));
-      self->reply = self->server.dispatch(line) + "\n";
+      self->reply = self->server.dispatch(line);
+      self->reply += '\n';
+      // The answer has a deadline of its own: a large one (30 MB for 100,000 real servers) takes a
+      // slow reader longer than the request's; one that stops reading still lets go of it.
+      self->deadline.expires_after(answer_deadline);
+      self->deadline.async_wait([self](const boost::system::error_code& wait_ec) {
+        if (!wait_ec) self->socket.close();
+      });
       boost::asio::async_write(self->socket, boost::asio::buffer(self->reply),
-                               [self](const boost::system::error_code&, std::size_t) { self->deadline.cancel(); });
+                               [self](const boost::system::error_code&, std::size_t) {
+                                 self->deadline.cancel();
+                                 const auto size = self->reply.size();
+                                 std::string().swap(self->reply);
+                                 trim_heap_after(size);
+                               });
     });
   }
 
@@ -93,7 +108,11 @@ void control_server::accept() {
 }
 
 std::string control_server::dispatch(const std::string& request_line) const {
-  nlohmann::json reply;
+  // Names and reasons can carry bytes that are not UTF-8 (a real server's answer): written as
+  // U+FFFD, never an exception out of the event loop.
+  const auto dump = [](const nlohmann::json& j) {
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
   try {
     auto request = nlohmann::json::parse(request_line);
     if (!request.is_object() || !request.contains("command") || !request["command"].is_string()) {
@@ -103,13 +122,14 @@ std::string control_server::dispatch(const std::string& request_line) const {
     auto it = handlers_.find(name);
     if (it == handlers_.end()) throw control_error("unknown command '" + name + "'");
     nlohmann::json args = request.contains("args") ? request["args"] : nlohmann::json::object();
-    reply = api::answer(it->second(args));
+    auto r = it->second(args);
+    if (auto* text = std::get_if<json_text>(&r)) return api::answer_text(std::move(text->text));
+    return dump(api::answer(std::move(std::get<nlohmann::json>(r))));
   } catch (const nlohmann::json::exception& e) {
-    reply = api::refusal(std::string("malformed request: ") + e.what());
+    return dump(api::refusal(std::string("malformed request: ") + e.what()));
   } catch (const control_error& e) {
-    reply = api::refusal(e.what());
+    return dump(api::refusal(e.what()));
   }
-  return reply.dump();
 }
 
 }  // namespace lbd::daemon

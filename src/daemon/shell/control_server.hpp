@@ -2,7 +2,8 @@
 #pragma once
 // The control socket lbctl talks to: a Unix stream socket, mode 0600 (root only), one JSON request
 // line in, one JSON reply line out. Commands are handlers the daemon registers by name; a handler
-// returns its result or throws control_error for a refusal the client should print.
+// returns its result (as a JSON value, or already written as text when it grows with the table:
+// status/answer_text.hpp) or throws control_error for a refusal the client should print.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
 #include <nlohmann/json.hpp>
@@ -11,6 +12,7 @@
 #include <map>
 #include <stdexcept>
 #include <string>
+#include <variant>
 
 #include "common/log.hpp"
 
@@ -20,9 +22,15 @@ struct control_error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A result already written as compact JSON text.
+struct json_text {
+  std::string text;
+};
+
 class control_server {
  public:
-  using handler = std::function<nlohmann::json(const nlohmann::json& args)>;
+  using result = std::variant<nlohmann::json, json_text>;
+  using handler = std::function<result(const nlohmann::json& args)>;
 
   control_server(boost::asio::io_context& io, std::string path);
   ~control_server();

@@ -13,7 +13,9 @@
 #include <exception>
 #include <optional>
 
+#include "common/heap_trim.hpp"
 #include "daemon/shell/status_page.hpp"
+#include "status/answer_text.hpp"
 
 namespace lbd::daemon {
 
@@ -39,13 +41,6 @@ response reply(http::status code, std::string_view type, std::string body) {
 }
 
 response text(http::status code, std::string body) { return reply(code, "text/plain; charset=utf-8", std::move(body)); }
-
-// The status object with the protocol version a control answer carries in its envelope.
-nlohmann::json status_json(const api::daemon_status& s) {
-  nlohmann::json j = s;
-  j["version"] = api::to_string(api::current_version);
-  return j;
-}
 
 // The page shows names and reasons that come from config files, scripts and real servers: escaping
 // is what keeps them text, and this policy is the second line: no script runs, nothing loads from
@@ -73,9 +68,9 @@ response route(const metrics_endpoint::shared& s, http::verb method, std::string
     return r;
   }
   if (s.status && path == "/status.json") {
-    // Reasons can carry bytes from a real server's response that are not UTF-8.
-    auto r = reply(http::status::ok, "application/json",
-                   status_json(s.status()).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+    // With the protocol version a control answer carries in its envelope; written service by
+    // service, and bytes that are not UTF-8 (a real server's answer in a reason) as U+FFFD.
+    auto r = reply(http::status::ok, "application/json", api::status_text(s.status(), 2, true) + "\n");
     harden(r);
     return r;
   }
@@ -134,6 +129,9 @@ class session : public std::enable_shared_from_this<session> {
     response_ = std::move(r);
     stream_.expires_after(shared_->limits.write_timeout);
     http::async_write(stream_, response_, [self = shared_from_this()](const beast::error_code& ec, std::size_t) {
+      const auto size = self->response_.body().size();
+      std::string().swap(self->response_.body());
+      trim_heap_after(size);
       if (ec) return;
       beast::error_code ignored;
       self->stream_.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send, ignored);

@@ -299,10 +299,24 @@ TEST_F(lbctl_cli, AnotherMajorProtocolVersionIsRefusedByName) {
 
 TEST_F(lbctl_cli, AnAnswerBreakingTheContractIsAFailureNamingTheMember) {
   const auto path = (dir_ / "broken.sock").string();
-  const canned_daemon broken(path, R"({"version":"1.0","ok":true,"result":[{"name":"web","state":"LEADER"}]})");
-  auto r = lbctl("-s " + path + " vrrp");
+  const auto answer = [&](const std::string& command, const std::string& line) {
+    const canned_daemon broken(path, line);
+    return lbctl("-s " + path + " " + command);
+  };
+  auto r = answer("vrrp", R"({"version":"1.0","ok":true,"result":[{"name":"web","state":"LEADER"}]})");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "lbctl: unexpected answer to vrrp: missing \"interface\"\n");
+  // The services are read one at a time as they arrive; a broken one is named the same way.
+  r = answer("services", R"({"version":"1.5","ok":true,"result":[{"name":"web"}]})");
+  EXPECT_EQ(r.out, "lbctl: unexpected answer to services: missing \"service\"\n");
+  auto status = canned_status();
+  status["services"][0].erase("scheduler");
+  r = answer("status", R"({"version":"1.5","ok":true,"result":)" + status.dump() + "}");
+  EXPECT_EQ(r.out, "lbctl: unexpected answer to status: missing \"scheduler\"\n");
+  // A newer daemon's services this lbctl cannot read: it is told which side to upgrade.
+  r = answer("services", R"({"version":"2.0","ok":true,"result":[{"name":"web"}]})");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("lbd speaks control protocol 2.0"), std::string::npos) << r.out;
 }
 
 TEST_F(lbctl_cli, NoDaemonIsAFailure) {

@@ -37,6 +37,20 @@ TEST(ControlServer, DispatchesToHandlers) {
   EXPECT_FALSE(no_command["ok"].get<bool>());
 }
 
+TEST(ControlServer, AnswersWrittenAsTextAndBytesThatAreNotUtf8) {
+  boost::asio::io_context io;
+  control_server s(io, "/nonexistent");
+  s.add("services", [](const nlohmann::json&) { return json_text{R"([{"name":"web"}])"}; });
+  // Before, a reason holding a real server's non-UTF-8 bytes made dump() throw out of the loop.
+  s.add("checks", [](const nlohmann::json&) { return nlohmann::json{{"reason", "HTTP 500: \xff"}}; });
+  const auto services = s.dispatch(R"({"command":"services"})");
+  EXPECT_EQ(services, nlohmann::json::parse(services).dump());
+  EXPECT_EQ(nlohmann::json::parse(services)["result"][0]["name"], "web");
+  std::string checks;
+  ASSERT_NO_THROW(checks = s.dispatch(R"({"command":"checks"})"));
+  EXPECT_EQ(nlohmann::json::parse(checks)["result"]["reason"], "HTTP 500: \xEF\xBF\xBD");
+}
+
 TEST(ControlServer, SocketIsRootOnlyAndAnswersTheClient) {
   auto dir = std::filesystem::temp_directory_path() / ("lbd-ctl-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);

@@ -140,6 +140,26 @@ TEST(slow_start, LeavingServiceOrTurningSlowStartOffCutsTheRampShort) {
   EXPECT_TRUE(s.observe(off, want(off), {}, t0 + 7s).empty());
 }
 
+TEST(slow_start, WithoutAWindowNoServerIsTrackedAndAReloadThatSetsOneStartsFromWhatServes) {
+  const auto off = load(two, "0s");
+  slow_starts s;
+  EXPECT_TRUE(s.observe(off, want(off), {}, t0).empty());
+  EXPECT_TRUE(s.observe(off, want(off, {"10.0.1.12:80"}), {}, t0 + 1s).empty());
+  EXPECT_EQ(s.servers_seen(), 0U);
+  // A reload sets a window while .12 is out: .11, serving, keeps its full weight; .12 ramps when
+  // it returns, as a server that failed under a window does.
+  const auto on = load(two);
+  EXPECT_TRUE(s.observe(on, want(on, {"10.0.1.12:80"}), {}, t0 + 2s).empty());
+  EXPECT_EQ(s.servers_seen(), 2U);
+  EXPECT_EQ(kinds(s.observe(on, want(on), {}, t0 + 3s)), std::vector{ramp_event::kind::started});
+  EXPECT_EQ(s.ramps().size(), 1U);
+  EXPECT_NE(s.find(server_ref{"web", ep("10.0.1.12:80")}), nullptr);
+  // Windows off again while it ramps: the ramp is cut short first, then nothing is kept.
+  EXPECT_EQ(kinds(s.observe(off, want(off), {}, t0 + 4s)), std::vector{ramp_event::kind::cancelled});
+  EXPECT_TRUE(s.observe(off, want(off), {}, t0 + 5s).empty());
+  EXPECT_EQ(s.servers_seen(), 0U);
+}
+
 TEST(slow_start, ARestoredRampGoesOnForAServerServingAtStart) {
   const auto cfg = load(two);
   slow_starts s;

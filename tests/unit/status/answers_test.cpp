@@ -3,101 +3,14 @@
 // say which member is wrong, members a reader does not know are ignored.
 #include <gtest/gtest.h>
 
+#include "sample_answers.hpp"
 #include "status/answers.hpp"
 
 namespace lbd::api {
 namespace {
 
 using namespace std::chrono_literals;
-
-timestamp at(std::int64_t ms) { return timestamp(std::chrono::milliseconds(ms)); }
-
-real_server full_server() {
-  real_server rs;
-  rs.address = "10.0.1.11:8080";
-  rs.state = health::down;
-  rs.reason = "connection refused";
-  rs.configured_weight = 3;
-  rs.weight = 0;
-  rs.kernel_weight = 5;
-  rs.override_by = override_kind::weight;
-  rs.override_weight = 5;
-  rs.draining = true;
-  rs.active_conns = 7;
-  rs.inactive_conns = 1ULL << 40;
-  rs.stats = rates{1, 2, 3, 4, 5};
-  return rs;
-}
-
-service full_service() {
-  service s;
-  s.name = "http";
-  s.key = "tcp 192.0.2.10:80";
-  s.scheduler = "wlc";
-  s.method = forwarding::dr;
-  s.source_nat = "10.41.0.201-10.41.0.202";
-  s.quorum = false;
-  s.sorry_active = true;
-  s.vrrp = "web";
-  s.active_conns = 10;
-  s.inactive_conns = 20;
-  s.stats_age_seconds = 0.25;
-  s.stats = rates{9, 8, 7, 6, 5};
-  s.real_servers = {full_server(), real_server{}};
-  s.real_servers[1].address = "10.0.1.12:8080";
-  return s;
-}
-
-vrrp_instance full_instance() {
-  vrrp_instance v;
-  v.name = "web";
-  v.interface = "eth0";
-  v.vmac_interface = "vrrp.51";
-  v.vrid = 51;
-  v.version = 2;
-  v.state = vrrp_state::fault;
-  v.priority = 150;
-  v.effective_priority = 0;
-  v.master = "10.0.0.1";
-  v.virtual_ips = {"192.0.2.10/24"};
-  v.sync_group = "pair";
-  v.fault_reason = "eth0 down";
-  v.last_transition = vrrp_transition{vrrp_state::master, vrrp_state::fault, "eth0 down", at(1764000000123)};
-  return v;
-}
-
-reload_report full_report() {
-  reload_report r;
-  r.result = reload_result::partial;
-  r.trigger = "lbctl";
-  r.file = "/etc/lbd/lbd.conf";
-  r.at = at(1764000001000);
-  r.errors = {"IPVS: no such device"};
-  r.warnings = 2;
-  r.duration_ms = 4.5;
-  r.load_ms = 1.25;
-  r.services_ms = 3.0;
-  r.ipvs_ops = 3;
-  r.ipvs_errors = 1;
-  r.vrrp_restarted = {"db"};
-  r.vrrp_updated = {"web"};
-  r.summary = "vrrp ~db(restart: priority)";
-  reload_changes c;
-  c.vrrp_start = {"gw"};
-  c.vrrp_stop = {"old"};
-  c.vrrp_restart = {{"db", {"priority"}}};
-  c.vrrp_update = {{"web", {"notify"}}};
-  c.services_added = {"smtp"};
-  c.services_removed = {"ftp"};
-  c.services_recreated = {"dns"};
-  c.services_changed = {{"http", {"scheduler"}}};
-  c.real_servers = {{"changed", "http", "10.0.1.14:8080", {"weight"}}};
-  c.hooks_only = true;
-  c.global_changed = {"log_level", "ipvs.tcp_timeout"};
-  c.global_deferred = {"control_socket"};
-  r.changes = c;
-  return r;
-}
+using namespace samples;
 
 template <typename T>
 T round_trip(const T& v) {
@@ -138,18 +51,7 @@ TEST(answers, every_struct_survives_json_and_back) {
   EXPECT_TRUE(nlohmann::json(check{}).at("data_path").is_null());
   affected_server a{"http", full_server()};
   EXPECT_EQ(round_trip(a), a);
-  anycast_group g{"web",
-                  {"192.0.2.10", "2001:db8::10"},
-                  "lo",
-                  true,
-                  "live weight 80 of 100 (80%) reached the high "
-                  "watermark 75%",
-                  at(1764000003000),
-                  80,
-                  100,
-                  75,
-                  50,
-                  ""};
+  const anycast_group g = full_anycast();
   EXPECT_EQ(round_trip(g), g);
   EXPECT_EQ(round_trip(anycast_group{}), anycast_group{});
   EXPECT_TRUE(nlohmann::json(anycast_group{}).at("since").is_null());
