@@ -387,7 +387,7 @@ void service_runtime::on_vrrp_state(const std::string& instance, vrrp::state s) 
 void service_runtime::on_pass(std::function<void(const std::vector<service_weight>&)> observer) {
   impl_->on_pass_ = std::move(observer);
 }
-void service_runtime::refresh_kernel_stats() { impl_->refresh_kernel_stats(); }
+std::string service_runtime::kernel_stats_text() { return impl_->kernel_stats_text(); }
 const metrics::registry* service_runtime::worker_metrics() const { return impl_->ipvs_.metrics(); }
 reconcile_report service_runtime::stop(config::exit_policy policy) { return impl_->stop(policy); }
 std::vector<api::service> service_runtime::services() const { return impl_->services(); }

@@ -113,10 +113,10 @@ class service_runtime {
   // A VRRP instance changed state: the sync daemon follows config.ipvs.sync_daemon.follow.
   void on_vrrp_state(const std::string& instance, vrrp::state s);
 
-  // Sets the per-service / per-real-server connection, packet and byte series from the last read of
-  // the kernel (called before each metrics scrape; it never reads the kernel itself), and
-  // lbd_ipvs_stats_age_seconds to that read's age.
-  void refresh_kernel_stats();
+  // The per-service / per-real-server connection, packet and byte series of the last read of the
+  // kernel as Prometheus text (stats_exposition.hpp; called at each metrics scrape, it never reads
+  // the kernel itself), and lbd_ipvs_stats_age_seconds in the registry set to that read's age.
+  [[nodiscard]] std::string kernel_stats_text();
   // The IPVS worker's metrics (lbd_ipvs_operations_total...) as of its last finished job, to render
   // with the main loop's registry; nullptr when the worker counts into that registry (tests).
   [[nodiscard]] const metrics::registry* worker_metrics() const;

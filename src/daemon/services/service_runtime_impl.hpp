@@ -84,7 +84,7 @@ struct service_runtime::impl {
   reconcile_report finish_pass(const pass& p, pass_result out);
   reconcile_report stop(config::exit_policy policy);
   void on_vrrp_state(const std::string& instance, vrrp::state s);
-  void refresh_kernel_stats();
+  std::string kernel_stats_text();
   override_answer set_override(const std::string& server, const std::optional<std::string>& service,
                                std::optional<override_entry> e);
   [[nodiscard]] std::vector<api::service> services() const;
@@ -173,8 +173,6 @@ struct service_runtime::impl {
   };
   std::map<std::string, check_watch> watches_;
   void update_watches();
-  // Kernel statistic series set at the last refresh, to drop those that went away.
-  std::set<std::pair<std::string, metrics::labels>> stat_series_;
   // lbd_realserver_weight from the table a reconcile programmed (drops servers no longer
   // configured); the services' weights in it.
   std::vector<service_weight> export_weights(const ipvs::table& programmed);

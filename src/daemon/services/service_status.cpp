@@ -6,6 +6,7 @@
 
 #include "daemon/services/group_view.hpp"
 #include "daemon/services/service_runtime_impl.hpp"
+#include "daemon/services/stats_exposition.hpp"
 
 namespace lbd::daemon {
 namespace {
@@ -229,67 +230,18 @@ std::vector<api::check> service_runtime::impl::checks() const {
   return out;
 }
 
-void service_runtime::impl::refresh_kernel_stats() {
-  if (!needs_kernel()) return;
+std::string service_runtime::impl::kernel_stats_text() {
+  if (!needs_kernel()) return {};
   const auto kv = view();
-  if (kv.table == nullptr) return;
-  const ipvs::table& kernel = *kv.table;
+  if (kv.table == nullptr) return {};
   metrics_
       .get_gauge("lbd_ipvs_stats_age_seconds",
                  "Age of the kernel read the IPVS statistics series come from (read off the main loop)")
       .set(std::chrono::duration<double>(kv.age).count());
-  std::set<std::pair<std::string, metrics::labels>> seen;
-  // The kernel's statistics are monotonic: counters whose total is copied from the kernel.
-  auto total = [&](const std::string& name, const char* help, metrics::labels l, std::uint64_t v) {
-    metrics_.get_counter(name, help, l).set_total(static_cast<double>(v));
-    seen.emplace(name, std::move(l));
-  };
-  auto level = [&](const std::string& name, const char* help, metrics::labels l, std::uint64_t v) {
-    metrics_.get_gauge(name, help, l).set(static_cast<double>(v));
-    seen.emplace(name, std::move(l));
-  };
-  for (const auto& e : services_) {
-    // A group's entry points count as one service, as the checks and hooks do.
-    const group_view in_group(kernel, e.keys);
-    if (in_group.get() == nullptr) continue;
-    const auto& s = in_group.get()->stats;
-    const std::string& name = e.vs->name;
-    total("lbd_ipvs_service_connections_total", "Connections the kernel scheduled for the service", {{"service", name}},
-          s.conns);
-    total("lbd_ipvs_service_packets_total", "Packets through the service, by direction",
-          {{"service", name}, {"direction", "in"}}, s.inpkts);
-    total("lbd_ipvs_service_packets_total", "Packets through the service, by direction",
-          {{"service", name}, {"direction", "out"}}, s.outpkts);
-    total("lbd_ipvs_service_bytes_total", "Bytes through the service, by direction",
-          {{"service", name}, {"direction", "in"}}, s.inbytes);
-    total("lbd_ipvs_service_bytes_total", "Bytes through the service, by direction",
-          {{"service", name}, {"direction", "out"}}, s.outbytes);
-    for (const auto& [dk, dv] : in_group.get()->dests) {
-      const metrics::labels l{{"service", name}, {"server", ipvs::to_string(dk)}};
-      const auto& c = dv.counters;
-      level("lbd_ipvs_realserver_active_connections", "Active connections to the real server", l, c.active);
-      level("lbd_ipvs_realserver_inactive_connections", "Inactive connections to the real server", l, c.inactive);
-      total("lbd_ipvs_realserver_connections_total", "Connections the kernel scheduled to the real server", l,
-            c.stats.conns);
-      auto with = [&](const char* dir) {
-        auto x = l;
-        x.emplace_back("direction", dir);
-        return x;
-      };
-      total("lbd_ipvs_realserver_packets_total", "Packets to and from the real server, by direction", with("in"),
-            c.stats.inpkts);
-      total("lbd_ipvs_realserver_packets_total", "Packets to and from the real server, by direction", with("out"),
-            c.stats.outpkts);
-      total("lbd_ipvs_realserver_bytes_total", "Bytes to and from the real server, by direction", with("in"),
-            c.stats.inbytes);
-      total("lbd_ipvs_realserver_bytes_total", "Bytes to and from the real server, by direction", with("out"),
-            c.stats.outbytes);
-    }
-  }
-  for (const auto& old : stat_series_) {
-    if (seen.count(old) == 0) metrics_.remove(old.first, old.second);
-  }
-  stat_series_ = std::move(seen);
+  std::vector<stats_source> sources;
+  sources.reserve(services_.size());
+  for (const auto& e : services_) sources.push_back({e.vs->name, &e.keys});
+  return render_ipvs_stats(sources, *kv.table);
 }
 
 std::vector<service_weight> service_runtime::impl::export_weights(const ipvs::table& programmed) {

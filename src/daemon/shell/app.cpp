@@ -154,14 +154,15 @@ void app::open_endpoints(const config::config& next, const global_reload_plan& g
   metrics_http_ = std::make_unique<metrics_endpoint>(
       io_,
       [this] {
-        if (services_) services_->refresh_kernel_stats();
+        // Written from the statistics snapshot, not kept as series (services/stats_exposition.hpp).
+        const auto kernel_stats = services_ ? services_->kernel_stats_text() : std::string();
         metrics_
             .get_counter("lbd_log_records_dropped_total",
                          "Log records dropped because the journal took them slower than they came")
             .set_total(static_cast<double>(log::dropped_records()));
         std::vector<const metrics::registry*> mine{&metrics_};
         if (const auto* worker = services_ ? services_->worker_metrics() : nullptr) mine.push_back(worker);
-        return metrics::render(mine) + (vrrp_ ? vrrp_->render_metrics() : std::string());
+        return metrics::render(mine) + kernel_stats + (vrrp_ ? vrrp_->render_metrics() : std::string());
       },
       [this] { return status(); });
   if (auto ec = metrics_http_->start(*next.global.metrics_listen)) {
