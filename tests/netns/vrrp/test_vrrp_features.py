@@ -264,7 +264,9 @@ class LbdFeatures(unittest.TestCase):
         self.assertEqual(report["changes"]["vrrp"]["update"], [{"name": "web", "settings": ["notify"]}])
         self.assertEqual(report["changes"]["vrrp"]["restart"], [])
         self.assertEqual(report["summary"], "vrrp ~web(in place: notify)")
-        journal = re.findall(r"reload \w+: vrrp ~web\(in place: notify\)[^\n]*", d1.log())
+        # The log thread writes the reload's line a moment after the reload has answered.
+        journal = wait_for(lambda: re.findall(r"reload \w+: vrrp ~web\(in place: notify\)[^\n]*", d1.log()), 5,
+                           what="the reload's journal line")
         self.assertEqual(len(journal), 1, d1.log())
         self.assertIn("VRRP in place: web (notify)", journal[0])
         self.assertNotIn("reload: ", d1.log(), "one journal line per reload")
