@@ -4,11 +4,11 @@
 #include <stdexcept>
 
 namespace lbd::api {
-namespace {
-
-std::string dump(const nlohmann::json& j, int indent) {
+std::string dump_text(const nlohmann::json& j, int indent) {
   return j.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
 }
+
+namespace {
 
 std::string spaces(int indent, int depth) {
   return indent < 0 ? std::string() : std::string(static_cast<std::size_t>(indent * depth), ' ');
@@ -17,7 +17,7 @@ std::string spaces(int indent, int depth) {
 }  // namespace
 
 void append_json(std::string& out, const nlohmann::json& j, int indent, int depth) {
-  const auto text = dump(j, indent);
+  const auto text = dump_text(j, indent);
   if (indent < 0 || depth == 0) {
     out += text;
     return;
@@ -42,7 +42,7 @@ std::string dump_with(const nlohmann::json& object, std::string_view member, con
     out += first ? "" : ",";
     first = false;
     if (pretty) out += "\n" + spaces(indent, 1);
-    out += dump(nlohmann::json(key), -1);
+    out += dump_text(nlohmann::json(key), -1);
     out += pretty ? ": " : ":";
     if (key == member) {
       write(out, 1);

@@ -12,6 +12,9 @@
 
 namespace lbd::api {
 
+// j.dump(indent), with bytes that are not UTF-8 written as U+FFFD (never an exception).
+std::string dump_text(const nlohmann::json& j, int indent = -1);
+
 // indent < 0: compact, as dump(); otherwise as dump(indent). depth: the nesting level `j` is
 // written at (its continuation lines are indented by depth levels).
 void append_json(std::string& out, const nlohmann::json& j, int indent, int depth);

@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "common/interface_address.hpp"
+#include "common/sysctl.hpp"
 #include "ctl/control_client.hpp"
 #include "ctl/doctor/firewall_parse.hpp"
 #include "ctl/run_tool.hpp"
@@ -67,15 +68,6 @@ module_facts read_modules() {
     m.builtin_list_readable = read_module_list(dir / "modules.builtin", m.builtin);
   }
   return m;
-}
-
-std::optional<std::string> read_sysctl(const std::string& key) {
-  std::string path = key;
-  std::replace(path.begin(), path.end(), '.', '/');
-  std::ifstream in("/proc/sys/" + path);
-  std::string value;
-  if (!(in >> value)) return std::nullopt;
-  return value;
 }
 
 daemon_facts ask_daemon(const std::string& socket) {
@@ -231,7 +223,7 @@ facts gather(const survey& s, const gather_options& o) {
   facts f;
   f.modules = read_modules();
   for (const auto& key : s.sysctls) {
-    if (auto v = read_sysctl(key)) f.sysctls[key] = *v;
+    if (auto v = read_sysctl(sysctl_key(key))) f.sysctls[key] = *v;
   }
   f.daemon = ask_daemon(o.socket);
   for (const auto& name : s.interfaces) f.interfaces[name] = read_interface(name);

@@ -12,20 +12,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 
 #include "common/interface_address.hpp"
+#include "common/sysctl.hpp"
 
 extern char** environ;
 
 namespace lbd::ctl::realserver {
 namespace {
-
-std::string sysctl_path(const std::string& key) {
-  std::string p = key;
-  std::replace(p.begin(), p.end(), '.', '/');
-  return "/proc/sys/" + p;
-}
 
 std::optional<bool> link_is_up(const std::string& dev) {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -57,9 +51,7 @@ status<std::string> run_modprobe(const std::string& module) {
 result<host_state, std::string> read_host(const request& r) {
   host_state h;
   for (const auto& key : sysctls_of_interest(r)) {
-    std::ifstream f(sysctl_path(key));
-    std::string value;
-    if (f >> value) h.sysctls[key] = value;
+    if (auto value = read_sysctl(sysctl_key(key))) h.sysctls[key] = *value;
   }
   auto dev = vip_device(r);
   auto up = link_is_up(dev);
@@ -78,10 +70,8 @@ status<std::string> apply(const change& c) {
     case change::kind::load_module: return run_modprobe(c.target);
     case change::kind::link_up: return netif::set_link_up(c.target);
     case change::kind::set_sysctl: {
-      std::ofstream f(sysctl_path(c.target));
-      f << c.to << '\n';
-      f.flush();
-      if (!f) return unexpected(fmt::format("cannot write {}", sysctl_path(c.target)));
+      const auto key = sysctl_key(c.target);
+      if (!write_sysctl(key, c.to)) return unexpected(fmt::format("cannot write {}", sysctl_file(key)));
       return ok;
     }
     case change::kind::add_address: return netif::add_address(c.target, *c.address);

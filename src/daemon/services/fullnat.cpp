@@ -2,10 +2,9 @@
 #include "daemon/services/fullnat.hpp"
 
 #include <filesystem>
-#include <fstream>
 #include <utility>
 
-#include "common/text_file.hpp"
+#include "common/sysctl.hpp"
 
 #include "nft/fake_backend.hpp"
 #include "nft/libnftables_backend.hpp"
@@ -71,17 +70,8 @@ std::vector<sysctl_setting> ipvs_sysctls(const config::ipvs_settings& s) {
 }
 
 sysctl_io sysctl_io::proc() {
-  return {[](const std::string& name) -> std::optional<std::string> {
-            auto text = read_text_file("/proc/sys/" + name);
-            if (!text) return std::nullopt;
-            return std::move(text).value();
-          },
-          [](const std::string& name, const std::string& value) {
-            std::ofstream out("/proc/sys/" + name);
-            out << value << '\n';
-            out.flush();
-            return static_cast<bool>(out);
-          }};
+  return {[](const std::string& name) { return read_sysctl(name); },
+          [](const std::string& name, const std::string& value) { return write_sysctl(name, value); }};
 }
 
 nft_access nft_access::kernel() {

@@ -110,9 +110,7 @@ void control_server::accept() {
 std::string control_server::dispatch(const std::string& request_line) const {
   // Names and reasons can carry bytes that are not UTF-8 (a real server's answer): written as
   // U+FFFD, never an exception out of the event loop.
-  const auto dump = [](const nlohmann::json& j) {
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  };
+  const auto dump = [](const nlohmann::json& j) { return api::dump_text(j); };
   try {
     auto request = nlohmann::json::parse(request_line);
     if (!request.is_object() || !request.contains("command") || !request["command"].is_string()) {

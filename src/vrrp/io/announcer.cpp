@@ -12,8 +12,9 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
 #include <utility>
+
+#include "common/sysctl.hpp"
 
 namespace lbd::vrrp::io {
 namespace {
@@ -23,9 +24,8 @@ using boost::system::error_code;
 error_code last_error() { return {errno, boost::system::system_category()}; }
 
 bool forwards_ipv6(const std::string& interface) {
-  std::ifstream f("/proc/sys/net/ipv6/conf/" + interface + "/forwarding");
-  int v = 0;
-  return (f >> v) && v != 0;
+  const auto v = read_sysctl("net/ipv6/conf/" + interface + "/forwarding");
+  return v && *v != "0";
 }
 
 }  // namespace
