@@ -40,6 +40,7 @@ SIZE=100x4
 CHECKED=10
 HEAVY=10
 RECONCILE_S=20
+RT_PRIORITY=0 # SCHED_RR for the VRRP thread (lbd) and process (keepalived's vrrp_rt_priority); 0: none
 # shellcheck source=/dev/null
 [ -f "$KT_DIR/bench-params.sh" ] && . "$KT_DIR/bench-params.sh"
 S=${SIZE%x*}
@@ -68,13 +69,17 @@ kasvc >$W/ka-svc.conf && kasvc -v bump=1 >$W/ka-svc-one.conf && kasvc -v bump=1 
   kt_die "generating keepalived's services"
 lbd_conf() { # DIRECTOR PRIORITY SERVICES-FILE
   printf '[global]\nnode_name = "%s"\ncontrol_socket = "/run/lbd-%s.sock"\nmetrics_listen = "127.0.0.1:9712"\n' "$1" "$1"
-  printf 'reconcile_interval = "%ss"\nlog_level = "warning"\n\n' "$RECONCILE_S"
+  printf 'reconcile_interval = "%ss"\nlog_level = "warning"\n' "$RECONCILE_S"
+  [ "$RT_PRIORITY" -gt 0 ] && printf 'vrrp_realtime_priority = %s\n' "$RT_PRIORITY"
+  printf '\n'
   printf '[[vrrp]]\nname = "web"\ninterface = "eth0"\nvrid = 51\npriority = %s\nversion = 3\n' "$2"
   printf 'advert_interval = "100ms"\nvirtual_ips = ["10.30.0.100/24"]\n'
   cat "$3"
 }
 ka_conf() { # DIRECTOR PRIORITY SERVICES-FILE
-  printf 'global_defs {\n  router_id %s\n  vrrp_version 3\n}\n' "$1"
+  printf 'global_defs {\n  router_id %s\n  vrrp_version 3\n' "$1"
+  [ "$RT_PRIORITY" -gt 0 ] && printf '  vrrp_rt_priority %s\n' "$RT_PRIORITY"
+  printf '}\n'
   printf 'vrrp_instance web {\n  state BACKUP\n  interface eth0\n  virtual_router_id 52\n  priority %s\n' "$2"
   printf '  advert_int 0.1\n  virtual_ipaddress {\n    10.30.0.101/24 dev eth0\n  }\n}\n'
   cat "$3"
