@@ -30,6 +30,17 @@ class backend {
   virtual ~backend() = default;
 
   virtual result<table, ipvs_error> snapshot() = 0;
+  // The services of `which` that the kernel has, with their destinations: what a pass scoped to a
+  // few services reads instead of the whole table. By default the whole table, filtered.
+  virtual result<table, ipvs_error> snapshot_of(const ownership& which) {
+    auto all = snapshot();
+    if (!all) return all;
+    table out;
+    for (const auto& key : which) {
+      if (auto it = all->find(key); it != all->end()) out.insert(all->extract(it));
+    }
+    return out;
+  }
   // One result per operation, in order. Later operations run even if earlier ones failed, as the
   // kernel does with a batch.
   virtual std::vector<op_result> apply(const std::vector<op>& ops) = 0;

@@ -2,6 +2,7 @@
 #include "ipvs/desired.hpp"
 
 #include <algorithm>
+#include <iterator>
 
 #include "ipvs/backend.hpp"
 #include "ipvs/plan.hpp"
@@ -34,6 +35,49 @@ table drain_view(const table& kernel, const desired_state& d) {
     }
   }
   return view;
+}
+
+namespace {
+
+bool same_service(const service& a, const service& b) {
+  if (a.attrs != b.attrs || a.dests.size() != b.dests.size()) return false;
+  return std::equal(a.dests.begin(), a.dests.end(), b.dests.begin(), [](const auto& x, const auto& y) {
+    return x.first == y.first && x.second.attrs == y.second.attrs;
+  });
+}
+
+// Adds the keys in exactly one of two sorted sets.
+template <typename Keys>
+void add_asymmetric(const Keys& a, const Keys& b, ownership& out) {
+  std::set_symmetric_difference(a.begin(), a.end(), b.begin(), b.end(), std::inserter(out, out.end()));
+}
+
+}  // namespace
+
+ownership changed_services(const desired_state& before, const desired_state& after) {
+  ownership out;
+  auto b = before.services.begin();
+  auto a = after.services.begin();
+  while (b != before.services.end() || a != after.services.end()) {
+    if (a == after.services.end() || (b != before.services.end() && b->first < a->first)) {
+      out.insert((b++)->first);
+    } else if (b == before.services.end() || a->first < b->first) {
+      out.insert((a++)->first);
+    } else {
+      if (!same_service(b->second, a->second)) out.insert(a->first);
+      ++a;
+      ++b;
+    }
+  }
+  add_asymmetric(before.drained, after.drained, out);
+  for (const auto* side : {&before, &after}) {
+    const auto& other = side == &before ? after.drain_only : before.drain_only;
+    for (const auto& [key, allowed] : side->drain_only) {
+      const auto it = other.find(key);
+      if (it == other.end() || it->second != allowed) out.insert(key);
+    }
+  }
+  return out;
 }
 
 namespace {

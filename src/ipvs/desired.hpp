@@ -48,6 +48,12 @@ bool same_daemon(const sync_daemon& have, const sync_daemon& want);
 // that may not drain are hidden, so they are deleted at once rather than drained.
 table drain_view(const table& kernel, const desired_state& d);
 
+// The services whose wanted state differs between two desired states: one side only, other
+// attributes, other destinations or destination attributes, drained or not, other destinations
+// allowed to drain. What a pass after a change (a health result, a reload, an override) must look
+// at; every other service is as the earlier pass left it.
+ownership changed_services(const desired_state& before, const desired_state& after);
+
 // The kernel state after the operations that succeeded (results[i].ok()), without reading it again.
 void patch(table& kernel, const std::vector<op>& ops, const std::vector<op_result>& results);
 void patch(kernel_state& kernel, const std::vector<op>& ops, const std::vector<op_result>& results);

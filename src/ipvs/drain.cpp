@@ -27,12 +27,32 @@ std::size_t drain_tracker::draining_count() const {
   return n;
 }
 
+bool drain_tracker::settled(const table& kernel, const table& desired, const ownership& drained,
+                            const ownership* within) const {
+  for (const auto& tracked : entries_) {
+    if (within == nullptr || within->count(tracked.first.first) != 0) return false;
+  }
+  for (const auto& svc : drained) {
+    const auto k = kernel.find(svc);
+    const auto d = desired.find(svc);
+    if (k == kernel.end() || d == desired.end()) continue;
+    for (const auto& [dk, dv] : k->second.dests) {
+      if (d->second.dests.count(dk) == 0) return false;
+    }
+  }
+  return true;
+}
+
 drain_tracker::outcome drain_tracker::update(const table& kernel, table desired, const ownership& drained,
-                                             clock::time_point now) {
+                                             clock::time_point now, const ownership* within) {
   outcome out;
   // Forget what is gone from the kernel or back in the desired table.
   for (auto it = entries_.begin(); it != entries_.end();) {
     const auto& [svc, dst] = it->first;
+    if (within != nullptr && within->count(svc) == 0) {
+      ++it;
+      continue;
+    }
     const auto k = kernel.find(svc);
     const bool in_kernel = k != kernel.end() && k->second.dests.count(dst) != 0;
     const auto d = desired.find(svc);

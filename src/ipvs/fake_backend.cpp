@@ -10,7 +10,19 @@ fake_backend::fake_backend()
     : schedulers_{"rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq", "fo", "ovf", "mh", "twos"},
       pes_{"sip"} {}
 
-result<table, ipvs_error> fake_backend::snapshot() { return table_; }
+result<table, ipvs_error> fake_backend::snapshot() {
+  ++snapshots_;
+  return table_;
+}
+
+result<table, ipvs_error> fake_backend::snapshot_of(const ownership& which) {
+  ++scoped_snapshots_;
+  table out;
+  for (const auto& key : which) {
+    if (auto it = table_.find(key); it != table_.end()) out.insert(*it);
+  }
+  return out;
+}
 
 std::vector<op_result> fake_backend::apply(const std::vector<op>& ops) {
   ++apply_calls_;

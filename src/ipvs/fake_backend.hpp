@@ -14,6 +14,7 @@ class fake_backend final : public backend {
   fake_backend();
 
   result<table, ipvs_error> snapshot() override;
+  result<table, ipvs_error> snapshot_of(const ownership& which) override;
   std::vector<op_result> apply(const std::vector<op>& ops) override;
   result<ipvs::info, ipvs_error> get_info() override { return info_; }
   result<timeouts, ipvs_error> get_timeouts() override { return timeouts_; }
@@ -26,6 +27,9 @@ class fake_backend final : public backend {
   std::set<std::string>& schedulers() { return schedulers_; }
   std::set<std::string>& persistence_engines() { return pes_; }
   [[nodiscard]] std::size_t apply_calls() const { return apply_calls_; }
+  // Reads of the whole table, and of some services only.
+  [[nodiscard]] std::size_t snapshots() const { return snapshots_; }
+  [[nodiscard]] std::size_t scoped_snapshots() const { return scoped_snapshots_; }
   [[nodiscard]] std::size_t ops_applied() const { return ops_applied_; }
 
  private:
@@ -38,6 +42,8 @@ class fake_backend final : public backend {
   std::set<std::string> schedulers_;
   std::set<std::string> pes_;
   std::size_t apply_calls_ = 0;
+  std::size_t snapshots_ = 0;
+  std::size_t scoped_snapshots_ = 0;
   std::size_t ops_applied_ = 0;
 };
 

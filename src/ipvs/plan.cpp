@@ -61,52 +61,76 @@ std::string describe(const op& o) {
   return "unknown operation";
 }
 
-std::vector<op> plan(const table& kernel, const table& desired, const ownership& owned) {
-  std::vector<op> dest_dels;
-  std::vector<op> svc_dels;
-  std::vector<op> svc_sets;
-  std::vector<op> dest_sets;
+namespace {
 
-  for (const auto& key : owned) {
-    const auto k = kernel.find(key);
-    const auto d = desired.find(key);
-    const bool in_kernel = k != kernel.end();
-    const bool wanted = d != desired.end();
-    if (in_kernel && !wanted) {
-      svc_dels.push_back(op{op_kind::del_service, key, {}, {}, {}, {}, {}});
-      continue;
-    }
-    if (!wanted) continue;
-    const service& want = d->second;
-    if (!in_kernel) {
-      svc_sets.push_back(op{op_kind::add_service, key, want.attrs, {}, {}, {}, {}});
-      for (const auto& [dk, dv] : want.dests) dest_sets.push_back(op{op_kind::add_dest, key, {}, dk, dv.attrs, {}, {}});
-      continue;
-    }
-    const service& have = k->second;
-    if (have.attrs != want.attrs) svc_sets.push_back(op{op_kind::edit_service, key, want.attrs, {}, {}, {}, {}});
-    for (const auto& [dk, dv] : have.dests) {
-      if (want.dests.count(dk) == 0) dest_dels.push_back(op{op_kind::del_dest, key, {}, dk, {}, {}, {}});
-    }
-    for (const auto& [dk, dv] : want.dests) {
-      const auto hk = have.dests.find(dk);
-      if (hk == have.dests.end()) {
-        dest_sets.push_back(op{op_kind::add_dest, key, {}, dk, dv.attrs, {}, {}});
-      } else if (hk->second.attrs != dv.attrs) {
-        dest_sets.push_back(op{op_kind::edit_dest, key, {}, dk, dv.attrs, {}, {}});
+// The table's operations in the planner's order, one phase at a time, each handed to `emit`: first
+// destination and service deletes, then service adds and edits, then destination adds and edits.
+// Called twice by plan(): once to count, once to fill a vector of exactly that size (110,000
+// operations are 23 MB; four vectors grown by doubling and then joined held about twice that).
+template <typename Emit>
+void table_ops(const table& kernel, const table& desired, const ownership& owned, Emit&& emit) {
+  enum class phase : std::uint8_t { dest_deletes, service_deletes, service_sets, dest_sets };
+  for (const phase now : {phase::dest_deletes, phase::service_deletes, phase::service_sets, phase::dest_sets}) {
+    for (const auto& key : owned) {
+      const auto k = kernel.find(key);
+      const auto d = desired.find(key);
+      const bool in_kernel = k != kernel.end();
+      const bool wanted = d != desired.end();
+      if (in_kernel && !wanted) {
+        if (now == phase::service_deletes) emit(op{op_kind::del_service, key, {}, {}, {}, {}, {}});
+        continue;
+      }
+      if (!wanted) continue;
+      const service& want = d->second;
+      if (!in_kernel) {
+        if (now == phase::service_sets) emit(op{op_kind::add_service, key, want.attrs, {}, {}, {}, {}});
+        if (now != phase::dest_sets) continue;
+        for (const auto& [dk, dv] : want.dests) emit(op{op_kind::add_dest, key, {}, dk, dv.attrs, {}, {}});
+        continue;
+      }
+      const service& have = k->second;
+      if (now == phase::service_sets && have.attrs != want.attrs) {
+        emit(op{op_kind::edit_service, key, want.attrs, {}, {}, {}, {}});
+      }
+      if (now == phase::dest_deletes) {
+        for (const auto& [dk, dv] : have.dests) {
+          if (want.dests.count(dk) == 0) emit(op{op_kind::del_dest, key, {}, dk, {}, {}, {}});
+        }
+      }
+      if (now != phase::dest_sets) continue;
+      for (const auto& [dk, dv] : want.dests) {
+        const auto hk = have.dests.find(dk);
+        if (hk == have.dests.end()) {
+          emit(op{op_kind::add_dest, key, {}, dk, dv.attrs, {}, {}});
+        } else if (hk->second.attrs != dv.attrs) {
+          emit(op{op_kind::edit_dest, key, {}, dk, dv.attrs, {}, {}});
+        }
       }
     }
   }
+}
 
+void append_table_ops(const table& kernel, const table& desired, const ownership& owned, std::vector<op>& out) {
+  std::size_t n = 0;
+  table_ops(kernel, desired, owned, [&n](const op&) { ++n; });
+  out.reserve(out.size() + n);
+  table_ops(kernel, desired, owned, [&out](op o) { out.push_back(std::move(o)); });
+}
+
+}  // namespace
+
+std::vector<op> plan(const table& kernel, const table& desired, const ownership& owned) {
   std::vector<op> out;
-  out.reserve(dest_dels.size() + svc_dels.size() + svc_sets.size() + dest_sets.size());
-  for (auto* part : {&dest_dels, &svc_dels, &svc_sets, &dest_sets}) {
-    out.insert(out.end(), std::make_move_iterator(part->begin()), std::make_move_iterator(part->end()));
-  }
+  append_table_ops(kernel, desired, owned, out);
   return out;
 }
 
 std::vector<op> plan(const kernel_state& kernel, const desired_state& desired, const owned_state& owned) {
+  return plan(kernel, desired, desired.services, owned);
+}
+
+std::vector<op> plan(const kernel_state& kernel, const desired_state& desired, const table& services,
+                     const owned_state& owned) {
   std::vector<op> out;
   const timeouts& want = desired.timeouts;
   const timeouts& have = kernel.timeouts;
@@ -132,8 +156,7 @@ std::vector<op> plan(const kernel_state& kernel, const desired_state& desired, c
       if (!running[i]) out.push_back(op{op_kind::start_daemon, {}, {}, {}, {}, {}, desired.daemons[i]});
     }
   }
-  auto table_ops = plan(kernel.services, desired.services, owned.services);
-  out.insert(out.end(), std::make_move_iterator(table_ops.begin()), std::make_move_iterator(table_ops.end()));
+  append_table_ops(kernel.services, services, owned.services, out);
   return out;
 }
 

@@ -49,5 +49,9 @@ std::vector<op> plan(const table& kernel, const table& desired, const ownership&
 // (when lbd owns them: those not wanted stopped, then the missing ones started; the kernel runs one
 // per state, so a change of settings is a stop and a start), then the table as above.
 std::vector<op> plan(const kernel_state& kernel, const desired_state& desired, const owned_state& owned);
+// The same with `services` as the table wanted (desired's own table ignored): the reconciler's
+// table with the destinations still draining, without copying the desired state into another.
+std::vector<op> plan(const kernel_state& kernel, const desired_state& desired, const table& services,
+                     const owned_state& owned);
 
 }  // namespace lbd::ipvs

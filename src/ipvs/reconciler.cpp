@@ -24,6 +24,11 @@ result<kernel_state, ipvs_error> reconciler::read(const desired_state& desired, 
     if (!snap) return unexpected(snap.error());
     k.services = std::move(snap).value();
   }
+  if (auto st = read_settings(desired, owned, k); !st) return unexpected(st.error());
+  return k;
+}
+
+status<ipvs_error> reconciler::read_settings(const desired_state& desired, const owned_state& owned, kernel_state& k) {
   const timeouts& t = desired.timeouts;
   if (t.tcp != 0 || t.tcp_fin != 0 || t.udp != 0) {
     auto have = backend_.get_timeouts();
@@ -35,7 +40,7 @@ result<kernel_state, ipvs_error> reconciler::read(const desired_state& desired, 
     if (!running) return unexpected(running.error());
     k.daemons = std::move(running).value();
   }
-  return k;
+  return ok;
 }
 
 result<reconciler::outcome, ipvs_error> reconciler::reconcile(const desired_state& desired, const owned_state& owned,
@@ -49,8 +54,45 @@ result<reconciler::outcome, ipvs_error> reconciler::reconcile(const desired_stat
     }
     fresh = std::move(k).value();
   }
-  kernel_state kernel = std::move(*fresh);
-  if (owned.services.empty()) {
+  return settle(std::move(*fresh), desired, owned, now, nullptr);
+}
+
+result<reconciler::outcome, ipvs_error> reconciler::reconcile_scope(const desired_state& desired,
+                                                                    const owned_state& owned, const ownership& scope,
+                                                                    clock::time_point now) {
+  // The pass's world: the services of the scope lbd owns, and nothing of the others.
+  owned_state mine{{}, owned.sync_daemons};
+  desired_state want;
+  want.timeouts = desired.timeouts;
+  want.daemons = desired.daemons;
+  for (const auto& key : scope) {
+    if (owned.services.count(key) == 0) continue;
+    mine.services.insert(key);
+    if (const auto d = desired.services.find(key); d != desired.services.end()) want.services.insert(*d);
+    if (desired.drained.count(key) != 0) want.drained.insert(key);
+    if (const auto o = desired.drain_only.find(key); o != desired.drain_only.end()) want.drain_only.insert(*o);
+  }
+  kernel_state k;
+  auto st = [&]() -> status<ipvs_error> {
+    if (!mine.services.empty()) {
+      auto snap = backend_.snapshot_of(mine.services);
+      if (!snap) return unexpected(snap.error());
+      k.services = std::move(snap).value();
+    }
+    return read_settings(want, mine, k);
+  }();
+  if (!st) {
+    count_read_error(st.error());
+    return unexpected(st.error());
+  }
+  outcome out = settle(std::move(k), want, mine, now, &mine.services);
+  out.scope = std::move(mine.services);
+  return out;
+}
+
+reconciler::outcome reconciler::settle(kernel_state kernel, const desired_state& desired, const owned_state& owned,
+                                       clock::time_point now, const ownership* within) {
+  if (owned.services.empty() && within == nullptr) {
     // No table read: the drain tracker, which forgets what the kernel no longer has, is left alone.
     desired_state want;
     want.timeouts = desired.timeouts;
@@ -62,28 +104,32 @@ result<reconciler::outcome, ipvs_error> reconciler::reconcile(const desired_stat
   }
   // A copy of the kernel table only when some destinations must be hidden from the tracker.
   const table hidden = desired.drain_only.empty() ? table{} : drain_view(kernel.services, desired);
-  auto adjusted =
-      tracker_.update(desired.drain_only.empty() ? kernel.services : hidden, desired.services, desired.drained, now);
-  for (const auto& e : adjusted.events) {
-    log_.with({{log::event_field, "drain"},
-               {log::server_field, to_string(e.dest)},
-               {log::reason_field, std::string(to_string(e.kind))}})
-        .notice("drain of {} in {}: {}", to_string(e.dest), to_string(e.service), to_string(e.kind));
-    const char* name = e.kind == drain_event_kind::started            ? "started"
-                       : e.kind == drain_event_kind::finished_idle    ? "finished_idle"
-                       : e.kind == drain_event_kind::finished_timeout ? "finished_timeout"
-                                                                      : "recovered";
-    metrics_.get_counter("lbd_ipvs_drain_events_total", "Real-server drain transitions", {{"event", name}}).inc();
+  const table& view = desired.drain_only.empty() ? kernel.services : hidden;
+  // The desired table plus the destinations still draining: a copy only when some are.
+  table with_drains;
+  const table* wanted = &desired.services;
+  if (!tracker_.settled(view, desired.services, desired.drained, within)) {
+    auto adjusted = tracker_.update(view, desired.services, desired.drained, now, within);
+    for (const auto& e : adjusted.events) note(e);
+    with_drains = std::move(adjusted.desired);
+    wanted = &with_drains;
   }
-  desired_state want;
-  want.services = std::move(adjusted.desired);
-  want.timeouts = desired.timeouts;
-  want.daemons = desired.daemons;
-  outcome out = apply(plan(kernel, want, owned));
+  outcome out = apply(plan(kernel, desired, *wanted, owned));
   patch(kernel, out.ops, out.results);
   out.kernel = std::move(kernel);
-  out.programmed = std::move(want.services);
   return out;
+}
+
+void reconciler::note(const drain_event& e) {
+  log_.with({{log::event_field, "drain"},
+             {log::server_field, to_string(e.dest)},
+             {log::reason_field, std::string(to_string(e.kind))}})
+      .notice("drain of {} in {}: {}", to_string(e.dest), to_string(e.service), to_string(e.kind));
+  const char* name = e.kind == drain_event_kind::started            ? "started"
+                     : e.kind == drain_event_kind::finished_idle    ? "finished_idle"
+                     : e.kind == drain_event_kind::finished_timeout ? "finished_timeout"
+                                                                    : "recovered";
+  metrics_.get_counter("lbd_ipvs_drain_events_total", "Real-server drain transitions", {{"event", name}}).inc();
 }
 
 result<reconciler::outcome, ipvs_error> reconciler::reconcile(const table& desired, const ownership& owned) {
@@ -95,7 +141,6 @@ result<reconciler::outcome, ipvs_error> reconciler::reconcile(const table& desir
   outcome out = apply(plan(*snap, desired, owned));
   out.kernel.services = std::move(snap).value();
   patch(out.kernel.services, out.ops, out.results);
-  out.programmed = desired;
   return out;
 }
 

@@ -88,6 +88,12 @@ class ipvs_worker {
   [[nodiscard]] bool draining(const ipvs::service_key& s, const ipvs::dest_key& d) const {
     return seen_->draining.count({s, d}) != 0;
   }
+  // The services with a destination draining then.
+  [[nodiscard]] ipvs::ownership draining_services() const {
+    ipvs::ownership out;
+    for (const auto& entry : seen_->draining) out.insert(out.end(), entry.first);
+    return out;
+  }
 
  private:
   // What the home loop sees of the worker's state after a job: a copy made on the worker.

@@ -18,6 +18,12 @@ result<ipvs::table, ipvs::ipvs_error> lazy_backend::snapshot() {
   return (*c)->snapshot();
 }
 
+result<ipvs::table, ipvs::ipvs_error> lazy_backend::snapshot_of(const ipvs::ownership& which) {
+  auto c = get();
+  if (!c) return unexpected(c.error());
+  return (*c)->snapshot_of(which);
+}
+
 std::vector<ipvs::op_result> lazy_backend::apply(const std::vector<ipvs::op>& ops) {
   auto c = get();
   if (!c) return std::vector<ipvs::op_result>(ops.size(), ipvs::op_result{c.error().code, c.error().message});

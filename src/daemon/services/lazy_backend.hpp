@@ -15,6 +15,7 @@ class lazy_backend final : public ipvs::backend {
   lazy_backend() = default;
   explicit lazy_backend(ipvs::netlink::client_options opts) : opts_(std::move(opts)) {}
   result<ipvs::table, ipvs::ipvs_error> snapshot() override;
+  result<ipvs::table, ipvs::ipvs_error> snapshot_of(const ipvs::ownership& which) override;
   std::vector<ipvs::op_result> apply(const std::vector<ipvs::op>& ops) override;
   result<ipvs::info, ipvs::ipvs_error> get_info() override;
   result<ipvs::timeouts, ipvs::ipvs_error> get_timeouts() override;

@@ -31,7 +31,7 @@ override_answer service_runtime::impl::set_override(const std::string& server,
     metrics_.get_counter("lbd_overrides_total", "Operator overrides (drain, weight, enable)", {{"kind", what}}).inc();
   }
   save_overrides();
-  reconcile();
+  reconcile(pass_scope::changes);
   const auto all = services();
   std::vector<api::affected_server> out;
   for (const auto& r : *refs) {

@@ -1,9 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "daemon/services/service_runtime.hpp"
 
-#include <boost/asio/post.hpp>
-
-#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -21,11 +18,6 @@ namespace hc = healthcheck;
 bool in_table(const ipvs::table& t, const ipvs::service_key& s, const endpoint& d) {
   const auto it = t.find(s);
   return it != t.end() && it->second.dests.count(dest_key_of(d)) != 0;
-}
-
-metrics::counter& reconciles(metrics::registry& m, const char* result) {
-  return m.get_counter("lbd_service_reconciles_total", "IPVS reconcile passes of the service runtime, by result",
-                       {{"result", result}});
 }
 
 std::unique_ptr<stats_cache> make_stats(boost::asio::io_context& io, hc::time_source& time, kernel_stats_reader r) {
@@ -141,6 +133,7 @@ void service_runtime::impl::rebuild_services(const config::config_diff* d) {
           schedule_reconcile();
         });
     rebuilt.push_back(next.size());
+    export_also_.insert(vs.name);
     next.push_back(std::move(e));
   }
   services_ = std::move(next);
@@ -220,124 +213,11 @@ reconcile_report service_runtime::impl::apply(std::shared_ptr<const config::conf
       return true;
     });
   }
-  auto report = reconcile(std::move(fresh));
+  // A reload writes what it changed; the periodic pass reads the whole table.
+  auto report = reconcile(first ? pass_scope::everything : pass_scope::changes, std::move(fresh));
   arm_periodic();
   if (stats_) stats_->configure(needs_kernel(), stats_cache::period_for(cfg_->global.reconcile_interval));
   return report;
-}
-
-std::optional<service_runtime::impl::pass> service_runtime::impl::begin_pass() {
-  if (!needs_kernel()) return std::nullopt;
-  auto want = desired();
-  observe_ramps(want);
-  pass p{std::make_shared<const ipvs::desired_state>(std::move(want)), owned(), time_.now(), ++passes_begun_,
-         std::chrono::steady_clock::now()};
-  // The pass reads the whole table: the statistics reader waits (or abandons its dump) meanwhile.
-  if (stats_) stats_->pause();
-  // The source NAT first: a new fullnat service's VIP:port is in the set before IPVS takes a connection.
-  fullnat_.reconcile(*cfg_);
-  return p;
-}
-
-reconcile_report service_runtime::impl::reconcile(std::optional<ipvs::kernel_state> fresh) {
-  const auto p = begin_pass();
-  if (!p) return {};
-  return finish_pass(*p, ipvs_.run(pass_job(*p, std::move(fresh))));
-}
-
-void service_runtime::impl::reconcile_in_background() {
-  if (pass_running_) {
-    pass_again_ = true;
-    return;
-  }
-  const auto p = begin_pass();
-  if (!p) return;
-  set_pass_running(true);
-  ipvs_.submit(pass_job(*p, std::nullopt), [this, alive = std::weak_ptr<int>(alive_), p = *p](pass_result out) {
-    if (alive.expired()) return;
-    set_pass_running(false);
-    if (stopped_) return;  // the stop reads the kernel itself
-    finish_pass(p, std::move(out));
-    if (std::exchange(pass_again_, false)) {
-      schedule_reconcile();
-    } else {
-      arm_periodic();  // the next periodic pass an interval after this one ended
-    }
-  });
-}
-
-void service_runtime::impl::set_pass_running(bool running) {
-  pass_running_ = running;
-  metrics_.get_gauge("lbd_ipvs_pass_running", "A reconcile pass is on the IPVS worker and the main loop goes on (1)")
-      .set(running ? 1 : 0);
-}
-
-reconcile_report service_runtime::impl::finish_pass(const pass& p, pass_result out) {
-  reconcile_report report;
-  metrics_
-      .get_histogram("lbd_ipvs_pass_seconds",
-                     "Reconcile passes from the desired state computed to the result back on the main loop",
-                     metrics::latency_buckets())
-      .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - p.begun).count());
-  if (stats_ && !stopped_) stats_->resume();
-  fullnat_.settle(*cfg_);
-  if (!out) {
-    report.failure = out.error().message;
-    log_.err("reconcile: reading the kernel failed: {}", report.failure);
-    if (cfg_->ipvs.sync_daemon) note_sync_error("reading the sync daemons failed: " + report.failure);
-    reconciles(metrics_, "error").inc();
-    return report;
-  }
-  report.ops = out->ops.size();
-  report.errors = out->errors;
-  if (!out->ops.empty()) {
-    log_.notice("reconcile: {} IPVS operations{}", out->ops.size(),
-                out->errors == 0 ? std::string() : fmt::format(", {} refused", out->errors));
-  }
-  reconciles(metrics_, out->errors == 0 ? "ok" : "partial").inc();
-  // A later pass already finished: what this one read is older than what lbd knows.
-  if (p.seq < passes_finished_) return report;
-  passes_finished_ = p.seq;
-  const auto weights = export_weights(out->programmed);
-  if (on_pass_) on_pass_(weights);
-  note_sync(*out, *p.want);
-  ipvs::table& kernel = out->kernel.services;
-  for (auto it = leaving_.begin(); it != leaving_.end();) {
-    it = kernel.count(*it) == 0 ? leaving_.erase(it) : std::next(it);
-  }
-  last_kernel_ = std::move(kernel);
-  have_kernel_ = true;
-  kernel_read_at_ = p.read_at;
-  return report;
-}
-
-void service_runtime::impl::schedule_reconcile() {
-  if (reconcile_posted_ || stopped_) return;
-  reconcile_posted_ = true;
-  // Not inside the check's callback: the monitors may be mid-update, and many results arriving
-  // together make one pass.
-  boost::asio::post(io_, [this, alive = std::weak_ptr<int>(alive_)] {
-    if (alive.expired()) return;
-    reconcile_posted_ = false;
-    if (!stopped_) reconcile_in_background();
-  });
-}
-
-void service_runtime::impl::arm_periodic() {
-  periodic_->cancel();
-  if (stopped_ || cfg_->global.reconcile_interval <= duration::zero()) return;
-  periodic_->async_wait_until(time_.now() + cfg_->global.reconcile_interval,
-                              [this, alive = std::weak_ptr<int>(alive_)](const boost::system::error_code& ec) {
-                                if (ec || alive.expired() || stopped_) return;
-                                // Repairs the table, the timeouts and the sync daemon alike (`ipvsadm -C`, `--set`,
-                                // `--stop-daemon` behind lbd's back). The interval runs from the end of the last
-                                // pass, whatever asked for it: a pass that takes longer than the interval (a large
-                                // table in a slow machine) must not make the worker dump the table back to back.
-                                // A pass still running re-arms the timer when it ends.
-                                if (pass_running_) return;
-                                reconcile_in_background();
-                                if (!pass_running_) arm_periodic();  // no pass started, or it ended at once
-                              });
 }
 
 // ------------------------------------------------------------------------------ the public face
@@ -366,7 +246,7 @@ reconcile_report service_runtime::apply(const config::config& cfg, const config:
 reconcile_report service_runtime::apply(std::shared_ptr<const config::config> cfg, const config::config_diff& changes) {
   return impl_->apply(std::move(cfg), changes);
 }
-reconcile_report service_runtime::reconcile() { return impl_->reconcile(); }
+reconcile_report service_runtime::reconcile() { return impl_->reconcile(impl::pass_scope::everything); }
 
 override_answer service_runtime::drain(const std::string& server, const std::optional<std::string>& service) {
   return impl_->set_override(server, service, override_entry{override_kind::drain, 0});

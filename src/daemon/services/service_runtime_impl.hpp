@@ -58,11 +58,16 @@ struct service_runtime::impl {
   ~impl();
 
   reconcile_report apply(std::shared_ptr<const config::config> cfg, const config::config_diff& changes);
+  // What a pass looks at. `changes`: the services whose desired state moved since the last pass
+  // (and those leaving or draining), read and written alone; the periodic pass and start-up take
+  // `everything` and repair what changed behind lbd's back. A pass of changes with nothing to go
+  // on (no pass yet, the last one failed or came back out of order) is a full one.
+  enum class pass_scope : std::uint8_t { changes, everything };
   // A pass the caller waits for. `fresh`: the kernel state just read, saving a second read (start-up).
-  reconcile_report reconcile(std::optional<ipvs::kernel_state> fresh = std::nullopt);
+  reconcile_report reconcile(pass_scope scope, std::optional<ipvs::kernel_state> fresh = std::nullopt);
   // A pass on the IPVS worker while the main loop goes on (periodic, health changes); one already
   // running makes this one follow it.
-  void reconcile_in_background();
+  void reconcile_in_background(pass_scope scope);
   // One reconcile pass: what it asks for, computed on the main loop before the worker runs it.
   struct pass {
     std::shared_ptr<const ipvs::desired_state> want;
@@ -70,15 +75,19 @@ struct service_runtime::impl {
     healthcheck::time_point read_at{};
     std::uint64_t seq = 0;
     std::chrono::steady_clock::time_point begun;  // for lbd_ipvs_pass_seconds: real time, always
+    std::optional<ipvs::ownership> scope;         // the services it covers; none: all
   };
   using pass_result = result<ipvs::reconciler::outcome, ipvs::ipvs_error>;
   // None when lbd needs nothing of the kernel.
-  std::optional<pass> begin_pass();
+  std::optional<pass> begin_pass(pass_scope scope);
   static auto pass_job(const pass& p, std::optional<ipvs::kernel_state> fresh) {
-    return [want = p.want, owned = p.owned, fresh = std::move(fresh)](ipvs::reconciler& r) mutable {
+    return [want = p.want, owned = p.owned, scope = p.scope, fresh = std::move(fresh)](ipvs::reconciler& r) mutable {
+      if (scope) return r.reconcile_scope(*want, owned, *scope);
       return r.reconcile(*want, owned, std::move(fresh));
     };
   }
+  // A pass's kernel state into last_kernel_: the whole table, or the services of its scope.
+  void take_kernel(const pass& p, ipvs::table kernel);
   // Back on the main loop: logs, metrics, weights, and the kernel as read, unless a later pass
   // already finished (a reload's pass may overtake a background one: see ipvs_worker.hpp).
   reconcile_report finish_pass(const pass& p, pass_result out);
@@ -141,6 +150,9 @@ struct service_runtime::impl {
   ipvs::ownership leaving_;
   // The kernel as the last reconcile read it (plus the operations applied since): initial states.
   ipvs::table last_kernel_;
+  // What the last pass begun asked for: the next pass of changes diffs against it. nullptr: the
+  // next pass is a full one (none yet, or a pass failed or came back out of order).
+  std::shared_ptr<const ipvs::desired_state> last_want_;
   bool have_kernel_ = false;
   healthcheck::time_point kernel_read_at_{};
   // The statistics snapshot read off the main loop (none: statistics come from the reconcile reads).
@@ -173,11 +185,15 @@ struct service_runtime::impl {
   };
   std::map<std::string, check_watch> watches_;
   void update_watches();
-  // lbd_realserver_weight from the table a reconcile programmed (drops servers no longer
-  // configured); the services' weights in it.
-  std::vector<service_weight> export_weights(const ipvs::table& programmed);
+  // lbd_realserver_weight from the kernel as lbd left it (drops servers no longer configured); the
+  // services' weights in it. `scope`: only these services moved (the others keep what they had).
+  std::vector<service_weight> export_weights(const ipvs::table& kernel, const ipvs::ownership* scope = nullptr);
   std::function<void(const std::vector<service_weight>&)> on_pass_;
-  std::set<metrics::labels> weight_series_;
+  std::map<std::string, std::set<std::string>> weight_series_;  // service -> servers exported
+  std::map<std::string, service_weight> weight_sums_;           // service -> its sums, as exported
+  // Services a reload rebuilt: exported again at the next pass whatever its scope (a server down
+  // whose configured weight changed moves the sums but not the kernel).
+  std::set<std::string> export_also_;
 
   // Passive outlier detection (service_outliers.cpp): per service that has it, its detector and
   // when it next reads; one timer and one read of the connection table for all services due.

@@ -95,7 +95,7 @@ void service_runtime::impl::arm_ramps() {
 
 void service_runtime::impl::step_ramps() {
   if (!have_kernel_) {
-    reconcile();  // nothing known to plan from: a full pass
+    reconcile(pass_scope::everything);  // nothing known to plan from
     return;
   }
   auto want = desired();
@@ -124,13 +124,18 @@ void service_runtime::impl::step_ramps() {
       [ops = std::move(ops)](ipvs::reconciler& r) mutable { return r.apply(std::move(ops), log::level::info); },
       [this, alive = std::weak_ptr<int>(alive_)](const ipvs::reconciler::outcome& out) {
         if (alive.expired() || stopped_) return;
+        ipvs::ownership stepped;
         for (std::size_t i = 0; i < out.ops.size(); ++i) {
           if (i >= out.results.size() || !out.results[i].ok()) continue;
           last_kernel_[out.ops[i].service].dests[out.ops[i].dest].attrs = out.ops[i].dst;
+          stepped.insert(out.ops[i].service);
         }
-        export_weights(last_kernel_);
+        export_weights(last_kernel_, &stepped);
         // A refused edit means the table is not what lbd thinks: a full pass reads it and repairs.
-        if (out.errors != 0) schedule_reconcile();
+        if (out.errors != 0) {
+          last_want_ = nullptr;
+          schedule_reconcile();
+        }
       });
 }
 

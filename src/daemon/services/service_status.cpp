@@ -244,34 +244,4 @@ std::string service_runtime::impl::kernel_stats_text() {
   return render_ipvs_stats(sources, *kv.table);
 }
 
-std::vector<service_weight> service_runtime::impl::export_weights(const ipvs::table& programmed) {
-  std::set<metrics::labels> seen;
-  std::vector<service_weight> sums;
-  sums.reserve(services_.size());
-  for (const auto& e : services_) {
-    const auto svc = programmed.find(e.keys.front());  // every entry point holds the same weights
-    auto& sum = sums.emplace_back(service_weight{e.vs->name, 0, 0});
-    for (const auto& rs : e.vs->real_servers) {
-      unsigned weight = 0;  // drained, failed and removed servers: no traffic
-      if (svc != programmed.end()) {
-        const auto d = svc->second.dests.find(dest_key_of(rs.address));
-        if (d != svc->second.dests.end()) weight = d->second.attrs.weight;
-      }
-      sum.live += weight;
-      sum.configured += rs.weight;
-      metrics::labels l{{"service", e.vs->name}, {"server", to_string(rs.address)}};
-      metrics_
-          .get_gauge("lbd_realserver_weight",
-                     "Weight lbd programs for the real server now (0: drained, failed or absent)", l)
-          .set(weight);
-      seen.insert(std::move(l));
-    }
-  }
-  for (const auto& old : weight_series_) {
-    if (seen.count(old) == 0) metrics_.remove("lbd_realserver_weight", old);
-  }
-  weight_series_ = std::move(seen);
-  return sums;
-}
-
 }  // namespace lbd::daemon

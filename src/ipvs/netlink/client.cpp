@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 namespace lbd::ipvs::netlink {
 
@@ -245,20 +246,49 @@ result<table, ipvs_error> client::snapshot() {
     if (opts_.cancelled && opts_.cancelled()) return unexpected(ipvs_error{ECANCELED, "the snapshot was abandoned"});
     const service_key& key = entry.first;
     service& svc = entry.second;
-    seq = next_seq();
-    const address_family fam = key.family;
-    auto ds = transact(get_dests_request(key, family_, seq), seq,
-                       fmt::format("listing the destinations of service {}", to_string(key)),
-                       [&svc, fam](nlmsghdr* h) -> status<ipvs_error> {
-                         auto d = decode_dest(h, fam);
-                         if (!d) return unexpected(ipvs_error{EPROTO, d.error()});
-                         svc.dests.insert(std::move(d).value());
-                         return ok;
-                       });
+    auto ds = read_dests(key, svc);
     // A service deleted between the two dumps is simply not there.
     if (!ds && ds.error().code == ESRCH) continue;
     if (!ds) return unexpected(ds.error());
     t.emplace(key, std::move(svc));
+  }
+  return t;
+}
+
+status<ipvs_error> client::read_dests(const service_key& key, service& svc) {
+  const std::uint32_t seq = next_seq();
+  const address_family fam = key.family;
+  return transact(get_dests_request(key, family_, seq), seq,
+                  fmt::format("listing the destinations of service {}", to_string(key)),
+                  [&svc, fam](nlmsghdr* h) -> status<ipvs_error> {
+                    auto d = decode_dest(h, fam);
+                    if (!d) return unexpected(ipvs_error{EPROTO, d.error()});
+                    svc.dests.insert(std::move(d).value());
+                    return ok;
+                  });
+}
+
+result<table, ipvs_error> client::snapshot_of(const ownership& which) {
+  table t;
+  for (const auto& key : which) {
+    if (opts_.cancelled && opts_.cancelled()) return unexpected(ipvs_error{ECANCELED, "the snapshot was abandoned"});
+    std::optional<std::pair<service_key, service>> got;
+    const std::uint32_t seq = next_seq();
+    auto st = transact(get_service_request(key, family_, seq), seq, fmt::format("reading service {}", to_string(key)),
+                       [&got](nlmsghdr* h) -> status<ipvs_error> {
+                         auto s = decode_service(h);
+                         if (!s) return unexpected(ipvs_error{EPROTO, s.error()});
+                         got = std::move(s).value();
+                         return ok;
+                       });
+    // ESRCH: the kernel has no such service (the plan adds it).
+    if (!st && st.error().code == ESRCH) continue;
+    if (!st) return unexpected(st.error());
+    if (!got) return unexpected(ipvs_error{EPROTO, fmt::format("the kernel sent no service {}", to_string(key))});
+    auto ds = read_dests(key, got->second);
+    if (!ds && ds.error().code == ESRCH) continue;
+    if (!ds) return unexpected(ds.error());
+    t.emplace(key, std::move(got->second));
   }
   return t;
 }

@@ -34,6 +34,9 @@ class client final : public backend {
   ~client() override;
 
   result<table, ipvs_error> snapshot() override;
+  // One request for each service and one dump of its destinations: a few services of a large table
+  // cost a few round trips, not the whole table's.
+  result<table, ipvs_error> snapshot_of(const ownership& which) override;
   std::vector<op_result> apply(const std::vector<op>& ops) override;
   result<ipvs::info, ipvs_error> get_info() override;
   result<timeouts, ipvs_error> get_timeouts() override;
@@ -57,6 +60,8 @@ class client final : public backend {
   // One request; data messages go to `cb`; ends at NLMSG_DONE (dumps) or the acknowledgement.
   status<ipvs_error> transact(const bytes& req, std::uint32_t seq, const std::string& what,
                               const std::function<status<ipvs_error>(nlmsghdr*)>& cb);
+  // The destinations of `key` into `svc`; ESRCH when the service is gone.
+  status<ipvs_error> read_dests(const service_key& key, service& svc);
   void apply_chunk(const std::vector<op>& ops, std::size_t first, std::size_t count, std::vector<op_result>& out);
   std::uint32_t next_seq() { return seq_++; }
 

@@ -21,9 +21,10 @@ using bytes = std::vector<std::uint8_t>;
 // Appends one request for `o` (NEW/SET/DEL_SERVICE or _DEST) with NLM_F_ACK and sequence `seq`.
 void append_op(bytes& out, const op& o, std::uint16_t family, std::uint32_t seq);
 
-bytes get_family_request(const std::string& name, std::uint32_t seq);                    // CTRL_CMD_GETFAMILY
-bytes get_services_request(std::uint16_t family, std::uint32_t seq);                     // dump
-bytes get_dests_request(const service_key& k, std::uint16_t family, std::uint32_t seq);  // dump
+bytes get_family_request(const std::string& name, std::uint32_t seq);                      // CTRL_CMD_GETFAMILY
+bytes get_services_request(std::uint16_t family, std::uint32_t seq);                       // dump
+bytes get_service_request(const service_key& k, std::uint16_t family, std::uint32_t seq);  // one
+bytes get_dests_request(const service_key& k, std::uint16_t family, std::uint32_t seq);    // dump
 bytes get_info_request(std::uint16_t family, std::uint32_t seq);
 bytes get_config_request(std::uint16_t family, std::uint32_t seq);
 bytes set_config_request(const timeouts& t, std::uint16_t family, std::uint32_t seq);

@@ -181,6 +181,12 @@ bytes get_services_request(std::uint16_t family, std::uint32_t seq) {
   return builder(family, seq, NLM_F_DUMP, IPVS_CMD_GET_SERVICE).finish();
 }
 
+bytes get_service_request(const service_key& k, std::uint16_t family, std::uint32_t seq) {
+  builder b(family, seq, NLM_F_ACK, IPVS_CMD_GET_SERVICE);
+  put_service(b, k, nullptr);
+  return b.finish();
+}
+
 bytes get_dests_request(const service_key& k, std::uint16_t family, std::uint32_t seq) {
   builder b(family, seq, NLM_F_DUMP, IPVS_CMD_GET_DEST);
   put_service(b, k, nullptr);

@@ -123,6 +123,9 @@ int main(int argc, char** argv) {
   flush->add_option("file", file, "table (JSON)")->required();
 
   auto* dump = app.add_subcommand("dump-json", "print the kernel table as JSON, counters included");
+  std::string only;
+  dump->add_option("--only", only,
+                   "read only the services this table (JSON) lists, one request each, as a pass of changes does");
   auto* snapshot_cmd =
       app.add_subcommand("snapshot", "read the kernel table the way the reconciler does; print its size and the time");
   auto* info_cmd = app.add_subcommand("info", "IPVS version and connection table size");
@@ -210,7 +213,13 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (*dump) {
-    auto snap = c.snapshot();
+    ownership which;
+    if (!only.empty()) {
+      auto listed = load(only);
+      if (!listed) return fail(listed.error());
+      which = keys_of(*listed);
+    }
+    auto snap = only.empty() ? c.snapshot() : c.snapshot_of(which);
     if (!snap) return fail(snap.error().message);
     std::cout << table_to_json(*snap, true);
     return 0;

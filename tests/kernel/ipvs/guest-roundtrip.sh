@@ -222,6 +222,19 @@ JSON
 apply mixed_family "$W/mixed.json" && expect_ops mixed_family 2
 $LBD dump-json >"$W/dump.json" 2>&1
 contains mixed_family_readback "$W/dump.json" '"address": "[2001:db8::40]:80"'
+# One service read on its own (GET_SERVICE, then its destinations), as a pass of changes reads; a
+# service the kernel does not have is simply absent.
+cat >"$W/only.json" <<'JSON'
+{"services": [{"protocol": "tcp", "address": "192.0.2.40:80", "scheduler": "rr"},
+  {"protocol": "tcp", "address": "192.0.2.99:80", "scheduler": "rr"}]}
+JSON
+$LBD dump-json --only "$W/only.json" >"$W/only.out" 2>&1
+contains scoped_read_destination "$W/only.out" '"address": "[2001:db8::40]:80"'
+if [ "$(grep -c '"scheduler"' "$W/only.out")" = 1 ]; then
+  pass scoped_read_one_service
+else
+  fail scoped_read_one_service "$(tr '\n' ' ' <"$W/only.out" | cut -c1-300)"
+fi
 idempotent mixed_family_zero_ops "$W/mixed.json"
 $IPVSADM -C
 

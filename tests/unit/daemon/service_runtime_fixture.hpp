@@ -31,8 +31,16 @@ class counting_backend final : public ipvs::backend {
  public:
   result<ipvs::table, ipvs::ipvs_error> snapshot() override {
     ++calls;
+    ++whole_reads;
     if (on_snapshot) on_snapshot();
     return fake.snapshot();
+  }
+  result<ipvs::table, ipvs::ipvs_error> snapshot_of(const ipvs::ownership& which) override {
+    ++calls;
+    ++scoped_reads;
+    services_read += which.size();
+    if (on_snapshot) on_snapshot();
+    return fake.snapshot_of(which);
   }
   std::vector<ipvs::op_result> apply(const std::vector<ipvs::op>& ops) override {
     ++calls;
@@ -79,6 +87,9 @@ class counting_backend final : public ipvs::backend {
   std::size_t calls = 0;
   std::size_t writes = 0;
   std::size_t timeout_sets = 0;
+  std::size_t whole_reads = 0;    // the whole table
+  std::size_t scoped_reads = 0;   // some services (a pass of changes)
+  std::size_t services_read = 0;  // by those
   bool refuse_daemons = false;
   std::function<void()> on_snapshot;  // run as each read of the kernel starts
   std::vector<ipvs::op_kind> kinds;

@@ -186,6 +186,13 @@ TEST(codec, dump_and_get_requests) {
   EXPECT_EQ(dests->hdr->nlmsg_flags & NLM_F_DUMP, NLM_F_DUMP);
   EXPECT_EQ(nla_get_u16(dests->svc[IPVS_SVC_ATTR_PORT]), htons(80));
   EXPECT_EQ(dests->svc[IPVS_SVC_ATTR_SCHED_NAME], nullptr);
+  // One service, not a dump: the acknowledgement ends the wait, ESRCH says it is not there.
+  auto one = parse(get_service_request(udp("192.0.2.12:53"), fam, 10));
+  EXPECT_EQ(one->genl->cmd, IPVS_CMD_GET_SERVICE);
+  EXPECT_EQ(one->hdr->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+  EXPECT_EQ(nla_get_u16(one->svc[IPVS_SVC_ATTR_PROTOCOL]), IPPROTO_UDP);
+  EXPECT_EQ(nla_get_u16(one->svc[IPVS_SVC_ATTR_PORT]), htons(53));
+  EXPECT_EQ(one->svc[IPVS_SVC_ATTR_SCHED_NAME], nullptr);
   auto inf = parse(get_info_request(fam, 7));
   EXPECT_EQ(inf->genl->cmd, IPVS_CMD_GET_INFO);
   EXPECT_EQ(inf->hdr->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);

@@ -43,6 +43,18 @@ TEST_F(drain_fixture, failed_server_with_connections_goes_to_weight_zero) {
   EXPECT_EQ(ops[0].dst.weight, 0U);
 }
 
+TEST_F(drain_fixture, settled_says_when_update_would_change_nothing) {
+  EXPECT_TRUE(tracker.settled(kernel, kernel, drained));        // nothing departs
+  EXPECT_TRUE(tracker.settled(kernel, without_rs1, {}));        // departs, but the service does not drain
+  EXPECT_FALSE(tracker.settled(kernel, without_rs1, drained));  // a drain starts
+  connections(5, 0);
+  tracker.update(kernel, without_rs1, drained, t0);
+  EXPECT_FALSE(tracker.settled(kernel, kernel, drained));  // one tracked: it may recover or end
+  const ownership elsewhere{tcp("192.0.2.11:80")};
+  EXPECT_TRUE(tracker.settled({}, {}, {}, &elsewhere));  // a pass over another service
+  EXPECT_FALSE(tracker.settled({}, {}, {}, &drained));
+}
+
 TEST_F(drain_fixture, removed_once_connections_reach_zero) {
   connections(5, 0);
   tracker.update(kernel, without_rs1, drained, t0);
