@@ -11,21 +11,26 @@
 namespace lbd::metrics {
 namespace {
 
-std::string render_labels(const labels& l, const std::string& extra_key = {}, const std::string& extra_val = {}) {
-  if (l.empty() && extra_key.empty()) return {};
-  std::string out = "{";
-  bool first = true;
-  for (const auto& [k, v] : l) {
-    if (!first) out += ',';
-    first = false;
-    out += fmt::format("{}=\"{}\"", k, escape_label_value(v));
+// One line of the exposition: name, the series' labels (and a histogram bucket's `le`), value.
+// Appended in place: a scrape of a large director writes a few hundred thousand of them.
+void write_line(std::string& out, const std::string& name, std::string_view suffix, const std::string& key,
+                std::string_view le, std::string_view value) {
+  out += name;
+  out += suffix;
+  if (!key.empty() || !le.empty()) {
+    out += '{';
+    out += key;
+    if (!le.empty()) {
+      if (!key.empty()) out += ',';
+      out += "le=\"";
+      out += le;
+      out += '"';
+    }
+    out += '}';
   }
-  if (!extra_key.empty()) {
-    if (!first) out += ',';
-    out += fmt::format("{}=\"{}\"", extra_key, extra_val);
-  }
-  out += '}';
-  return out;
+  out += ' ';
+  out += value;
+  out += '\n';
 }
 
 std::string number(double v) {
@@ -65,31 +70,33 @@ counter& registry::get_counter(const std::string& name, const std::string& help,
   if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
     throw std::logic_error("counter " + name + " does not end in _total");
   }
-  return get_family(name, kind::counter, help).counters[l];
+  return get_family(name, kind::counter, help).counters[series_key(l)];
 }
 
 gauge& registry::get_gauge(const std::string& name, const std::string& help, const labels& l) {
-  return get_family(name, kind::gauge, help).gauges[l];
+  return get_family(name, kind::gauge, help).gauges[series_key(l)];
 }
 
 histogram& registry::get_histogram(const std::string& name, const std::string& help, const std::vector<double>& bounds,
                                    const labels& l) {
-  return get_family(name, kind::histogram, help).histograms.try_emplace(l, bounds).first->second;
+  return get_family(name, kind::histogram, help).histograms.try_emplace(series_key(l), bounds).first->second;
 }
 
 void registry::remove(const std::string& name, const labels& l) {
   auto it = families_.find(name);
   if (it == families_.end()) return;
-  it->second.counters.erase(l);
-  it->second.gauges.erase(l);
-  it->second.histograms.erase(l);
+  const auto key = series_key(l);
+  it->second.counters.erase(key);
+  it->second.gauges.erase(key);
+  it->second.histograms.erase(key);
 }
 
 double registry::value(const std::string& name, const labels& l) const {
   auto it = families_.find(name);
   if (it == families_.end()) return 0;
-  if (auto c = it->second.counters.find(l); c != it->second.counters.end()) return c->second.value();
-  if (auto g = it->second.gauges.find(l); g != it->second.gauges.end()) return g->second.value();
+  const auto key = series_key(l);
+  if (auto c = it->second.counters.find(key); c != it->second.counters.end()) return c->second.value();
+  if (auto g = it->second.gauges.find(key); g != it->second.gauges.end()) return g->second.value();
   return 0;
 }
 
@@ -116,19 +123,31 @@ std::string render(const std::vector<const registry*>& registries) {
     const char* type = k == registry::kind::counter ? "counter" : k == registry::kind::gauge ? "gauge" : "histogram";
     out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", name, escape_help(fs.front()->help), name, type);
     for (const auto* f : fs) {
-      for (const auto& [l, c] : f->counters) out += fmt::format("{}{} {}\n", name, render_labels(l), number(c.value()));
-      for (const auto& [l, g] : f->gauges) out += fmt::format("{}{} {}\n", name, render_labels(l), number(g.value()));
-      for (const auto& [l, h] : f->histograms) {
+      for (const auto& [key, c] : f->counters) write_line(out, name, {}, key, {}, number(c.value()));
+      for (const auto& [key, g] : f->gauges) write_line(out, name, {}, key, {}, number(g.value()));
+      for (const auto& [key, h] : f->histograms) {
         std::uint64_t cumulative = 0;
         for (std::size_t i = 0; i < h.bounds().size(); ++i) {
           cumulative += h.bucket_counts()[i];
-          out += fmt::format("{}_bucket{} {}\n", name, render_labels(l, "le", number(h.bounds()[i])), cumulative);
+          write_line(out, name, "_bucket", key, number(h.bounds()[i]), std::to_string(cumulative));
         }
-        out += fmt::format("{}_bucket{} {}\n", name, render_labels(l, "le", "+Inf"), h.count());
-        out += fmt::format("{}_sum{} {}\n", name, render_labels(l), number(h.sum()));
-        out += fmt::format("{}_count{} {}\n", name, render_labels(l), h.count());
+        write_line(out, name, "_bucket", key, "+Inf", std::to_string(h.count()));
+        write_line(out, name, "_sum", key, {}, number(h.sum()));
+        write_line(out, name, "_count", key, {}, std::to_string(h.count()));
       }
     }
+  }
+  return out;
+}
+
+std::string series_key(const labels& l) {
+  std::string out;
+  for (const auto& [k, v] : l) {
+    if (!out.empty()) out += ',';
+    out += k;
+    out += "=\"";
+    out += escape_label_value(v);
+    out += '"';
   }
   return out;
 }

@@ -3,13 +3,40 @@
 
 namespace lbd::api {
 
+service_stream stream_of(const std::vector<service>& services) {
+  return {services.size(), [&services](const std::function<void(service &&)>& write) {
+            for (const auto& s : services) write(service(s));
+          }};
+}
+
+namespace {
+
+void append_services(std::string& out, const service_stream& services, int indent, int depth) {
+  json_array_writer array(out, indent, depth, services.count);
+  if (services.each) services.each([&array](service&& s) { array.add(nlohmann::json(s)); });
+  array.close();
+}
+
+}  // namespace
+
+std::string services_text(const service_stream& services, int indent) {
+  std::string out;
+  append_services(out, services, indent, 0);
+  return out;
+}
+
 std::string status_text(daemon_status status, int indent, bool with_version) {
   const auto services = std::move(status.services);
+  status.services.clear();
+  return status_text(std::move(status), stream_of(services), indent, with_version);
+}
+
+std::string status_text(daemon_status status, const service_stream& services, int indent, bool with_version) {
   status.services.clear();
   nlohmann::json rest = status;  // small: everything but the services
   if (with_version) rest["version"] = to_string(current_version);
   return dump_with(
-      rest, "services", [&](std::string& out, int depth) { append_json_array(out, services, indent, depth); }, indent);
+      rest, "services", [&](std::string& out, int depth) { append_services(out, services, indent, depth); }, indent);
 }
 
 std::string answer_text(std::string result_text) {

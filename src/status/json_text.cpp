@@ -31,6 +31,30 @@ void append_json(std::string& out, const nlohmann::json& j, int indent, int dept
   }
 }
 
+json_array_writer::json_array_writer(std::string& out, int indent, int depth, std::size_t expected)
+    : out_(out), indent_(indent), depth_(depth), expected_(expected) {
+  if (indent >= 0) inner_ = "\n" + std::string(static_cast<std::size_t>(indent * (depth + 1)), ' ');
+  out_ += '[';
+}
+
+void json_array_writer::add(const nlohmann::json& element) {
+  if (added_ != 0) out_ += ',';
+  out_ += inner_;
+  const auto before = out_.size();
+  append_json(out_, element, indent_, depth_ + 1);
+  // Room for the rest at the first one's size: growing by doubling would copy the text each time
+  // and end with up to twice the room it needs.
+  if (added_ == 0 && expected_ > 1) {
+    out_.reserve(out_.size() + (out_.size() - before + inner_.size() + 1) * (expected_ - 1) * 9 / 8);
+  }
+  ++added_;
+}
+
+void json_array_writer::close() {
+  if (added_ != 0 && indent_ >= 0) out_ += "\n" + std::string(static_cast<std::size_t>(indent_ * depth_), ' ');
+  out_ += ']';
+}
+
 std::string dump_with(const nlohmann::json& object, std::string_view member, const member_text& write, int indent) {
   if (!object.is_object() || !object.contains(member)) {
     throw std::logic_error("dump_with: the object must hold the member it writes");

@@ -19,26 +19,30 @@ std::string dump_text(const nlohmann::json& j, int indent = -1);
 // written at (its continuation lines are indented by depth levels).
 void append_json(std::string& out, const nlohmann::json& j, int indent, int depth);
 
+// A JSON array written one element at a time, each element's tree alive only while it is written:
+// the elements may be made one at a time too (the daemon's services, one service per call).
+// `expected`: how many elements will come, to make room for all at the first one's size.
+class json_array_writer {
+ public:
+  json_array_writer(std::string& out, int indent, int depth, std::size_t expected);
+  void add(const nlohmann::json& element);
+  // Writes the closing bracket; nothing may be added after.
+  void close();
+
+ private:
+  std::string& out_;
+  int indent_;
+  int depth_;
+  std::size_t expected_;
+  std::size_t added_ = 0;
+  std::string inner_;  // what precedes an element: nothing, or a newline and its indent
+};
+
 template <typename T>
 void append_json_array(std::string& out, const std::vector<T>& items, int indent, int depth) {
-  if (items.empty()) {
-    out += "[]";
-    return;
-  }
-  const bool pretty = indent >= 0;
-  const std::string inner = pretty ? "\n" + std::string(static_cast<std::size_t>(indent * (depth + 1)), ' ') : "";
-  out += '[';
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    out += i == 0 ? "" : ",";
-    out += inner;
-    const auto before = out.size();
-    append_json(out, nlohmann::json(items[i]), indent, depth + 1);
-    // Room for the rest at the first one's size: growing by doubling would copy the text each time
-    // and end with up to twice the room it needs.
-    if (i == 0) out.reserve(out.size() + (out.size() - before + inner.size() + 1) * (items.size() - 1) * 9 / 8);
-  }
-  if (pretty) out += "\n" + std::string(static_cast<std::size_t>(indent * depth), ' ');
-  out += ']';
+  json_array_writer array(out, indent, depth, items.size());
+  for (const auto& item : items) array.add(nlohmann::json(item));
+  array.close();
 }
 
 // Writes the text of member `member` of an object at `depth`.

@@ -84,6 +84,8 @@ const agent_input* agent_of(const agent_inputs* agents, const server_ref& ref) {
   return it == agents->end() ? nullptr : &it->second;
 }
 
+}  // namespace
+
 // The destinations one service's entry points hold: the real servers its health policy keeps, the
 // operator's overrides applied, or the sorry server while quorum is lost.
 std::map<ipvs::dest_key, ipvs::dest> dests_of(const config::virtual_server& vs,
@@ -132,8 +134,6 @@ std::map<ipvs::dest_key, ipvs::dest> dests_of(const config::virtual_server& vs,
   }
   return dests;
 }
-
-}  // namespace
 
 ipvs::desired_state build_desired(const config::config& cfg,
                                   const std::map<std::string, healthcheck::desired_service>& health,

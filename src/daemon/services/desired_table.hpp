@@ -35,6 +35,11 @@ ipvs::desired_state build_desired(const config::config& cfg,
                                   const std::map<std::string, healthcheck::desired_service>& health,
                                   const overrides& ovr, bool sync_master = false, const agent_inputs* agents = nullptr);
 
+// One virtual server's destinations in build_desired's table: for a status answer of one service,
+// without the whole table.
+std::map<ipvs::dest_key, ipvs::dest> dests_of(const config::virtual_server& vs,
+                                              const std::map<std::string, healthcheck::desired_service>& health,
+                                              const overrides& ovr, const agent_inputs* agents);
 // The [ipvs] timeouts in seconds (0: leave the kernel's value).
 ipvs::timeouts timeouts_of(const config::ipvs_settings& s);
 // The sync daemon lbd runs, in the given role; nullopt when none is configured.

@@ -271,6 +271,10 @@ std::string service_runtime::kernel_stats_text() { return impl_->kernel_stats_te
 const metrics::registry* service_runtime::worker_metrics() const { return impl_->ipvs_.metrics(); }
 reconcile_report service_runtime::stop(config::exit_policy policy) { return impl_->stop(policy); }
 std::vector<api::service> service_runtime::services() const { return impl_->services(); }
+api::service_stream service_runtime::service_stream() const {
+  return {impl_->services_.size(),
+          [this](const std::function<void(api::service &&)>& write) { impl_->each_service(write); }};
+}
 std::vector<api::check> service_runtime::checks() const { return impl_->checks(); }
 
 }  // namespace lbd::daemon

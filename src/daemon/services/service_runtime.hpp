@@ -27,6 +27,7 @@
 #include "healthcheck/prober.hpp"
 #include "healthcheck/time_source.hpp"
 #include "ipvs/backend.hpp"
+#include "status/answer_text.hpp"
 #include "status/answers.hpp"
 #include "vrrp/events.hpp"
 
@@ -129,6 +130,8 @@ class service_runtime {
   // For `lbctl services` / `lbctl status`: one per virtual server in config order
   // (docs/control-protocol.md).
   [[nodiscard]] std::vector<api::service> services() const;
+  // The same one service at a time, for answers written as they are made (status/answer_text.hpp).
+  [[nodiscard]] api::service_stream service_stream() const;
   // For `lbctl checks`: one per running (deduplicated) check.
   [[nodiscard]] std::vector<api::check> checks() const;
 

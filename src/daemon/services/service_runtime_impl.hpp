@@ -97,6 +97,7 @@ struct service_runtime::impl {
   override_answer set_override(const std::string& server, const std::optional<std::string>& service,
                                std::optional<override_entry> e);
   [[nodiscard]] std::vector<api::service> services() const;
+  void each_service(const std::function<void(api::service&&)>& write) const;
   [[nodiscard]] std::vector<api::check> checks() const;
 
   // Whether anything asks for the kernel: with no virtual server, no sync daemon and nothing left

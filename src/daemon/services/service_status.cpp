@@ -126,19 +126,26 @@ void service_runtime::impl::update_watches() {
 }
 
 std::vector<api::service> service_runtime::impl::services() const {
+  std::vector<api::service> out;
+  out.reserve(services_.size());
+  each_service([&out](api::service&& s) { out.push_back(std::move(s)); });
+  return out;
+}
+
+void service_runtime::impl::each_service(const std::function<void(api::service&&)>& write) const {
   const auto kv = view();
   static const ipvs::table none;
   const ipvs::table& kernel = kv.table != nullptr ? *kv.table : none;
-  const auto want = desired();
-  std::vector<api::service> out;
-  out.reserve(services_.size());
+  const auto agents = agents_.inputs();
   for (const auto& e : services_) {
     const auto& vs = *e.vs;
     const auto d = e.monitor ? e.monitor->desired() : hc::desired_service{};
     const group_view in_group(kernel, e.keys);
     const ipvs::service* in_kernel = in_group.get();
-    const auto w = want.services.find(e.keys.front());
-    api::service& svc = out.emplace_back();
+    // What lbd wants of this service now, as a pass would compute it, without the whole table.
+    const auto wanted =
+        e.monitor ? dests_of(vs, {{vs.name, d}}, overrides_, &agents) : std::map<ipvs::dest_key, ipvs::dest>{};
+    api::service svc;
     svc.name = vs.name;
     svc.key = ipvs::to_string(e.keys.front());
     for (std::size_t i = 1; i < e.keys.size(); ++i) svc.also.push_back(ipvs::to_string(e.keys[i]));
@@ -174,16 +181,13 @@ std::vector<api::service> service_runtime::impl::services() const {
         const auto it = in_kernel->dests.find(dk);
         if (it != in_kernel->dests.end()) f.in_kernel = &it->second;
       }
-      if (w != want.services.end()) {
-        const auto wd = w->second.dests.find(dk);
-        if (wd != w->second.dests.end()) f.wanted_weight = wd->second.attrs.weight;
-      }
+      if (const auto wd = wanted.find(dk); wd != wanted.end()) f.wanted_weight = wd->second.attrs.weight;
       svc.real_servers.push_back(server_answer(f));
       svc.real_servers.back().ejected = ejection_text(e.vs->name, rs.address);
       svc.real_servers.back().slow_start = ramp_text(e.vs->name, rs.address);
     }
+    write(std::move(svc));
   }
-  return out;
 }
 
 std::optional<std::string> service_runtime::impl::ejection_text(const std::string& service,

@@ -165,6 +165,8 @@ void app::open_endpoints(const config::config& next, const global_reload_plan& g
         return metrics::render(mine) + kernel_stats + (vrrp_ ? vrrp_->render_metrics() : std::string());
       },
       [this] { return status(); });
+  metrics_http_->write_status_json_with(
+      [this] { return api::status_text(status(false), services_->service_stream(), 2, true); });
   if (auto ec = metrics_http_->start(*next.global.metrics_listen)) {
     errors.push_back(fmt::format("metrics_listen {}: {}", to_string(*next.global.metrics_listen), ec.message()));
     log_.err("{}", errors.back());
@@ -341,13 +343,13 @@ void app::on_transition(const vrrp_transition& t) {
   notifier_.status(fmt::format("{} {}", t.instance, vrrp::to_string(t.to)));
 }
 
-api::daemon_status app::status() const {
+api::daemon_status app::status(bool with_services) const {
   api::daemon_status s;
   s.node = running_ ? running_->global.node_name : "";
   s.config_file = config_file_;
   s.started_at = started_at_;
   s.vrrp = vrrp_->status();
-  s.services = services_->services();
+  if (with_services) s.services = services_->services();
   s.anycast = anycast_->status();
   if (last_reload_) s.reload = to_answer(*last_reload_);
   return s;
@@ -355,10 +357,12 @@ api::daemon_status app::status() const {
 
 void app::register_commands() {
   // The answers that grow with the table are written service by service (status/answer_text.hpp).
-  control_->add("status", [this](const nlohmann::json&) { return json_text{api::status_text(status())}; });
+  control_->add("status", [this](const nlohmann::json&) {
+    return json_text{api::status_text(status(false), services_->service_stream())};
+  });
   control_->add("vrrp", [this](const nlohmann::json&) { return nlohmann::json(vrrp_->status()); });
   control_->add("services",
-                [this](const nlohmann::json&) { return json_text{api::array_text(services_->services())}; });
+                [this](const nlohmann::json&) { return json_text{api::services_text(services_->service_stream())}; });
   control_->add("anycast", [this](const nlohmann::json&) { return nlohmann::json(anycast_->status()); });
   control_->add("checks", [this](const nlohmann::json&) { return json_text{api::array_text(services_->checks())}; });
   control_->add("reload", [this](const nlohmann::json&) { return nlohmann::json(to_answer(reload("lbctl"))); });

@@ -67,7 +67,8 @@ class app {
   void run_notify(const notify_request& n);
   // The VRRP part of start and reload: instances on the VRRP thread, their track scripts here.
   std::vector<std::string> apply_vrrp(const config::config& cfg, const vrrp_reload_plan& plan);
-  [[nodiscard]] api::daemon_status status() const;
+  // Without the services, for answers that write them one at a time (service_runtime::service_stream).
+  [[nodiscard]] api::daemon_status status(bool with_services = true) const;
 
   std::string config_file_;
   std::string state_file_;

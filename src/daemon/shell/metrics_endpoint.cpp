@@ -23,7 +23,8 @@ struct metrics_endpoint::shared {
   std::function<std::string()> metrics;
   std::function<api::daemon_status()> status;
   http_limits limits;
-  std::size_t open = 0;  // connections being served
+  std::function<std::string()> status_json;  // optional: /status.json's body
+  std::size_t open = 0;                      // connections being served
 };
 
 namespace {
@@ -70,7 +71,8 @@ response route(const metrics_endpoint::shared& s, http::verb method, std::string
   if (s.status && path == "/status.json") {
     // With the protocol version a control answer carries in its envelope; written service by
     // service, and bytes that are not UTF-8 (a real server's answer in a reason) as U+FFFD.
-    auto r = reply(http::status::ok, "application/json", api::status_text(s.status(), 2, true) + "\n");
+    auto r = reply(http::status::ok, "application/json",
+                   (s.status_json ? s.status_json() : api::status_text(s.status(), 2, true)) + "\n");
     harden(r);
     return r;
   }
@@ -161,9 +163,13 @@ class session : public std::enable_shared_from_this<session> {
 
 metrics_endpoint::metrics_endpoint(boost::asio::io_context& io, std::function<std::string()> render,
                                    std::function<api::daemon_status()> status, http_limits limits)
-    : acceptor_(io), shared_(std::make_shared<shared>(shared{std::move(render), std::move(status), limits})) {}
+    : acceptor_(io), shared_(std::make_shared<shared>(shared{std::move(render), std::move(status), limits, {}})) {}
 
 metrics_endpoint::~metrics_endpoint() = default;
+
+void metrics_endpoint::write_status_json_with(std::function<std::string()> write) {
+  shared_->status_json = std::move(write);
+}
 
 boost::system::error_code metrics_endpoint::start(const endpoint& listen) {
   boost::system::error_code ec;

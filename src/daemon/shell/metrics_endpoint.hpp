@@ -41,6 +41,10 @@ class metrics_endpoint {
   metrics_endpoint(const metrics_endpoint&) = delete;
   metrics_endpoint& operator=(const metrics_endpoint&) = delete;
 
+  // /status.json written by `write` (pretty, with the protocol version) instead of from `status`:
+  // the daemon writes its services one at a time (api::service_stream) instead of a vector of all.
+  void write_status_json_with(std::function<std::string()> write);
+
   boost::system::error_code start(const endpoint& listen);
   void stop();
   // The bound endpoint (its port is the real one when started with port 0).

@@ -120,8 +120,9 @@ TEST_F(scope_test, WeightSeriesAndSumsFollowAReloadOutsideThePassScope) {
   ASSERT_EQ(last.size(), 2U);
   EXPECT_EQ(last[1].configured, 5U);
   const auto& series = m.families().at("lbd_realserver_weight").gauges;
-  EXPECT_EQ(series.count({{"service", "api"}, {"server", "10.0.2.12:80"}}), 1U);  // the new server, at 0
-  EXPECT_EQ(last[0].live, 3U);                                                    // web, untouched, keeps its sums
+  EXPECT_EQ(series.count(metrics::series_key({{"service", "api"}, {"server", "10.0.2.12:80"}})),
+            1U);                // the new server, at 0
+  EXPECT_EQ(last[0].live, 3U);  // web, untouched, keeps its sums
 }
 
 TEST_F(scope_test, OverrideWritesItsServerWithoutReadingTheTable) {

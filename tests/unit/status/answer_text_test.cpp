@@ -54,6 +54,36 @@ TEST(answer_text, the_status_is_the_bytes_of_the_whole_tree) {
   EXPECT_EQ(status_text(s, 2), whole(s, 2));
 }
 
+// Services made one at a time, as the daemon writes them: the same bytes, and each made once.
+TEST(answer_text, a_stream_of_services_is_the_bytes_of_the_whole_tree) {
+  for (const auto& services : {std::vector<service>{}, std::vector<service>{full_service()}, many_services()}) {
+    std::size_t made = 0;
+    const service_stream stream{services.size(), [&](const std::function<void(service &&)>& write) {
+                                  for (const auto& s : services) {
+                                    ++made;
+                                    write(service(s));
+                                  }
+                                }};
+    EXPECT_EQ(services_text(stream), whole(services));
+    EXPECT_EQ(services_text(stream, 2), whole(services, 2));
+    EXPECT_EQ(made, 2 * services.size());
+    auto s = full_status();
+    s.services = services;
+    const auto status_alone = [&s] {
+      auto head = s;
+      head.services = {many_services().front()};  // left out: the stream gives them
+      return head;
+    }();
+    EXPECT_EQ(status_text(status_alone, stream), whole(s));
+    EXPECT_EQ(status_text(status_alone, stream, 2, false), whole(s, 2));
+  }
+  // A stream that makes fewer than it announced is still an array of what it made.
+  const auto services = many_services();
+  const service_stream short_one{10,
+                                 [&](const std::function<void(service &&)>& write) { write(service(services[0])); }};
+  EXPECT_EQ(services_text(short_one), whole(std::vector<service>{services[0]}));
+}
+
 TEST(answer_text, the_envelope_around_a_written_result_is_the_answers) {
   const auto services = many_services();
   EXPECT_EQ(answer_text(array_text(services)), answer(services).dump());
