@@ -113,6 +113,38 @@ bench "reload_one_change $SIZE ops=$RELOAD_OPS reload=${RELOAD_T}s lbd_duration_
 bench "program $SIZE lbd=${PROG_T}s keepalived=${KA_PROG_T}s lbd/keepalived=$(ratio "$PROG_T" "$KA_PROG_T")" \
   "peak_rss lbd=${LBD_MB}MB keepalived=${KA_MB}MB lbd/keepalived=$(ratio "$LBD_MB" "$KA_MB")" \
   "lbd_after_reload=$(peak_mb "$LBD_PID")MB"
+# An override while a full pass reads the table: with reconcile_interval = 1s the IPVS worker reads
+# the whole table nearly all the time. Each round waits until the worker thread (lbd-ipvs) uses CPU,
+# that is, reads, then sets one real server's weight on the control socket (`lbctl weight`, which
+# answers once the kernel has it); the full pass gives up its read (log: "gave up its read") rather
+# than make the override wait for a whole-table dump. (Only where a pass can be seen in flight: not
+# on the 100 x 4 smoke. An override, not a reload: a reload's configuration load under TCG outlasts
+# the pass.)
+if [ "$S" -ge 1000 ]; then
+  ipvs_thread() { grep -l '^lbd-ipvs$' /proc/"$LBD_PID"/task/*/comm 2>/dev/null | head -n 1 | sed 's|/comm$|/stat|'; }
+  thread_ticks() { awk '{print $14 + $15}' "$1"; }
+  worker_busy() {
+    _a=$(thread_ticks "$WORKER") && sleep 0.2 && _b=$(thread_ticks "$WORKER") && [ "$_b" -gt "$((_a + 5))" ]
+  }
+  sed -e 's/^reconcile_interval = .*/reconcile_interval = "1s"/' -e 's/^log_level = .*/log_level = "info"/' \
+    $W/lbd-bump.conf >$W/lbd.conf
+  "$CALL" /run/lbd-bench.sock reload >$W/reload.json 2>&1 || kt_fail "reload: $(cat $W/reload.json)"
+  WORKER=$(ipvs_thread)
+  [ -n "$WORKER" ] || kt_die "no lbd-ipvs thread"
+  BUSY_MS=""
+  for _weight in 3 4 5; do
+    kt_wait_for 120 worker_busy || kt_die "the IPVS worker never read the table"
+    _t0=$(uptime_s)
+    "$CALL" /run/lbd-bench.sock weight "{\"server\":\"${LAST#* }:8080\",\"weight\":$_weight}" >$W/weight.json 2>&1 ||
+      kt_fail "weight: $(cat $W/weight.json)"
+    BUSY_MS="$BUSY_MS,$(awk -v a="$_t0" -v b="$(uptime_s)" 'BEGIN {printf "%.0f", (b - a) * 1000}')"
+  done
+  kt_expect_eq "the last override's weight in the kernel" 5 \
+    "$("$IPVSADM" -Ln -t "${LAST% *}:80" | awk -v r="${LAST#* }:8080" '$1 == "->" && $2 == r {print $4}')"
+  ABANDONED=$(grep -c "gave up its read" $W/lbd.log)
+  bench "override_during_full_pass $SIZE overrides_ms=${BUSY_MS#,} abandoned_passes=$ABANDONED"
+fi
+
 _t0=$(uptime_s)
 kill -TERM "$LBD_PID"
 wait "$LBD_PID"

@@ -2,6 +2,7 @@
 #include "ipvs/reconciler.hpp"
 
 #include <array>
+#include <cerrno>
 
 namespace lbd::ipvs {
 
@@ -9,6 +10,7 @@ reconciler::reconciler(backend& b, metrics::registry& m, log::logger l, std::chr
     : backend_(b), metrics_(m), log_(std::move(l)), tracker_(drain_timeout) {}
 
 void reconciler::count_read_error(const ipvs_error& e) {
+  if (e.code == ECANCELED) return;  // a read given up on purpose (client_options::cancelled): its caller says why
   log_.err("reading the kernel state failed: {}", e.message);
   metrics_
       .get_counter("lbd_ipvs_errors_total", "IPVS operations the kernel refused, by operation and error",

@@ -4,6 +4,7 @@
 // the main loop; the periodic pass and the passes health changes ask for.
 #include <boost/asio/post.hpp>
 
+#include <cerrno>
 #include <utility>
 
 #include "daemon/services/service_runtime_impl.hpp"
@@ -18,13 +19,18 @@ metrics::counter& reconciles(metrics::registry& m, const char* result) {
 
 }  // namespace
 
-std::optional<service_runtime::impl::pass> service_runtime::impl::begin_pass(pass_scope scope) {
+std::optional<service_runtime::impl::pass> service_runtime::impl::begin_pass(pass_scope scope, bool since_full) {
   if (!needs_kernel()) return std::nullopt;
   auto want = desired();
   observe_ramps(want);
   std::optional<ipvs::ownership> covers;
   if (scope == pass_scope::changes && last_want_ && have_kernel_) {
     covers = ipvs::changed_services(*last_want_, want);
+    if (since_full && want_before_full_) {
+      covers->merge(ipvs::changed_services(*want_before_full_, want));
+    } else if (since_full) {
+      covers.reset();  // nothing known from before that pass: this one reads the whole table
+    }
     // Leaving services until the kernel has none, draining ones until their drains end.
     covers->insert(leaving_.begin(), leaving_.end());
     covers->merge(ipvs_.draining_services());
@@ -48,9 +54,16 @@ std::optional<service_runtime::impl::pass> service_runtime::impl::begin_pass(pas
 }
 
 reconcile_report service_runtime::impl::reconcile(pass_scope scope, std::optional<ipvs::kernel_state> fresh) {
-  const auto p = begin_pass(scope);
+  const bool since_full = abandon_waiting_pass();
+  const auto p = begin_pass(scope, since_full);
   if (!p) return {};
-  return finish_pass(*p, ipvs_.run(pass_job(*p, std::move(fresh))));
+  return finish_pass(*p, run_waited(pass_job(*p, std::move(fresh))));
+}
+
+bool service_runtime::impl::abandon_waiting_pass() {
+  if (abandon_ == nullptr || !pass_running_ || !running_full_) return false;
+  abandon_->store(true, std::memory_order_relaxed);
+  return true;
 }
 
 void service_runtime::impl::reconcile_in_background(pass_scope scope) {
@@ -58,15 +71,25 @@ void service_runtime::impl::reconcile_in_background(pass_scope scope) {
     pass_again_ = true;
     return;
   }
+  auto before = last_want_;
   const auto p = begin_pass(scope);
   if (!p) return;
+  running_full_ = !p->scope;
+  want_before_full_ = running_full_ ? std::move(before) : nullptr;
   set_pass_running(true);
   ipvs_.submit(pass_job(*p, std::nullopt), [this, alive = std::weak_ptr<int>(alive_), p = *p](pass_result out) {
     if (alive.expired()) return;
     set_pass_running(false);
+    running_full_ = false;
+    want_before_full_ = nullptr;
     if (stopped_) return;  // the stop reads the kernel itself
+    const bool abandoned = !out && out.error().code == ECANCELED;
     finish_pass(p, std::move(out));
-    if (std::exchange(pass_again_, false)) {
+    if (abandoned) {
+      // Given up for a reload or override: the whole table is still to be read and repaired.
+      pass_again_ = false;
+      reconcile_in_background(pass_scope::everything);
+    } else if (std::exchange(pass_again_, false)) {
       schedule_reconcile();
     } else {
       arm_periodic();  // the next periodic pass an interval after this one ended
@@ -89,6 +112,13 @@ reconcile_report service_runtime::impl::finish_pass(const pass& p, pass_result o
       .observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - p.begun).count());
   if (stats_ && !stopped_ && !p.scope) stats_->resume();
   fullnat_.settle(*cfg_);
+  if (!out && out.error().code == ECANCELED) {
+    // A full pass that gave up its read for a pass the main loop waited for (abandon_waiting_pass):
+    // it wrote nothing, and that pass covered what this one would have changed (begin_pass).
+    log_.info("reconcile: the full pass gave up its read of the table for a reload or override; it runs again");
+    reconciles(metrics_, "abandoned").inc();
+    return report;
+  }
   if (!out) {
     last_want_ = nullptr;  // what this pass was to write is unknown: the next pass is a full one
     report.failure = out.error().message;

@@ -208,7 +208,8 @@ reconcile_report service_runtime::impl::apply(std::shared_ptr<const config::conf
   if (!dropped.empty()) save_overrides();
   const auto drain = cfg_->global.drain_timeout;
   if (first || old.global.drain_timeout != drain) {
-    ipvs_.run([drain](ipvs::reconciler& r) {
+    abandon_waiting_pass();  // a full pass on the worker gives up its read rather than hold this up
+    run_waited([drain](ipvs::reconciler& r) {
       r.set_drain_timeout(drain);
       return true;
     });
@@ -271,6 +272,7 @@ std::string service_runtime::kernel_stats_text() { return impl_->kernel_stats_te
 const metrics::registry* service_runtime::worker_metrics() const { return impl_->ipvs_.metrics(); }
 reconcile_report service_runtime::stop(config::exit_policy policy) { return impl_->stop(policy); }
 std::vector<api::service> service_runtime::services() const { return impl_->services(); }
+void service_runtime::abandon_full_reads_with(std::atomic<bool>& flag) { impl_->abandon_ = &flag; }
 api::service_stream service_runtime::service_stream() const {
   return {impl_->services_.size(),
           [this](const std::function<void(api::service &&)>& write) { impl_->each_service(write); }};

@@ -13,6 +13,7 @@
 //   (on_vrrp_state).
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -126,6 +127,11 @@ class service_runtime {
   // remove deletes every service lbd owns and returns only once the kernel holds none of them
   // (never a partial table left behind). Synchronous.
   reconcile_report stop(config::exit_policy policy);
+
+  // The flag the kernel backend's table reads check (ipvs::netlink::client_options::cancelled): a
+  // reload, an override or a stop that finds a full pass on the IPVS worker raises it, so that the
+  // pass gives up its dump instead of holding them up for a whole table; the pass runs again after.
+  void abandon_full_reads_with(std::atomic<bool>& flag);
 
   // For `lbctl services` / `lbctl status`: one per virtual server in config order
   // (docs/control-protocol.md).

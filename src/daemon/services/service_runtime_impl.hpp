@@ -3,6 +3,7 @@
 // service_runtime's state, shared by its source files (runtime, status JSON, sync daemon).
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -79,7 +80,21 @@ struct service_runtime::impl {
   };
   using pass_result = result<ipvs::reconciler::outcome, ipvs::ipvs_error>;
   // None when lbd needs nothing of the kernel.
-  std::optional<pass> begin_pass(pass_scope scope);
+  // `since_full`: a full pass on the worker is asked to give up its read (abandon_waiting_pass): this
+  // pass also covers what changed since the state before that pass began, which the kernel may
+  // still hold.
+  std::optional<pass> begin_pass(pass_scope scope, bool since_full = false);
+  // A pass the main loop is about to wait for (reload, override, stop): a full pass on the worker
+  // would hold it up for a whole-table dump. Raises abandon_ and returns true when one is running.
+  bool abandon_waiting_pass();
+  // A job the main loop waits for: it lowers abandon_ first, so that its own reads go on.
+  template <typename Job>
+  auto run_waited(Job job) {
+    return ipvs_.run([abandon = abandon_, job = std::move(job)](ipvs::reconciler& r) mutable {
+      if (abandon != nullptr) abandon->store(false, std::memory_order_relaxed);
+      return job(r);
+    });
+  }
   static auto pass_job(const pass& p, std::optional<ipvs::kernel_state> fresh) {
     return [want = p.want, owned = p.owned, scope = p.scope, fresh = std::move(fresh)](ipvs::reconciler& r) mutable {
       if (scope) return r.reconcile_scope(*want, owned, *scope);
@@ -154,6 +169,11 @@ struct service_runtime::impl {
   // What the last pass begun asked for: the next pass of changes diffs against it. nullptr: the
   // next pass is a full one (none yet, or a pass failed or came back out of order).
   std::shared_ptr<const ipvs::desired_state> last_want_;
+  // The background pass on the worker reads the whole table (pass_running_ too), and what lbd wanted
+  // before it began: a pass that makes it give up its read covers the changes since then as well.
+  bool running_full_ = false;
+  std::shared_ptr<const ipvs::desired_state> want_before_full_;
+  std::atomic<bool>* abandon_ = nullptr;  // abandon_full_reads_with; shared with the worker
   bool have_kernel_ = false;
   healthcheck::time_point kernel_read_at_{};
   // The statistics snapshot read off the main loop (none: statistics come from the reconcile reads).

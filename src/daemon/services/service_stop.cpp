@@ -47,10 +47,13 @@ reconcile_report service_runtime::impl::stop(config::exit_policy policy) {
     have_kernel_ = false;
     if (sync_running_) known->daemons.push_back(*sync_running_);
   }
+  // A full pass on the worker gives up its dump: it has written nothing then, so the table as lbd
+  // knows it is still right, and the stop does not wait for a whole-table read first.
+  abandon_waiting_pass();
   bool clean = false;
   for (int attempt = 0; attempt < 4 && !clean; ++attempt) {
     const bool from_memory = known.has_value();
-    auto out = ipvs_.run([&nothing, &mine, from = std::exchange(known, std::nullopt)](ipvs::reconciler& r) mutable {
+    auto out = run_waited([&nothing, &mine, from = std::exchange(known, std::nullopt)](ipvs::reconciler& r) mutable {
       return r.reconcile(nothing, mine, std::move(from));
     });
     if (!out) {

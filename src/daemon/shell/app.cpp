@@ -98,6 +98,7 @@ bool app::start() {
   if (!errors.empty()) return false;
 
   services_ = std::make_unique<service_runtime>(io_, metrics_, kernel_);
+  services_->abandon_full_reads_with(abandon_reads_);
   services_->keep_overrides_in(state_file_);
   anycast_ = std::make_unique<anycast_runtime>(metrics_, kernel_anycast_host());
   services_->on_pass([this](const std::vector<service_weight>& w) { anycast_->observe(w); });
@@ -341,6 +342,12 @@ void app::run_notify(const notify_request& n) {
 void app::on_transition(const vrrp_transition& t) {
   services_->on_vrrp_state(t.instance, t.to);
   notifier_.status(fmt::format("{} {}", t.instance, vrrp::to_string(t.to)));
+}
+
+ipvs::netlink::client_options app::reads_abandoned_by(const std::atomic<bool>& flag) {
+  ipvs::netlink::client_options o;
+  o.cancelled = [&flag] { return flag.load(std::memory_order_relaxed); };
+  return o;
 }
 
 api::daemon_status app::status(bool with_services) const {

@@ -11,6 +11,7 @@
 // (priority-0 adverts, VIPs removed), checks stop, the exit policy is applied, exit 0. With
 // [[anycast]] groups announced, the stop starts by withdrawing their routes and the rest waits
 // global.anycast_stop_delay, while the services still serve what the upstream routers send.
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -77,7 +78,11 @@ class app {
   loop_monitor loop_{io_, metrics_};
   systemd_notifier notifier_;
   boost::asio::signal_set signals_;
-  lazy_backend kernel_;
+  // Raised by the service runtime while a reload or override waits behind a full pass on the IPVS
+  // worker: the pass gives up its dump of the table (client_options::cancelled) and runs again after.
+  std::atomic<bool> abandon_reads_{false};
+  static ipvs::netlink::client_options reads_abandoned_by(const std::atomic<bool>& flag);
+  lazy_backend kernel_{reads_abandoned_by(abandon_reads_)};
   std::unique_ptr<service_runtime> services_;
   std::unique_ptr<anycast_runtime> anycast_;
   boost::asio::steady_timer stop_delay_{io_};

@@ -3,6 +3,8 @@
 // read and written on the worker only, and while a pass is held up there the main loop goes on
 // (status, health results, other handlers), then takes the pass's result and runs the pass the
 // health change asked for.
+#include <atomic>
+#include <cerrno>
 #include <condition_variable>
 #include <mutex>
 #include <thread>
@@ -26,7 +28,19 @@ class gated_backend final : public ipvs::backend {
     if (closed_ && std::this_thread::get_id() != main_) {
       ++held_;
       changed_.notify_all();
-      changed_.wait(lock, [&] { return !closed_; });
+      // As the netlink client does between two services: a read asked to give up returns ECANCELED.
+      // The flag is raised by the runtime, which does not notify: looked at every millisecond.
+      // At most 30 s (a deadline, not a pace): a test that expects an abandon then fails, not hangs.
+      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+      while (closed_ && !abandoned() && std::chrono::steady_clock::now() < deadline) {
+        changed_.wait_for(lock, std::chrono::milliseconds(1));
+      }
+      if (closed_ && abandoned()) {
+        ++abandoned_reads_;
+        closed_ = false;  // the reads after it go through
+        return unexpected(ipvs::ipvs_error{ECANCELED, "the snapshot was abandoned"});
+      }
+      closed_ = false;  // opened, or the deadline passed
     }
     return inner_.snapshot();  // under the lock too: inspect() never reads a table half written
   }
@@ -84,6 +98,12 @@ class gated_backend final : public ipvs::backend {
     const std::lock_guard<std::mutex> lock(mu_);
     return calls_;
   }
+  std::size_t abandoned_reads() {
+    const std::lock_guard<std::mutex> lock(mu_);
+    return abandoned_reads_;
+  }
+  // The flag the runtime raises to make a held read give up (service_runtime::abandon_full_reads_with).
+  std::atomic<bool> abandon{false};
 
  private:
   void note() {
@@ -97,6 +117,8 @@ class gated_backend final : public ipvs::backend {
     return f();
   }
 
+  bool abandoned() const { return abandon.load(); }
+
   ipvs::backend& inner_;
   const std::thread::id main_ = std::this_thread::get_id();
   std::mutex mu_;
@@ -106,6 +128,7 @@ class gated_backend final : public ipvs::backend {
   std::size_t reads_ = 0;
   std::size_t calls_ = 0;
   std::size_t on_main_ = 0;
+  std::size_t abandoned_reads_ = 0;
 };
 
 struct service_runtime_worker_test : service_runtime_test {
@@ -218,6 +241,41 @@ TEST_F(service_runtime_worker_test, TheWorkersCountsAreRenderedBesideTheMainLoop
   const auto text = metrics::render({&m, worker});
   EXPECT_NE(text.find("lbd_ipvs_operations_total{op=\"add_dest\"} 2\n"), std::string::npos) << text;
   EXPECT_EQ(gate.calls_on_main(), 0U);
+}
+
+TEST_F(service_runtime_worker_test, AnOverrideMakesAFullPassOnTheWorkerGiveUpItsReadThenItRunsAgain) {
+  rt->abandon_full_reads_with(gate.abandon);
+  ASSERT_TRUE(hold_a_periodic_pass());
+  const double full_before = m.value("lbd_ipvs_passes_total", {{"scope", "full"}});
+  // The override is written at once: the held full pass gives up its dump instead of making the
+  // main loop wait for it (the gate is never opened by the test).
+  ASSERT_TRUE(rt->set_weight("10.0.1.11:80", std::nullopt, 7));
+  EXPECT_EQ(gate.abandoned_reads(), 1U);
+  EXPECT_EQ(gate.inspect([&] { return weight("10.0.1.11:80"); }), 7U);
+  EXPECT_FALSE(gate.abandon.load());  // lowered by the override's own job, whose reads went on
+  // Back on the main loop, the abandoned pass is counted as such, not as a failed read, and the
+  // full pass runs again.
+  ASSERT_TRUE(wait_idle());
+  EXPECT_EQ(m.value("lbd_service_reconciles_total", {{"result", "abandoned"}}), 1);
+  EXPECT_EQ(m.value("lbd_service_reconciles_total", {{"result", "error"}}), 0);
+  EXPECT_EQ(m.value("lbd_ipvs_passes_total", {{"scope", "full"}}), full_before + 1);
+  const auto* worker = rt->worker_metrics();
+  ASSERT_NE(worker, nullptr);
+  EXPECT_EQ(worker->value("lbd_ipvs_errors_total", {{"op", "snapshot"}, {"error", "ECANCELED"}}), 0);
+  EXPECT_EQ(gate.inspect([&] { return weight("10.0.1.11:80"); }), 7U);
+  EXPECT_EQ(gate.inspect([&] { return dests(); }), 2U);
+  EXPECT_EQ(gate.calls_on_main(), 0U);
+}
+
+TEST_F(service_runtime_worker_test, AStopMakesAFullPassGiveUpItsReadAndRemovesEverything) {
+  rt->abandon_full_reads_with(gate.abandon);
+  ASSERT_TRUE(hold_a_periodic_pass());
+  const auto report = rt->stop(config::exit_policy::remove);  // the gate is never opened
+  EXPECT_TRUE(report.failure.empty()) << report.failure;
+  EXPECT_EQ(gate.abandoned_reads(), 1U);
+  EXPECT_TRUE(kernel_empty());
+  io.poll();
+  EXPECT_TRUE(kernel_empty());
 }
 
 TEST_F(service_runtime_worker_test, AStopWaitsForThePassInFlightThenRemovesEverything) {
