@@ -26,6 +26,11 @@ function(lbd_target_defaults target)
   if(LBD_CLANG_TIDY)
     set_target_properties(${target} PROPERTIES CXX_CLANG_TIDY "${LBD_CLANG_TIDY_EXE}")
   endif()
+  if(LBD_UNITY)
+    # Eight sources of a target compiled as one: the headers they share (Asio, nlohmann::json,
+    # GoogleTest) are parsed, instantiated and optimised once per batch instead of once per file.
+    set_target_properties(${target} PROPERTIES UNITY_BUILD ON UNITY_BUILD_BATCH_SIZE 8)
+  endif()
 endfunction()
 
 # lbd_library(name SOURCES ... DEPS ...): one static library per subsystem, headers under src/.

@@ -58,15 +58,19 @@ fi
 [ "$build" -eq 1 ] || exit 0
 
 jobs=$(nproc)
+# The sanitizer builds compile each target's sources eight at a time (LBD_UNITY): the headers they
+# share are parsed, instantiated and optimised once per batch, which takes about half off these
+# builds. The release build and the package build compile every file on its own, so a file that
+# lacks an #include of its own still fails there.
 if [ "$mode" = sanitize ]; then
   dir=build-asan
   echo "== configuring $dir (clang, ASan+UBSan, clang-tidy, fuzzers)"
   CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DLBD_SANITIZE=ON -DLBD_FUZZ=ON -DLBD_CLANG_TIDY=ON
+    -DLBD_SANITIZE=ON -DLBD_FUZZ=ON -DLBD_CLANG_TIDY=ON -DLBD_UNITY=ON
 elif [ "$mode" = tsan ]; then
   dir=build-tsan
   echo "== configuring $dir (clang, ThreadSanitizer)"
-  CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLBD_TSAN=ON
+  CXX=clang++ cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DLBD_TSAN=ON -DLBD_UNITY=ON
 else
   dir=build
   echo "== configuring $dir (release)"

@@ -14,22 +14,13 @@
 #include <optional>
 
 #include "common/nl_address.hpp"
+#include "common/rtnl_objects.hpp"
 
 namespace lbd::netif {
 namespace {
 
-struct addr_deleter {
-  void operator()(rtnl_addr* a) const { rtnl_addr_put(a); }
-};
-struct cache_deleter {
-  void operator()(nl_cache* c) const { nl_cache_free(c); }
-};
-struct link_deleter {
-  void operator()(rtnl_link* l) const { rtnl_link_put(l); }
-};
-
-result<std::unique_ptr<rtnl_addr, addr_deleter>, std::string> make(unsigned ifindex, const prefix& p) {
-  std::unique_ptr<rtnl_addr, addr_deleter> a(rtnl_addr_alloc());
+result<rtnl_addr_ptr, std::string> make(unsigned ifindex, const prefix& p) {
+  rtnl_addr_ptr a(rtnl_addr_alloc());
   if (!a) return unexpected(std::string("out of memory"));
   auto local = to_nl(p);
   if (!local) return unexpected(std::string("out of memory"));
@@ -77,7 +68,7 @@ result<std::vector<interface_address>, std::string> address_session::list(unsign
   if (int rc = rtnl_addr_alloc_cache(sock_.get(), &raw); rc < 0) {
     return unexpected(fmt::format("cannot read addresses: {}", nl_geterror(rc)));
   }
-  std::unique_ptr<nl_cache, cache_deleter> cache(raw);
+  nl_cache_ptr cache(raw);
   std::vector<interface_address> out;
   for (nl_object* o = nl_cache_get_first(cache.get()); o != nullptr; o = nl_cache_get_next(o)) {
     auto* a = reinterpret_cast<rtnl_addr*>(o);
@@ -130,8 +121,8 @@ status<std::string> set_link_up(const std::string& ifname) {
   if (int rc = rtnl_link_get_kernel(s.get(), 0, ifname.c_str(), &raw); rc < 0) {
     return unexpected(fmt::format("no interface named '{}': {}", ifname, nl_geterror(rc)));
   }
-  std::unique_ptr<rtnl_link, link_deleter> link(raw);
-  std::unique_ptr<rtnl_link, link_deleter> change(rtnl_link_alloc());
+  rtnl_link_ptr link(raw);
+  rtnl_link_ptr change(rtnl_link_alloc());
   rtnl_link_set_flags(change.get(), IFF_UP);
   if (int rc = rtnl_link_change(s.get(), link.get(), change.get(), 0); rc < 0) {
     return unexpected(fmt::format("cannot bring {} up: {}", ifname, nl_geterror(rc)));

@@ -8,15 +8,10 @@
 #include <string_view>
 
 #include "common/duration.hpp"
+#include "common/errno_code.hpp"
 #include "healthcheck/reasons.hpp"
 
 namespace lbd::healthcheck {
-namespace {
-
-boost::system::error_code last_error() { return {errno, boost::system::system_category()}; }
-
-}  // namespace
-
 agent_prober::agent_prober(const boost::asio::any_io_executor& ex)
     : ex_(ex),
       deadlines_(

@@ -9,13 +9,10 @@
 #include <limits>
 #include <utility>
 
+#include "common/ascii_case.hpp"
+
 namespace lbd::healthcheck {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return (x | 0x20) == (y | 0x20); });
-}
 
 bool is_separator(char c) { return c == ' ' || c == '\t' || c == ','; }
 

@@ -6,18 +6,13 @@
 #include <algorithm>
 #include <limits>
 
+#include "common/ascii_case.hpp"
 #include "healthcheck/buffer_memory.hpp"
 
 namespace lbd::healthcheck {
 namespace {
 
 constexpr std::size_t max_chunk_line = 1024;
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return (x | 0x20) == (y | 0x20);  // ASCII letters only; the names compared are letters and '-'
-         });
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

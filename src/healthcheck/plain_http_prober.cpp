@@ -12,7 +12,9 @@
 #include <cerrno>
 #include <charconv>
 
+#include "common/ascii_case.hpp"
 #include "common/duration.hpp"
+#include "common/errno_code.hpp"
 #include "healthcheck/body_digest.hpp"
 #include "healthcheck/buffer_memory.hpp"
 #include "healthcheck/probe_socket.hpp"
@@ -20,13 +22,6 @@
 
 namespace lbd::healthcheck {
 namespace {
-
-boost::system::error_code last_error() { return {errno, boost::system::system_category()}; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return (x | 0x20) == (y | 0x20); });
-}
 
 std::string_view header_name(std::string_view line) { return line.substr(0, line.find(':')); }
 

@@ -9,16 +9,11 @@
 #include <cerrno>
 
 #include "common/duration.hpp"
+#include "common/errno_code.hpp"
 #include "healthcheck/probe_socket.hpp"
 #include "healthcheck/reasons.hpp"
 
 namespace lbd::healthcheck {
-
-namespace {
-
-boost::system::error_code last_error() { return {errno, boost::system::system_category()}; }
-
-}  // namespace
 
 tcp_prober::tcp_prober(const boost::asio::any_io_executor& ex)
     : ex_(ex),

@@ -17,12 +17,6 @@ namespace {
 
 using fields = std::vector<std::pair<std::string, std::string>>;
 
-std::string joined(const kad_node& n) {
-  std::string line;
-  for (const auto& a : n.args) line += (line.empty() ? "" : " ") + a;
-  return line;
-}
-
 // keepalived's `retry` default per checker: check_api.c 1, check_misc.c 0, check_dns.c 3.
 unsigned default_retry(const std::string& type) {
   if (type == "MISC_CHECK") return 0;
@@ -47,7 +41,7 @@ void convert_url(kad_context& ctx, const kad_node& u, fields& extra) {
     } else if (k.keyword == "digest") {
       ctx.refuse(k, "MD5 body digests have no lbd equivalent (lbd has body_sha256: compute the SHA-256 of the body)");
     } else if (k.keyword == "regex") {
-      extra.emplace_back("body_regex", toml_string(joined(k)));
+      extra.emplace_back("body_regex", toml_string(k.joined_args()));
     } else if (k.keyword == "virtualhost") {
       extra.emplace_back("host", toml_string(ctx.arg(k)));
     } else {
@@ -167,7 +161,7 @@ std::string convert_checker(kad_context& ctx, const kad_node& c, const std::stri
     } else if (kw == "connect_ip") {
       connect_ip = ctx.arg(k);
     } else if (kw == "misc_path" && type == "MISC_CHECK") {
-      extra.emplace_back("command", toml_string_array(split_command(joined(k))));
+      extra.emplace_back("command", toml_string_array(split_command(k.joined_args())));
     } else if (kw == "user" && type == "MISC_CHECK") {
       extra.emplace_back("user", toml_string(ctx.arg(k)));
       if (k.args.size() > 1) extra.emplace_back("group", toml_string(k.args[1]));

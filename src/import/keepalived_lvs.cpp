@@ -22,12 +22,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string joined(const kad_node& n) {
-  std::string line;
-  for (const auto& a : n.args) line += (line.empty() ? "" : " ") + a;
-  return line;
-}
-
 // `lb_kind TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum]` (check_parser.c) as a tunnel table.
 std::string convert_tunnel(kad_context& ctx, const kad_node& c) {
   fields t;
@@ -105,7 +99,7 @@ void convert_service(kad_context& ctx, const kad_node& n, const std::vector<entr
     } else if (k == "hysteresis") {
       quorum.emplace_back("hysteresis", ctx.arg(c));
     } else if (k == "quorum_up" || k == "quorum_down") {
-      quorum.emplace_back(k.substr(7), toml_string_array(split_command(joined(c))));
+      quorum.emplace_back(k.substr(7), toml_string_array(split_command(c.joined_args())));
       ctx.change(c, "lbd appends SERVICE LIVE_WEIGHT MIN_WEIGHT to the command; keepalived adds no arguments");
     } else if (k == "ops") {
       flags.emplace_back("one-packet");
@@ -160,7 +154,7 @@ void convert_service(kad_context& ctx, const kad_node& n, const std::vector<entr
                  k == "retry" || k == "delay_before_retry") {
         continue;  // read above, before the checkers
       } else if (k == "notify_up" || k == "notify_down") {
-        notify.emplace_back(k.substr(7), toml_string_array(split_command(joined(c))));
+        notify.emplace_back(k.substr(7), toml_string_array(split_command(c.joined_args())));
         ctx.change(c, "lbd appends SERVICE SERVER STATE REASON to the command; keepalived adds no arguments");
       } else if (k == "TCP_CHECK" || k == "HTTP_GET" || k == "SSL_GET" || k == "MISC_CHECK" || k == "DNS_CHECK" ||
                  k == "SMTP_CHECK" || k == "UDP_CHECK" || k == "PING_CHECK" || k == "FILE_CHECK" || k == "BFD_CHECK") {

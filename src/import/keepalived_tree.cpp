@@ -173,6 +173,8 @@ const kad_node* kad_node::find(const std::string& kw) const {
 
 std::string kad_node::where() const { return fmt::format("{}:{}", file, line); }
 
+std::string kad_node::joined_args() const { return fmt::format("{}", fmt::join(args, " ")); }
+
 kad_parse_result parse_keepalived_text(const std::string& text, const std::string& file) {
   kad_parse_result r;
   builder b(r, 0);

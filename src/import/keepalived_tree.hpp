@@ -22,6 +22,8 @@ struct kad_node {
   [[nodiscard]] const kad_node* find(const std::string& kw) const;
   // "file:line" for messages.
   [[nodiscard]] std::string where() const;
+  // The arguments as one line, separated by single spaces (a command, a regex with blanks).
+  [[nodiscard]] std::string joined_args() const;
 };
 
 struct kad_parse_result {

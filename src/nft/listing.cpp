@@ -15,8 +15,6 @@ namespace {
 using json = nlohmann::json;
 using error = unexpected<std::string>;
 
-constexpr std::array<ip_family, 2> families{ip_family::ipv4, ip_family::ipv6};
-
 // The "nftables" array of a listing, each item an object with exactly one key.
 result<const json*, std::string> items(const json& doc) {
   if (!doc.is_object()) return error(std::string("the listing is not a JSON object"));
@@ -51,7 +49,7 @@ struct found {
 };
 
 std::optional<std::pair<ip_family, protocol>> owner_of_set(std::string_view set) {
-  for (const ip_family f : families) {
+  for (const ip_family f : all_families) {
     for (const protocol p : all_protocols) {
       if (set_name(f, p) == set) return std::pair{f, p};
     }
@@ -155,7 +153,7 @@ void read_rule(const json& r, found& out) {
     out.foreign = true;
     return;
   }
-  for (const ip_family f : families) {
+  for (const ip_family f : all_families) {
     for (const protocol p : all_protocols) {
       if (!is_protocol_match((*expr)[0], p) || (*expr)[1] != set_match(f, p)) continue;
       auto pool = snat_pool((*expr)[2], f);
@@ -176,7 +174,7 @@ void read_rule(const json& r, found& out) {
 std::optional<nat_table> assemble(const found& fd) {
   if (fd.foreign) return std::nullopt;
   nat_table t;
-  for (const ip_family f : families) {
+  for (const ip_family f : all_families) {
     std::size_t complete = 0;
     std::size_t touched = 0;
     family_nat fam;

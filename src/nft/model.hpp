@@ -26,6 +26,7 @@
 namespace lbd::nft {
 
 enum class ip_family : std::uint8_t { ipv4, ipv6 };
+inline constexpr std::array<ip_family, 2> all_families{ip_family::ipv4, ip_family::ipv6};
 enum class protocol : std::uint8_t { tcp, udp, sctp };
 inline constexpr std::array<protocol, 3> all_protocols{protocol::tcp, protocol::udp, protocol::sctp};
 

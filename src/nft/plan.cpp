@@ -30,8 +30,6 @@ std::string batch::text() const {
 
 namespace {
 
-constexpr std::array<ip_family, 2> families{ip_family::ipv4, ip_family::ipv6};
-
 std::string elements(const std::set<vip>& vips) {
   std::string s;
   for (const auto& v : vips) {
@@ -63,7 +61,7 @@ std::set<vip> minus(const std::set<vip>& a, const std::set<vip>& b) {
 
 // Same families with the same pools: the rules are equal and only elements can differ.
 bool same_shape(const nat_table& a, const nat_table& b) {
-  return std::all_of(families.begin(), families.end(), [&](ip_family f) {
+  return std::all_of(all_families.begin(), all_families.end(), [&](ip_family f) {
     const auto& x = a.of(f);
     const auto& y = b.of(f);
     return x.has_value() == y.has_value() && (!x || x->pool == y->pool);
@@ -76,7 +74,7 @@ std::vector<std::string> create_commands(std::string_view name, const nat_table&
   std::vector<std::string> cmds;
   if (desired.empty()) return cmds;
   cmds.push_back(fmt::format("add table inet {}", name));
-  for (const ip_family f : families) {
+  for (const ip_family f : all_families) {
     const auto& fam = desired.of(f);
     if (!fam) continue;
     for (const protocol p : all_protocols) {
@@ -87,7 +85,7 @@ std::vector<std::string> create_commands(std::string_view name, const nat_table&
   }
   cmds.push_back(fmt::format(
       "add chain inet {} postrouting {{ type nat hook postrouting priority srcnat; policy accept; }}", name));
-  for (const ip_family f : families) {
+  for (const ip_family f : all_families) {
     const auto& fam = desired.of(f);
     if (!fam) continue;
     for (const protocol p : all_protocols) cmds.push_back(rule(name, f, p, fam->pool));
@@ -109,7 +107,7 @@ batch plan(std::string_view name, const kernel_table& kernel, const nat_table& d
   }
   batch b{batch_kind::elements, {}, desired};
   std::vector<std::string> adds;
-  for (const ip_family f : families) {
+  for (const ip_family f : all_families) {
     const auto& want = desired.of(f);
     if (!want) continue;
     const auto& have = *kernel.content.of(f);

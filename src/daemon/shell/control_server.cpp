@@ -22,8 +22,8 @@ constexpr auto client_deadline = std::chrono::seconds(5);
 constexpr auto answer_deadline = std::chrono::seconds(60);
 
 // One connection: read a line (bounded in size and time), answer it, close.
-struct session : std::enable_shared_from_this<session> {
-  session(boost::asio::local::stream_protocol::socket s, const control_server& srv)
+struct client_session : std::enable_shared_from_this<client_session> {
+  client_session(boost::asio::local::stream_protocol::socket s, const control_server& srv)
       : socket(std::move(s)), server(srv), deadline(socket.get_executor()), request(max_request_bytes) {}
 
   void start() {
@@ -102,7 +102,7 @@ void control_server::stop() {
 void control_server::accept() {
   acceptor_.async_accept([this](const boost::system::error_code& ec, boost::asio::local::stream_protocol::socket s) {
     if (ec == boost::asio::error::operation_aborted) return;
-    if (!ec) std::make_shared<session>(std::move(s), *this)->start();
+    if (!ec) std::make_shared<client_session>(std::move(s), *this)->start();
     if (acceptor_.is_open()) accept();
   });
 }

@@ -80,15 +80,15 @@ response route(const metrics_endpoint::shared& s, http::verb method, std::string
               s.status ? "not found: see /, /status.json or /metrics\n" : "metrics are at /metrics\n");
 }
 
-class session : public std::enable_shared_from_this<session> {
+class scrape_session : public std::enable_shared_from_this<scrape_session> {
  public:
-  session(boost::asio::ip::tcp::socket s, std::shared_ptr<metrics_endpoint::shared> sh)
+  scrape_session(boost::asio::ip::tcp::socket s, std::shared_ptr<metrics_endpoint::shared> sh)
       : stream_(std::move(s)), shared_(std::move(sh)) {
     ++shared_->open;
   }
-  ~session() { --shared_->open; }
-  session(const session&) = delete;
-  session& operator=(const session&) = delete;
+  ~scrape_session() { --shared_->open; }
+  scrape_session(const scrape_session&) = delete;
+  scrape_session& operator=(const scrape_session&) = delete;
 
   void start() {
     const auto& l = shared_->limits;
@@ -208,7 +208,7 @@ void metrics_endpoint::accept() {
     if (ec == boost::asio::error::operation_aborted) return;
     if (!ec) {
       if (shared_->open < shared_->limits.max_connections) {
-        std::make_shared<session>(std::move(s), shared_)->start();
+        std::make_shared<scrape_session>(std::move(s), shared_)->start();
       } else {
         boost::system::error_code ignored;
         const auto peer = s.remote_endpoint(ignored);

@@ -14,14 +14,13 @@
 #include <cstring>
 #include <utility>
 
+#include "common/errno_code.hpp"
 #include "common/sysctl.hpp"
 
 namespace lbd::vrrp::io {
 namespace {
 
 using boost::system::error_code;
-
-error_code last_error() { return {errno, boost::system::system_category()}; }
 
 bool forwards_ipv6(const std::string& interface) {
   const auto v = read_sysctl("net/ipv6/conf/" + interface + "/forwarding");

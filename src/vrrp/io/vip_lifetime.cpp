@@ -11,17 +11,12 @@
 
 #include <memory>
 
+#include "common/nl_address.hpp"
 #include "common/nl_socket.hpp"
+#include "common/rtnl_objects.hpp"
 
 namespace lbd::vrrp::io {
 namespace {
-
-struct addr_deleter {
-  void operator()(rtnl_addr* a) const { rtnl_addr_put(a); }
-};
-struct nladdr_deleter {
-  void operator()(nl_addr* a) const { nl_addr_put(a); }
-};
 
 constexpr std::uint32_t forever = 0xffffffffU;  // INFINITY_LIFE_TIME
 
@@ -33,19 +28,11 @@ status<std::string> set_vip_lifetime(const std::string& ifname, const prefix& vi
   if (ifindex == 0) return unexpected(fmt::format("no interface named '{}'", ifname));
   auto sock = netif::connect_route_socket();
   if (!sock) return unexpected(sock.error());
-  std::unique_ptr<rtnl_addr, addr_deleter> a(rtnl_addr_alloc());
+  netif::rtnl_addr_ptr a(rtnl_addr_alloc());
   if (!a) return unexpected(std::string("out of memory"));
   const bool v4 = vip.address.is_v4();
-  std::unique_ptr<nl_addr, nladdr_deleter> local;
-  if (v4) {
-    auto b = vip.address.to_v4().to_bytes();
-    local.reset(nl_addr_build(AF_INET, b.data(), b.size()));
-  } else {
-    auto b = vip.address.to_v6().to_bytes();
-    local.reset(nl_addr_build(AF_INET6, b.data(), b.size()));
-  }
+  const netif::nl_addr_ptr local = netif::to_nl(vip);
   if (!local) return unexpected(std::string("out of memory"));
-  nl_addr_set_prefixlen(local.get(), static_cast<int>(vip.length));
   rtnl_addr_set_ifindex(a.get(), static_cast<int>(ifindex));
   rtnl_addr_set_family(a.get(), v4 ? AF_INET : AF_INET6);
   if (int err = rtnl_addr_set_local(a.get(), local.get()); err < 0) {

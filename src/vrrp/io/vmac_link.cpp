@@ -18,19 +18,15 @@
 #include <mutex>
 
 #include "common/interface_address.hpp"
+#include "common/nl_address.hpp"
 #include "common/nl_socket.hpp"
+#include "common/rtnl_objects.hpp"
 #include "vrrp/vmac.hpp"
 
 namespace lbd::vrrp::io {
 namespace {
 
-struct link_deleter {
-  void operator()(rtnl_link* l) const { rtnl_link_put(l); }
-};
-using link_ptr = std::unique_ptr<rtnl_link, link_deleter>;
-struct addr_deleter {
-  void operator()(nl_addr* a) const { nl_addr_put(a); }
-};
+using link_ptr = netif::rtnl_link_ptr;
 
 // The base interfaces whose ARP settings lbd changed: how many macvlans of lbd's sit on each, and
 // what the settings were before the first.
@@ -119,7 +115,7 @@ void release_base(nl_sock* sock, const std::string& name, const log::logger& log
 
 status<std::string> create(nl_sock* sock, const vmac_spec& s, int base_ifindex, const mac_address& mac) {
   link_ptr l(rtnl_link_macvlan_alloc());
-  std::unique_ptr<nl_addr, addr_deleter> a(nl_addr_build(AF_LLC, mac.data(), mac.size()));
+  netif::nl_addr_ptr a(nl_addr_build(AF_LLC, mac.data(), mac.size()));
   if (!l || !a) return unexpected(std::string("out of memory"));
   rtnl_link_set_name(l.get(), s.name.c_str());
   rtnl_link_set_link(l.get(), base_ifindex);
@@ -155,7 +151,7 @@ result<std::unique_ptr<vmac_link>, std::string> vmac_link::open(const vmac_spec&
       [[fallthrough]];
     case vmac_action::create:
       if (auto c = create(sock, s, base_ifindex, mac); !c) return unexpected(c.error());
-      log.info("{} created on {} with the virtual router MAC {}", s.name, s.base, to_string(mac));
+      log.info("{} created on {} with the virtual router MAC {}", s.name, s.base, vrrp::to_string(mac));
       break;
     case vmac_action::adopt: log.info("{} on {} kept from an earlier run", s.name, s.base); break;
   }

@@ -10,12 +10,12 @@
 #include <cerrno>
 #include <cstring>
 
+#include "common/errno_code.hpp"
+
 namespace lbd::vrrp::io {
 namespace {
 
 using boost::system::error_code;
-
-error_code last_error() { return {errno, boost::system::system_category()}; }
 
 template <class T>
 bool set_option(int fd, int level, int name, const T& value) {

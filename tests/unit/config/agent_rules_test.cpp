@@ -95,3 +95,7 @@ TEST(agent_table, defaults_ask_every_two_seconds_and_follow_the_checks_when_unre
 
 }  // namespace
 }  // namespace lbd::config::test
+
+// The CI builds compile several test files as one translation unit.
+#undef RS
+#undef VS

@@ -107,3 +107,8 @@ TEST(anycast, defaults) {
 
 }  // namespace
 }  // namespace lbd::config::test
+
+// The CI builds compile several test files as one translation unit.
+#undef RS
+#undef VS
+#undef VS_HEAD

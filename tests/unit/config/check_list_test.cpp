@@ -120,3 +120,7 @@ TEST(check_list, at_most_sixteen_checks) {
 
 }  // namespace
 }  // namespace lbd::config::test
+
+// The CI builds compile several test files as one translation unit.
+#undef RS
+#undef VS

@@ -154,3 +154,7 @@ TEST(check_body_regex, pcre2_patterns_pass_validation_unchanged) {
 
 }  // namespace
 }  // namespace lbd::config::test
+
+// The CI builds compile several test files as one translation unit.
+#undef RS
+#undef VS

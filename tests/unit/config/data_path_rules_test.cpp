@@ -80,3 +80,8 @@ TEST(data_path, marks_are_configurable) {
 
 }  // namespace
 }  // namespace lbd::config::test
+
+// The CI builds compile several test files as one translation unit.
+#undef RS
+#undef RS_PORT
+#undef VS

@@ -74,3 +74,7 @@ TEST(fullnat, table_defaults_to_lbd) {
 
 }  // namespace
 }  // namespace lbd::config::test
+
+// The CI builds compile several test files as one translation unit.
+#undef RS
+#undef VS

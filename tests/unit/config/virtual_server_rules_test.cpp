@@ -167,3 +167,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 }  // namespace
 }  // namespace lbd::config::test
+
+// The CI builds compile several test files as one translation unit.
+#undef RS
+#undef VS

@@ -32,7 +32,7 @@ address = "10.0.1.12:80"
 weight = 100
 )";
 
-endpoint ep(const char* s) { return parse_endpoint(s).value(); }
+endpoint endpoint_of(const char* s) { return parse_endpoint(s).value(); }
 
 // The desired table with the servers of `cfg` that serve (all but those in `out`).
 ipvs::desired_state want(const config::config& cfg, const std::set<std::string>& out = {}) {
@@ -48,7 +48,7 @@ ipvs::desired_state want(const config::config& cfg, const std::set<std::string>&
 }
 
 std::uint32_t weight_of(const ipvs::desired_state& d, const char* server) {
-  return d.services.begin()->second.dests.at(dest_key_of(ep(server))).attrs.weight;
+  return d.services.begin()->second.dests.at(dest_key_of(endpoint_of(server))).attrs.weight;
 }
 
 std::vector<ramp_event::kind> kinds(const std::vector<ramp_event>& events) {
@@ -153,7 +153,7 @@ TEST(slow_start, WithoutAWindowNoServerIsTrackedAndAReloadThatSetsOneStartsFromW
   EXPECT_EQ(s.servers_seen(), 2U);
   EXPECT_EQ(kinds(s.observe(on, want(on), {}, t0 + 3s)), std::vector{ramp_event::kind::started});
   EXPECT_EQ(s.ramps().size(), 1U);
-  EXPECT_NE(s.find(server_ref{"web", ep("10.0.1.12:80")}), nullptr);
+  EXPECT_NE(s.find(server_ref{"web", endpoint_of("10.0.1.12:80")}), nullptr);
   // Windows off again while it ramps: the ramp is cut short first, then nothing is kept.
   EXPECT_EQ(kinds(s.observe(off, want(off), {}, t0 + 4s)), std::vector{ramp_event::kind::cancelled});
   EXPECT_TRUE(s.observe(off, want(off), {}, t0 + 5s).empty());
@@ -163,14 +163,14 @@ TEST(slow_start, WithoutAWindowNoServerIsTrackedAndAReloadThatSetsOneStartsFromW
 TEST(slow_start, ARestoredRampGoesOnForAServerServingAtStart) {
   const auto cfg = load(two);
   slow_starts s;
-  s.restore({{server_ref{"web", ep("10.0.1.11:80")}, ramp{t0, 10s}}});
+  s.restore({{server_ref{"web", endpoint_of("10.0.1.11:80")}, ramp{t0, 10s}}});
   auto d = want(cfg);
   EXPECT_TRUE(s.observe(cfg, d, {"web"}, t0 + 4s).empty());
   s.scale(cfg, d, t0 + 4s);
   EXPECT_EQ(weight_of(d, "10.0.1.11:80"), 46U);
   // One not serving yet when lbd comes back (a table removed on exit) goes on once it returns...
   slow_starts other;
-  other.restore({{server_ref{"web", ep("10.0.1.11:80")}, ramp{t0, 10s}}});
+  other.restore({{server_ref{"web", endpoint_of("10.0.1.11:80")}, ramp{t0, 10s}}});
   EXPECT_TRUE(other.observe(cfg, want(cfg, {"10.0.1.11:80"}), {}, t0 + 4s).empty());
   EXPECT_TRUE(other.ramps().empty());
   d = want(cfg);
@@ -179,7 +179,7 @@ TEST(slow_start, ARestoredRampGoesOnForAServerServingAtStart) {
   EXPECT_EQ(weight_of(d, "10.0.1.11:80"), 64U);
   // ... unless its ramp would have ended by then.
   slow_starts late;
-  late.restore({{server_ref{"web", ep("10.0.1.11:80")}, ramp{t0, 10s}}});
+  late.restore({{server_ref{"web", endpoint_of("10.0.1.11:80")}, ramp{t0, 10s}}});
   EXPECT_TRUE(late.observe(cfg, want(cfg, {"10.0.1.11:80"}), {}, t0 + 4s).empty());
   d = want(cfg);
   EXPECT_TRUE(late.observe(cfg, d, {}, t0 + 11s).empty());

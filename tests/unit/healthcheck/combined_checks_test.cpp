@@ -109,7 +109,7 @@ check_spec tcp_check(const char* target) {
 }
 
 template <typename Pred>
-bool run_until(fake_time& time, Pred pred) {
+bool advance_until(fake_time& time, Pred pred) {
   for (int ms = 0; !pred(); ++ms) {
     if (ms > 1000) return false;
     time.advance(milliseconds(1));
@@ -136,12 +136,12 @@ TEST(service_monitor_checks, a_server_with_two_checks_is_up_only_while_both_pass
                       });
   EXPECT_EQ(checks.running_checks(), 3U);
   probes.healthy = {80, 8080};
-  ASSERT_TRUE(run_until(time, [&] { return mon.desired().live_weight == 5; }));
+  ASSERT_TRUE(advance_until(time, [&] { return mon.desired().live_weight == 5; }));
   EXPECT_EQ(mon.server(0).last->reason, "all 2 checks pass");
   EXPECT_EQ(m.value("lbd_realserver_up", {{"service", "web"}, {"server", "10.0.1.11:80"}}), 1.0);
 
   probes.healthy = {80};  // the side port fails: server 1 is down though its first check passes
-  ASSERT_TRUE(run_until(time, [&] { return mon.desired().live_weight == 2; }));
+  ASSERT_TRUE(advance_until(time, [&] { return mon.desired().live_weight == 2; }));
   EXPECT_EQ(mon.server(0).current, status::down);
   EXPECT_EQ(mon.server(0).last->reason, "check 2 (tcp): port 8080 refused");
   EXPECT_EQ(m.value("lbd_realserver_up", {{"service", "web"}, {"server", "10.0.1.11:80"}}), 0.0);
@@ -150,7 +150,7 @@ TEST(service_monitor_checks, a_server_with_two_checks_is_up_only_while_both_pass
   EXPECT_EQ(events.back().reason, "check 2 (tcp): port 8080 refused");
 
   probes.healthy = {80, 8080};
-  ASSERT_TRUE(run_until(time, [&] { return mon.desired().live_weight == 5; }));
+  ASSERT_TRUE(advance_until(time, [&] { return mon.desired().live_weight == 5; }));
   EXPECT_EQ(events.back().what, policy_event::kind::server_up);
   EXPECT_EQ(events.back().reason, "all 2 checks pass");
 }
